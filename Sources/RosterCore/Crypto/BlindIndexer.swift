@@ -1,0 +1,42 @@
+import Crypto
+import Foundation
+
+/// The kinds of identifier that can be looked up without storing them in clear.
+enum BlindIndexKind: String, CaseIterable, Sendable {
+    /// A customer's externalCode (so its CRM id too: the code is derived from it).
+    case identity
+    case email, phone, deviceId
+
+    /// The `WITHOUT ROWID` table that maps this kind's blind indexes to row ids.
+    var table: String { "\(rawValue)Index" }
+}
+
+/// Blind indexes: HMAC-SHA256 of a normalized identifier under a per-kind key, truncated to 128 bits.
+///
+/// The HMAC state is keyed once and copied per use (it is a value type), which halves the cost
+/// of re-keying on every call.
+struct BlindIndexer: Sendable {
+    private let keyed: [BlindIndexKind: HMAC<SHA256>]
+
+    init(identity: SymmetricKey, email: SymmetricKey, phone: SymmetricKey, deviceId: SymmetricKey) {
+        keyed = [
+            .identity: HMAC(key: identity), .email: HMAC(key: email), .phone: HMAC(key: phone),
+            .deviceId: HMAC(key: deviceId),
+        ]
+    }
+
+    /// The 16-byte blind index of a customer's raw 32-byte externalCode.
+    func identity(_ externalCode: [UInt8]) -> Data {
+        var mac = keyed[.identity]!
+        mac.update(data: externalCode)
+        return Data(mac.finalize().prefix(16))
+    }
+
+    /// The 16-byte blind index of an already normalized value.
+    func index(_ kind: BlindIndexKind, _ value: String) -> Data {
+        var mac = keyed[kind]!
+        var copy = value
+        copy.withUTF8 { mac.update(data: UnsafeRawBufferPointer($0)) }
+        return Data(mac.finalize().prefix(16))
+    }
+}

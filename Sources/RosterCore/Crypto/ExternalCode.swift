@@ -1,0 +1,64 @@
+import Crypto
+import Foundation
+
+/// Derives externalCodes: lowercase hex HMAC-SHA256(app key, CRM id), as the platform's web SDK `logIn` does.
+public struct ExternalCodeDeriver: Sendable {
+    private let keyed: HMAC<SHA256>
+
+    /// `appKey` is used as its UTF-8 bytes, exactly like the SDK.
+    public init(appKey: String) {
+        keyed = HMAC(key: SymmetricKey(data: Array(appKey.utf8)))
+    }
+
+    /// The raw 32-byte code for a CRM id (trimmed first).
+    public func code(for crmId: String) -> [UInt8] {
+        var mac = keyed
+        var trimmed = CRMID.trim(crmId)
+        trimmed.withUTF8 { mac.update(data: UnsafeRawBufferPointer($0)) }
+        return Array(mac.finalize())
+    }
+
+    /// The externalCode of a CRM id as lowercase hex.
+    public func externalCode(for crmId: String) -> String {
+        Hex.encode(code(for: crmId))
+    }
+}
+
+/// Lowercase hexadecimal, as externalCodes are written.
+public enum Hex {
+    private static let digits = Array("0123456789abcdef".utf8)
+
+    /// Lowercase hex of some bytes.
+    public static func encode<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+        var out = [UInt8]()
+        out.reserveCapacity(64)
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Bytes of a hex string (either case), or nil if it is not hex.
+    public static func decode(_ text: String) -> [UInt8]? {
+        let utf8 = Array(text.utf8)
+        guard utf8.count % 2 == 0 else { return nil }
+        func nibble(_ char: UInt8) -> UInt8? {
+            switch char {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): return char - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): return char - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): return char - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+        }
+        var out = [UInt8]()
+        out.reserveCapacity(utf8.count / 2)
+        var index = 0
+        while index < utf8.count {
+            guard let high = nibble(utf8[index]), let low = nibble(utf8[index + 1]) else { return nil }
+            out.append(high << 4 | low)
+            index += 2
+        }
+        return out
+    }
+}

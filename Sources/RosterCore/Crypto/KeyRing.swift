@@ -1,0 +1,61 @@
+import Crypto
+import CryptoExtras
+import Foundation
+
+/// The purpose keys of one unlocked store, all derived from its root key with HKDF.
+///
+/// One root key per store, never stored in clear; each use gets its own key so that a leak of
+/// one (say, the blind-index key) reveals nothing sealed under another.
+struct KeyRing: Sendable {
+    /// Seals device records and the app key.
+    let recordKey: SymmetricKey
+    /// Authenticates the store header (region, time zone, format).
+    let headerKey: SymmetricKey
+    /// Derives each customer's data key from the random salt kept in its row (erasure deletes the salt).
+    let customerKeys: HMAC<SHA256>
+    /// One blind-index key per identifier kind.
+    let blindIndex: BlindIndexer
+
+    init(root: SymmetricKey, storeID: [UInt8]) {
+        func derive(_ purpose: String) -> SymmetricKey {
+            HKDF<SHA256>.deriveKey(
+                inputKeyMaterial: root, salt: storeID, info: Array("roster/v1/\(purpose)".utf8), outputByteCount: 32)
+        }
+        recordKey = derive("record")
+        headerKey = derive("header")
+        customerKeys = HMAC(key: derive("customer-key"))
+        blindIndex = BlindIndexer(
+            identity: derive("blind-index/identity"), email: derive("blind-index/email"),
+            phone: derive("blind-index/phone"), deviceId: derive("blind-index/device-id"))
+    }
+}
+
+extension KeyRing {
+    /// The data key of one customer: HMAC-SHA256(customer-key, salt of its row).
+    func customerKey(salt: [UInt8]) -> SymmetricKey {
+        var mac = customerKeys
+        mac.update(data: salt)
+        return SymmetricKey(data: Data(mac.finalize()))
+    }
+}
+
+/// How the root key is wrapped: the key-encryption key comes from a passphrase or a key file.
+struct KeyWrapping {
+    static let scryptLogN = 16
+    static let scryptR = 8
+    static let scryptP = 1
+
+    /// The key that wraps the root key, from a passphrase (scrypt) or a key file (HKDF).
+    static func keyEncryptionKey(for source: KeySource, salt: [UInt8], logN: Int) throws -> SymmetricKey {
+        switch source {
+        case .passphrase(let passphrase):
+            return try KDF.Scrypt.deriveKey(
+                from: Array(passphrase.utf8), salt: salt, outputByteCount: 32, rounds: 1 << logN,
+                blockSize: scryptR, parallelism: scryptP)
+        case .keyFile(let path):
+            let secret = try KeyFile.read(at: path)
+            return HKDF<SHA256>.deriveKey(
+                inputKeyMaterial: secret, salt: salt, info: Array("roster/v1/key-file-kek".utf8), outputByteCount: 32)
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+
+/// The kinds of device push notifications reach.
+public enum DevicePlatform: String, CaseIterable, Codable, Sendable {
+    case webpush, android, ios
+}
+
+/// A push device as the platform's SDK registers it.
+public struct Device: Equatable, Sendable {
+    /// The row id inside this store.
+    public let rowID: Int64
+    public var deviceId: String
+    public var platform: DevicePlatform
+    public var enabled: Bool
+    public var pushToken: String?
+    public var browserName: String?
+    public var browserVersion: String?
+    public var osName: String?
+    public var osVersion: String?
+    public var deviceType: String?
+    public var locale: String?
+    public var timeZone: String?
+    /// Minutes east of UTC.
+    public var timeOffset: Int?
+    public var createdAt: Int64
+    public var updatedAt: Int64
+    /// The row id of the customer logged in on it, nil for an anonymous device.
+    public var customerRowID: Int64?
+    /// The externalCode of that customer, when known.
+    public var externalCode: String?
+}
+
+/// Device identifiers are UUIDs in practice; Roster keeps any non-empty trimmed value.
+public enum DeviceID {
+    /// The deviceId as Roster keeps it.
+    public static func normalize(_ raw: String) throws(IdentifierError) -> String {
+        let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw IdentifierError(kind: .deviceId, value: raw, reason: "is empty") }
+        guard !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw IdentifierError(kind: .deviceId, value: raw, reason: "contains control characters")
+        }
+        return trimmed
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import GRDB
+
+/// A channel identifier that belongs to at most one customer.
+enum ChannelIdentifier {
+    case email(String)
+    case phone(String)
+
+    var value: String {
+        switch self {
+        case .email(let value), .phone(let value): return value
+        }
+    }
+    var indexKind: BlindIndexKind { if case .email = self { .email } else { .phone } }
+    var channel: Channel { if case .email = self { .email } else { .sms } }
+    var noun: String { if case .email = self { "email \(value)" } else { "phone \(value)" } }
+    var fieldName: String { if case .email = self { "email" } else { "phone" } }
+}
+
+/// The identity rules: who owns an identifier, and when two customers become one.
+extension Store {
+    /// Gives `target` a channel identifier and returns the surviving customer.
+    ///
+    /// A channel-only owner of the identifier is merged into an explicit target; a channel-only
+    /// target is merged into an explicit owner; two explicit customers never exchange an identifier.
+    func link(
+        _ db: Database, _ target: Customer, _ identifier: ChannelIdentifier, consent: Bool? = nil
+    ) throws -> Customer {
+        let path: WritableKeyPath<Customer, String?> = identifier.indexKind == .email ? \.email : \.phone
+        var survivor = target
+        if target[keyPath: path] != identifier.value {
+            if let ownerID = try owner(db, identifier.indexKind, identifier.value), ownerID != target.rowID {
+                let owner = try loadCustomer(db, ownerID)
+                if owner.origin.isChannelOnly && !target.origin.isChannelOnly {
+                    survivor = try merge(db, owner, into: target, reason: identifier)
+                } else if target.origin.isChannelOnly && !owner.origin.isChannelOnly {
+                    survivor = try merge(db, target, into: owner, reason: identifier)
+                } else {
+                    throw RosterError.conflict(
+                        "the \(identifier.noun) already belongs to customer \(owner.externalCode); "
+                            + "an identifier never moves between customers silently: remove it there first with "
+                            + "`roster customer unset \(owner.externalCode) \(identifier.fieldName)` (nothing was changed)"
+                    )
+                }
+            }
+            if survivor[keyPath: path] != identifier.value {
+                // A customer's own identifier is replaced (rectification); the old one is released.
+                var changed = survivor
+                changed[keyPath: path] = identifier.value
+                changed.consent[identifier.channel] = consent ?? true
+                try updateCustomer(db, old: survivor, new: changed)
+                survivor = changed
+                return survivor
+            }
+        }
+        if let consent, survivor.consent[identifier.channel] != consent {
+            var changed = survivor
+            changed.consent[identifier.channel] = consent
+            try updateCustomer(db, old: survivor, new: changed)
+            survivor = changed
+        }
+        return survivor
+    }
+
+    /// Folds a channel-only customer into an explicit one: channels, fields it lacks, devices and history.
+    func merge(_ db: Database, _ absorbed: Customer, into survivor: Customer, reason: ChannelIdentifier) throws
+        -> Customer
+    {
+        var merged = survivor
+        for path in [\Customer.email, \Customer.phone] {
+            guard let value = absorbed[keyPath: path] else { continue }
+            let channel: Channel = path == \Customer.email ? .email : .sms
+            if let current = merged[keyPath: path], current != value {
+                throw RosterError.conflict(
+                    "linking the \(reason.noun) would merge customer \(absorbed.externalCode) into "
+                        + "\(survivor.externalCode), but they have different \(channel == .email ? "emails" : "phones") "
+                        + "(nothing was changed)")
+            }
+            merged[keyPath: path] = value
+            if survivor[keyPath: path] == nil { merged.consent[channel] = absorbed.consent[channel] }
+        }
+        for (key, value) in absorbed.fields where merged.fields[key] == nil {
+            merged.fields[key] = value
+        }
+        merged.history += absorbed.history
+        merged.history.append(MergeEntry(at: Store.now(), externalCode: absorbed.externalCode, origin: absorbed.origin))
+        try db.execute(
+            sql: "UPDATE device SET customerId = ? WHERE customerId = ?", arguments: [survivor.rowID, absorbed.rowID])
+        try deleteCustomer(db, absorbed)
+        try updateCustomer(db, old: survivor, new: merged)
+        return merged
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+
+/// Everything that can stop a Roster command, each case worded for the person who ran it.
+public enum RosterError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// No store file at the path.
+    case storeMissing(path: String)
+    /// `init` on a path that already holds a store.
+    case storeExists(path: String)
+    /// The file is not a Roster store, or a newer format than this build reads.
+    case notAStore(path: String, detail: String)
+    /// The passphrase or key file does not unwrap the root key.
+    case wrongKey(path: String, usingKeyFile: String?)
+    /// The store needs a key file but got a passphrase, or the other way round.
+    case keyKindMismatch(path: String, needsKeyFile: Bool)
+    /// No passphrase and no terminal to ask for one.
+    case noKeyMaterial(path: String)
+    /// A key file that cannot be read or parsed.
+    case badKeyFile(path: String, detail: String)
+    /// Authenticated decryption or a consistency check failed: the bytes were altered.
+    case integrity(what: String)
+    /// An identifier (email, phone, deviceId, CRM id) was refused.
+    case invalidIdentifier(IdentifierError)
+    /// An ID given on the command line matches nothing in the store.
+    case unknownID(String)
+    /// A write that would break an identity rule (an identifier owned by another customer).
+    case conflict(String)
+    /// A value that does not fit its field's type, or another invalid argument.
+    case invalidValue(String)
+    /// An I/O failure on a file the user named.
+    case io(path: String, detail: String)
+
+    public var description: String {
+        switch self {
+        case .storeMissing(let path):
+            return "no store at \(path): create one with `roster init --region eu` (or pass --store PATH)"
+        case .storeExists(let path):
+            return "a store already exists at \(path); nothing was changed"
+        case .notAStore(let path, let detail):
+            return "\(path) is not a Roster store that this version can open: \(detail)"
+        case .wrongKey(let path, let keyFile):
+            if let keyFile {
+                return "the key file \(keyFile) does not unlock the store \(path) (no data was read)"
+            }
+            return "wrong passphrase for the store \(path) (no data was read)"
+        case .keyKindMismatch(let path, let needsKeyFile):
+            return needsKeyFile
+                ? "the store \(path) is locked with a key file: pass --keyfile PATH or set ROSTER_KEYFILE"
+                : "the store \(path) is locked with a passphrase, not a key file: drop --keyfile and "
+                    + "set ROSTER_PASSPHRASE or type it at the prompt"
+        case .noKeyMaterial(let path):
+            return "the store \(path) needs its passphrase: set ROSTER_PASSPHRASE, run on a terminal to be asked, "
+                + "or pass --keyfile PATH"
+        case .badKeyFile(let path, let detail):
+            return "cannot use the key file \(path): \(detail)"
+        case .integrity(let what):
+            return "integrity error: \(what) could not be verified; the store was altered or damaged "
+                + "(nothing was shown or changed)"
+        case .invalidIdentifier(let error):
+            return error.description
+        case .unknownID(let id):
+            return "no customer or device matches \"\(id)\" (tried CRM id, externalCode, email, phone and deviceId)"
+        case .conflict(let reason):
+            return reason
+        case .invalidValue(let reason):
+            return reason
+        case .io(let path, let detail):
+            return "\(path): \(detail)"
+        }
+    }
+}

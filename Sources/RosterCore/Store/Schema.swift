@@ -1,0 +1,34 @@
+import GRDB
+
+/// The store's tables, created by named, append-only migrations.
+///
+/// Personal values live only inside sealed blobs (`customer.record`, `device.record`);
+/// identifiers are found through the `…Index` tables of blind indexes, kept `WITHOUT ROWID`
+/// so that a bulk load can fill them in sorted order. `identityIndex` holds the blind index of
+/// each customer's externalCode, which finds a customer by CRM id and by externalCode alike.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-store") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE meta(key TEXT PRIMARY KEY, value BLOB NOT NULL);
+                    CREATE TABLE customer(
+                        id INTEGER PRIMARY KEY,
+                        keySalt BLOB NOT NULL,
+                        record BLOB NOT NULL);
+                    CREATE TABLE identityIndex(blindIndex BLOB PRIMARY KEY, customerId INTEGER NOT NULL) WITHOUT ROWID;
+                    CREATE TABLE emailIndex(blindIndex BLOB PRIMARY KEY, customerId INTEGER NOT NULL) WITHOUT ROWID;
+                    CREATE TABLE phoneIndex(blindIndex BLOB PRIMARY KEY, customerId INTEGER NOT NULL) WITHOUT ROWID;
+                    CREATE TABLE device(
+                        id INTEGER PRIMARY KEY,
+                        customerId INTEGER,
+                        record BLOB NOT NULL);
+                    CREATE INDEX deviceByCustomer ON device(customerId) WHERE customerId IS NOT NULL;
+                    CREATE TABLE deviceIdIndex(blindIndex BLOB PRIMARY KEY, deviceId INTEGER NOT NULL) WITHOUT ROWID;
+                    CREATE TABLE field(key TEXT PRIMARY KEY, name TEXT NOT NULL, type TEXT NOT NULL);
+                    """)
+        }
+        return migrator
+    }
+}

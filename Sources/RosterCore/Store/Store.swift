@@ -1,0 +1,226 @@
+import Crypto
+import Foundation
+import GRDB
+
+/// An unlocked Roster store: one SQLite file holding sealed customers and devices of one region.
+public final class Store: @unchecked Sendable {
+    /// The store file.
+    public let path: String
+    /// The region fixed at `init`.
+    public var region: String { header.region }
+    /// The time zone used for "today" (birthdays).
+    public var timeZone: String { header.timeZone }
+
+    let db: DatabaseQueue
+    let keys: KeyRing
+    let externalCodes: ExternalCodeDeriver
+    private(set) var header: StoreHeader
+    /// Field types by lower-cased field name, loaded at unlock.
+    var fieldTypes: [String: (name: String, type: FieldType)] = [:]
+
+    private init(path: String, db: DatabaseQueue, header: StoreHeader, keys: KeyRing, appKey: String) throws {
+        self.path = path
+        self.db = db
+        self.header = header
+        self.keys = keys
+        self.externalCodes = ExternalCodeDeriver(appKey: appKey)
+        try loadFieldTypes()
+    }
+
+    /// The default store path: `$ROSTER_STORE`, else `$XDG_DATA_HOME/roster/store.roster`,
+    /// else `~/.local/share/roster/store.roster`.
+    public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let path = environment["ROSTER_STORE"], !path.isEmpty { return path }
+        if let data = environment["XDG_DATA_HOME"], !data.isEmpty { return "\(data)/roster/store.roster" }
+        let home = environment["HOME"] ?? NSHomeDirectory()
+        return "\(home)/.local/share/roster/store.roster"
+    }
+
+    static func configuration(readonly: Bool = false) -> Configuration {
+        var config = Configuration()
+        config.readonly = readonly
+        // WAL is set once at creation and persists in the file. GRDB's `.wal` option is not used:
+        // it writes a dummy table at every open, and a refused unlock must write nothing.
+        config.journalMode = .default
+        config.busyMode = .timeout(5)
+        config.prepareDatabase { db in
+            // Overwrite freed pages so that deleted ciphertexts and index entries leave no trace,
+            // and keep SQLite's temporary tables (sorts) in memory, never in temp files.
+            try db.execute(sql: "PRAGMA secure_delete = ON; PRAGMA temp_store = MEMORY; PRAGMA synchronous = FULL")
+        }
+        return config
+    }
+
+    // MARK: - Creating
+
+    /// Creates a new store file (mode 0600) with a random root key wrapped by `key`.
+    public static func create(
+        at path: String, region rawRegion: String, appKey: String? = nil, timeZone: String? = nil,
+        key: KeySource
+    ) throws -> Store {
+        let region = try Region.normalize(rawRegion)
+        let zone = timeZone ?? TimeZone.current.identifier
+        guard TimeZone(identifier: zone) != nil else {
+            throw RosterError.invalidValue("unknown time zone \"\(zone)\" (use an IANA name such as Europe/Madrid)")
+        }
+        if let appKey, appKey.isEmpty { throw RosterError.invalidValue("the app key must not be empty") }
+        if FileManager.default.fileExists(atPath: path) { throw RosterError.storeExists(path: path) }
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            try FileManager.default.createDirectory(
+                atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
+
+        let storeID = Random.bytes(16)
+        let salt = Random.bytes(16)
+        let protection: StoreHeader.KeyProtection
+        if case .keyFile = key { protection = .keyFile } else { protection = .passphrase }
+        let root = SymmetricKey(data: Random.bytes(32))
+        let kek = try KeyWrapping.keyEncryptionKey(for: key, salt: salt, logN: KeyWrapping.scryptLogN)
+        let wrapped = try rootKeyBytes(root) { try AES.GCM.seal($0, using: kek, authenticating: rootAAD(storeID)) }
+        let keys = KeyRing(root: root, storeID: storeID)
+        let appKeyText = appKey ?? Hex.encode(Random.bytes(32))
+        let sealedAppKey = try Sealer.seal(Array(appKeyText.utf8), key: keys.recordKey, context: appKeyContext)
+        var header = StoreHeader(
+            region: region, timeZone: zone, keyProtection: protection, storeID: storeID, kdfSalt: salt,
+            kdfLogN: KeyWrapping.scryptLogN, wrappedRootKey: wrapped.combined!, sealedAppKey: sealedAppKey,
+            createdAt: Int64(Date().timeIntervalSince1970), headerMAC: Data())
+        header.headerMAC = header.mac(with: keys.headerKey)
+
+        try FileSecurity.createPrivateFile(at: path, contents: [])
+        do {
+            let db = try DatabaseQueue(path: path, configuration: configuration())
+            _ = try db.writeWithoutTransaction { try String.fetchOne($0, sql: "PRAGMA journal_mode = WAL") }
+            try Schema.migrator.migrate(db)
+            try db.write { try header.write($0) }
+            return try Store(path: path, db: db, header: header, keys: keys, appKey: appKeyText)
+        } catch {
+            // A half-made store is worse than none: remove what this call created.
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            throw error
+        }
+    }
+
+    // MARK: - Opening
+
+    /// Reads the clear header of a store without unlocking it (to know which key it needs).
+    public static func header(at path: String) throws -> StoreHeader {
+        let db = try openDatabase(at: path, readonly: true)
+        return try db.read { try StoreHeader.read($0, path: path) }
+    }
+
+    /// Unlocks an existing store; nothing is written when the key is wrong.
+    public static func open(at path: String, key: KeySource) throws -> Store {
+        let db = try openDatabase(at: path, readonly: false)
+        let header = try db.read { try StoreHeader.read($0, path: path) }
+        switch (header.keyProtection, key) {
+        case (.passphrase, .keyFile): throw RosterError.keyKindMismatch(path: path, needsKeyFile: false)
+        case (.keyFile, .passphrase): throw RosterError.keyKindMismatch(path: path, needsKeyFile: true)
+        default: break
+        }
+        let kek = try KeyWrapping.keyEncryptionKey(for: key, salt: header.kdfSalt, logN: header.kdfLogN)
+        let root: SymmetricKey
+        do {
+            let box = try AES.GCM.SealedBox(combined: header.wrappedRootKey)
+            root = SymmetricKey(data: try AES.GCM.open(box, using: kek, authenticating: rootAAD(header.storeID)))
+        } catch {
+            if case .keyFile(let keyPath) = key { throw RosterError.wrongKey(path: path, usingKeyFile: keyPath) }
+            throw RosterError.wrongKey(path: path, usingKeyFile: nil)
+        }
+        let keys = KeyRing(root: root, storeID: header.storeID)
+        guard header.mac(with: keys.headerKey) == header.headerMAC else {
+            throw RosterError.integrity(what: "the store header (region, time zone, key parameters)")
+        }
+        let appKey = String(
+            decoding: try Sealer.open(header.sealedAppKey, key: keys.recordKey, context: appKeyContext), as: UTF8.self)
+        try Schema.migrator.migrate(db)
+        return try Store(path: path, db: db, header: header, keys: keys, appKey: appKey)
+    }
+
+    private static func openDatabase(at path: String, readonly: Bool) throws -> DatabaseQueue {
+        guard FileManager.default.fileExists(atPath: path) else { throw RosterError.storeMissing(path: path) }
+        do {
+            let db = try DatabaseQueue(path: path, configuration: configuration(readonly: readonly))
+            _ = try db.read { try $0.tableExists("meta") }
+            return db
+        } catch let error as DatabaseError {
+            throw RosterError.notAStore(path: path, detail: error.message ?? "\(error)")
+        }
+    }
+
+    private static let appKeyContext = SealContext(kind: "store", id: 0, column: "appKey")
+
+    private static func rootAAD(_ storeID: [UInt8]) -> [UInt8] {
+        Array("roster/v1|root-key|\(Hex.encode(storeID))".utf8)
+    }
+
+    private static func rootKeyBytes<T>(_ key: SymmetricKey, _ body: ([UInt8]) throws -> T) rethrows -> T {
+        try key.withUnsafeBytes { try body(Array($0)) }
+    }
+
+    // MARK: - Basics
+
+    /// Closes the store: the WAL is checkpointed into the store file and removed.
+    public func close() throws {
+        try db.close()
+    }
+
+    /// The externalCode this store derives for a CRM id.
+    public func externalCode(for crmId: String) -> String {
+        externalCodes.externalCode(for: crmId)
+    }
+
+    func loadFieldTypes() throws {
+        fieldTypes = try db.read { db in
+            var result: [String: (name: String, type: FieldType)] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT key, name, type FROM field") {
+                let key: String = row["key"]
+                guard let type = FieldType(rawValue: row["type"]) else {
+                    throw RosterError.integrity(what: "the type of field \(key)")
+                }
+                result[key] = (row["name"], type)
+            }
+            return result
+        }
+    }
+
+    /// Runs a write transaction; on failure the in-memory field registry is reloaded with the rollback.
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try db.write(body)
+        } catch {
+            try? loadFieldTypes()
+            throw error
+        }
+    }
+
+    /// Fields known to this store with their types, sorted by name.
+    public var fields: [(name: String, type: FieldType)] {
+        fieldTypes.values.sorted { $0.name.lowercased() < $1.name.lowercased() }
+    }
+}
+
+/// A store's region: a short lower-case code such as `eu` or `us-east`.
+public enum Region {
+    /// The region as stored, or an error explaining the expected form.
+    public static func normalize(_ raw: String) throws -> String {
+        let region = raw.trimmingCharacters(in: .whitespaces).lowercased()
+        let allowed = region.utf8.allSatisfy {
+            ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9"))
+                || $0 == UInt8(ascii: "-")
+        }
+        guard (2...24).contains(region.count), allowed else {
+            throw RosterError.invalidValue(
+                "\"\(raw)\" is not a region: use a short code of letters, digits and dashes, such as eu or us-east")
+        }
+        return region
+    }
+}
+
+/// Random bytes from the system's CSPRNG.
+enum Random {
+    static func bytes(_ count: Int) -> [UInt8] {
+        var rng = SystemRandomNumberGenerator()
+        return (0..<count).map { _ in rng.next() }
+    }
+}
