@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import RosterCore
+
+/// Options every command that opens a store takes.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The store file.", valueName: "path"))
+    var store: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "A key file that unlocks the store, instead of a passphrase ($ROSTER_KEYFILE).", valueName: "path"))
+    var keyfile: String?
+
+    var environment: [String: String] { ProcessInfo.processInfo.environment }
+
+    /// The store path this invocation names.
+    var storePath: String { store ?? Store.defaultPath(environment: environment) }
+
+    /// The key file named by the option or the environment.
+    var keyFilePath: String? {
+        if let keyfile { return keyfile }
+        if let path = environment["ROSTER_KEYFILE"], !path.isEmpty { return path }
+        return nil
+    }
+
+    /// Unlocks the store: key file, else `$ROSTER_PASSPHRASE`, else a prompt on the terminal.
+    func open() throws -> Store {
+        let path = storePath
+        if let keyFilePath { return try Store.open(at: path, key: .keyFile(path: keyFilePath)) }
+        // Read the clear header first: a missing store or one that needs a key file is said before any prompt.
+        let header = try Store.header(at: path)
+        if header.keyProtection == .keyFile { throw RosterError.keyKindMismatch(path: path, needsKeyFile: true) }
+        if let passphrase = environment["ROSTER_PASSPHRASE"], !passphrase.isEmpty {
+            return try Store.open(at: path, key: .passphrase(passphrase))
+        }
+        guard let typed = Passphrase.prompt("Passphrase for \(path): ") else {
+            throw RosterError.noKeyMaterial(path: path)
+        }
+        return try Store.open(at: path, key: .passphrase(typed))
+    }
+}
+
+/// `--json` for commands that report.
+struct OutputOptions: ParsableArguments {
+    @Flag(name: .long, help: "Print one JSON document on stdout.")
+    var json = false
+}

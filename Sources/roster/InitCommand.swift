@@ -1,0 +1,128 @@
+import ArgumentParser
+import Foundation
+import RosterCore
+
+struct InitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init",
+        abstract: "Create a new encrypted store for one region.",
+        discussion: """
+            A random 256-bit root key is made for the store and wrapped by your passphrase (scrypt, N=2^16,
+            r=8, p=1) or by a key file. With --keyfile PATH, a new key file is created (mode 0600) if none
+            exists there. The region is fixed for the life of the store: nothing leaves it for another region.
+
+            --app-key reproduces the platform's web SDK: externalCodes are then exactly what its logIn(id)
+            computes. Without it, a random app key is made and kept sealed in the store.
+            """)
+
+    @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var output: OutputOptions
+
+    @Option(help: ArgumentHelp("The store's region, such as eu or us (fixed for good).", valueName: "region"))
+    var region: String
+
+    @Option(
+        name: .customLong("app-key"),
+        help: ArgumentHelp("The platform app key used for externalCodes.", valueName: "key"))
+    var appKey: String?
+
+    @Option(
+        name: .customLong("time-zone"),
+        help: ArgumentHelp("The store's time zone for birthdays (default: this machine's).", valueName: "zone"))
+    var timeZone: String?
+
+    func run() throws {
+        let path = storeOptions.storePath
+        if FileManager.default.fileExists(atPath: path) { throw RosterError.storeExists(path: path) }
+        let key: KeySource
+        var createdKeyFile = false
+        if let keyFile = storeOptions.keyFilePath {
+            if !FileManager.default.fileExists(atPath: keyFile) {
+                try KeyFile.create(at: keyFile)
+                createdKeyFile = true
+            }
+            key = .keyFile(path: keyFile)
+        } else {
+            key = .passphrase(try newPassphrase(for: path))
+        }
+        let store: Store
+        do {
+            store = try Store.create(at: path, region: region, appKey: appKey, timeZone: timeZone, key: key)
+        } catch {
+            if createdKeyFile, case .keyFile(let keyFile) = key { try? FileManager.default.removeItem(atPath: keyFile) }
+            throw error
+        }
+        let protection = storeOptions.keyFilePath.map { "the key file \($0)" } ?? "a passphrase"
+        if output.json {
+            Output.json(
+                .object([
+                    ("store", .string(path)), ("region", .string(store.region)), ("timeZone", .string(store.timeZone)),
+                    ("keyProtection", .string(storeOptions.keyFilePath == nil ? "passphrase" : "keyfile")),
+                    ("keyFileCreated", .bool(createdKeyFile)),
+                ]))
+        } else {
+            Output.line(
+                "Created the store \(path) (region \(store.region), time zone \(store.timeZone)), locked with \(protection)."
+            )
+            if createdKeyFile {
+                Output.line("Keep the key file safe and apart from backups of the store: without it the data is lost.")
+            }
+        }
+    }
+
+    private func newPassphrase(for path: String) throws -> String {
+        let environment = ProcessInfo.processInfo.environment
+        if let passphrase = environment["ROSTER_PASSPHRASE"], !passphrase.isEmpty {
+            return try checked(passphrase)
+        }
+        guard let first = Passphrase.prompt("New passphrase for \(path): ") else {
+            throw RosterError.noKeyMaterial(path: path)
+        }
+        _ = try checked(first)
+        guard Passphrase.prompt("Repeat the passphrase: ") == first else {
+            throw RosterError.invalidValue("the two passphrases differ; nothing was created")
+        }
+        return first
+    }
+
+    private func checked(_ passphrase: String) throws -> String {
+        guard passphrase.count >= 8 else {
+            throw RosterError.invalidValue("the passphrase must have at least 8 characters; nothing was created")
+        }
+        return passphrase
+    }
+}
+
+struct ExternalCodeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "externalcode",
+        abstract: "Print the externalCode this store derives for a CRM id.",
+        discussion: "externalCode = lowercase hex HMAC-SHA256(app key, CRM id), the CRM id trimmed first.")
+
+    @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var output: OutputOptions
+
+    @Argument(help: "The CRM id, as the CRM holds it.")
+    var crmId: String
+
+    func run() throws {
+        let store = try storeOptions.open()
+        let code = store.externalCode(for: try CRMID.normalizeOrFail(crmId))
+        if output.json {
+            Output.json(.object([("externalCode", .string(code)), ("region", .string(store.region))]))
+        } else {
+            Output.line(code)
+        }
+    }
+}
+
+extension CRMID {
+    /// `normalize` with the error as a `RosterError`.
+    static func normalizeOrFail(_ raw: String) throws -> String {
+        do {
+            return try normalize(raw)
+        } catch {
+            throw RosterError.invalidIdentifier(error)
+        }
+    }
+}

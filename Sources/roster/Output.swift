@@ -1,0 +1,24 @@
+import Foundation
+import RosterCore
+
+/// Where command output goes: results on stdout, messages and errors on stderr.
+enum Output {
+    static func line(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
+    static func json(_ value: JSONValue, pretty: Bool = true) {
+        line(value.rendered(pretty: pretty))
+    }
+
+    static func note(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    static func error(_ text: String) {
+        note("roster: error: \(text)")
+    }
+
+    /// A value as it may be printed on a terminal.
+    static func safe(_ value: String) -> String { TerminalText.escape(value) }
+}
