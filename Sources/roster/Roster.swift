@@ -21,7 +21,8 @@ struct Roster: ParsableCommand {
             """,
         version: RosterVersion.string,
         subcommands: [
-            InitCommand.self, CustomerCommand.self, DeviceCommand.self, ExternalCodeCommand.self,
+            InitCommand.self, ImportCommand.self, CustomerCommand.self, DeviceCommand.self, ExternalCodeCommand.self,
+            GenerateCommand.self,
         ]
     )
 

@@ -87,6 +87,7 @@ extension Store {
         try db.execute(
             sql: "UPDATE device SET customerId = ? WHERE customerId = ?", arguments: [survivor.rowID, absorbed.rowID])
         try deleteCustomer(db, absorbed)
+        absorbedRows.append(absorbed.rowID)
         try updateCustomer(db, old: survivor, new: merged)
         return merged
     }

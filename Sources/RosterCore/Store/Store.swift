@@ -15,6 +15,8 @@ public final class Store: @unchecked Sendable {
     let keys: KeyRing
     let externalCodes: ExternalCodeDeriver
     private(set) var header: StoreHeader
+    /// Customers merged away since the importer last looked (it counts customers by net change).
+    var absorbedRows: [Int64] = []
     /// Field types by lower-cased field name, loaded at unlock.
     var fieldTypes: [String: (name: String, type: FieldType)] = [:]
 
@@ -171,17 +173,20 @@ public final class Store: @unchecked Sendable {
     }
 
     func loadFieldTypes() throws {
-        fieldTypes = try db.read { db in
-            var result: [String: (name: String, type: FieldType)] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT key, name, type FROM field") {
-                let key: String = row["key"]
-                guard let type = FieldType(rawValue: row["type"]) else {
-                    throw RosterError.integrity(what: "the type of field \(key)")
-                }
-                result[key] = (row["name"], type)
+        try db.read { try loadFieldTypes($0) }
+    }
+
+    /// Reloads the field registry inside a transaction (after a savepoint was rolled back).
+    func loadFieldTypes(_ db: Database) throws {
+        var result: [String: (name: String, type: FieldType)] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT key, name, type FROM field") {
+            let key: String = row["key"]
+            guard let type = FieldType(rawValue: row["type"]) else {
+                throw RosterError.integrity(what: "the type of field \(key)")
             }
-            return result
+            result[key] = (row["name"], type)
         }
+        fieldTypes = result
     }
 
     /// Runs a write transaction; on failure the in-memory field registry is reloaded with the rollback.

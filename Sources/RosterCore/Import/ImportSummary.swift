@@ -1,0 +1,77 @@
+import Foundation
+
+/// What an import did, counted the way DESIGN.md defines it.
+public struct ImportSummary: Sendable, Equatable {
+    /// One rejected row: its line (header = line 1) and the reason.
+    public struct Rejection: Sendable, Equatable {
+        public let line: Int
+        public let reason: String
+    }
+
+    public var kind: ImportKind
+    /// Data rows read (blank lines excluded).
+    public var read = 0
+    /// Customers (devices, for push files) created, updated or left unchanged, by net change.
+    public var created = 0
+    public var updated = 0
+    public var unchanged = 0
+    public var rejected: Int { rejects.count }
+    /// Rows superseded by a later row with the same key.
+    public var duplicatesInFile = 0
+    public var rejects: [Rejection] = []
+    /// Whether the empty-store bulk path was used.
+    public var bulk = false
+    public var dryRun = false
+
+    public init(kind: ImportKind) { self.kind = kind }
+
+    /// The `--json` document.
+    public var json: JSONValue {
+        .object([
+            ("read", .int(Int64(read))), ("created", .int(Int64(created))), ("updated", .int(Int64(updated))),
+            ("unchanged", .int(Int64(unchanged))), ("rejected", .int(Int64(rejected))),
+            ("duplicatesInFile", .int(Int64(duplicatesInFile))),
+            (
+                "rejects",
+                .array(rejects.map { .object([("line", .int(Int64($0.line))), ("reason", .string($0.reason))]) })
+            ),
+            ("dryRun", .bool(dryRun)),
+        ])
+    }
+
+    /// What the counts are of.
+    public var subject: String { kind == .push ? "devices" : "customers" }
+}
+
+/// Net change of one customer or device over a whole import.
+enum NetChange: UInt8, Sendable {
+    case unchanged, updated, created
+
+    /// Combines two changes of the same subject: created stays created, any change makes it updated.
+    func merged(with other: NetChange) -> NetChange {
+        if self == .created || other == .created { return .created }
+        return self == .updated || other == .updated ? .updated : .unchanged
+    }
+}
+
+/// Tallies net changes per subject (row id) across the batches of one import.
+struct ChangeTally {
+    private var changes: [Int64: NetChange] = [:]
+
+    mutating func record(_ rowID: Int64, _ change: NetChange) {
+        changes[rowID] = changes[rowID].map { $0.merged(with: change) } ?? change
+    }
+
+    /// A merged-away customer is no longer counted on its own.
+    mutating func forget(_ rowID: Int64) { changes[rowID] = nil }
+
+    func apply(to summary: inout ImportSummary) {
+        for change in changes.values {
+            switch change {
+            case .created: summary.created += 1
+            case .updated: summary.updated += 1
+            case .unchanged: summary.unchanged += 1
+            }
+        }
+    }
+}

@@ -1,0 +1,261 @@
+import Foundation
+import GRDB
+
+/// How to run one import.
+public struct ImportOptions: Sendable {
+    public var kind: ImportKind
+    public var path: String
+    /// Compute the same summary and write nothing.
+    public var dryRun = false
+    /// Any rejected row fails the whole import, and nothing is written.
+    public var strict = false
+    /// Where to write the rejected rows, as they were, with a `reason` column.
+    public var rejectsPath: String?
+    public var delimiter: UInt8?
+    public var encoding: CSVEncoding?
+    /// Rows per transaction on the incremental path.
+    public var batchSize = 2_000
+
+    public init(kind: ImportKind, path: String) {
+        self.kind = kind
+        self.path = path
+    }
+}
+
+/// Where a running import is, for a progress line.
+public struct ImportProgressReport: Sendable {
+    public enum Phase: String, Sendable { case scanning, importing, indexing }
+    public let phase: Phase
+    public let rows: Int
+    public let bytesRead: Int
+    public let totalBytes: Int?
+}
+
+/// An import refused as a whole (`--strict` with rejected rows): nothing was written.
+public struct ImportRefused: Error, CustomStringConvertible {
+    public let summary: ImportSummary
+    public var description: String {
+        "\(summary.rejected) row\(summary.rejected == 1 ? " was" : "s were") rejected; with --strict nothing was imported"
+    }
+}
+
+/// Imports one CSV file into a store in two streaming passes.
+///
+/// Pass 1 reads every row's key (and fixes new fields' types) to know which row is the last for its
+/// key; pass 2 validates and applies the surviving rows. Memory holds a 16-byte digest per key,
+/// never the rows. Bad rows are rejected with their line and reason; they never stop the import.
+public final class Importer {
+    let store: Store
+    let options: ImportOptions
+    let progress: (@Sendable (ImportProgressReport) -> Void)?
+    var summary: ImportSummary
+
+    public init(store: Store, options: ImportOptions, progress: (@Sendable (ImportProgressReport) -> Void)? = nil) {
+        self.store = store
+        self.options = options
+        self.progress = progress
+        self.summary = ImportSummary(kind: options.kind)
+        self.summary.dryRun = options.dryRun
+    }
+
+    /// Runs the import and returns its summary; throws only when it could not run (then nothing was written).
+    public func run() throws -> ImportSummary {
+        if options.kind == .jsonl { return try JSONLImport(importer: self).run() }
+        let fingerprint = try fileFingerprint()
+        let scan = try scanKeys()
+        guard try fileFingerprint() == fingerprint else { throw fileChanged() }
+        if options.strict && !scan.rejects.isEmpty {
+            summary.rejects = scan.rejects.sorted { $0.key < $1.key }.map { .init(line: $0.key, reason: $0.value) }
+            throw ImportRefused(summary: summary)
+        }
+        summary.duplicatesInFile = scan.duplicates
+        do {
+            try applyIncrementally(scan)
+        } catch {
+            try? store.loadFieldTypes()
+            throw error
+        }
+        summary.rejects.sort { $0.line < $1.line }
+        return summary
+    }
+
+    // MARK: Pass 1
+
+    struct KeyScan {
+        var planner: RowPlanner
+        var survivors: Bitset
+        var rows: Int
+        var duplicates: Int
+        /// Rows rejected in pass 1, by line.
+        var rejects: [Int: String]
+    }
+
+    func openReader() throws -> CSVReader {
+        do {
+            return try CSVReader(path: options.path, delimiter: options.delimiter, encoding: options.encoding)
+        } catch let error as CSVReaderError {
+            throw RosterError.io(path: options.path, detail: error.description)
+        }
+    }
+
+    private func scanKeys() throws -> KeyScan {
+        let reader = try openReader()
+        var planner = RowPlanner(
+            kind: options.kind, map: try ColumnMap(header: reader.header, kind: options.kind),
+            storeFieldTypes: store.fieldTypes)
+        var keys = KeyIndex()
+        var rejects: [Int: String] = [:]
+        var ordinal = 0
+        while let result = try reader.next() {
+            switch result {
+            case .success(let record):
+                switch planner.key(of: record.fields) {
+                case .success(let key): keys.record(key, ordinal: ordinal)
+                case .failure(let rejection): rejects[record.line] = rejection.reason
+                }
+                planner.learnTypes(from: record.fields)
+            case .failure(let error):
+                rejects[error.line] = error.reason
+            }
+            ordinal += 1
+            if ordinal % 50_000 == 0 { report(.scanning, rows: ordinal, reader: reader) }
+        }
+        report(.scanning, rows: ordinal, reader: reader)
+        return KeyScan(
+            planner: planner, survivors: keys.survivors(rowCount: ordinal), rows: ordinal, duplicates: keys.duplicates,
+            rejects: rejects)
+    }
+
+    // MARK: Pass 2, incremental
+
+    private struct DryRunRollback: Error {}
+
+    private func applyIncrementally(_ scan: KeyScan) throws {
+        let reader = try openReader()
+        let rejectsFile = try options.rejectsPath.map {
+            try RejectsFile(path: $0, header: reader.header, dialect: reader.dialect)
+        }
+        var tally = ChangeTally()
+        var ordinal = 0
+        var pending: [RowPlan] = []
+        pending.reserveCapacity(options.batchSize)
+
+        func reject(line: Int, raw: [UInt8], reason: String) throws {
+            summary.rejects.append(.init(line: line, reason: reason))
+            try rejectsFile?.write(raw: raw, reason: reason)
+        }
+        func flush(_ db: Database) throws {
+            for plan in pending {
+                do {
+                    try db.inSavepoint {
+                        let outcome = try store.apply(db, plan, kind: options.kind)
+                        if options.kind == .push {
+                            if let device = outcome.device { tally.record(device.rowID, device.change) }
+                        } else if let customer = outcome.customer {
+                            tally.record(customer.rowID, customer.change)
+                        }
+                        return .commit
+                    }
+                    for rowID in store.absorbedRows { tally.forget(rowID) }
+                    store.absorbedRows.removeAll()
+                } catch let error as RosterError {
+                    store.absorbedRows.removeAll()
+                    try store.loadFieldTypes(db)
+                    if options.strict {
+                        summary.rejects.append(.init(line: plan.line, reason: error.description))
+                        throw ImportRefused(summary: summary)
+                    }
+                    // The raw bytes of a row rejected here are re-read for the rejects file at the end.
+                    lateRejects[plan.line] = error.description
+                }
+            }
+            pending.removeAll(keepingCapacity: true)
+        }
+
+        var lateRejects: [Int: String] = [:]
+        let singleTransaction = options.strict || options.dryRun
+        func readAll(_ db: Database?) throws {
+            while let result = try reader.next() {
+                defer { ordinal += 1 }
+                summary.read += 1
+                let record: CSVRecord
+                switch result {
+                case .failure(let error):
+                    try reject(line: error.line, raw: error.raw, reason: error.reason)
+                    continue
+                case .success(let value): record = value
+                }
+                if let reason = scan.rejects[record.line] {
+                    try reject(line: record.line, raw: record.raw, reason: reason)
+                    continue
+                }
+                guard scan.survivors.contains(ordinal) else { continue }
+                switch scan.planner.plan(record.fields, line: record.line) {
+                case .failure(let rejection):
+                    if options.strict {
+                        summary.rejects.append(.init(line: record.line, reason: rejection.reason))
+                        throw ImportRefused(summary: summary)
+                    }
+                    try reject(line: record.line, raw: record.raw, reason: rejection.reason)
+                case .success(let plan):
+                    pending.append(plan)
+                    if pending.count >= options.batchSize {
+                        if let db { try flush(db) } else { try store.write { try flush($0) } }
+                        report(.importing, rows: summary.read, reader: reader)
+                    }
+                }
+            }
+            if let db { try flush(db) } else { try store.write { try flush($0) } }
+        }
+
+        if singleTransaction {
+            do {
+                try store.write { db in
+                    try readAll(db)
+                    if options.dryRun { throw DryRunRollback() }
+                }
+            } catch is DryRunRollback {
+                try? store.loadFieldTypes()
+            }
+        } else {
+            try readAll(nil)
+        }
+        report(.importing, rows: summary.read, reader: reader)
+        if !lateRejects.isEmpty {
+            for (line, reason) in lateRejects { summary.rejects.append(.init(line: line, reason: reason)) }
+            if let rejectsFile { try copyRows(lines: lateRejects, to: rejectsFile) }
+        }
+        try rejectsFile?.close()
+        tally.apply(to: &summary)
+    }
+
+    /// Re-reads the file for the rows rejected while applying, so the rejects file has them as they were.
+    private func copyRows(lines: [Int: String], to file: RejectsFile) throws {
+        let reader = try openReader()
+        while let result = try reader.next() {
+            if case .success(let record) = result, let reason = lines[record.line] {
+                try file.write(raw: record.raw, reason: reason)
+            }
+        }
+    }
+
+    // MARK: Helpers
+
+    func report(_ phase: ImportProgressReport.Phase, rows: Int, reader: CSVReader) {
+        progress?(
+            ImportProgressReport(phase: phase, rows: rows, bytesRead: reader.bytesRead, totalBytes: reader.fileSize))
+    }
+
+    private func fileFingerprint() throws -> [String] {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: options.path) else {
+            throw RosterError.io(path: options.path, detail: "cannot read the file (does it exist?)")
+        }
+        return [
+            "\(attributes[.size] ?? "")", "\((attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)",
+        ]
+    }
+
+    private func fileChanged() -> RosterError {
+        RosterError.io(path: options.path, detail: "the file changed while it was being read; nothing was imported")
+    }
+}

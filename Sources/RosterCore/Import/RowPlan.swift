@@ -1,0 +1,43 @@
+import Foundation
+
+/// One validated, normalized row of an import file: what it says about one customer and/or device.
+struct RowPlan: Sendable {
+    var line: Int
+    /// The CRM id (or externalCode, email, phone) from `customerId` / `externalCode` / `externalId`, trimmed.
+    var identity: String?
+    /// Normalized email.
+    var email: String?
+    /// E.164 phone.
+    var phone: String?
+    var consent: [(Channel, Bool)] = []
+    var device: DevicePlan?
+    var fields: [FieldAssignment] = []
+}
+
+/// A field value to set, already checked against the field's type.
+struct FieldAssignment: Sendable, Equatable {
+    let key: String
+    let name: String
+    let type: FieldType
+    let value: String
+}
+
+/// What a row says about a push device.
+struct DevicePlan: Sendable {
+    var deviceId: String
+    var platform: DevicePlatform?
+    var enabled: Bool?
+    /// Text attributes (pushToken, browserName, locale, timeZone, ...) in file order.
+    var attributes: [(DeviceColumn, String)] = []
+}
+
+/// Reads yes/no cells the way spreadsheets write them.
+enum Flag {
+    static func parse(_ raw: String) -> Bool? {
+        switch raw.trimmingCharacters(in: .whitespaces).lowercased() {
+        case "true", "yes", "y", "1", "on", "enabled", "opt-in", "optin", "si", "sí": return true
+        case "false", "no", "n", "0", "off", "disabled", "opt-out", "optout": return false
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,211 @@
+import Foundation
+
+/// Turns CSV records into row plans: keys for "last row wins", field types, and validation with reasons.
+struct RowPlanner: Sendable {
+    let kind: ImportKind
+    let map: ColumnMap
+    /// Field types by key: the store's registry, then the first value seen in this file.
+    private(set) var fieldTypes: [String: (name: String, type: FieldType)]
+
+    init(kind: ImportKind, map: ColumnMap, storeFieldTypes: [String: (name: String, type: FieldType)]) {
+        self.kind = kind
+        self.map = map
+        self.fieldTypes = storeFieldTypes
+    }
+
+    // MARK: Pass 1
+
+    /// The row's key within the file, or the reason it has none (then the row is rejected).
+    func key(of fields: [String]) -> Result<String, RowRejection> {
+        func cell(_ role: ColumnRole) -> String {
+            map.column(role).flatMap { $0 < fields.count ? fields[$0] : nil } ?? ""
+        }
+        switch kind {
+        case .email:
+            return normalized { try EmailAddress.normalize(cell(.email)) }
+        case .sms:
+            return normalized {
+                try PhoneNumber.normalize(countryCode: cell(.countryCode), phone: cell(.phone)).e164
+            }
+        case .push:
+            return normalized { try DeviceID.normalize(cell(.deviceId)) }
+        case .fields:
+            guard let identity = identity(in: fields) else { return .failure(RowRejection("it has no customerId")) }
+            let name = cell(.fieldName).trimmingCharacters(in: .whitespaces)
+            guard !name.isEmpty else { return .failure(RowRejection("it has no fieldName")) }
+            return .success(identity + "\u{0}" + name.lowercased())
+        case .contacts, .jsonl:
+            guard let identity = identity(in: fields) else { return .failure(RowRejection("it has no customerId")) }
+            return .success(identity)
+        }
+    }
+
+    /// Fixes the type of fields the store does not know yet from their first non-empty value in the file.
+    mutating func learnTypes(from fields: [String]) {
+        if kind == .fields {
+            guard let nameColumn = map.column(.fieldName), let valueColumn = map.column(.fieldValue),
+                nameColumn < fields.count, valueColumn < fields.count
+            else { return }
+            learn(name: fields[nameColumn], value: fields[valueColumn])
+            return
+        }
+        for (index, role) in map.roles.enumerated() where index < fields.count {
+            if case .field(let name) = role { learn(name: name, value: fields[index]) }
+        }
+    }
+
+    private mutating func learn(name rawName: String, value rawValue: String) {
+        let name = rawName.trimmingCharacters(in: .whitespaces)
+        let key = name.lowercased()
+        guard fieldTypes[key] == nil, !Store.reservedFieldNames.contains(key) else { return }
+        let value = rawValue.trimmingCharacters(in: .whitespaces)
+        guard !value.isEmpty, !name.isEmpty else { return }
+        fieldTypes[key] = (name, FieldType.infer(value))
+    }
+
+    // MARK: Pass 2
+
+    /// Validates and normalizes a row, or says why it is rejected.
+    func plan(_ fields: [String], line: Int) -> Result<RowPlan, RowRejection> {
+        if fields.count > map.roles.count, fields[map.roles.count...].contains(where: { !$0.isEmpty }) {
+            return .failure(RowRejection("it has \(fields.count) values but the header has \(map.roles.count) columns"))
+        }
+        var plan = RowPlan(line: line, identity: identity(in: fields))
+        var deviceId: String?
+        var device = DevicePlan(deviceId: "")
+        var countryCode: String?
+        var phone: String?
+        var fieldName: String?
+        var fieldValue: String?
+        do {
+            for (index, role) in map.roles.enumerated() where index < fields.count {
+                let raw = fields[index]
+                let value = raw.trimmingCharacters(in: .whitespaces)
+                if value.isEmpty { continue }
+                switch role {
+                case .identity: break
+                case .email: plan.email = try EmailAddress.normalize(raw)
+                case .countryCode: countryCode = value
+                case .phone: phone = raw
+                case .consent(let channel):
+                    guard let flag = Flag.parse(value) else {
+                        return .failure(RowRejection("\"\(value)\" in column \(role.columnName) is not yes or no"))
+                    }
+                    plan.consent.append((channel, flag))
+                case .deviceId: deviceId = try DeviceID.normalize(raw)
+                case .device(let column):
+                    if let problem = apply(column, value, to: &device) { return .failure(problem) }
+                case .fieldName: fieldName = value
+                case .fieldValue: fieldValue = value
+                case .field(let name):
+                    switch assignment(name: name, value: value) {
+                    case .success(let assignment): plan.fields.append(assignment)
+                    case .failure(let problem): return .failure(problem)
+                    }
+                }
+            }
+            if let phone {
+                if let countryCode {
+                    plan.phone = try PhoneNumber.normalize(countryCode: countryCode, phone: phone).e164
+                } else {
+                    plan.phone = try PhoneNumber.parseInternational(phone).e164
+                }
+            }
+        } catch {
+            return .failure(RowRejection(error.description))
+        }
+        if let deviceId {
+            device.deviceId = deviceId
+            plan.device = device
+        }
+        switch kind {
+        case .email where plan.email == nil: return .failure(RowRejection("it has no email"))
+        case .sms where plan.phone == nil: return .failure(RowRejection("it has no phone"))
+        case .push where plan.device == nil: return .failure(RowRejection("it has no deviceId"))
+        case .contacts, .fields:
+            if plan.identity == nil { return .failure(RowRejection("it has no customerId")) }
+        default: break
+        }
+        if kind == .fields {
+            guard let fieldName else { return .failure(RowRejection("it has no fieldName")) }
+            guard let fieldValue else {
+                return .failure(
+                    RowRejection("it has no fieldValue for \(fieldName) (remove a field with `roster customer unset`)"))
+            }
+            switch assignment(name: fieldName, value: fieldValue) {
+            case .success(let assignment): plan.fields.append(assignment)
+            case .failure(let problem): return .failure(problem)
+            }
+        }
+        return .success(plan)
+    }
+
+    private func assignment(name rawName: String, value: String) -> Result<FieldAssignment, RowRejection> {
+        let name = rawName.trimmingCharacters(in: .whitespaces)
+        let key = name.lowercased()
+        if Store.reservedFieldNames.contains(key) {
+            return .failure(RowRejection("\"\(name)\" is a channel or device column, not a customer field"))
+        }
+        if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            return .failure(RowRejection("the field name \"\(TerminalText.escape(name))\" has control characters"))
+        }
+        let known = fieldTypes[key] ?? (name, FieldType.infer(value))
+        guard known.type.accepts(value) else {
+            return .failure(RowRejection("\"\(value)\" is not \(known.type.phrase), the type of field \(known.name)"))
+        }
+        return .success(
+            FieldAssignment(
+                key: key, name: known.name, type: known.type, value: known.type == .boolean ? value.lowercased() : value
+            ))
+    }
+
+    private func apply(_ column: DeviceColumn, _ value: String, to device: inout DevicePlan) -> RowRejection? {
+        switch column {
+        case .platform:
+            switch value.lowercased().replacingOccurrences(of: " ", with: "") {
+            case "webpush", "web": device.platform = .webpush
+            case "android": device.platform = .android
+            case "ios": device.platform = .ios
+            default: return RowRejection("\"\(value)\" is not a platform (webpush, android or ios)")
+            }
+        case .enabled:
+            guard let flag = Flag.parse(value) else {
+                return RowRejection("\"\(value)\" in column enabled is not yes or no")
+            }
+            device.enabled = flag
+        case .timeZone:
+            guard TimeZone(identifier: value) != nil else {
+                return RowRejection("\"\(value)\" is not a time zone (use an IANA name such as Europe/Madrid)")
+            }
+            device.attributes.append((column, value))
+        default:
+            device.attributes.append((column, value))
+        }
+        return nil
+    }
+
+    private func identity(in fields: [String]) -> String? {
+        for column in map.identityColumns where column < fields.count {
+            let value = CRMID.trim(fields[column])
+            if !value.isEmpty { return value }
+        }
+        return nil
+    }
+
+    private func normalized(_ body: () throws -> String) -> Result<String, RowRejection> {
+        do {
+            return .success(try body())
+        } catch let error as IdentifierError {
+            return .failure(RowRejection(error.description))
+        } catch {
+            return .failure(RowRejection("\(error)"))
+        }
+    }
+}
+
+/// Why one row was not imported.
+struct RowRejection: Error, Sendable, Equatable {
+    let reason: String
+
+    init(_ reason: String) { self.reason = reason }
+}

@@ -1,0 +1,169 @@
+import Foundation
+import GRDB
+
+/// What applying one row changed.
+struct RowOutcome {
+    var customer: (rowID: Int64, change: NetChange)?
+    var device: (rowID: Int64, change: NetChange)?
+}
+
+/// Applying import rows to a store, one row at a time, inside the caller's transaction.
+extension Store {
+    /// Applies one validated row; throws a `RosterError` (a conflict) to reject it.
+    func apply(_ db: Database, _ plan: RowPlan, kind: ImportKind) throws -> RowOutcome {
+        var outcome = RowOutcome()
+        var current: Customer?
+        var before: Customer?
+        var created = false
+        if let identity = plan.identity {
+            if let rowID = try customerRow(db, identity: identity) {
+                current = try loadCustomer(db, rowID)
+                before = current
+            } else {
+                current = try insertCustomer(db, crmId: identity, origin: .explicit) { _ in }
+                created = true
+            }
+        } else if kind == .email, let email = plan.email {
+            (current, created) = try channelOwner(db, .email(email), origin: .email)
+            before = created ? nil : current
+        } else if kind == .sms, let phone = plan.phone {
+            (current, created) = try channelOwner(db, .phone(phone), origin: .sms)
+            before = created ? nil : current
+        }
+
+        if var customer = current {
+            let consent = Dictionary(plan.consent, uniquingKeysWith: { $1 })
+            if let email = plan.email {
+                customer = try link(db, customer, .email(email), consent: consent[.email])
+            }
+            if let phone = plan.phone {
+                customer = try link(db, customer, .phone(phone), consent: consent[.sms])
+            }
+            var changed = customer
+            if let push = consent[.push] { changed.consent.push = push }
+            if plan.email == nil, let email = consent[.email] { changed.consent.email = email }
+            if plan.phone == nil, let sms = consent[.sms] { changed.consent.sms = sms }
+            for field in plan.fields {
+                try registerField(db, field)
+                changed.fields[field.key] = FieldValue(type: field.type, value: field.value)
+            }
+            if !changed.sameContent(as: customer) { try updateCustomer(db, old: customer, new: changed) }
+            current = changed
+            let change: NetChange =
+                created ? .created : (before.map { changed.sameContent(as: $0) } ?? false) ? .unchanged : .updated
+            outcome.customer = (changed.rowID, change)
+        }
+
+        if let devicePlan = plan.device {
+            let result = try applyDevice(db, devicePlan, customer: current)
+            outcome.device = result
+            if result.change != .unchanged, let customer = outcome.customer, customer.change == .unchanged {
+                outcome.customer = (customer.rowID, .updated)
+            }
+        }
+        return outcome
+    }
+
+    /// The customer an identity cell names: as a CRM id, an externalCode, an email, then an E.164 phone.
+    func customerRow(_ db: Database, identity: String) throws -> Int64? {
+        if let rowID = try owner(db, crmId: identity) { return rowID }
+        if identity.utf8.count == 64, let code = Hex.decode(identity), let rowID = try owner(db, externalCode: code) {
+            return rowID
+        }
+        if identity.contains("@"), let email = try? EmailAddress.normalize(identity),
+            let rowID = try owner(db, .email, email)
+        {
+            return rowID
+        }
+        if identity.hasPrefix("+"), let phone = try? PhoneNumber.parseInternational(identity),
+            let rowID = try owner(db, .phone, phone.e164)
+        {
+            return rowID
+        }
+        return nil
+    }
+
+    private func channelOwner(_ db: Database, _ identifier: ChannelIdentifier, origin: CustomerOrigin) throws -> (
+        Customer, Bool
+    ) {
+        if let rowID = try owner(db, identifier.indexKind, identifier.value) {
+            return (try loadCustomer(db, rowID), false)
+        }
+        if let rowID = try owner(db, crmId: identifier.value) { return (try loadCustomer(db, rowID), false) }
+        return (try insertCustomer(db, crmId: identifier.value, origin: origin) { _ in }, true)
+    }
+
+    private func registerField(_ db: Database, _ field: FieldAssignment) throws {
+        if let known = fieldTypes[field.key] {
+            guard known.type == field.type else {
+                throw RosterError.invalidValue("field \(known.name) is \(known.type.phrase), not \(field.type.phrase)")
+            }
+            return
+        }
+        try db.execute(
+            sql: "INSERT INTO field(key, name, type) VALUES (?, ?, ?)",
+            arguments: [field.key, field.name, field.type.rawValue])
+        fieldTypes[field.key] = (field.name, field.type)
+    }
+
+    private func applyDevice(_ db: Database, _ plan: DevicePlan, customer: Customer?) throws -> (
+        rowID: Int64, change: NetChange
+    ) {
+        let stamp = Store.now()
+        var device: Device
+        let isNew: Bool
+        if let rowID = try owner(db, .deviceId, plan.deviceId) {
+            device = try loadDevice(db, rowID)
+            isNew = false
+        } else {
+            let rowID = (try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) + 1 FROM device")) ?? 1
+            device = Device(
+                rowID: rowID, deviceId: plan.deviceId, platform: plan.platform ?? .webpush, enabled: true,
+                createdAt: stamp, updatedAt: stamp)
+            isNew = true
+        }
+        let original = device
+        if let platform = plan.platform { device.platform = platform }
+        if let enabled = plan.enabled { device.enabled = enabled }
+        for (column, value) in plan.attributes {
+            switch column {
+            case .pushToken: device.pushToken = value
+            case .browserName: device.browserName = value
+            case .browserVersion: device.browserVersion = value
+            case .osName: device.osName = value
+            case .osVersion: device.osVersion = value
+            case .deviceType: device.deviceType = value
+            case .locale: device.locale = value
+            case .timeZone:
+                device.timeZone = value
+                device.timeOffset = TimeZone(identifier: value).map { $0.secondsFromGMT() / 60 }
+            case .platform, .enabled: break
+            }
+        }
+        if let customer { device.customerRowID = customer.rowID }
+        device.externalCode = original.externalCode
+        let changed = isNew || !device.sameContent(as: original)
+        if changed { try saveDevice(db, device, isNew: isNew) }
+        return (device.rowID, isNew ? .created : changed ? .updated : .unchanged)
+    }
+}
+
+extension Customer {
+    /// Equal in everything but the update time.
+    func sameContent(as other: Customer) -> Bool {
+        var copy = other
+        copy.updatedAt = updatedAt
+        return self == copy
+    }
+}
+
+extension Device {
+    /// Equal in everything but the update time and the time offset (which moves with daylight saving).
+    func sameContent(as other: Device) -> Bool {
+        var copy = other
+        copy.updatedAt = updatedAt
+        copy.timeOffset = timeOffset
+        copy.externalCode = externalCode
+        return self == copy
+    }
+}
