@@ -1,0 +1,213 @@
+/// Reads the filter language into a `FilterExpression`.
+///
+/// # The filter language
+///
+/// A filter selects customers. It is made of conditions joined with `and`, `or`, `not` and parentheses:
+///
+///     birthday = today
+///     city = madrid and not has sms
+///     name ~ "mar" or name ~ "jose"
+///     (city = "New York" or city = Madrid) and birthdate < 1990-01-01
+///     consent email and score >= 4.5
+///
+/// Conditions:
+/// - `FIELD OP VALUE` with `OP` one of `=`, `!=`, `<`, `<=`, `>`, `>=` (`==` reads as `=`). `FIELD` is a customer
+///   field, matched case-insensitively (`City` finds `city`), or one of `email`, `phone`, `crmId`, `externalCode`
+///   (text; these names mean the customer's identifiers even if a field has the same name).
+///   How values compare depends on the field's type:
+///   - text: `=` and `!=` ignore case and accents (`city = MÁLAGA` finds `Malaga`); `<`, `<=`, `>`, `>=` order by
+///     that same folded text, code point by code point.
+///   - number: numerically (`score > 4.5`, `visits <= -1`).
+///   - date: a `YYYY-MM-DD` value, in calendar order (`birthdate >= 1990-01-01`).
+///   - boolean: `true` or `false`, with `=` and `!=` only.
+///   A value that does not fit the field's type (`birthdate > soon`) is an error, not an empty result.
+/// - `FIELD ~ VALUE`: the text field contains `VALUE`, ignoring case and accents (`name ~ jose` finds `José`,
+///   `name ~ zoe` finds `Zoë`, `name ~ strasse` finds `Straße`). Scripts without case match as written (`name ~ 山田`).
+/// - `has email`, `has sms`, `has push`: the customer has an email, a phone, or at least one logged-in push device.
+///   `has FIELD`: the field has a value (`has city`).
+/// - `consent email`, `consent sms`, `consent push`: the channel's consent is on and the channel is present (an email,
+///   a phone, a device): the customers a message on that channel may go to.
+/// - `birthday = today` (or `birthday today`): the month and day of the date field `birthdate` are today's, in the
+///   store's time zone. A 29 February birthday counts on 1 March in years without one, or on 28 February when the
+///   store is set so. `birthday != today` is its negation.
+///
+/// A missing value is equal to `""` (`name = ""` finds customers without a name); every other comparison with it is
+/// false except `!=`, which is true: `city != Madrid` includes customers without a city, and
+/// `not city = Madrid` is the same set.
+///
+/// Values are bare words (`madrid`, `1990-01-01`, `-3.5`, `ana@example.com`) or quoted strings, with `"..."` or
+/// `'...'`, for spaces or operator characters; a backslash escapes the quote (`"say \"hi\""`) or a backslash.
+/// Keywords (`and`, `or`, `not`, `has`, `consent`, `birthday`, `today`) are case-insensitive; `not` binds tighter
+/// than `and`, which binds tighter than `or`. A field named like a keyword is still usable: `has = 1` compares the
+/// field `has`, and a quoted name (`"first name" = Ana`) allows spaces.
+///
+/// Errors name the position of the offending token: `query:1:17: expected a value after '='`,
+/// `query:1:1: unknown field "nmae" (fields: birthdate, city, name)`.
+struct FilterParser {
+    private let tokens: [FilterToken]
+    private var index = 0
+
+    private init(tokens: [FilterToken]) {
+        self.tokens = tokens
+    }
+
+    /// The expression `text` reads as.
+    static func parse(_ text: String) throws(FilterError) -> FilterExpression {
+        var parser = FilterParser(tokens: try FilterLexer.tokens(text))
+        if parser.current.kind == .end {
+            throw FilterError(
+                column: 1, message: "empty query: write a condition such as name ~ \"mar\" or birthday = today")
+        }
+        let expression = try parser.parseOr(after: nil)
+        switch parser.current.kind {
+        case .end:
+            return expression
+        case .closeParenthesis:
+            throw FilterError("unmatched ')'", at: parser.current.position)
+        default:
+            throw FilterError(
+                "unexpected \(parser.current.quotedForMessage) after a complete condition; join conditions with 'and' "
+                    + "or 'or'", at: parser.current.position)
+        }
+    }
+
+    private var current: FilterToken { tokens[index] }
+
+    private func peek(_ offset: Int = 1) -> FilterToken {
+        tokens[min(index + offset, tokens.count - 1)]
+    }
+
+    private mutating func advance() {
+        if index < tokens.count - 1 { index += 1 }
+    }
+
+    private mutating func parseOr(after previous: String?) throws(FilterError) -> FilterExpression {
+        var expression = try parseAnd(after: previous)
+        while current.isKeyword("or"), !currentIsFieldName {
+            advance()
+            expression = .or(expression, try parseAnd(after: "or"))
+        }
+        return expression
+    }
+
+    private mutating func parseAnd(after previous: String?) throws(FilterError) -> FilterExpression {
+        var expression = try parseNot(after: previous)
+        while current.isKeyword("and"), !currentIsFieldName {
+            advance()
+            expression = .and(expression, try parseNot(after: "and"))
+        }
+        return expression
+    }
+
+    private mutating func parseNot(after previous: String?) throws(FilterError) -> FilterExpression {
+        if current.isKeyword("not"), !currentIsFieldName {
+            advance()
+            return .not(try parseNot(after: "not"))
+        }
+        return try parsePrimary(after: previous)
+    }
+
+    /// A word or string followed by an operator is a field name, whatever it spells.
+    private var currentIsFieldName: Bool {
+        guard current.valueText != nil, case .comparison = peek().kind else { return false }
+        return true
+    }
+
+    private mutating func parsePrimary(after previous: String?) throws(FilterError) -> FilterExpression {
+        let token = current
+        let context = previous.map { " after '\($0)'" } ?? ""
+        switch token.kind {
+        case .end:
+            throw FilterError("expected a condition\(context)", at: token.position)
+        case .closeParenthesis:
+            throw FilterError("expected a condition\(context), found ')'", at: token.position)
+        case .comparison(let comparison):
+            throw FilterError("expected a field name before '\(comparison.symbol)'", at: token.position)
+        case .openParenthesis:
+            advance()
+            let inner = try parseOr(after: "(")
+            guard current.kind == .closeParenthesis else {
+                let found = current.quotedForMessage
+                throw FilterError(
+                    "expected ')' to close the '(' at column \(token.position.column), found \(found)",
+                    at: current.position)
+            }
+            advance()
+            return inner
+        case .word, .quoted:
+            if currentIsFieldName { return try parseComparison() }
+            return try parseKeyword(token, context: context)
+        }
+    }
+
+    private mutating func parseKeyword(_ token: FilterToken, context: String) throws(FilterError) -> FilterExpression {
+        switch token.word?.lowercased() {
+        case "has":
+            advance()
+            guard let name = current.valueText else {
+                throw FilterError("expected email, sms, push or a field name after 'has'", at: current.position)
+            }
+            let field = FilterExpression.Name(text: name, position: current.position)
+            advance()
+            return .has(field)
+        case "consent":
+            advance()
+            guard let name = current.word, let channel = Channel(rawValue: name.lowercased()) else {
+                let found = current.kind == .end ? "" : ", found \(current.quotedForMessage)"
+                throw FilterError("expected email, sms or push after 'consent'\(found)", at: current.position)
+            }
+            advance()
+            return .consent(channel)
+        case "birthday":
+            advance()
+            guard current.isKeyword("today") else {
+                throw FilterError("expected 'today' after 'birthday' (birthday = today)", at: current.position)
+            }
+            advance()
+            return .birthdayToday(token.position)
+        case "and", "or":
+            throw FilterError("expected a condition\(context), found \(token.quotedForMessage)", at: token.position)
+        default:
+            let next = peek()
+            let found = next.kind == .end ? "" : ", found \(next.quotedForMessage)"
+            throw FilterError(
+                "expected an operator (=, !=, <, <=, >, >=, ~) after \(token.quotedForMessage)\(found)",
+                at: next.position)
+        }
+    }
+
+    private mutating func parseComparison() throws(FilterError) -> FilterExpression {
+        let fieldToken = current
+        let field = FilterExpression.Name(text: fieldToken.valueText!, position: fieldToken.position)
+        advance()
+        guard case .comparison(let comparison) = current.kind else {
+            preconditionFailure("checked by currentIsFieldName")
+        }
+        let operatorPosition = current.position
+        advance()
+        let valueToken = current
+        guard let value = valueToken.valueText, !valueToken.isKeyword("and"), !valueToken.isKeyword("or") else {
+            let found =
+                switch valueToken.kind {
+                case .end: ""
+                case .word: ", found \(valueToken.quotedForMessage) (quote it to compare with that word)"
+                default: ", found \(valueToken.quotedForMessage)"
+                }
+            throw FilterError("expected a value after '\(comparison.symbol)'\(found)", at: valueToken.position)
+        }
+        advance()
+        if case .word(let name) = fieldToken.kind, name.lowercased() == "birthday", value.lowercased() == "today" {
+            switch comparison {
+            case .equal: return .birthdayToday(fieldToken.position)
+            case .notEqual: return .not(.birthdayToday(fieldToken.position))
+            default:
+                throw FilterError(
+                    "'\(comparison.symbol)' does not apply to birthday; write birthday = today", at: operatorPosition)
+            }
+        }
+        return .comparison(
+            .init(
+                field: field, comparison: comparison, operatorPosition: operatorPosition,
+                value: FilterExpression.Name(text: value, position: valueToken.position)))
+    }
+}
