@@ -1,0 +1,45 @@
+import Foundation
+
+/// Running a filter against a store: the working set, its index and "today" in the store's time zone.
+public struct Segment {
+    public let workingSet: WorkingSet
+    public let index: FilterIndex
+
+    /// Loads (or rebuilds) the store's working set and indexes it for filters.
+    public init(store: Store, progress: (@Sendable (Double) -> Void)? = nil) throws {
+        workingSet = try store.loadWorkingSet(progress: progress)
+        index = FilterIndex(workingSet)
+    }
+
+    /// "Today" for `birthday = today`: a fixed `YYYY-MM-DD`, or now in a time zone (the store's by default).
+    public static func context(store: Store, today: String? = nil, timeZone: String? = nil) throws -> FilterContext {
+        if let today {
+            do {
+                return try FilterContext.fixed(today)
+            } catch {
+                throw RosterError.invalidValue("--today \(today): \(error.description)")
+            }
+        }
+        let name = timeZone ?? store.timeZone
+        guard let zone = TimeZone(identifier: name) else {
+            throw RosterError.invalidValue("unknown time zone \"\(name)\" (use an IANA name such as Europe/Madrid)")
+        }
+        return FilterContext.today(in: zone)
+    }
+
+    /// Row indices of the working set that `expression` selects.
+    public func rows(matching expression: String, context: FilterContext) throws -> [Int32] {
+        do {
+            return try index.evaluate(try Filter.parse(expression), context: context)
+        } catch {
+            throw RosterError.invalidValue(error.description)
+        }
+    }
+
+    /// The row ids (store rows) of the customers `expression` selects, for exports.
+    public static func rowIDs(matching expression: String, in store: Store) throws -> Set<Int64> {
+        let segment = try Segment(store: store)
+        let rows = try segment.rows(matching: expression, context: try context(store: store))
+        return Set(rows.map { segment.workingSet.rowIDs[Int($0)] })
+    }
+}
