@@ -6,7 +6,7 @@ struct CustomerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "customer",
         abstract: "Add, show and change customers.",
-        subcommands: [Add.self, Show.self, Set.self, Unset.self, ConsentCommand.self])
+        subcommands: [Add.self, Show.self, Set.self, Unset.self, ConsentCommand.self, Erase.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -72,7 +72,9 @@ struct CustomerCommand: ParsableCommand {
 
         func run() throws {
             let store = try storeOptions.open()
-            try report(try store.customer(id), store: store, json: output.json, verb: nil)
+            let customer = try store.customer(id)
+            try store.audit(.reveal, subject: customer.externalCode, detail: "customer show")
+            try report(customer, store: store, json: output.json, verb: nil)
         }
     }
 

@@ -39,6 +39,19 @@ enum Passphrase {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// Asks a question on the terminal with echo on; nil when there is no terminal.
+    static func ask(_ text: String) -> String? {
+        guard isatty(STDIN_FILENO) == 1 || canPrompt else { return nil }
+        let fd = open("/dev/tty", O_RDWR | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        _ = text.withCString { write(fd, $0, strlen($0)) }
+        var bytes: [UInt8] = []
+        var byte: UInt8 = 0
+        while read(fd, &byte, 1) == 1, byte != UInt8(ascii: "\n") { bytes.append(byte) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     /// Whether a terminal is there to ask on.
     static var canPrompt: Bool {
         let fd = open("/dev/tty", O_RDWR | O_CLOEXEC)

@@ -11,6 +11,8 @@ struct KeyRing: Sendable {
     let recordKey: SymmetricKey
     /// Authenticates the store header (region, time zone, format).
     let headerKey: SymmetricKey
+    /// Chains the audit log: each entry's MAC covers the previous one.
+    let auditKey: SymmetricKey
     /// Derives each customer's data key from the random salt kept in its row (erasure deletes the salt).
     let customerKeys: HMAC<SHA256>
     /// One blind-index key per identifier kind.
@@ -24,6 +26,7 @@ struct KeyRing: Sendable {
         recordKey = derive("record")
         headerKey = derive("header")
         customerKeys = HMAC(key: derive("customer-key"))
+        auditKey = derive("audit")
         blindIndex = BlindIndexer(
             identity: derive("blind-index/identity"), email: derive("blind-index/email"),
             phone: derive("blind-index/phone"), deviceId: derive("blind-index/device-id"))

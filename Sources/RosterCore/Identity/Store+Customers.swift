@@ -43,6 +43,7 @@ extension Store {
                 try updateCustomer(db, old: customer, new: changed)
                 customer = changed
             }
+            try audit(db, .field, subject: customer.externalCode, detail: "added customer")
             return try loadCustomer(db, customer.rowID)
         }
     }
@@ -51,17 +52,22 @@ extension Store {
     public func set(_ id: String, field name: String, value: String, type: FieldType? = nil) throws -> Customer {
         try write { db in
             let customer = try self.customer(db, id)
-            switch name.trimmingCharacters(in: .whitespaces).lowercased() {
+            switch name.trimmed.lowercased() {
             case "email":
                 let email = try identifier { try EmailAddress.normalize(value) }
-                return try loadCustomer(db, try link(db, customer, .email(email)).rowID)
+                let survivor = try link(db, customer, .email(email))
+                try audit(db, .field, subject: survivor.externalCode, detail: "set email")
+                return try loadCustomer(db, survivor.rowID)
             case "phone":
                 let phone = try identifier { try PhoneNumber.parseInternational(value) }
-                return try loadCustomer(db, try link(db, customer, .phone(phone.e164)).rowID)
+                let survivor = try link(db, customer, .phone(phone.e164))
+                try audit(db, .field, subject: survivor.externalCode, detail: "set phone")
+                return try loadCustomer(db, survivor.rowID)
             default:
                 var changed = customer
                 try applyField(db, &changed, name: name, value: value, type: type)
                 try updateCustomer(db, old: customer, new: changed)
+                try audit(db, .field, subject: customer.externalCode, detail: "set \(name.trimmed.lowercased())")
                 return try loadCustomer(db, customer.rowID)
             }
         }
@@ -72,7 +78,7 @@ extension Store {
         try write { db in
             let customer = try self.customer(db, id)
             var changed = customer
-            let key = name.trimmingCharacters(in: .whitespaces).lowercased()
+            let key = name.trimmed.lowercased()
             switch key {
             case "email", "phone":
                 let path: WritableKeyPath<Customer, String?> = key == "email" ? \.email : \.phone
@@ -93,6 +99,7 @@ extension Store {
                 }
             }
             try updateCustomer(db, old: customer, new: changed)
+            try audit(db, .field, subject: customer.externalCode, detail: "unset \(key)")
             return try loadCustomer(db, customer.rowID)
         }
     }
@@ -104,6 +111,8 @@ extension Store {
             var changed = customer
             changed.consent[channel] = enabled
             try updateCustomer(db, old: customer, new: changed)
+            try audit(
+                db, .consent, subject: customer.externalCode, detail: "\(channel.rawValue) \(enabled ? "on" : "off")")
             return try loadCustomer(db, customer.rowID)
         }
     }
@@ -123,7 +132,7 @@ extension Store {
         _ db: Database, _ customer: inout Customer, name rawName: String, value rawValue: String,
         type declared: FieldType? = nil
     ) throws {
-        let name = rawName.trimmingCharacters(in: .whitespaces)
+        let name = rawName.trimmed
         let key = name.lowercased()
         guard !name.isEmpty, !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
             throw RosterError.invalidValue("\"\(rawName)\" is not a field name")
@@ -132,7 +141,7 @@ extension Store {
             throw RosterError.invalidValue(
                 "\"\(name)\" is a channel or device column, not a customer field: use the matching command")
         }
-        var value = rawValue.trimmingCharacters(in: .whitespaces)
+        var value = rawValue.trimmed
         guard !value.isEmpty else {
             throw RosterError.invalidValue("an empty value for field \(name): use `roster customer unset` to remove it")
         }

@@ -29,7 +29,7 @@ extension Store {
     func loadDevice(_ db: Database, _ rowID: Int64) throws -> Device {
         guard
             let row = try Row.fetchOne(
-                db, sql: "SELECT customerId, record FROM device WHERE id = ?", arguments: [rowID])
+                try db.cachedStatement(sql: "SELECT customerId, record FROM device WHERE id = ?"), arguments: [rowID])
         else { throw RosterError.integrity(what: "the index entry for device #\(rowID), which has no record,") }
         let plain = try Sealer.open(row["record"], key: keys.recordKey, context: deviceContext(rowID))
         var device: Device
@@ -50,15 +50,15 @@ extension Store {
         let record = try Sealer.seal(
             RecordCodec.encode(stored), key: keys.recordKey, context: deviceContext(device.rowID))
         if isNew {
-            try db.execute(
-                sql: "INSERT INTO device(id, customerId, record) VALUES (?, ?, ?)",
+            try db.exec(
+                "INSERT INTO device(id, customerId, record) VALUES (?, ?, ?)",
                 arguments: [device.rowID, device.customerRowID, record])
-            try db.execute(
-                sql: "INSERT INTO deviceIdIndex(blindIndex, deviceId) VALUES (?, ?)",
+            try db.exec(
+                "INSERT INTO deviceIdIndex(blindIndex, deviceId) VALUES (?, ?)",
                 arguments: [keys.blindIndex.index(.deviceId, device.deviceId), device.rowID])
         } else {
-            try db.execute(
-                sql: "UPDATE device SET customerId = ?, record = ? WHERE id = ?",
+            try db.exec(
+                "UPDATE device SET customerId = ?, record = ? WHERE id = ?",
                 arguments: [device.customerRowID, record, device.rowID])
         }
     }
@@ -79,7 +79,9 @@ extension Store {
             if let existingID {
                 device = try loadDevice(db, existingID)
             } else {
-                let rowID = (try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) + 1 FROM device")) ?? 1
+                let rowID =
+                    (try Int64.fetchOne(try db.cachedStatement(sql: "SELECT COALESCE(MAX(id), 0) + 1 FROM device")))
+                    ?? 1
                 device = Device(
                     rowID: rowID, deviceId: deviceId, platform: registration.platform, enabled: true, createdAt: stamp,
                     updatedAt: stamp)
@@ -111,7 +113,8 @@ extension Store {
         case .device(let device): return device
         case .customer(let customer):
             let ids = try Int64.fetchAll(
-                db, sql: "SELECT id FROM device WHERE customerId = ? ORDER BY id", arguments: [customer.rowID])
+                try db.cachedStatement(sql: "SELECT id FROM device WHERE customerId = ? ORDER BY id"),
+                arguments: [customer.rowID])
             guard ids.count == 1 else {
                 let listed = try ids.map { try loadDevice(db, $0).deviceId }.joined(separator: ", ")
                 throw RosterError.invalidValue(

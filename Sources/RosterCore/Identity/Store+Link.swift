@@ -84,8 +84,8 @@ extension Store {
         }
         merged.history += absorbed.history
         merged.history.append(MergeEntry(at: Store.now(), externalCode: absorbed.externalCode, origin: absorbed.origin))
-        try db.execute(
-            sql: "UPDATE device SET customerId = ? WHERE customerId = ?", arguments: [survivor.rowID, absorbed.rowID])
+        try db.exec(
+            "UPDATE device SET customerId = ? WHERE customerId = ?", arguments: [survivor.rowID, absorbed.rowID])
         try deleteCustomer(db, absorbed)
         absorbedRows.append(absorbed.rowID)
         try updateCustomer(db, old: survivor, new: merged)

@@ -1,8 +1,168 @@
-/// Placeholder replaced by the jsonl importer.
+import Foundation
+import GRDB
+
+/// `roster import jsonl`: Roster's own export back into a store of the same region, losslessly.
+///
+/// The first line names the export and its region; an export from another region is refused
+/// before anything is read. Each following line is one customer (or the anonymous devices).
 struct JSONLImport {
     let importer: Importer
+    var store: Store { importer.store }
+    var options: ImportOptions { importer.options }
 
     func run() throws -> ImportSummary {
-        throw RosterError.invalidValue("jsonl import is not available yet")
+        let header = try readHeader()
+        var keys = KeyIndex()
+        var rejects: [Int: String] = [:]
+        var ordinal = 0
+        let scan = try LineReader(path: options.path)
+        _ = try scan.next()
+        while let bytes = try scan.next() {
+            defer { ordinal += 1 }
+            guard !bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) else { continue }
+            switch parse(bytes, header: header) {
+            case .success(let plan): keys.record(plan.identity ?? "\u{1}anonymous", ordinal: ordinal)
+            case .failure(let rejection): rejects[scan.line] = rejection.reason
+            }
+        }
+        let survivors = keys.survivors(rowCount: ordinal)
+        var summary = importer.summary
+        summary.duplicatesInFile = keys.duplicates
+        if options.strict && !rejects.isEmpty {
+            summary.rejects = rejects.sorted { $0.key < $1.key }.map { .init(line: $0.key, reason: $0.value) }
+            throw ImportRefused(summary: summary)
+        }
+
+        var tally = ChangeTally()
+        let reader = try LineReader(path: options.path)
+        _ = try reader.next()
+        ordinal = 0
+        var plans: [RowPlan] = []
+        func flush() throws {
+            try store.write { db in
+                for plan in plans {
+                    do {
+                        try db.inSavepoint {
+                            if let customer = try store.apply(db, plan, kind: .jsonl).customer {
+                                tally.record(customer.rowID, customer.change)
+                            }
+                            return .commit
+                        }
+                    } catch let error as RosterError {
+                        try store.loadFieldTypes(db)
+                        rejects[plan.line] = error.description
+                    }
+                }
+                plans.removeAll()
+                if options.dryRun { throw DryRun() }
+            }
+        }
+        do {
+            while let bytes = try reader.next() {
+                defer { ordinal += 1 }
+                guard !bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) else { continue }
+                summary.read += 1
+                guard survivors.contains(ordinal), rejects[reader.line] == nil,
+                    case .success(var plan) = parse(bytes, header: header)
+                else { continue }
+                plan.line = reader.line
+                plans.append(plan)
+                if plans.count >= options.batchSize && !options.dryRun { try flush() }
+            }
+            try flush()
+        } catch is DryRun {
+            try? store.loadFieldTypes()
+        }
+        summary.rejects = rejects.sorted { $0.key < $1.key }.map { .init(line: $0.key, reason: $0.value) }
+        tally.apply(to: &summary)
+        if options.strict && !summary.rejects.isEmpty { throw ImportRefused(summary: summary) }
+        if !options.dryRun {
+            try store.audit(
+                .import, subject: "*",
+                detail: "jsonl export: \(summary.created) created, \(summary.updated) updated, "
+                    + "\(summary.unchanged) unchanged, \(summary.rejected) rejected")
+        }
+        return summary
+    }
+
+    private struct DryRun: Error {}
+
+    struct Header {
+        let region: String
+        let fieldNames: [String: (name: String, type: FieldType)]
+    }
+
+    private func readHeader() throws -> Header {
+        let reader = try LineReader(path: options.path)
+        guard let first = try reader.next(),
+            let object = try? JSONSerialization.jsonObject(with: Data(first)) as? [String: Any],
+            object["roster"] as? String == "export", let region = object["region"] as? String
+        else {
+            throw RosterError.invalidValue(
+                "\(options.path) is not a Roster jsonl export (its first line must name the export and its region)")
+        }
+        guard region == store.region else {
+            throw RosterError.conflict(
+                "\(options.path) was exported from a store in region \(region); the store \(store.path) is in region "
+                    + "\(store.region). Roster never moves data between regions (nothing was imported)")
+        }
+        var names: [String: (name: String, type: FieldType)] = [:]
+        for field in object["fields"] as? [[String: Any]] ?? [] {
+            if let name = field["name"] as? String, let type = (field["type"] as? String).flatMap(FieldType.init) {
+                names[name.lowercased()] = (name, type)
+            }
+        }
+        return Header(region: region, fieldNames: names)
+    }
+
+    private func parse(_ bytes: [UInt8], header: Header) -> Result<RowPlan, RowRejection> {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else {
+            return .failure(RowRejection("it is not a JSON object"))
+        }
+        var plan = RowPlan(line: 0)
+        if let devices = object["anonymousDevices"] as? [[String: Any]] {
+            plan.moreDevices = devices.compactMap(device)
+            return .success(plan)
+        }
+        guard let crmId = object["crmId"] as? String, !CRMID.trim(crmId).isEmpty else {
+            return .failure(RowRejection("it has no crmId"))
+        }
+        plan.identity = CRMID.trim(crmId)
+        plan.origin = (object["origin"] as? String).flatMap(CustomerOrigin.init) ?? .explicit
+        do {
+            if let email = object["email"] as? String { plan.email = try EmailAddress.normalize(email) }
+            if let phone = object["phone"] as? String { plan.phone = try PhoneNumber.parseInternational(phone).e164 }
+        } catch {
+            return .failure(RowRejection(error.description))
+        }
+        if let consent = object["consent"] as? [String: Bool] {
+            plan.consent = Channel.allCases.compactMap { channel in consent[channel.rawValue].map { (channel, $0) } }
+        }
+        for (key, entry) in (object["fields"] as? [String: [String: String]] ?? [:]).sorted(by: { $0.key < $1.key }) {
+            guard let value = entry["value"], let type = entry["type"].flatMap(FieldType.init) else {
+                return .failure(RowRejection("field \(key) has no type or value"))
+            }
+            let name = header.fieldNames[key]?.name ?? store.fieldTypes[key]?.name ?? key
+            guard type.accepts(value) else {
+                return .failure(RowRejection("\"\(value)\" is not \(type.phrase), the type of field \(name)"))
+            }
+            plan.fields.append(FieldAssignment(key: key, name: name, type: type, value: value))
+        }
+        plan.moreDevices = (object["devices"] as? [[String: Any]] ?? []).compactMap(device)
+        return .success(plan)
+    }
+
+    private func device(_ object: [String: Any]) -> DevicePlan? {
+        guard let deviceId = object["deviceId"] as? String, !deviceId.isEmpty else { return nil }
+        var plan = DevicePlan(deviceId: deviceId)
+        plan.platform = (object["platform"] as? String).flatMap(DevicePlatform.init)
+        plan.enabled = object["enabled"] as? Bool
+        let columns: [DeviceColumn] = [
+            .pushToken, .browserName, .browserVersion, .osName, .osVersion, .deviceType, .locale, .timeZone,
+        ]
+        for column in columns {
+            if let value = object[column.rawValue] as? String { plan.attributes.append((column, value)) }
+        }
+        return plan
     }
 }

@@ -29,6 +29,25 @@ enum Schema {
                     CREATE TABLE field(key TEXT PRIMARY KEY, name TEXT NOT NULL, type TEXT NOT NULL);
                     """)
         }
+        migrator.registerMigration("v2-working-set-snapshot") { db in
+            try db.execute(
+                sql: "CREATE TABLE snapshot(part INTEGER PRIMARY KEY, version INTEGER NOT NULL, data BLOB NOT NULL)")
+        }
+        migrator.registerMigration("v3-audit-and-suppression") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE audit(
+                        id INTEGER PRIMARY KEY,
+                        at INTEGER NOT NULL,
+                        actor TEXT NOT NULL,
+                        action TEXT NOT NULL,
+                        subject TEXT NOT NULL,
+                        detail TEXT NOT NULL,
+                        mac BLOB NOT NULL);
+                    CREATE TABLE suppression(blindIndex BLOB PRIMARY KEY, kind TEXT NOT NULL, at INTEGER NOT NULL)
+                        WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }
 }

@@ -1,0 +1,145 @@
+import Crypto
+import Foundation
+import GRDB
+
+/// What the audit log records.
+public enum AuditAction: String, CaseIterable, Sendable {
+    case `import`, reveal, export, erase, consent, field
+}
+
+/// One entry of the audit log: who did what, when, to which externalCode — never a personal value.
+public struct AuditEntry: Sendable, Equatable {
+    public let id: Int64
+    /// Seconds since 1970.
+    public let at: Int64
+    /// The operating-system user.
+    public let actor: String
+    public let action: AuditAction
+    /// An externalCode, or `*` for the whole store.
+    public let subject: String
+    /// What changed, in words without personal values (`sms off`, `set city`, `12 created`).
+    public let detail: String
+
+    /// The `--json` form.
+    public var json: JSONValue {
+        .object([
+            ("id", .int(id)), ("at", .string(Timestamp.iso8601(at))), ("actor", .string(actor)),
+            ("action", .string(action.rawValue)), ("subject", .string(subject)), ("detail", .string(detail)),
+        ])
+    }
+}
+
+/// The audit log: append-only and tamper-evident.
+///
+/// Each entry's MAC (under a key derived from the root key) covers the entry and the previous
+/// entry's MAC, and the header keeps a MAC of the last entry: an edited entry breaks its own MAC,
+/// a removed one breaks the chain after it, and a removed last entry no longer matches the head.
+extension Store {
+    /// The user the operating system says runs this process.
+    static let actor: String = {
+        if let entry = getpwuid(getuid()), let name = entry.pointee.pw_name { return String(cString: name) }
+        return ProcessInfo.processInfo.environment["USER"] ?? "uid \(getuid())"
+    }()
+
+    /// Appends an entry inside the caller's transaction.
+    func audit(_ db: Database, _ action: AuditAction, subject: String, detail: String = "") throws {
+        let last = try Row.fetchOne(db, sql: "SELECT id, mac FROM audit ORDER BY id DESC LIMIT 1")
+        let previous: Data = last?["mac"] ?? Data()
+        let id = (last?["id"] as Int64? ?? 0) + 1
+        let entry = AuditEntry(
+            id: id, at: Store.now(), actor: Store.actor, action: action, subject: subject, detail: detail)
+        let mac = auditMAC(entry, previous: previous)
+        try db.execute(
+            sql: "INSERT INTO audit(id, at, actor, action, subject, detail, mac) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            arguments: [id, entry.at, entry.actor, action.rawValue, subject, detail, mac])
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO meta(key, value) VALUES ('auditHead', ?)",
+            arguments: [auditHead(id: id, mac: mac)])
+    }
+
+    /// Appends an entry in a transaction of its own.
+    public func audit(_ action: AuditAction, subject: String, detail: String = "") throws {
+        try db.write { try audit($0, action, subject: subject, detail: detail) }
+    }
+
+    /// Records that an operator revealed a customer's masked values in the console.
+    public func recordReveal(rowID: Int64) {
+        guard let customer = try? customer(rowID: rowID) else { return }
+        try? audit(.reveal, subject: customer.externalCode, detail: "console reveal")
+    }
+
+    /// Every entry, oldest first.
+    public func auditEntries() throws -> [AuditEntry] {
+        try db.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, at, actor, action, subject, detail FROM audit ORDER BY id").map {
+                row in
+                AuditEntry(
+                    id: row["id"], at: row["at"], actor: row["actor"],
+                    action: AuditAction(rawValue: row["action"]) ?? .field, subject: row["subject"],
+                    detail: row["detail"])
+            }
+        }
+    }
+
+    /// Checks the whole chain; returns the problems found (empty when the log is intact).
+    public func verifyAudit() throws -> [String] {
+        try db.read { db in
+            var problems: [String] = []
+            var previous = Data()
+            var expectedID: Int64 = 1
+            var lastID: Int64 = 0
+            for row in try Row.fetchAll(
+                db, sql: "SELECT id, at, actor, action, subject, detail, mac FROM audit ORDER BY id")
+            {
+                let id: Int64 = row["id"]
+                if id != expectedID {
+                    problems.append("entries \(expectedID)…\(id - 1) are missing (removed)")
+                }
+                guard let action = AuditAction(rawValue: row["action"]) else {
+                    problems.append("entry \(id) has an unknown action (altered)")
+                    previous = row["mac"]
+                    expectedID = id + 1
+                    continue
+                }
+                let entry = AuditEntry(
+                    id: id, at: row["at"], actor: row["actor"], action: action, subject: row["subject"],
+                    detail: row["detail"])
+                let mac: Data = row["mac"]
+                if auditMAC(entry, previous: previous) != mac {
+                    problems.append("entry \(id) does not match its MAC (altered, or an entry before it was removed)")
+                }
+                previous = mac
+                expectedID = id + 1
+                lastID = id
+            }
+            let head = try Data.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'auditHead'")
+            if lastID == 0 {
+                if head != nil { problems.append("the log is empty but the store records entries (all were removed)") }
+            } else if head != auditHead(id: lastID, mac: previous) {
+                problems.append("the last entries after entry \(lastID) are missing (removed), or the head was altered")
+            }
+            return problems
+        }
+    }
+
+    private func auditMAC(_ entry: AuditEntry, previous: Data) -> Data {
+        var writer = RecordWriter(version: 1)
+        writer.write(entry.id)
+        writer.write(entry.at)
+        writer.write(entry.actor)
+        writer.write(entry.action.rawValue)
+        writer.write(entry.subject)
+        writer.write(entry.detail)
+        var mac = HMAC<SHA256>(key: keys.auditKey)
+        mac.update(data: previous)
+        mac.update(data: writer.bytes)
+        return Data(mac.finalize())
+    }
+
+    private func auditHead(id: Int64, mac: Data) -> Data {
+        var hmac = HMAC<SHA256>(key: keys.auditKey)
+        hmac.update(data: Array("head|\(id)|".utf8))
+        hmac.update(data: mac)
+        return Data(hmac.finalize())
+    }
+}

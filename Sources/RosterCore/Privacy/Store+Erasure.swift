@@ -1,0 +1,66 @@
+import Foundation
+import GRDB
+
+/// What an erasure removed.
+public struct ErasureReport: Sendable, Equatable {
+    public let externalCode: String
+    public let devices: Int
+    public let suppressed: Bool
+}
+
+/// GDPR erasure (Art. 17): the customer, its identifiers, blind indexes, devices and field values.
+extension Store {
+    /// Erases a customer for good; with `suppress`, keeps only blind indexes so a later import is refused.
+    ///
+    /// The row's key salt is deleted, so the customer's data key is gone; `secure_delete` zeroes the
+    /// freed pages and a WAL checkpoint (TRUNCATE) leaves no old page in the WAL. The working-set
+    /// snapshot, which holds every customer, is dropped and rebuilt on the next load.
+    public func erase(_ id: String, suppress: Bool) throws -> ErasureReport {
+        let report = try write { db -> ErasureReport in
+            let customer = try self.customer(db, id)
+            let deviceRows = try Int64.fetchAll(
+                db, sql: "SELECT id FROM device WHERE customerId = ?", arguments: [customer.rowID])
+            for rowID in deviceRows {
+                let device = try loadDevice(db, rowID)
+                try db.exec(
+                    "DELETE FROM deviceIdIndex WHERE blindIndex = ?",
+                    arguments: [keys.blindIndex.index(.deviceId, device.deviceId)])
+                try db.exec("DELETE FROM device WHERE id = ?", arguments: [rowID])
+            }
+            if suppress {
+                var entries: [(String, Data)] = [
+                    ("identity", keys.blindIndex.identity(Hex.decode(customer.externalCode) ?? []))
+                ]
+                if let email = customer.email { entries.append(("email", keys.blindIndex.index(.email, email))) }
+                if let phone = customer.phone { entries.append(("phone", keys.blindIndex.index(.phone, phone))) }
+                for (kind, blindIndex) in entries {
+                    try db.execute(
+                        sql: "INSERT OR REPLACE INTO suppression(blindIndex, kind, at) VALUES (?, ?, ?)",
+                        arguments: [blindIndex, kind, Store.now()])
+                }
+            }
+            try deleteCustomer(db, customer)
+            try db.execute(sql: "DELETE FROM snapshot")
+            let detail =
+                "erased with \(deviceRows.count) device\(deviceRows.count == 1 ? "" : "s")"
+                + (suppress ? "; identifiers suppressed" : "")
+            try audit(db, .erase, subject: customer.externalCode, detail: detail)
+            return ErasureReport(externalCode: customer.externalCode, devices: deviceRows.count, suppressed: suppress)
+        }
+        hasSuppressions = hasSuppressions || suppress
+        try db.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        return report
+    }
+
+    /// Refuses an identifier of a customer erased with `--suppress`.
+    func checkNotSuppressed(_ db: Database, _ blindIndex: Data, _ kind: BlindIndexKind) throws {
+        guard hasSuppressions,
+            try Bool.fetchOne(
+                try db.cachedStatement(sql: "SELECT 1 FROM suppression WHERE blindIndex = ?"), arguments: [blindIndex])
+                ?? false
+        else { return }
+        let what = kind == .identity ? "CRM id" : kind.rawValue
+        throw RosterError.conflict(
+            "this \(what) belongs to a customer erased at their request and suppressed: it is not added again")
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+
+@testable import RosterCore
+
+@Suite("Export")
+struct ExportTests {
+    func exported(_ store: Store, _ export: CustomerExport) throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        try export.write(from: store) { bytes += Array($0) }
+        return bytes
+    }
+
+    @Test("CSV cells that start with = + - @ are neutralized; --excel writes a BOM and semicolons")
+    func formulaInjection() throws {
+        let dir = try TemporaryDirectory()
+        let store = try dir.makeStore()
+        _ = try store.addCustomer(
+            crmId: "=HYPERLINK(\"http://x\")", email: "a@example.com", fields: [("note", "@SUM(A1)"), ("city", "-2+3")])
+        let csv = String(decoding: try exported(store, CustomerExport(format: .csv)), as: UTF8.self)
+        #expect(csv.contains("\"'=HYPERLINK(\"\"http://x\"\")\""))
+        #expect(csv.contains("'@SUM(A1)"))
+        #expect(csv.contains("'-2+3"))
+        #expect(!csv.contains(",=") && !csv.contains(",@") && !csv.contains(",-2"))
+
+        var excel = CustomerExport(format: .csv)
+        excel.excel = true
+        let bytes = try exported(store, excel)
+        #expect(Array(bytes.prefix(3)) == [0xEF, 0xBB, 0xBF])
+        #expect(String(decoding: bytes.dropFirst(3), as: UTF8.self).hasPrefix("externalCode;customerId;"))
+    }
+
+    @Test("the jsonl export re-imports losslessly into another store of the same region and app key")
+    func jsonlRoundTrip() throws {
+        let source = try TemporaryDirectory()
+        let store = try source.makeStore()
+        _ = try store.addCustomer(
+            crmId: "CRM-1", email: "ana@example.com", phone: try PhoneNumber.parseInternational("+447700900123"),
+            fields: [("Name", "Ana"), ("birthdate", "1990-03-12"), ("vip", "true"), ("score", "12.5")])
+        _ = try store.setConsent("CRM-1", channel: .email, enabled: false)
+        _ = try store.customer(forEmail: "only.email@example.com")
+        _ = try store.registerDevice(DeviceRegistration(platform: .android, deviceId: "d-1", locale: "en-GB"))
+        _ = try store.login("d-1", crmId: "CRM-1")
+        _ = try store.registerDevice(DeviceRegistration(platform: .webpush, deviceId: "d-anon", timeZone: "Asia/Tokyo"))
+        let path = source.file("export.jsonl")
+        try Data(try exported(store, CustomerExport(format: .jsonl))).write(to: URL(fileURLWithPath: path))
+
+        let target = try TemporaryDirectory()
+        let copy = try target.makeStore()
+        let summary = try Importer(store: copy, options: ImportOptions(kind: .jsonl, path: path)).run()
+        #expect(summary.created == 2)
+        #expect(summary.rejected == 0)
+        for id in ["CRM-1", "only.email@example.com"] {
+            let original = try store.customer(id)
+            let restored = try copy.customer(id)
+            #expect(restored.externalCode == original.externalCode)
+            #expect(restored.email == original.email)
+            #expect(restored.phone == original.phone)
+            #expect(restored.consent == original.consent)
+            #expect(restored.fields == original.fields)
+            #expect(restored.origin == original.origin)
+            #expect(try copy.devices(of: restored).map(\.deviceId) == store.devices(of: original).map(\.deviceId))
+        }
+        #expect(copy.fields.map(\.name) == store.fields.map(\.name))
+        #expect(try copy.device("d-anon").timeZone == "Asia/Tokyo")
+        #expect(try copy.device("d-anon").customerRowID == nil)
+        let again = try Importer(store: copy, options: ImportOptions(kind: .jsonl, path: path)).run()
+        #expect(again.unchanged == 2)
+    }
+}
