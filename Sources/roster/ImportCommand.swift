@@ -122,12 +122,17 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The file to write.", valueName: "file"))
     var out: String
 
+    @Option(help: "The number of the first customer (CRM-0000000 by default), to make files that do not overlap.")
+    var start = 0
+
     func validate() throws {
         guard contacts >= 0 else { throw ValidationError("--contacts must be 0 or more") }
     }
 
     func run() throws {
-        let rows = try ContactGenerator(contacts: contacts, seed: seed).write(to: out)
+        var generator = ContactGenerator(contacts: contacts, seed: seed)
+        generator.firstCustomer = start
+        let rows = try generator.write(to: out)
         Output.note("Wrote \(rows) rows to \(out).")
     }
 }

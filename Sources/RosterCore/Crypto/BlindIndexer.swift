@@ -16,25 +16,34 @@ enum BlindIndexKind: String, CaseIterable, Sendable {
 /// The HMAC state is keyed once and copied per use (it is a value type), which halves the cost
 /// of re-keying on every call.
 struct BlindIndexer: Sendable {
-    private let keyed: [BlindIndexKind: HMAC<SHA256>]
+    private let identityKey: HMAC<SHA256>
+    private let emailKey: HMAC<SHA256>
+    private let phoneKey: HMAC<SHA256>
+    private let deviceIdKey: HMAC<SHA256>
 
     init(identity: SymmetricKey, email: SymmetricKey, phone: SymmetricKey, deviceId: SymmetricKey) {
-        keyed = [
-            .identity: HMAC(key: identity), .email: HMAC(key: email), .phone: HMAC(key: phone),
-            .deviceId: HMAC(key: deviceId),
-        ]
+        identityKey = HMAC(key: identity)
+        emailKey = HMAC(key: email)
+        phoneKey = HMAC(key: phone)
+        deviceIdKey = HMAC(key: deviceId)
     }
 
     /// The 16-byte blind index of a customer's raw 32-byte externalCode.
     func identity(_ externalCode: [UInt8]) -> Data {
-        var mac = keyed[.identity]!
+        var mac = identityKey
         mac.update(data: externalCode)
         return Data(mac.finalize().prefix(16))
     }
 
     /// The 16-byte blind index of an already normalized value.
     func index(_ kind: BlindIndexKind, _ value: String) -> Data {
-        var mac = keyed[kind]!
+        var mac: HMAC<SHA256>
+        switch kind {
+        case .identity: mac = identityKey
+        case .email: mac = emailKey
+        case .phone: mac = phoneKey
+        case .deviceId: mac = deviceIdKey
+        }
         var copy = value
         copy.withUTF8 { mac.update(data: UnsafeRawBufferPointer($0)) }
         return Data(mac.finalize().prefix(16))

@@ -30,6 +30,18 @@ enum FileSecurity {
         }
     }
 
+    /// Flushes a file (or a directory's entries) to disk.
+    static func sync(path: String, directory: Bool = false) throws {
+        let fd = open(path.isEmpty ? "." : path, (directory ? O_RDONLY | O_DIRECTORY : O_RDWR) | O_CLOEXEC)
+        guard fd >= 0 else {
+            throw RosterError.io(path: path, detail: "cannot open to sync: \(String(cString: strerror(errno)))")
+        }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else {
+            throw RosterError.io(path: path, detail: "cannot flush to disk: \(String(cString: strerror(errno)))")
+        }
+    }
+
     /// Permission bits of a file, or nil when it does not exist.
     static func mode(of path: String) -> mode_t? {
         var info = stat()

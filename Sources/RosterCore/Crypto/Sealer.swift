@@ -7,7 +7,9 @@ import Foundation
 /// associated data fails, so a ciphertext swapped between rows or columns is detected.
 enum Sealer {
     static func seal(_ plaintext: [UInt8], key: SymmetricKey, context: SealContext) throws -> Data {
-        let box = try AES.GCM.seal(plaintext, using: key, authenticating: context.bytes)
+        // The nonce comes from BoringSSL's generator: the default one reads the kernel per call.
+        let nonce = try AES.GCM.Nonce(data: Random.bytes(12))
+        let box = try AES.GCM.seal(plaintext, using: key, nonce: nonce, authenticating: context.bytes)
         return box.combined!
     }
 

@@ -4,7 +4,7 @@ import Foundation
 public enum CRMID {
     /// The CRM id as Roster keeps it.
     public static func trim(_ raw: String) -> String {
-        raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        raw.trimmed
     }
 
     /// The trimmed CRM id, or an error when nothing is left.

@@ -34,7 +34,7 @@ public struct Device: Equatable, Sendable {
 public enum DeviceID {
     /// The deviceId as Roster keeps it.
     public static func normalize(_ raw: String) throws(IdentifierError) -> String {
-        let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = raw.trimmed
         guard !trimmed.isEmpty else { throw IdentifierError(kind: .deviceId, value: raw, reason: "is empty") }
         guard !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
             throw IdentifierError(kind: .deviceId, value: raw, reason: "contains control characters")

@@ -8,6 +8,8 @@ import Foundation
 public struct ContactGenerator: Sendable {
     public var contacts: Int
     public var seed: UInt64
+    /// The number of the first customer (`CRM-0000000` by default): files made with different starts do not overlap.
+    public var firstCustomer = 0
     /// Roughly one row in this many is invalid (0: none).
     public var invalidEvery = 50
     /// Roughly one row in this many repeats an earlier customer (0: none).
@@ -52,7 +54,7 @@ public struct ContactGenerator: Sendable {
         for index in 0..<contacts {
             let duplicate = duplicateEvery > 0 && index > 10 && random.next(below: duplicateEvery) == 0
             let customer = duplicate ? random.next(below: index) : index
-            try emit(row(customer: customer, random: &random))
+            try emit(row(customer: firstCustomer + customer, random: &random))
         }
     }
 

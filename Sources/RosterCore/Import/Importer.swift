@@ -49,6 +49,8 @@ public final class Importer {
     let options: ImportOptions
     let progress: (@Sendable (ImportProgressReport) -> Void)?
     var summary: ImportSummary
+    /// Rows rejected after they were read (conflicts found while writing), by line: re-read for the rejects file.
+    var lateRejects: [Int: String] = [:]
 
     public init(store: Store, options: ImportOptions, progress: (@Sendable (ImportProgressReport) -> Void)? = nil) {
         self.store = store
@@ -70,12 +72,22 @@ public final class Importer {
         }
         summary.duplicatesInFile = scan.duplicates
         do {
-            try applyIncrementally(scan)
+            if try BulkLoader.applies(to: store, options: options, map: scan.planner.map) {
+                try applyBulk(scan)
+            } else {
+                try applyIncrementally(scan)
+            }
         } catch {
             try? store.loadFieldTypes()
             throw error
         }
         summary.rejects.sort { $0.line < $1.line }
+        if !options.dryRun && !summary.bulk {
+            try store.audit(
+                .import, subject: "*",
+                detail: "\(options.kind.rawValue) file: \(summary.created) created, \(summary.updated) updated, "
+                    + "\(summary.unchanged) unchanged, \(summary.rejected) rejected")
+        }
         return summary
     }
 
@@ -98,7 +110,7 @@ public final class Importer {
         }
     }
 
-    private func scanKeys() throws -> KeyScan {
+    func scanKeys() throws -> KeyScan {
         let reader = try openReader()
         var planner = RowPlanner(
             kind: options.kind, map: try ColumnMap(header: reader.header, kind: options.kind),
@@ -172,7 +184,6 @@ public final class Importer {
             pending.removeAll(keepingCapacity: true)
         }
 
-        var lateRejects: [Int: String] = [:]
         let singleTransaction = options.strict || options.dryRun
         func readAll(_ db: Database?) throws {
             while let result = try reader.next() {
@@ -230,7 +241,7 @@ public final class Importer {
     }
 
     /// Re-reads the file for the rows rejected while applying, so the rejects file has them as they were.
-    private func copyRows(lines: [Int: String], to file: RejectsFile) throws {
+    func copyRows(lines: [Int: String], to file: RejectsFile) throws {
         let reader = try openReader()
         while let result = try reader.next() {
             if case .success(let record) = result, let reason = lines[record.line] {

@@ -12,6 +12,10 @@ struct RowPlan: Sendable {
     var consent: [(Channel, Bool)] = []
     var device: DevicePlan?
     var fields: [FieldAssignment] = []
+    /// How a customer this row creates came to exist (jsonl keeps channel-only customers channel-only).
+    var origin: CustomerOrigin = .explicit
+    /// More devices of the same customer (a jsonl export lists them all).
+    var moreDevices: [DevicePlan] = []
 }
 
 /// A field value to set, already checked against the field's type.
@@ -34,7 +38,7 @@ struct DevicePlan: Sendable {
 /// Reads yes/no cells the way spreadsheets write them.
 enum Flag {
     static func parse(_ raw: String) -> Bool? {
-        switch raw.trimmingCharacters(in: .whitespaces).lowercased() {
+        switch raw.trimmed.lowercased() {
         case "true", "yes", "y", "1", "on", "enabled", "opt-in", "optin", "si", "sí": return true
         case "false", "no", "n", "0", "off", "disabled", "opt-out", "optout": return false
         default: return nil

@@ -31,7 +31,7 @@ struct RowPlanner: Sendable {
             return normalized { try DeviceID.normalize(cell(.deviceId)) }
         case .fields:
             guard let identity = identity(in: fields) else { return .failure(RowRejection("it has no customerId")) }
-            let name = cell(.fieldName).trimmingCharacters(in: .whitespaces)
+            let name = cell(.fieldName).trimmed
             guard !name.isEmpty else { return .failure(RowRejection("it has no fieldName")) }
             return .success(identity + "\u{0}" + name.lowercased())
         case .contacts, .jsonl:
@@ -55,10 +55,10 @@ struct RowPlanner: Sendable {
     }
 
     private mutating func learn(name rawName: String, value rawValue: String) {
-        let name = rawName.trimmingCharacters(in: .whitespaces)
+        let name = rawName.trimmed
         let key = name.lowercased()
         guard fieldTypes[key] == nil, !Store.reservedFieldNames.contains(key) else { return }
-        let value = rawValue.trimmingCharacters(in: .whitespaces)
+        let value = rawValue.trimmed
         guard !value.isEmpty, !name.isEmpty else { return }
         fieldTypes[key] = (name, FieldType.infer(value))
     }
@@ -80,7 +80,7 @@ struct RowPlanner: Sendable {
         do {
             for (index, role) in map.roles.enumerated() where index < fields.count {
                 let raw = fields[index]
-                let value = raw.trimmingCharacters(in: .whitespaces)
+                let value = raw.trimmed
                 if value.isEmpty { continue }
                 switch role {
                 case .identity: break
@@ -141,7 +141,7 @@ struct RowPlanner: Sendable {
     }
 
     private func assignment(name rawName: String, value: String) -> Result<FieldAssignment, RowRejection> {
-        let name = rawName.trimmingCharacters(in: .whitespaces)
+        let name = rawName.trimmed
         let key = name.lowercased()
         if Store.reservedFieldNames.contains(key) {
             return .failure(RowRejection("\"\(name)\" is a channel or device column, not a customer field"))

@@ -15,24 +15,44 @@ extension Store {
         var current: Customer?
         var before: Customer?
         var created = false
+        let consent = Dictionary(plan.consent, uniquingKeysWith: { $1 })
         if let identity = plan.identity {
             if let rowID = try customerRow(db, identity: identity) {
                 current = try loadCustomer(db, rowID)
                 before = current
+            } else if try channelsAreFree(db, plan) {
+                // The common case of a new customer: built whole and written once.
+                current = try insertCustomer(db, crmId: identity, origin: plan.origin) { customer in
+                    customer.email = plan.email
+                    customer.phone = plan.phone
+                    try fill(db, &customer, plan, consent: consent)
+                }
+                outcome.customer = (current!.rowID, .created)
+                created = true
             } else {
-                current = try insertCustomer(db, crmId: identity, origin: .explicit) { _ in }
+                current = try insertCustomer(db, crmId: identity, origin: plan.origin) { _ in }
                 created = true
             }
-        } else if kind == .email, let email = plan.email {
-            (current, created) = try channelOwner(db, .email(email), origin: .email)
-            before = created ? nil : current
-        } else if kind == .sms, let phone = plan.phone {
-            (current, created) = try channelOwner(db, .phone(phone), origin: .sms)
-            before = created ? nil : current
+        } else if kind == .email || kind == .sms, let value = kind == .email ? plan.email : plan.phone {
+            let identifier: ChannelIdentifier = kind == .email ? .email(value) : .phone(value)
+            if let rowID = try owner(db, identifier.indexKind, value) ?? owner(db, crmId: value) {
+                current = try loadCustomer(db, rowID)
+                before = current
+            } else if try channelsAreFree(db, plan) {
+                current = try insertCustomer(db, crmId: value, origin: kind == .email ? .email : .sms) { customer in
+                    customer.email = plan.email
+                    customer.phone = plan.phone
+                    try fill(db, &customer, plan, consent: consent)
+                }
+                outcome.customer = (current!.rowID, .created)
+                created = true
+            } else {
+                current = try insertCustomer(db, crmId: value, origin: kind == .email ? .email : .sms) { _ in }
+                created = true
+            }
         }
 
-        if var customer = current {
-            let consent = Dictionary(plan.consent, uniquingKeysWith: { $1 })
+        if outcome.customer == nil, var customer = current {
             if let email = plan.email {
                 customer = try link(db, customer, .email(email), consent: consent[.email])
             }
@@ -40,13 +60,7 @@ extension Store {
                 customer = try link(db, customer, .phone(phone), consent: consent[.sms])
             }
             var changed = customer
-            if let push = consent[.push] { changed.consent.push = push }
-            if plan.email == nil, let email = consent[.email] { changed.consent.email = email }
-            if plan.phone == nil, let sms = consent[.sms] { changed.consent.sms = sms }
-            for field in plan.fields {
-                try registerField(db, field)
-                changed.fields[field.key] = FieldValue(type: field.type, value: field.value)
-            }
+            try fill(db, &changed, plan, consent: consent)
             if !changed.sameContent(as: customer) { try updateCustomer(db, old: customer, new: changed) }
             current = changed
             let change: NetChange =
@@ -54,7 +68,7 @@ extension Store {
             outcome.customer = (changed.rowID, change)
         }
 
-        if let devicePlan = plan.device {
+        for devicePlan in [plan.device].compactMap({ $0 }) + plan.moreDevices {
             let result = try applyDevice(db, devicePlan, customer: current)
             outcome.device = result
             if result.change != .unchanged, let customer = outcome.customer, customer.change == .unchanged {
@@ -83,14 +97,24 @@ extension Store {
         return nil
     }
 
-    private func channelOwner(_ db: Database, _ identifier: ChannelIdentifier, origin: CustomerOrigin) throws -> (
-        Customer, Bool
-    ) {
-        if let rowID = try owner(db, identifier.indexKind, identifier.value) {
-            return (try loadCustomer(db, rowID), false)
+    /// Whether neither the row's email nor its phone belongs to anyone yet.
+    private func channelsAreFree(_ db: Database, _ plan: RowPlan) throws -> Bool {
+        if let email = plan.email, try owner(db, .email, email) != nil { return false }
+        if let phone = plan.phone, try owner(db, .phone, phone) != nil { return false }
+        return true
+    }
+
+    /// Consent and field values of a row (channel values are set by the caller or by `link`).
+    private func fill(_ db: Database, _ customer: inout Customer, _ plan: RowPlan, consent: [Channel: Bool]) throws {
+        if let push = consent[.push] { customer.consent.push = push }
+        if let email = consent[.email], plan.email == nil || customer.email == plan.email {
+            customer.consent.email = email
         }
-        if let rowID = try owner(db, crmId: identifier.value) { return (try loadCustomer(db, rowID), false) }
-        return (try insertCustomer(db, crmId: identifier.value, origin: origin) { _ in }, true)
+        if let sms = consent[.sms], plan.phone == nil || customer.phone == plan.phone { customer.consent.sms = sms }
+        for field in plan.fields {
+            try registerField(db, field)
+            customer.fields[field.key] = FieldValue(type: field.type, value: field.value)
+        }
     }
 
     private func registerField(_ db: Database, _ field: FieldAssignment) throws {
@@ -100,8 +124,8 @@ extension Store {
             }
             return
         }
-        try db.execute(
-            sql: "INSERT INTO field(key, name, type) VALUES (?, ?, ?)",
+        try db.exec(
+            "INSERT INTO field(key, name, type) VALUES (?, ?, ?)",
             arguments: [field.key, field.name, field.type.rawValue])
         fieldTypes[field.key] = (field.name, field.type)
     }
@@ -116,7 +140,8 @@ extension Store {
             device = try loadDevice(db, rowID)
             isNew = false
         } else {
-            let rowID = (try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) + 1 FROM device")) ?? 1
+            let rowID =
+                (try Int64.fetchOne(try db.cachedStatement(sql: "SELECT COALESCE(MAX(id), 0) + 1 FROM device"))) ?? 1
             device = Device(
                 rowID: rowID, deviceId: plan.deviceId, platform: plan.platform ?? .webpush, enabled: true,
                 createdAt: stamp, updatedAt: stamp)

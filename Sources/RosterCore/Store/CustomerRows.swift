@@ -31,13 +31,15 @@ extension Store {
     private func owner(_ db: Database, _ kind: BlindIndexKind, blindIndex: Data) throws -> Int64? {
         let column = kind == .deviceId ? "deviceId" : "customerId"
         return try Int64.fetchOne(
-            db, sql: "SELECT \(column) FROM \(kind.table) WHERE blindIndex = ?", arguments: [blindIndex])
+            try db.cachedStatement(sql: "SELECT \(column) FROM \(kind.table) WHERE blindIndex = ?"),
+            arguments: [blindIndex])
     }
 
     /// Decrypts one customer and checks that its externalCode matches its CRM id.
     func loadCustomer(_ db: Database, _ rowID: Int64) throws -> Customer {
         guard
-            let row = try Row.fetchOne(db, sql: "SELECT keySalt, record FROM customer WHERE id = ?", arguments: [rowID])
+            let row = try Row.fetchOne(
+                try db.cachedStatement(sql: "SELECT keySalt, record FROM customer WHERE id = ?"), arguments: [rowID])
         else {
             throw RosterError.integrity(what: "the index entry for customer #\(rowID), which has no record,")
         }
@@ -60,7 +62,8 @@ extension Store {
     func insertCustomer(
         _ db: Database, crmId: String, origin: CustomerOrigin, build: (inout Customer) throws -> Void
     ) throws -> Customer {
-        let rowID = (try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) + 1 FROM customer")) ?? 1
+        let rowID =
+            (try Int64.fetchOne(try db.cachedStatement(sql: "SELECT COALESCE(MAX(id), 0) + 1 FROM customer"))) ?? 1
         let now = Store.now()
         var customer = Customer(
             rowID: rowID, externalCode: externalCode(for: crmId), crmId: crmId, origin: origin, email: nil,
@@ -69,8 +72,8 @@ extension Store {
         let salt = Random.bytes(16)
         let record = try Sealer.seal(
             RecordCodec.encode(customer), key: keys.customerKey(salt: salt), context: customerRecordContext(rowID))
-        try db.execute(
-            sql: "INSERT INTO customer(id, keySalt, record) VALUES (?, ?, ?)", arguments: [rowID, Data(salt), record])
+        try db.exec(
+            "INSERT INTO customer(id, keySalt, record) VALUES (?, ?, ?)", arguments: [rowID, Data(salt), record])
         try updateIndexes(db, old: nil, new: customer)
         return customer
     }
@@ -79,19 +82,21 @@ extension Store {
     func updateCustomer(_ db: Database, old: Customer, new: Customer) throws {
         var changed = new
         changed.updatedAt = Store.now()
-        guard let salt = try Data.fetchOne(db, sql: "SELECT keySalt FROM customer WHERE id = ?", arguments: [old.rowID])
+        guard
+            let salt = try Data.fetchOne(
+                try db.cachedStatement(sql: "SELECT keySalt FROM customer WHERE id = ?"), arguments: [old.rowID])
         else { throw RosterError.integrity(what: "customer #\(old.rowID)") }
         let record = try Sealer.seal(
             RecordCodec.encode(changed), key: keys.customerKey(salt: Array(salt)),
             context: customerRecordContext(old.rowID))
-        try db.execute(sql: "UPDATE customer SET record = ? WHERE id = ?", arguments: [record, old.rowID])
+        try db.exec("UPDATE customer SET record = ? WHERE id = ?", arguments: [record, old.rowID])
         try updateIndexes(db, old: old, new: changed)
     }
 
     /// Deletes a customer row and its index entries (its devices are the caller's business).
     func deleteCustomer(_ db: Database, _ customer: Customer) throws {
         try updateIndexes(db, old: customer, new: nil)
-        try db.execute(sql: "DELETE FROM customer WHERE id = ?", arguments: [customer.rowID])
+        try db.exec("DELETE FROM customer WHERE id = ?", arguments: [customer.rowID])
     }
 
     private func updateIndexes(_ db: Database, old: Customer?, new: Customer?) throws {
@@ -111,11 +116,12 @@ extension Store {
         ]
         for (kind, before, after) in pairs where before != after {
             if let before {
-                try db.execute(sql: "DELETE FROM \(kind.table) WHERE blindIndex = ?", arguments: [before])
+                try db.exec("DELETE FROM \(kind.table) WHERE blindIndex = ?", arguments: [before])
             }
             if let after, let rowID = new?.rowID {
-                try db.execute(
-                    sql: "INSERT INTO \(kind.table)(blindIndex, customerId) VALUES (?, ?)", arguments: [after, rowID])
+                try checkNotSuppressed(db, after, kind)
+                try db.exec(
+                    "INSERT INTO \(kind.table)(blindIndex, customerId) VALUES (?, ?)", arguments: [after, rowID])
             }
         }
     }

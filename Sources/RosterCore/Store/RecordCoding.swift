@@ -61,6 +61,8 @@ struct RecordReader {
     }
 
     var isAtEnd: Bool { position == bytes.count }
+    /// Where the next read starts.
+    var offset: Int { position }
 
     mutating func readUInt() throws -> UInt64 {
         var result: UInt64 = 0

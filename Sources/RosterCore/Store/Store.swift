@@ -11,10 +11,12 @@ public final class Store: @unchecked Sendable {
     /// The time zone used for "today" (birthdays).
     public var timeZone: String { header.timeZone }
 
-    let db: DatabaseQueue
+    private(set) var db: DatabaseQueue
     let keys: KeyRing
     let externalCodes: ExternalCodeDeriver
     private(set) var header: StoreHeader
+    /// Whether any customer was erased with suppression (only then are new identifiers checked).
+    var hasSuppressions = false
     /// Customers merged away since the importer last looked (it counts customers by net change).
     var absorbedRows: [Int64] = []
     /// Field types by lower-cased field name, loaded at unlock.
@@ -27,6 +29,10 @@ public final class Store: @unchecked Sendable {
         self.keys = keys
         self.externalCodes = ExternalCodeDeriver(appKey: appKey)
         try loadFieldTypes()
+        hasSuppressions = try db.read {
+            try Bool.fetchOne($0, sql: "SELECT EXISTS (SELECT 1 FROM suppression)") ?? false
+        }
+        Hardening.disableCoreDumps()
     }
 
     /// The default store path: `$ROSTER_STORE`, else `$XDG_DATA_HOME/roster/store.roster`,
@@ -167,6 +173,19 @@ public final class Store: @unchecked Sendable {
         try db.close()
     }
 
+    /// Closes the connection before a bulk import renames a new file over the store.
+    func closeForReplacement() throws {
+        try db.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        try db.close()
+        for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
+
+    /// Opens the store file again (after a bulk import replaced it); the keys are unchanged.
+    func reopen() throws {
+        db = try DatabaseQueue(path: path, configuration: Store.configuration())
+        try loadFieldTypes()
+    }
+
     /// The externalCode this store derives for a CRM id.
     public func externalCode(for crmId: String) -> String {
         externalCodes.externalCode(for: crmId)
@@ -192,7 +211,16 @@ public final class Store: @unchecked Sendable {
     /// Runs a write transaction; on failure the in-memory field registry is reloaded with the rollback.
     func write<T>(_ body: (Database) throws -> T) throws -> T {
         do {
-            return try db.write(body)
+            return try db.write { db in
+                let result = try body(db)
+                // Any change makes the working-set snapshot stale.
+                try db.execute(
+                    sql: """
+                        INSERT INTO meta(key, value) VALUES ('dataVersion', 1)
+                        ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1
+                        """)
+                return result
+            }
         } catch {
             try? loadFieldTypes()
             throw error
@@ -222,10 +250,10 @@ public enum Region {
     }
 }
 
-/// Random bytes from the system's CSPRNG.
+/// Random bytes from BoringSSL's CSPRNG (seeded by the kernel): one call for the whole buffer, no syscall per byte.
 enum Random {
     static func bytes(_ count: Int) -> [UInt8] {
-        var rng = SystemRandomNumberGenerator()
-        return (0..<count).map { _ in rng.next() }
+        guard count > 0 else { return [] }
+        return SymmetricKey(size: SymmetricKeySize(bitCount: count * 8)).withUnsafeBytes { Array($0) }
     }
 }
