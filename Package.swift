@@ -22,16 +22,40 @@ let package = Package(
                 .product(name: "CryptoExtras", package: "swift-crypto"),
             ]
         ),
+        .systemLibrary(
+            name: "CNCursesW",
+            providers: [.apt(["libncursesw5-dev"])]
+        ),
+        .target(
+            name: "CTextWidth",
+            cSettings: [.define("_XOPEN_SOURCE", to: "700")]
+        ),
+        .target(
+            name: "RosterTUI",
+            dependencies: ["RosterCore", "CTextWidth"]
+        ),
         .executableTarget(
             name: "roster",
             dependencies: [
                 "RosterCore",
+                "RosterTUI",
+                "CNCursesW",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        .executableTarget(
+            name: "console-bench",
+            dependencies: ["RosterTUI", "RosterCore"],
+            path: "bench/console-replay"
         ),
         .testTarget(
             name: "RosterCoreTests",
             dependencies: ["RosterCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(
+            name: "RosterTUITests",
+            dependencies: ["RosterTUI", "RosterCore"],
+            exclude: ["Snapshots"]
         ),
         .testTarget(
             name: "rosterTests",

@@ -21,9 +21,11 @@ struct Roster: ParsableCommand {
             """,
         version: RosterVersion.string,
         subcommands: [
-            InitCommand.self, ImportCommand.self, CustomerCommand.self, DeviceCommand.self, ExternalCodeCommand.self,
-            GenerateCommand.self,
-        ]
+            ConsoleCommand.self, DemoCommand.self, InitCommand.self, ImportCommand.self, CustomerCommand.self,
+            DeviceCommand.self, ExternalCodeCommand.self,
+            QueryCommand.self, PreviewCommand.self, ExportCommand.self, AuditCommand.self, GenerateCommand.self,
+        ],
+        defaultSubcommand: ConsoleCommand.self
     )
 
     static func main() {

@@ -1,0 +1,73 @@
+/// A command typed on the `:` line.
+public enum ColonCommand: Equatable, Sendable {
+    case show(ListKind)
+    case deviceGet(String)
+    case importFile(kind: String, path: String)
+    case theme(String)
+    case filter(String)
+    case preview(String)
+    case help
+    case quit
+
+    /// The import kinds `:import` takes.
+    public static let importKinds = ["email", "sms", "push", "fields", "contacts", "jsonl"]
+
+    /// Every command as help lists it: usage and what it does.
+    public static let usage: [(usage: String, summary: String)] = [
+        (":customers  :devices  :email  :sms  :push", "show that view"),
+        (":deviceget ID", "what the SDK's deviceGet prints for a deviceId (or a customer with one device)"),
+        (":import KIND FILE", "import a CSV (KIND: \(importKinds.joined(separator: ", "))) with progress"),
+        (":filter EXPR", "filter the current view (as /)"),
+        (":preview TEMPLATE", "preview a template for the selected customer"),
+        (":theme NAME", "switch theme live (default, light, high-contrast, mono, or a file)"),
+        (":help", "this help"),
+        (":q  :quit", "quit"),
+    ]
+
+    /// Parses a command line (without the `:`); the error says what was wrong.
+    public static func parse(_ line: String) -> Result<ColonCommand, ConsoleFailure> {
+        let trimmed = line.trimmingSpaces
+        let name = String(trimmed.prefix { $0 != " " })
+        let rest = String(trimmed.dropFirst(name.count)).trimmingSpaces
+        let words = rest.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        switch name.lowercased() {
+        case "customers", "c": return .success(.show(.customers))
+        case "devices": return .success(.show(.devices))
+        case "email": return .success(.show(.email))
+        case "sms": return .success(.show(.sms))
+        case "push": return .success(.show(.push))
+        case "deviceget", "device":
+            guard !rest.isEmpty else { return .failure(ConsoleFailure("usage: :deviceget ID")) }
+            return .success(.deviceGet(unquote(rest)))
+        case "import":
+            guard words.count >= 2 else {
+                return .failure(
+                    ConsoleFailure("usage: :import KIND FILE (KIND: \(importKinds.joined(separator: ", ")))"))
+            }
+            let kind = words[0].lowercased()
+            guard importKinds.contains(kind) else {
+                return .failure(
+                    ConsoleFailure(
+                        "unknown import kind \"\(words[0])\" (kinds: \(importKinds.joined(separator: ", ")))"))
+            }
+            let path = unquote(String(rest.dropFirst(words[0].count)).trimmingSpaces)
+            return .success(.importFile(kind: kind, path: path))
+        case "theme":
+            guard !rest.isEmpty else { return .failure(ConsoleFailure("usage: :theme NAME")) }
+            return .success(.theme(unquote(rest)))
+        case "filter": return .success(.filter(rest))
+        case "preview": return .success(.preview(rest))
+        case "help", "h", "?": return .success(.help)
+        case "q", "quit", "exit": return .success(.quit)
+        case "": return .failure(ConsoleFailure("type a command (:help lists them)"))
+        default: return .failure(ConsoleFailure("unknown command :\(name) (:help lists them)"))
+        }
+    }
+
+    private static func unquote(_ text: String) -> String {
+        if text.count >= 2, let first = text.first, first == text.last, first == "\"" || first == "'" {
+            return String(text.dropFirst().dropLast())
+        }
+        return text
+    }
+}

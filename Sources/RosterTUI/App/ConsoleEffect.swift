@@ -1,0 +1,34 @@
+/// Work `update` asks for: store work runs off the UI loop and comes back as events; terminal work
+/// (redraw, suspend, quit) is the backend's.
+public enum ConsoleEffect: Sendable {
+    case loadWorkingSet
+    case loadDevices
+    case loadDetail(rowID: Int64)
+    case filter(FilterRequest)
+    case deviceGet(String)
+    case previewCustomer(generation: Int, template: String, rowID: Int64)
+    case previewSegment(generation: Int, template: String, rows: [Int32], customers: CustomerCatalog)
+    case importFile(kind: String, path: String)
+    case recordReveal(rowID: Int64)
+    case loadTheme(String)
+    case redraw
+    case suspend
+    case quit
+
+    /// Whether the terminal backend carries this effect out (the rest go to the store's worker).
+    public var isTerminalEffect: Bool {
+        switch self {
+        case .redraw, .suspend, .quit: return true
+        default: return false
+        }
+    }
+}
+
+/// A filter to run on one list, with the data it runs over.
+public struct FilterRequest: Sendable {
+    public let generation: Int
+    public let view: ListKind
+    public let text: String
+    public let customers: CustomerCatalog?
+    public let devices: DeviceCatalog?
+}

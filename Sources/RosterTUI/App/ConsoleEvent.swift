@@ -1,0 +1,49 @@
+import RosterCore
+
+/// Everything that can change the state: keys, resizes, and results of background work.
+public enum ConsoleEvent: Sendable {
+    case key(Key)
+    case resize(width: Int, height: Int)
+    /// A timer tick while something is busy (spinners).
+    case tick
+    case workingSetProgress(Double)
+    case workingSetLoaded(CustomerCatalog)
+    case workingSetFailed(String)
+    case devicesLoaded(DeviceCatalog)
+    case devicesFailed(String)
+    case detailLoaded(rowID: Int64, Result<CustomerDetail, ConsoleFailure>)
+    case filterFinished(FilterResult)
+    case deviceGetFinished(request: String, Result<Device, ConsoleFailure>)
+    case previewFinished(generation: Int, Result<TemplatePreview, ConsoleFailure>)
+    case segmentPreviewFinished(generation: Int, Result<SegmentSummary, ConsoleFailure>)
+    case importProgress(ImportProgress)
+    case importFinished(Result<ImportReport, ConsoleFailure>)
+    case themeLoaded(Theme, error: String?)
+}
+
+/// A failure of background work, as the message the console shows.
+public struct ConsoleFailure: Error, Equatable, Sendable {
+    public let message: String
+
+    public init(_ message: String) { self.message = message }
+
+    /// The message of any error (a `CustomStringConvertible` error's description).
+    public init(_ error: any Error) {
+        message = String(describing: error)
+    }
+}
+
+/// The rows a filter or search matched on one list.
+public struct FilterResult: Sendable {
+    public let generation: Int
+    public let view: ListKind
+    public let rows: [Int32]
+    public let mode: ConsoleState.Filter.Mode
+
+    public init(generation: Int, view: ListKind, rows: [Int32], mode: ConsoleState.Filter.Mode) {
+        self.generation = generation
+        self.view = view
+        self.rows = rows
+        self.mode = mode
+    }
+}

@@ -1,0 +1,103 @@
+import Dispatch
+import RosterCore
+
+/// Carries out store effects off the UI loop and posts their results to the event queue.
+///
+/// Loading and importing run on one queue, everything interactive (filters, details, previews) on another,
+/// so a long import never holds up a filter. Superseded filters and previews are skipped.
+public final class ConsoleRuntime: @unchecked Sendable {
+    public let store: ConsoleStore
+    public let events: EventQueue
+    public let themes: ThemeCatalog
+    private let bulk = DispatchQueue(label: "roster.console.bulk", qos: .userInitiated)
+    private let interactive = DispatchQueue(label: "roster.console.interactive", qos: .userInteractive)
+    private let generations = Generations()
+    private let inline: Bool
+
+    /// A runtime over `store`; `inline` runs the work on the caller's thread (for tests and the replay bench).
+    public init(store: ConsoleStore, events: EventQueue, themes: ThemeCatalog, inline: Bool = false) {
+        self.store = store
+        self.events = events
+        self.themes = themes
+        self.inline = inline
+    }
+
+    private func run(on queue: DispatchQueue, _ work: @escaping @Sendable () -> Void) {
+        if inline { work() } else { queue.async(execute: work) }
+    }
+
+    /// Starts `effect`; terminal effects are not this runtime's and are ignored.
+    public func perform(_ effect: ConsoleEffect) {
+        let store = self.store
+        let events = self.events
+        switch effect {
+        case .loadWorkingSet:
+            run(on: bulk) {
+                do {
+                    let workingSet = try store.loadWorkingSet { events.post(.workingSetProgress($0)) }
+                    events.post(.workingSetLoaded(CustomerCatalog(workingSet: workingSet)))
+                } catch {
+                    events.post(.workingSetFailed(ConsoleFailure(error).message))
+                }
+            }
+        case .loadDevices:
+            run(on: interactive) {
+                do {
+                    events.post(.devicesLoaded(DeviceCatalog(devices: try store.devices())))
+                } catch {
+                    events.post(.devicesFailed(ConsoleFailure(error).message))
+                }
+            }
+        case .loadDetail(let rowID):
+            run(on: interactive) {
+                events.post(.detailLoaded(rowID: rowID, Result { try store.customerDetail(rowID: rowID) }.failure))
+            }
+        case .filter(let request):
+            let key = "filter." + request.view.rawValue
+            generations.set(key, request.generation)
+            run(on: interactive) { [generations] in
+                guard generations.isCurrent(key, request.generation) else { return }
+                events.post(.filterFinished(FilterRunner.run(request, store: store)))
+            }
+        case .deviceGet(let id):
+            run(on: interactive) {
+                events.post(.deviceGetFinished(request: id, Result { try store.device(id) }.failure))
+            }
+        case .previewCustomer(let generation, let template, let rowID):
+            generations.set("preview", generation)
+            run(on: interactive) { [generations] in
+                guard generations.isCurrent("preview", generation) else { return }
+                let result = Result { try store.preview(template: template, rowID: rowID) }.failure
+                events.post(.previewFinished(generation: generation, result))
+            }
+        case .previewSegment(let generation, let template, let rows, let customers):
+            run(on: interactive) { [generations] in
+                guard generations.isCurrent("preview", generation) else { return }
+                let result = Result { try store.preview(template: template, rows: rows, in: customers.workingSet) }
+                events.post(.segmentPreviewFinished(generation: generation, result.failure))
+            }
+        case .importFile(let kind, let path):
+            run(on: bulk) {
+                let result = Result {
+                    try store.importFile(kind: kind, path: path) { events.post(.importProgress($0)) }
+                }
+                events.post(.importFinished(result.failure))
+            }
+        case .recordReveal(let rowID):
+            run(on: interactive) { store.recordReveal(rowID: rowID) }
+        case .loadTheme(let name):
+            let themes = self.themes
+            run(on: interactive) {
+                let (theme, error) = themes.load(name)
+                events.post(.themeLoaded(theme, error: error?.description))
+            }
+        case .redraw, .suspend, .quit:
+            break
+        }
+    }
+}
+
+extension Result where Failure == any Error {
+    /// The result with its error as the message the console shows.
+    var failure: Result<Success, ConsoleFailure> { mapError { ConsoleFailure($0) } }
+}

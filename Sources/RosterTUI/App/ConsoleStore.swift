@@ -1,0 +1,135 @@
+import RosterCore
+
+/// Everything the console needs from a store.
+///
+/// The real implementation wraps RosterCore's `Store` (in the `roster` executable); tests use an
+/// in-memory fake. Every method may be slow on a big store and is called off the UI loop, except
+/// the two properties.
+public protocol ConsoleStore: AnyObject, Sendable {
+    /// The store file, for the status line.
+    var storePath: String { get }
+    /// The store's region, shown in the status line.
+    var region: String { get }
+
+    /// Loads the decrypted working set of all customers, reporting progress from 0 to 1.
+    func loadWorkingSet(progress: @escaping @Sendable (Double) -> Void) throws -> WorkingSet
+    /// One customer with its devices, decrypted on demand.
+    func customerDetail(rowID: Int64) throws -> CustomerDetail
+    /// Every device of the store (Devices and Push views).
+    func devices() throws -> [Device]
+    /// The device an ID names (a deviceId, or a customer with one device), for deviceGet.
+    func device(_ id: String) throws -> Device
+    /// Rows of the working set matching a filter in the segments language, ascending.
+    func filter(_ expression: String, in workingSet: WorkingSet) throws -> [Int32]
+    /// Rows whose names or identifiers contain `text` (case- and accent-insensitive), ascending.
+    func search(_ text: String, in workingSet: WorkingSet) -> [Int32]
+    /// A template rendered for one customer.
+    func preview(template: String, rowID: Int64) throws -> TemplatePreview
+    /// A template previewed over a segment: counts and a few samples.
+    func preview(template: String, rows: [Int32], in workingSet: WorkingSet) throws -> SegmentSummary
+    /// Imports a CSV file (`kind`: email, sms, push, fields, contacts, jsonl), reporting progress.
+    func importFile(kind: String, path: String, progress: @escaping @Sendable (ImportProgress) -> Void) throws
+        -> ImportReport
+    /// Records in the audit log that the operator revealed a customer's masked values.
+    func recordReveal(rowID: Int64)
+}
+
+/// A customer and its devices.
+public struct CustomerDetail: Sendable {
+    public let customer: Customer
+    public let devices: [Device]
+
+    public init(customer: Customer, devices: [Device]) {
+        self.customer = customer
+        self.devices = devices
+    }
+}
+
+/// A template rendered for one customer.
+public struct TemplatePreview: Sendable, Equatable {
+    public let rendered: String
+    public let missing: [String]
+
+    public init(rendered: String, missing: [String]) {
+        self.rendered = rendered
+        self.missing = missing
+    }
+}
+
+/// A template previewed over a segment.
+public struct SegmentSummary: Sendable, Equatable {
+    public struct Missing: Sendable, Equatable {
+        public let field: String
+        public let count: Int
+
+        public init(field: String, count: Int) {
+            self.field = field
+            self.count = count
+        }
+    }
+
+    public struct Sample: Sendable, Equatable {
+        public let externalCode: String
+        public let rendered: String
+
+        public init(externalCode: String, rendered: String) {
+            self.externalCode = externalCode
+            self.rendered = rendered
+        }
+    }
+
+    public let total: Int
+    public let complete: Int
+    public let missing: [Missing]
+    public let samples: [Sample]
+
+    public init(total: Int, complete: Int, missing: [Missing], samples: [Sample]) {
+        self.total = total
+        self.complete = complete
+        self.missing = missing
+        self.samples = samples
+    }
+}
+
+/// Progress of a running import.
+public struct ImportProgress: Sendable, Equatable {
+    public let rows: Int
+    public let bytesRead: Int
+    public let totalBytes: Int?
+
+    public init(rows: Int, bytesRead: Int, totalBytes: Int?) {
+        self.rows = rows
+        self.bytesRead = bytesRead
+        self.totalBytes = totalBytes
+    }
+
+    /// 0...1 when the size is known.
+    public var fraction: Double? {
+        guard let totalBytes, totalBytes > 0 else { return nil }
+        return min(1, Double(bytesRead) / Double(totalBytes))
+    }
+}
+
+/// The summary of a finished import, as the CLI reports it.
+public struct ImportReport: Sendable, Equatable {
+    public let read: Int
+    public let created: Int
+    public let updated: Int
+    public let unchanged: Int
+    public let rejected: Int
+    public let duplicatesInFile: Int
+    /// The first rejected rows as `line N: reason`.
+    public let rejects: [String]
+
+    public init(
+        read: Int, created: Int, updated: Int, unchanged: Int, rejected: Int, duplicatesInFile: Int, rejects: [String]
+    ) {
+        self.read = read
+        self.created = created
+        self.updated = updated
+        self.unchanged = unchanged
+        self.rejected = rejected
+        self.duplicatesInFile = duplicatesInFile
+        self.rejects = rejects
+    }
+}

@@ -1,0 +1,177 @@
+import RosterCore
+
+extension ConsoleUpdate {
+    /// Edits `input` with a line-editing key; false when the key is not one.
+    static func edit(_ input: inout TextInput, _ key: Key) -> Bool {
+        switch key {
+        case .character(let character): input.insert(character)
+        case .backspace: input.backspace()
+        case .delete: input.deleteForward()
+        case .left: input.move(-1)
+        case .right: input.move(1)
+        case .home, .control("a"): input.home()
+        case .end, .control("e"): input.end()
+        case .control("u"): input.killToStart()
+        case .control("w"): input.killWord()
+        default: return false
+        }
+        return true
+    }
+
+    /// A key while the `/` or `:` line is open.
+    static func promptKey(_ key: Key, _ state: inout ConsoleState) -> [ConsoleEffect] {
+        guard var prompt = state.prompt else { return [] }
+        switch (prompt.kind, key) {
+        case (.filter, .escape):
+            closePrompt(&state)
+            return startFilter("", on: state.view, &state)
+        case (.command, .escape):
+            closePrompt(&state)
+        case (.filter, .enter):
+            closePrompt(&state)
+            if prompt.input.text.trimmingSpaces.isEmpty { return startFilter("", on: state.view, &state) }
+        case (.command, .enter):
+            closePrompt(&state)
+            let line = prompt.input.text
+            if !line.trimmingSpaces.isEmpty && state.history.last != line { state.history.append(line) }
+            return run(line, &state)
+        case (.filter, .up), (.filter, .down), (.filter, .pageUp), (.filter, .pageDown):
+            let action: ConsoleAction =
+                key == .up ? .moveUp : key == .down ? .moveDown : key == .pageUp ? .pageUp : .pageDown
+            if state.screens.isEmpty { return perform(action, &state) }
+        case (.command, .up), (.command, .down):
+            guard !state.history.isEmpty else { return [] }
+            if prompt.historyIndex == nil { prompt.draft = prompt.input.text }
+            let last = state.history.count - 1
+            let current = prompt.historyIndex ?? state.history.count
+            let target = key == .up ? max(0, current - 1) : current + 1
+            if target > last {
+                prompt.historyIndex = nil
+                prompt.input.replace(with: prompt.draft)
+            } else {
+                prompt.historyIndex = target
+                prompt.input.replace(with: state.history[target])
+            }
+            state.prompt = prompt
+        case (_, .backspace) where prompt.input.text.isEmpty:
+            closePrompt(&state)
+            if prompt.kind == .filter { return startFilter("", on: state.view, &state) }
+        default:
+            let before = prompt.input.text
+            guard edit(&prompt.input, key) else { return [] }
+            prompt.historyIndex = nil
+            state.prompt = prompt
+            if prompt.kind == .filter && prompt.input.text != before && state.screens.isEmpty {
+                return startFilter(prompt.input.text, on: state.view, &state)
+            }
+        }
+        return []
+    }
+
+    private static func closePrompt(_ state: inout ConsoleState) {
+        state.prompt = nil
+        scroll(state.view, &state)
+    }
+
+    /// Runs a `:` command line.
+    static func run(_ line: String, _ state: inout ConsoleState) -> [ConsoleEffect] {
+        switch ColonCommand.parse(line) {
+        case .failure(let failure):
+            state.notice = .init(text: failure.message, isError: true)
+            return []
+        case .success(let command):
+            switch command {
+            case .show(let kind): return show(kind, &state)
+            case .deviceGet(let id):
+                state.screens.append(.deviceGet(DeviceGetScreen(request: id)))
+                return [.deviceGet(id)]
+            case .importFile(let kind, let path):
+                guard !state.importRunning else {
+                    state.notice = .init(text: "an import is already running", isError: true)
+                    return []
+                }
+                state.importRunning = true
+                state.screens.append(.importing(ImportScreen(kind: kind, path: path)))
+                return [.importFile(kind: kind, path: path)]
+            case .theme(let name): return [.loadTheme(name)]
+            case .filter(let text):
+                state.screens.removeAll()
+                return startFilter(text, on: state.view, &state)
+            case .preview(let template): return openPreview(template: template, &state)
+            case .help:
+                state.screens.append(.help(offset: 0))
+                return []
+            case .quit:
+                state.quitting = true
+                return [.quit]
+            }
+        }
+    }
+
+    /// `p`: opens the preview for the selected customer (or the detail's), with segment counts on a filtered list.
+    static func openPreview(template: String, _ state: inout ConsoleState) -> [ConsoleEffect] {
+        var rowID: Int64?
+        var subject = ""
+        if case .detail(let detail) = state.screens.last {
+            rowID = detail.rowID
+            subject = detail.detail.map { String($0.customer.externalCode.prefix(12)) } ?? ""
+        } else if let row = state.selectedCustomerRow, let customers = state.customers {
+            rowID = customers.workingSet.rowIDs[row]
+            subject = String(customers.workingSet.externalCodes[row].prefix(12))
+            if let name = customers.name(row) { subject += " " + name }
+        } else if let device = state.selectedDevice, let customerRowID = device.customerRowID {
+            rowID = customerRowID
+            subject = device.externalCode.map { String($0.prefix(12)) } ?? ""
+        }
+        guard let rowID else {
+            state.notice = .init(text: "select a customer to preview a template for", isError: true)
+            return []
+        }
+        var preview = PreviewScreen(rowID: rowID, subject: subject)
+        preview.input = TextInput(template)
+        if state.view.showsCustomers, let filter = state.filters[state.view], let rows = filter.rows {
+            preview.segmentRows = rows
+            preview.segmentFilter = filter.text
+        }
+        state.screens.append(.preview(preview))
+        return template.isEmpty ? [] : previewEffects(&state)
+    }
+
+    /// A key while the preview's template has the keyboard.
+    static func previewKey(_ key: Key, _ state: inout ConsoleState) -> [ConsoleEffect] {
+        guard let last = state.screens.indices.last, case .preview(var preview) = state.screens[last] else { return [] }
+        switch key {
+        case .escape:
+            state.screens.removeLast()
+            return []
+        case .control("z"):
+            return [.suspend]
+        default:
+            let before = preview.input.text
+            guard edit(&preview.input, key), preview.input.text != before else { return [] }
+            state.screens[last] = .preview(preview)
+            return previewEffects(&state)
+        }
+    }
+
+    /// Asks for the preview of the current template (and over the segment when there is one).
+    private static func previewEffects(_ state: inout ConsoleState) -> [ConsoleEffect] {
+        guard let last = state.screens.indices.last, case .preview(var preview) = state.screens[last] else { return [] }
+        preview.generation = state.nextGeneration
+        state.nextGeneration += 1
+        let template = preview.input.text
+        var effects: [ConsoleEffect] = []
+        if template.isEmpty {
+            (preview.result, preview.error, preview.segment, preview.segmentError) = (nil, nil, nil, nil)
+        } else {
+            effects.append(.previewCustomer(generation: preview.generation, template: template, rowID: preview.rowID))
+            if let rows = preview.segmentRows, let customers = state.customers {
+                effects.append(
+                    .previewSegment(
+                        generation: preview.generation, template: template, rows: rows, customers: customers))
+            }
+        }
+        state.screens[last] = .preview(preview)
+        return effects
+    }
+}

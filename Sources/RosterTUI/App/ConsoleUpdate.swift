@@ -1,0 +1,202 @@
+import RosterCore
+
+/// The console's one update function: a state and an event give the next state and the work to do.
+///
+/// Pure: no I/O, no clock, no threads. Slow work is returned as effects whose results come back as events.
+public enum ConsoleUpdate {
+    /// The next state and the effects `event` leads to.
+    public static func update(_ state: ConsoleState, _ event: ConsoleEvent) -> (ConsoleState, [ConsoleEffect]) {
+        var next = state
+        let effects = apply(event, to: &next)
+        return (next, effects)
+    }
+
+    /// `update` in place, for the main loop (no copy of the state).
+    public static func apply(_ event: ConsoleEvent, to state: inout ConsoleState) -> [ConsoleEffect] {
+        switch event {
+        case .key(let key):
+            state.notice = nil
+            return handle(key, &state)
+        case .resize(let width, let height):
+            state.width = max(1, width)
+            state.height = max(1, height)
+            for kind in ListKind.allCases { scroll(kind, &state) }
+            return []
+        case .tick:
+            state.tick &+= 1
+            return []
+        case .workingSetProgress(let fraction):
+            if case .loading = state.customersLoad { state.customersLoad = .loading(fraction) }
+            return []
+        case .workingSetLoaded(let catalog):
+            state.customers = catalog
+            state.customersLoad = .ready
+            var effects: [ConsoleEffect] = []
+            for kind in ListKind.allCases where kind.showsCustomers {
+                scroll(kind, &state)
+                if let filter = state.filters[kind] { effects += startFilter(filter.text, on: kind, &state) }
+            }
+            return effects
+        case .workingSetFailed(let message):
+            state.customersLoad = .failed(message)
+            state.notice = .init(text: message, isError: true)
+            return []
+        case .devicesLoaded(let catalog):
+            state.devices = catalog
+            state.devicesLoad = .ready
+            var effects: [ConsoleEffect] = []
+            for kind in ListKind.allCases where !kind.showsCustomers {
+                scroll(kind, &state)
+                if let filter = state.filters[kind] { effects += startFilter(filter.text, on: kind, &state) }
+            }
+            return effects
+        case .devicesFailed(let message):
+            state.devicesLoad = .failed(message)
+            state.notice = .init(text: message, isError: true)
+            return []
+        case .detailLoaded(let rowID, let result):
+            updateScreens(&state) { screen in
+                guard case .detail(var detail) = screen, detail.rowID == rowID, detail.detail == nil else { return }
+                switch result {
+                case .success(let loaded): detail.detail = loaded
+                case .failure(let failure): detail.error = failure.message
+                }
+                screen = .detail(detail)
+            }
+            return []
+        case .filterFinished(let result):
+            guard var filter = state.filters[result.view], filter.generation == result.generation else { return [] }
+            filter.rows = result.rows
+            filter.pending = false
+            filter.mode = result.mode
+            state.filters[result.view] = filter
+            state.positions[result.view] = ConsoleState.Position()
+            if result.view == state.view { state.revealedRowID = nil }
+            return []
+        case .deviceGetFinished(let request, let result):
+            updateScreens(&state) { screen in
+                guard case .deviceGet(var pane) = screen, pane.request == request, pane.device == nil else { return }
+                switch result {
+                case .success(let device): pane.device = device
+                case .failure(let failure): pane.error = failure.message
+                }
+                screen = .deviceGet(pane)
+            }
+            return []
+        case .previewFinished(let generation, let result):
+            updatePreview(&state, generation: generation) { preview in
+                switch result {
+                case .success(let rendered): (preview.result, preview.error) = (rendered, nil)
+                case .failure(let failure): (preview.result, preview.error) = (nil, failure.message)
+                }
+            }
+            return []
+        case .segmentPreviewFinished(let generation, let result):
+            updatePreview(&state, generation: generation) { preview in
+                switch result {
+                case .success(let summary): (preview.segment, preview.segmentError) = (summary, nil)
+                case .failure(let failure): (preview.segment, preview.segmentError) = (nil, failure.message)
+                }
+            }
+            return []
+        case .importProgress(let progress):
+            updateImport(&state) { $0.progress = progress }
+            return []
+        case .importFinished(let result):
+            state.importRunning = false
+            updateImport(&state) { pane in
+                switch result {
+                case .success(let report): pane.report = report
+                case .failure(let failure): pane.error = failure.message
+                }
+            }
+            switch result {
+            case .success(let report):
+                state.notice = .init(
+                    text: "import finished: \(report.read) read, \(report.created) created, \(report.updated) updated, "
+                        + "\(report.rejected) rejected", isError: false)
+                var effects: [ConsoleEffect] = [.loadWorkingSet]
+                if state.devicesLoad != nil {
+                    state.devicesLoad = .loading(0)
+                    effects.append(.loadDevices)
+                }
+                return effects
+            case .failure(let failure):
+                state.notice = .init(text: "import failed: \(failure.message)", isError: true)
+                return []
+            }
+        case .themeLoaded(let theme, let error):
+            state.theme = theme
+            state.notice =
+                error.map { .init(text: "\($0); using the default theme", isError: true) }
+                ?? .init(text: "theme \(theme.name)", isError: false)
+            return []
+        }
+    }
+
+    // MARK: - Lists
+
+    /// Keeps the selection inside the list and visible, after a move, a resize or new rows.
+    static func scroll(_ kind: ListKind, _ state: inout ConsoleState) {
+        let count = state.rows(kind).count
+        var position = state.position(kind)
+        let height = state.listHeight
+        position.selected = max(0, min(position.selected, count - 1))
+        if position.selected < position.top { position.top = position.selected }
+        if position.selected >= position.top + height { position.top = position.selected - height + 1 }
+        position.top = max(0, min(position.top, max(0, count - height)))
+        if state.positions[kind] != position { state.positions[kind] = position }
+    }
+
+    /// Moves the selection of the current list; a move masks revealed values again.
+    static func move(_ state: inout ConsoleState, to target: (ConsoleState.Position, Int, Int) -> Int) {
+        let kind = state.view
+        var position = state.position(kind)
+        let before = position.selected
+        position.selected = target(position, state.rows(kind).count, state.listHeight)
+        if position.selected != before || state.positions[kind] == nil { state.positions[kind] = position }
+        scroll(kind, &state)
+        if state.position(kind).selected != before { state.revealedRowID = nil }
+    }
+
+    /// Starts (or clears, for blank text) the filter of `kind`; the result comes back as `filterFinished`.
+    static func startFilter(_ text: String, on kind: ListKind, _ state: inout ConsoleState) -> [ConsoleEffect] {
+        guard !text.trimmingSpaces.isEmpty else {
+            if state.filters.removeValue(forKey: kind) != nil { state.positions[kind] = ConsoleState.Position() }
+            return []
+        }
+        let generation = state.nextGeneration
+        state.nextGeneration += 1
+        let previous = state.filters[kind]?.rows
+        state.filters[kind] = ConsoleState.Filter(text: text, generation: generation, rows: previous)
+        let loaded = kind.showsCustomers ? state.customers != nil : state.devices != nil
+        guard loaded else { return [] }
+        return [
+            .filter(
+                FilterRequest(
+                    generation: generation, view: kind, text: text, customers: state.customers, devices: state.devices))
+        ]
+    }
+
+    // MARK: - Screens
+
+    static func updateScreens(_ state: inout ConsoleState, _ change: (inout Screen) -> Void) {
+        for index in state.screens.indices { change(&state.screens[index]) }
+    }
+
+    static func updatePreview(_ state: inout ConsoleState, generation: Int, _ change: (inout PreviewScreen) -> Void) {
+        updateScreens(&state) { screen in
+            guard case .preview(var preview) = screen, preview.generation == generation else { return }
+            change(&preview)
+            screen = .preview(preview)
+        }
+    }
+
+    static func updateImport(_ state: inout ConsoleState, _ change: (inout ImportScreen) -> Void) {
+        updateScreens(&state) { screen in
+            guard case .importing(var pane) = screen, pane.report == nil, pane.error == nil else { return }
+            change(&pane)
+            screen = .importing(pane)
+        }
+    }
+}

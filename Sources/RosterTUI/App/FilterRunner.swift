@@ -1,0 +1,62 @@
+import RosterCore
+
+/// Runs a list's filter: the segments language when the text parses, else a plain-text search.
+public enum FilterRunner {
+    /// The rows of `request.view` that match, ascending.
+    public static func run(_ request: FilterRequest, store: ConsoleStore) -> FilterResult {
+        let text = request.text.trimmingSpaces
+        switch request.view {
+        case .customers, .email, .sms:
+            guard let customers = request.customers else {
+                return FilterResult(generation: request.generation, view: request.view, rows: [], mode: .text)
+            }
+            var rows: [Int32]
+            var mode: ConsoleState.Filter.Mode
+            do {
+                rows = try store.filter(text, in: customers.workingSet)
+                mode = .segment
+            } catch {
+                rows = store.search(text, in: customers.workingSet)
+                mode = .text
+            }
+            if request.view == .email { rows = intersect(rows, customers.emailRows) }
+            if request.view == .sms { rows = intersect(rows, customers.smsRows) }
+            return FilterResult(generation: request.generation, view: request.view, rows: rows, mode: mode)
+        case .devices, .push:
+            let devices = request.devices?.devices ?? []
+            let base: [Int32] =
+                request.view == .push
+                ? request.devices?.pushRows ?? [] : devices.indices.map { Int32($0) }
+            let needle = text.lowercased()
+            let rows = base.filter { matches(devices[Int($0)], needle) }
+            return FilterResult(generation: request.generation, view: request.view, rows: rows, mode: .text)
+        }
+    }
+
+    /// Whether a device's identifiers or description contain `needle` (lower-cased).
+    static func matches(_ device: Device, _ needle: String) -> Bool {
+        let values: [String?] = [
+            device.deviceId, device.platform.rawValue, device.externalCode, device.locale, device.timeZone,
+            device.browserName, device.osName, device.deviceType, device.enabled ? "enabled" : "disabled",
+        ]
+        return values.contains { $0?.lowercased().contains(needle) ?? false }
+    }
+
+    /// The rows in both ascending lists.
+    static func intersect(_ left: [Int32], _ right: [Int32]) -> [Int32] {
+        var result: [Int32] = []
+        var (i, j) = (0, 0)
+        while i < left.count && j < right.count {
+            if left[i] < right[j] {
+                i += 1
+            } else if left[i] > right[j] {
+                j += 1
+            } else {
+                result.append(left[i])
+                i += 1
+                j += 1
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,74 @@
+/// One row of the key table: keys, what they do, where, and how help describes it.
+public struct KeyBinding: Sendable {
+    public let keys: [Key]
+    public let action: ConsoleAction?
+    public let scopes: Set<KeyScope>
+    public let summary: String
+
+    public init(_ keys: [Key], _ action: ConsoleAction?, _ scopes: Set<KeyScope>, _ summary: String) {
+        self.keys = keys
+        self.action = action
+        self.scopes = scopes
+        self.summary = summary
+    }
+
+    /// The keys as help lists them: `j ↓`.
+    public var label: String { keys.map(\.label).joined(separator: " ") }
+}
+
+/// The console's keys as data: `update` looks keys up here and help (`?`) is generated from it.
+public enum KeyTable {
+    private static let browsing: Set<KeyScope> = [.list, .detail, .pane]
+
+    /// Every binding, in the order help shows them.
+    public static let bindings: [KeyBinding] = [
+        KeyBinding([.character("j"), .down], .moveDown, browsing, "next row (scroll down in panes)"),
+        KeyBinding([.character("k"), .up], .moveUp, browsing, "previous row (scroll up in panes)"),
+        KeyBinding([.pageDown, .control("f"), .character(" ")], .pageDown, browsing, "next page"),
+        KeyBinding([.pageUp, .control("b")], .pageUp, browsing, "previous page"),
+        KeyBinding([.character("g"), .home], .top, browsing, "first row"),
+        KeyBinding([.character("G"), .end], .bottom, browsing, "last row"),
+        KeyBinding([.enter], .open, [.list], "open the selected customer (a device: its customer, else deviceGet)"),
+        KeyBinding([.tab], .nextView, [.list], "next view: Customers → Devices → Email → SMS → Push"),
+        KeyBinding([.backTab], .previousView, [.list], "previous view"),
+        KeyBinding([.character("/")], .filter, [.list], "filter this view live: segments language or plain text"),
+        KeyBinding([.character(":")], .command, [.list, .detail, .pane], "command line (:help lists the commands)"),
+        KeyBinding(
+            [.character("p")], .preview, [.list, .detail],
+            "preview a template for the selected customer (segment counts on a filtered list)"),
+        KeyBinding(
+            [.character("d")], .deviceGet, [.list, .detail],
+            "deviceGet of the selected device (or the customer's device) and its full record"),
+        KeyBinding(
+            [.character("r")], .reveal, [.list, .detail],
+            "reveal the selected customer's masked email and phone (audited; masked again on move)"),
+        KeyBinding([.character("i")], .importFile, [.list], "import a CSV file (:import KIND FILE)"),
+        KeyBinding([.character("?"), .function(1)], .help, [.list, .detail, .pane], "this help"),
+        KeyBinding(
+            [.escape], .back, [.list, .detail, .pane],
+            "close what is open (prompt, pane, detail), then clear the filter; nothing at the top"),
+        KeyBinding([.character("q")], .quit, [.list, .detail, .pane], "quit at the top level; elsewhere go back"),
+        KeyBinding([.control("c")], .forceQuit, [.list, .detail, .pane, .input], "quit from anywhere"),
+        KeyBinding([.control("l")], .redraw, [.list, .detail, .pane, .input], "redraw the screen"),
+        KeyBinding([.control("z")], .suspend, [.list, .detail, .pane], "suspend to the shell (fg resumes)"),
+        KeyBinding([.enter], nil, [.input], "filter: keep it and return to the list; command: run it"),
+        KeyBinding([.escape], nil, [.input], "filter: clear it; command or template: close"),
+        KeyBinding([.up, .down], nil, [.input], "command: history; filter: move in the list"),
+        KeyBinding([.left, .right, .home, .end], nil, [.input], "move the cursor"),
+        KeyBinding([.backspace, .delete], nil, [.input], "delete before / under the cursor"),
+        KeyBinding([.control("u"), .control("w")], nil, [.input], "delete to the start / the word before"),
+    ]
+
+    /// The action `key` has in `scope`, if any.
+    public static func action(for key: Key, in scope: KeyScope) -> ConsoleAction? {
+        for binding in bindings where binding.scopes.contains(scope) && binding.keys.contains(key) {
+            if let action = binding.action { return action }
+        }
+        return nil
+    }
+
+    /// The first key bound to `action` in `scope`, for hints.
+    public static func key(for action: ConsoleAction, in scope: KeyScope) -> Key? {
+        bindings.first { $0.action == action && $0.scopes.contains(scope) }?.keys.first
+    }
+}

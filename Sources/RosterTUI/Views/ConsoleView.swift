@@ -1,0 +1,117 @@
+import RosterCore
+
+/// Draws a state into a cell buffer: a title bar, a list or the open screen, the prompt and the status line.
+///
+/// Pure and cheap: only what fits on screen is read from the state, so the cost does not grow with the store.
+public enum ConsoleView {
+    /// The frame for `state`.
+    public static func render(_ state: ConsoleState) -> CellBuffer {
+        var buffer = CellBuffer(width: state.width, height: state.height)
+        guard state.width > 0, state.height > 0 else { return buffer }
+        let promptRows = state.prompt != nil ? 1 : 0
+        let body = Rect(x: 0, y: 1, width: state.width, height: state.height - 2 - promptRows)
+        let title: String
+        if let screen = state.screens.last {
+            title = screenTitle(screen)
+            renderScreen(screen, state, into: &buffer, rect: body)
+        } else {
+            title = listTitle(state)
+            renderList(state, into: &buffer, rect: body)
+        }
+        renderTitle(title, state, into: &buffer)
+        if let prompt = state.prompt, state.height >= 3 {
+            let label = prompt.kind == .filter ? "/" : ":"
+            prompt.input.render(
+                label: label, into: &buffer, at: Rect(x: 0, y: state.height - 2, width: state.width, height: 1))
+        }
+        if state.height >= 2 { StatusLineView.render(state, into: &buffer, y: state.height - 1) }
+        return buffer
+    }
+
+    /// `Customers (1,000,000)`, `Customers (12 of 1,000,000)` when filtered.
+    static func listTitle(_ state: ConsoleState) -> String {
+        let kind = state.view
+        let loaded = kind.showsCustomers ? state.customersLoad : state.devicesLoad ?? .loading(0)
+        switch loaded {
+        case .loading(let fraction):
+            return "\(kind.title) (loading \(Int(fraction * 100))%)"
+        case .failed:
+            return "\(kind.title) (unavailable)"
+        case .ready:
+            let total = Format.count(state.totalCount(kind))
+            guard let filter = state.filters[kind], let rows = filter.rows else { return "\(kind.title) (\(total))" }
+            return "\(kind.title) (\(Format.count(rows.count)) of \(total))"
+        }
+    }
+
+    static func screenTitle(_ screen: Screen) -> String {
+        switch screen {
+        case .detail(let detail):
+            return "Customer " + (detail.detail.map { Format.short($0.customer.externalCode, 17) } ?? "…")
+        case .preview(let preview): return "Preview · " + preview.subject
+        case .deviceGet(let pane): return "deviceGet · " + Format.short(pane.request, 40)
+        case .importing(let pane): return "Import \(pane.kind) · \(pane.path)"
+        case .help: return "Help"
+        }
+    }
+
+    private static func renderTitle(_ title: String, _ state: ConsoleState, into buffer: inout CellBuffer) {
+        buffer.fill(Rect(x: 0, y: 0, width: state.width, height: 1), slot: .header)
+        var right = ViewTabs.render(state)
+        if state.isBusy { right = ProgressBar.spinner(state.tick) + " " + right }
+        let rightWidth = TextWidth.of(right)
+        let room = state.width - rightWidth - 3
+        let used = buffer.put(" " + title, x: 0, y: 0, limit: room > 10 ? room : state.width, slot: .header)
+        if room > 10 && used < room + 1 { buffer.put(right, x: state.width - rightWidth - 1, y: 0, slot: .header) }
+    }
+
+    private static func renderList(_ state: ConsoleState, into buffer: inout CellBuffer, rect: Rect) {
+        let kind = state.view
+        let phase = kind.showsCustomers ? state.customersLoad : state.devicesLoad ?? .loading(0)
+        switch phase {
+        case .loading(let fraction):
+            let what = kind.showsCustomers ? "Unlocking and loading customers" : "Loading devices"
+            buffer.put(" \(what)…", x: 0, y: rect.y + 1, slot: .dim)
+            ProgressBar.render(fraction, into: &buffer, x: 1, y: rect.y + 2, width: min(40, rect.width - 2))
+        case .failed(let message):
+            buffer.put(" Could not load: \(message)", x: 0, y: rect.y + 1, slot: .error)
+        case .ready:
+            if state.rows(kind).count == 0 {
+                let table = kind.showsCustomers ? CustomerListView.columns(kind) : DeviceListView.columns(kind)
+                buffer.fill(Rect(x: 0, y: rect.y, width: rect.width, height: 1), slot: .header)
+                Table(columns: table, width: rect.width - 2)
+                    .renderHeader(into: &buffer, x: 1, y: rect.y, width: rect.width - 2)
+                let empty = state.filters[kind] != nil ? "nothing matches the filter (Esc clears it)" : "none yet"
+                buffer.put(" " + empty, x: 0, y: rect.y + 1, slot: .dim)
+            } else if kind.showsCustomers {
+                CustomerListView.render(state, kind, into: &buffer, rect: rect)
+            } else {
+                DeviceListView.render(state, kind, into: &buffer, rect: rect)
+            }
+        }
+    }
+
+    private static func renderScreen(_ screen: Screen, _ state: ConsoleState, into buffer: inout CellBuffer, rect: Rect)
+    {
+        let inner = rect.inset(horizontally: 1)
+        switch screen {
+        case .detail(let detail):
+            TextPane.render(DetailView.lines(detail), offset: detail.offset, into: &buffer, rect: inner)
+        case .preview(let preview):
+            PreviewView.render(preview, into: &buffer, rect: inner)
+        case .deviceGet(let pane):
+            TextPane.render(DeviceGetView.lines(pane), offset: pane.offset, into: &buffer, rect: inner)
+        case .importing(let pane):
+            ImportView.render(pane, into: &buffer, rect: inner)
+        case .help(let offset):
+            TextPane.render(HelpView.lines(width: inner.width), offset: offset, into: &buffer, rect: inner)
+        }
+    }
+}
+
+/// The view names in the title bar, the current one marked: `[Customers] Devices Email SMS Push`.
+enum ViewTabs {
+    static func render(_ state: ConsoleState) -> String {
+        ListKind.allCases.map { $0 == state.view ? "[\($0.title)]" : $0.title }.joined(separator: " ")
+    }
+}

@@ -1,0 +1,89 @@
+import RosterCore
+
+/// A column of a table: a title and how wide it may be.
+public struct TableColumn: Equatable, Sendable {
+    public enum Alignment: Sendable { case left, right }
+
+    public var title: String
+    /// The width the column gets before flexible columns share what is left.
+    public var minimum: Int
+    /// How much of the remaining width this column takes, relative to the others (0: fixed).
+    public var weight: Int
+    /// The widest the column grows.
+    public var maximum: Int
+    public var alignment: Alignment
+
+    public init(_ title: String, minimum: Int, weight: Int = 0, maximum: Int = .max, alignment: Alignment = .left) {
+        self.title = title
+        self.minimum = minimum
+        self.weight = weight
+        self.maximum = maximum
+        self.alignment = alignment
+    }
+}
+
+/// Lays out columns across a width and draws the rows it is given: only the visible ones are ever asked for.
+public struct Table: Sendable {
+    public let columns: [TableColumn]
+    /// The width of each column for the width laid out.
+    public let widths: [Int]
+
+    /// Lays `columns` out across `width` cells, one space between columns.
+    public init(columns: [TableColumn], width: Int) {
+        self.columns = columns
+        var widths = columns.map(\.minimum)
+        let gaps = max(0, columns.count - 1)
+        var spare = width - gaps - widths.reduce(0, +)
+        if spare < 0 {
+            // Narrow terminal: shrink the widest flexible columns first, down to 3 cells.
+            for index in columns.indices.sorted(by: { columns[$0].weight > columns[$1].weight }) where spare < 0 {
+                let cut = min(-spare, max(0, widths[index] - 3))
+                widths[index] -= cut
+                spare += cut
+            }
+        }
+        while spare > 0 {
+            let growing = columns.indices.filter { columns[$0].weight > 0 && widths[$0] < columns[$0].maximum }
+            guard !growing.isEmpty else { break }
+            let totalWeight = growing.reduce(0) { $0 + columns[$1].weight }
+            var handed = 0
+            for index in growing {
+                let share = max(1, spare * columns[index].weight / totalWeight)
+                let grant = min(share, columns[index].maximum - widths[index], spare - handed)
+                widths[index] += grant
+                handed += grant
+            }
+            if handed == 0 { break }
+            spare -= handed
+        }
+        self.widths = widths
+    }
+
+    /// Draws the column titles on row `y`.
+    public func renderHeader(into buffer: inout CellBuffer, x: Int, y: Int, width: Int) {
+        buffer.fill(Rect(x: x, y: y, width: width, height: 1), slot: .header)
+        renderCells(columns.map(\.title), slots: nil, slot: .header, into: &buffer, x: x, y: y)
+    }
+
+    /// Draws one row of cell texts on row `y`; `slots` colours single cells unless the row is selected.
+    public func renderRow(
+        _ texts: [String], slots: [Slot]? = nil, selected: Bool, into buffer: inout CellBuffer, x: Int, y: Int,
+        width: Int
+    ) {
+        let rowSlot: Slot = selected ? .selection : .body
+        buffer.fill(Rect(x: x, y: y, width: width, height: 1), slot: rowSlot)
+        renderCells(texts, slots: selected ? nil : slots, slot: rowSlot, into: &buffer, x: x, y: y)
+    }
+
+    private func renderCells(
+        _ texts: [String], slots: [Slot]?, slot: Slot, into buffer: inout CellBuffer, x: Int, y: Int
+    ) {
+        var column = x
+        for (index, width) in widths.enumerated() where index < texts.count {
+            let text = TextWidth.truncate(TerminalText.escape(texts[index]), to: width)
+            let pad = columns[index].alignment == .right ? width - TextWidth.of(text) : 0
+            buffer.put(text, x: column + pad, y: y, limit: width - pad, slot: slots?[index] ?? slot)
+            column += width + 1
+        }
+    }
+}

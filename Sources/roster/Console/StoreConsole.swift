@@ -1,0 +1,117 @@
+import Foundation
+import RosterCore
+import RosterTUI
+
+/// The console's view of a store.
+func makeConsoleStore(_ store: Store) -> ConsoleStore {
+    StoreConsole(store: store)
+}
+
+/// `ConsoleStore` over a real, unlocked store. Calls come from the console's worker; a lock keeps them one at a time.
+final class StoreConsole: ConsoleStore, @unchecked Sendable {
+    let store: Store
+    private let lock = NSLock()
+    /// The filter index of the last working set handed out, rebuilt only when the set changes.
+    private var indexed: (rowIDs: [Int64], index: FilterIndex)?
+
+    init(store: Store) { self.store = store }
+
+    var storePath: String { store.path }
+    var region: String { store.region }
+
+    private func locked<T>(_ body: () throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body()
+    }
+
+    func loadWorkingSet(progress: @escaping @Sendable (Double) -> Void) throws -> WorkingSet {
+        try locked {
+            let set = try store.loadWorkingSet(progress: progress)
+            indexed = (set.rowIDs, FilterIndex(set))
+            return set
+        }
+    }
+
+    private func index(for set: WorkingSet) -> FilterIndex {
+        if let indexed, indexed.rowIDs == set.rowIDs { return indexed.index }
+        let index = FilterIndex(set)
+        indexed = (set.rowIDs, index)
+        return index
+    }
+
+    func customerDetail(rowID: Int64) throws -> CustomerDetail {
+        try locked {
+            let customer = try store.customer(rowID: rowID)
+            return CustomerDetail(customer: customer, devices: try store.devices(of: customer))
+        }
+    }
+
+    func devices() throws -> [Device] {
+        try locked { try store.allDevices() }
+    }
+
+    func device(_ id: String) throws -> Device {
+        try locked { try store.device(id) }
+    }
+
+    func filter(_ expression: String, in workingSet: WorkingSet) throws -> [Int32] {
+        try locked {
+            let context = try Segment.context(store: store)
+            do {
+                return try index(for: workingSet).evaluate(try Filter.parse(expression), context: context)
+            } catch {
+                throw RosterError.invalidValue(String(describing: error))
+            }
+        }
+    }
+
+    func search(_ text: String, in workingSet: WorkingSet) -> [Int32] {
+        locked { index(for: workingSet).search(text: text) }
+    }
+
+    func preview(template: String, rowID: Int64) throws -> TemplatePreview {
+        let parsed = try parse(template)
+        let customer = try locked { try store.customer(rowID: rowID) }
+        let rendering = parsed.render(customer)
+        return TemplatePreview(rendered: rendering.text, missing: rendering.missing)
+    }
+
+    func preview(template: String, rows: [Int32], in workingSet: WorkingSet) throws -> SegmentSummary {
+        let preview = SegmentPreview(template: try parse(template), rows: rows, of: workingSet)
+        return SegmentSummary(
+            total: preview.total, complete: preview.complete,
+            missing: preview.missingByField.map { .init(field: $0.field, count: $0.count) },
+            samples: preview.samples.map { .init(externalCode: $0.externalCode, rendered: $0.rendering.text) })
+    }
+
+    func importFile(kind: String, path: String, progress: @escaping @Sendable (ImportProgress) -> Void) throws
+        -> ImportReport
+    {
+        guard let importKind = ImportKind(rawValue: kind.lowercased()) else {
+            throw RosterError.invalidValue(
+                "\"\(kind)\" is not an import kind: use \(ImportKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let summary = try locked {
+            try Importer(store: store, options: ImportOptions(kind: importKind, path: path)) { report in
+                progress(ImportProgress(rows: report.rows, bytesRead: report.bytesRead, totalBytes: report.totalBytes))
+            }.run()
+        }
+        return ImportReport(
+            read: summary.read, created: summary.created, updated: summary.updated, unchanged: summary.unchanged,
+            rejected: summary.rejected, duplicatesInFile: summary.duplicatesInFile,
+            rejects: summary.rejects.prefix(50).map { "line \($0.line): \($0.reason)" })
+    }
+
+    func recordReveal(rowID: Int64) {
+        locked { store.recordReveal(rowID: rowID) }
+    }
+
+    private func parse(_ template: String) throws -> Template {
+        do {
+            return try Template.parse(template)
+        } catch {
+            throw RosterError.invalidValue(error.description)
+        }
+    }
+}

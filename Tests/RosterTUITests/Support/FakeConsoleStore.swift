@@ -1,0 +1,106 @@
+import Foundation
+
+@testable import RosterCore
+@testable import RosterTUI
+
+/// An in-memory store for the console: the fixtures, a filter that knows only `name ~ "x"` and
+/// `has email|sms|push`, RosterCore's own templates, and a recorded list of reveals.
+final class FakeConsoleStore: ConsoleStore, @unchecked Sendable {
+    struct Unsupported: Error, CustomStringConvertible {
+        let text: String
+        var description: String { "not a filter: \(text)" }
+    }
+
+    let storePath = Fixtures.storePath
+    let region = "eu"
+    private let lock = NSLock()
+    private var revealed: [Int64] = []
+
+    var reveals: [Int64] {
+        lock.lock()
+        defer { lock.unlock() }
+        return revealed
+    }
+
+    func loadWorkingSet(progress: @escaping @Sendable (Double) -> Void) throws -> WorkingSet {
+        progress(0.5)
+        return Fixtures.workingSet
+    }
+
+    func customerDetail(rowID: Int64) throws -> CustomerDetail {
+        guard let customer = Fixtures.customers.first(where: { $0.rowID == rowID }) else {
+            throw Unsupported(text: "no customer \(rowID)")
+        }
+        return CustomerDetail(customer: customer, devices: Fixtures.devices.filter { $0.customerRowID == rowID })
+    }
+
+    func devices() throws -> [Device] { Fixtures.devices }
+
+    func device(_ id: String) throws -> Device {
+        guard let device = Fixtures.devices.first(where: { $0.deviceId == id || $0.externalCode == id }) else {
+            throw Unsupported(text: "no device \(id)")
+        }
+        return device
+    }
+
+    func filter(_ expression: String, in workingSet: WorkingSet) throws -> [Int32] {
+        let words = expression.split(separator: " ", maxSplits: 2).map(String.init)
+        if words.count == 2, words[0] == "has" {
+            let present: (Int) -> Bool
+            switch words[1] {
+            case "email": present = { workingSet.emails[$0] != nil }
+            case "sms": present = { workingSet.phones[$0] != nil }
+            case "push": present = { workingSet.deviceCounts[$0] > 0 }
+            default: throw Unsupported(text: expression)
+            }
+            return (0..<workingSet.count).filter(present).map { Int32($0) }
+        }
+        guard words.count == 3, words[0] == "name", words[1] == "~", words[2].hasPrefix("\""), words[2].hasSuffix("\"")
+        else { throw Unsupported(text: expression) }
+        let needle = words[2].dropFirst().dropLast().lowercased()
+        let names = workingSet.column(named: "name")?.values ?? []
+        return names.indices.filter { names[$0]?.lowercased().contains(needle) ?? false }.map { Int32($0) }
+    }
+
+    func search(_ text: String, in workingSet: WorkingSet) -> [Int32] {
+        let needle = text.lowercased()
+        let names = workingSet.column(named: "name")?.values ?? []
+        var rows: [Int32] = []
+        for row in 0..<workingSet.count {
+            let values: [String?] = [
+                names[row], workingSet.emails[row], workingSet.crmIds[row], workingSet.externalCodes[row],
+            ]
+            if values.contains(where: { $0?.lowercased().contains(needle) ?? false }) { rows.append(Int32(row)) }
+        }
+        return rows
+    }
+
+    func preview(template: String, rowID: Int64) throws -> TemplatePreview {
+        let customer = try customerDetail(rowID: rowID).customer
+        let rendering = try Template.parse(template).render(customer)
+        return TemplatePreview(rendered: rendering.text, missing: rendering.missing)
+    }
+
+    func preview(template: String, rows: [Int32], in workingSet: WorkingSet) throws -> SegmentSummary {
+        let preview = SegmentPreview(template: try Template.parse(template), rows: rows, of: workingSet)
+        return SegmentSummary(
+            total: preview.total, complete: preview.complete,
+            missing: preview.missingByField.map { .init(field: $0.field, count: $0.count) },
+            samples: preview.samples.map { .init(externalCode: $0.externalCode, rendered: $0.rendering.text) })
+    }
+
+    func importFile(kind: String, path: String, progress: @escaping @Sendable (ImportProgress) -> Void) throws
+        -> ImportReport
+    {
+        progress(ImportProgress(rows: 2, bytesRead: 50, totalBytes: 100))
+        return ImportReport(
+            read: 4, created: 2, updated: 1, unchanged: 0, rejected: 1, duplicatesInFile: 0,
+            rejects: ["line 3: email has no @"])
+    }
+
+    func recordReveal(rowID: Int64) {
+        lock.lock()
+        revealed.append(rowID)
+        lock.unlock()
+    }
+}

@@ -1,0 +1,265 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Runs the real `roster console` in a tmux pane: a real terminal whose screen the test reads.
+@Suite("roster console under tmux", .serialized)
+struct ConsoleEndToEndTests {
+    /// A private tmux server running one pane, torn down at the end.
+    final class Pane {
+        let tmux: String
+        let socket = "roster-e2e-\(UUID().uuidString.prefix(8))"
+
+        init(tmux: String) { self.tmux = tmux }
+
+        deinit { _ = try? run(["kill-server"]) }
+
+        /// Runs a tmux command and returns what it printed.
+        ///
+        /// `new-session` forks a server that keeps every descriptor it inherited, including the one Foundation's
+        /// `Process` watches to learn that a child ended; so tmux is started with `posix_spawn` and `waitpid`,
+        /// and only `capture-pane` (which starts nothing) goes through `Process` with a pipe.
+        @discardableResult
+        func run(_ arguments: [String], output: Bool = false) throws -> String {
+            let argv = [tmux, "-L", socket, "-f", "/dev/null"] + arguments
+            guard output else {
+                var actions = posix_spawn_file_actions_t()
+                posix_spawn_file_actions_init(&actions)
+                defer { posix_spawn_file_actions_destroy(&actions) }
+                for descriptor: Int32 in 0...2 {
+                    posix_spawn_file_actions_addopen(&actions, descriptor, "/dev/null", O_RDWR, 0)
+                }
+                let cArguments = argv.map { strdup($0) } + [nil]
+                defer { cArguments.forEach { free($0) } }
+                // A test runs on a thread with signals blocked; the panes (and the console in them) would inherit
+                // that mask and never hear of a resize.
+                var attributes = posix_spawnattr_t()
+                posix_spawnattr_init(&attributes)
+                defer { posix_spawnattr_destroy(&attributes) }
+                var none = sigset_t()
+                sigemptyset(&none)
+                posix_spawnattr_setsigmask(&attributes, &none)
+                posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
+                var pid: pid_t = 0
+                guard posix_spawn(&pid, tmux, &actions, &attributes, cArguments, environ) == 0 else { return "" }
+                var status: Int32 = 0
+                waitpid(pid, &status, 0)
+                return ""
+            }
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: tmux)
+            process.arguments = Array(argv.dropFirst())
+            let out = Pipe()
+            process.standardOutput = out
+            process.standardError = FileHandle.nullDevice
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return String(decoding: data, as: UTF8.self)
+        }
+
+        func screen() throws -> String { try run(["capture-pane", "-p", "-t", "t"], output: true) }
+
+        /// Sends tmux key names (`Down`, `Enter`, `Escape`).
+        func keys(_ names: String...) throws { try run(["send-keys", "-t", "t"] + names) }
+
+        /// Types text literally.
+        func type(_ text: String) throws { try run(["send-keys", "-t", "t", "-l", text]) }
+
+        /// Waits (at most 10 s) until the screen contains `text`; returns the screen.
+        @discardableResult
+        func wait(for text: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+            let deadline = Date().addingTimeInterval(10)
+            var last = ""
+            while Date() < deadline {
+                last = try screen()
+                if last.contains(text) { return last }
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+            Issue.record("the screen never showed \(text):\n\(last)", sourceLocation: sourceLocation)
+            return last
+        }
+    }
+
+    static var tmux: String? {
+        ["/usr/bin/tmux", "/usr/local/bin/tmux", "/bin/tmux"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    @Test("move, filter, open a customer, preview Hi $Name, deviceGet, resize and quit with status 0")
+    func session() throws {
+        guard let tmux = Self.tmux else {
+            print("ConsoleEndToEndTests skipped: tmux is not installed (apt-get install tmux)")
+            return
+        }
+        let scratch = try Scratch()
+        let keyFile = scratch.path + "/store.key"
+        let roster = RosterProcess(directory: scratch.path, passphrase: nil)
+        let key = ["ROSTER_KEYFILE": keyFile]
+        #expect(try roster.run("init", "--region", "eu", "--keyfile", keyFile).status == 0)
+        let customers: [[String]] = [
+            [
+                "CRM-1", "--email", "Ana.Garcia@Example.com", "--country-code", "34", "--phone", "600112233",
+                "--field", "name=Ana García",
+            ],
+            ["CRM-2", "--email", "jose@example.com", "--field", "name=José Núñez"],
+            ["CRM-3", "--field", "name=山田太郎"],
+            ["CRM-4", "--email", "m@evil.test", "--field", "name=Mallory\u{1B}[2J"],
+        ]
+        for arguments in customers {
+            let added = try roster.run(arguments: ["customer", "add"] + arguments, environment: key)
+            #expect(added.status == 0, "\(added.stderr)")
+        }
+        let registered = try roster.run(
+            "device", "register", "--platform", "webpush", "--device-id", "dev-1", "--locale", "es-ES",
+            "--time-zone", "Europe/Madrid", environment: key)
+        #expect(registered.status == 0, "\(registered.stderr)")
+        #expect(try roster.run("device", "login", "dev-1", "CRM-1", environment: key).status == 0)
+
+        let status = scratch.path + "/status"
+        let command = [
+            "env", "LANG=C.UTF-8", "TERM=tmux-256color", "ROSTER_STORE=\(scratch.path)/store.roster",
+            "ROSTER_KEYFILE=\(keyFile)", RosterProcess.executable.path, "console", ";", "echo", "$?", ">", status,
+        ].joined(separator: " ")
+        let pane = Pane(tmux: tmux)
+        try pane.run(["new-session", "-d", "-s", "t", "-x", "100", "-y", "30", command])
+
+        var screen = try pane.wait(for: "Customers (4)")
+        #expect(screen.contains("a***@example.com"), "emails are masked")
+        #expect(screen.contains("+34 6** *** *33"), "phones are masked")
+        #expect(screen.contains("Mallory^[[2J"), "an escape sequence in a name is shown escaped")
+        #expect(screen.contains("山田太郎"))
+
+        try pane.keys("j", "j")
+        try pane.wait(for: "3/4")
+        try pane.keys("/")
+        try pane.type("Ana")
+        try pane.wait(for: "Customers (1 of 4)")
+        try pane.keys("Enter")
+        try pane.keys("Enter")
+        screen = try pane.wait(for: "Channels")
+        #expect(screen.contains("CRM-1"))
+
+        try pane.keys("p")
+        try pane.type("Hi $Name")
+        try pane.wait(for: "Hi Ana García")
+        try pane.keys("Escape")
+        try pane.wait(for: "Channels")
+        try pane.keys("Escape")
+        try pane.wait(for: "Customers (1 of 4)")
+
+        try pane.keys(":")
+        try pane.type("deviceget dev-1")
+        try pane.keys("Enter")
+        screen = try pane.wait(for: "{\"enabled\":true,\"locale\":\"es-ES\",\"timeZone\":\"Europe/Madrid\"")
+        #expect(screen.contains("\"platform\": \"webpush\""), "the full record follows")
+
+        try pane.run(["resize-window", "-t", "t", "-x", "60", "-y", "16"])
+        screen = try pane.wait(for: "deviceGet")
+        #expect(screen.split(separator: "\n").allSatisfy { $0.count <= 60 })
+        try pane.keys("Escape")
+        try pane.wait(for: "Customers (1 of 4)")
+        try pane.keys("q")
+
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline && !FileManager.default.fileExists(atPath: status) {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        let code = try? String(contentsOfFile: status, encoding: .utf8)
+        #expect(code?.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+    }
+
+    @Test(
+        "NO_COLOR draws with attributes only; an 8-colour terminal gets basic colours; a broken theme falls back",
+        arguments: [
+            ("NO_COLOR=1 TERM=tmux-256color", false), ("TERM=screen", true),
+            ("TERM=screen ROSTER_THEME=nope", true),
+        ])
+    func colours(environment: String, coloured: Bool) throws {
+        guard let tmux = Self.tmux else {
+            print("ConsoleEndToEndTests skipped: tmux is not installed (apt-get install tmux)")
+            return
+        }
+        let scratch = try Scratch()
+        let roster = RosterProcess(directory: scratch.path)
+        #expect(try roster.run("init", "--region", "eu").status == 0)
+        #expect(try roster.run("customer", "add", "CRM-1", "--field", "name=Zoë").status == 0)
+        // `swift test` sets NO_COLOR=1 for the tests; the cases that want colours unset it.
+        let command =
+            "env -u NO_COLOR LANG=C.UTF-8 \(environment) ROSTER_STORE=\(scratch.path)/store.roster "
+            + "ROSTER_PASSPHRASE='test passphrase 1' \(RosterProcess.executable.path) console"
+        let pane = Pane(tmux: tmux)
+        try pane.run(["new-session", "-d", "-s", "t", "-x", "100", "-y", "30", command])
+        try pane.wait(for: "Customers (1)")
+        let escapes = try pane.run(["capture-pane", "-p", "-e", "-t", "t"], output: true)
+        // Every SGR parameter on screen: 38/48 would be 256 colours, 30-37/40-47 basic ones, 7 reverse.
+        let parameters = escapes.components(separatedBy: "\u{1B}[").dropFirst().flatMap { sequence in
+            sequence.prefix { $0 != "m" }.split(separator: ";").compactMap { Int($0) }
+        }
+        #expect(!parameters.contains(38) && !parameters.contains(48), "no 256-colour codes: \(parameters)")
+        #expect(parameters.contains { (30...37).contains($0) || (40...47).contains($0) } == coloured)
+        if !coloured { #expect(parameters.contains(7), "the selection and status line are reversed") }
+        if environment.contains("nope") {
+            try pane.wait(for: "nope: no such theme")
+        }
+        try pane.keys("q")
+    }
+
+    @Test("without a terminal the console says so and exits 2")
+    func noTerminal() throws {
+        let scratch = try Scratch()
+        let roster = RosterProcess(directory: scratch.path)
+        #expect(try roster.run("init", "--region", "eu").status == 0)
+        let result = try roster.run("console")
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("needs a terminal"))
+    }
+
+    @Test("an unknown TERM is refused with status 2, the terminal untouched")
+    func unknownTerm() throws {
+        guard let tmux = Self.tmux else {
+            print("ConsoleEndToEndTests skipped: tmux is not installed (apt-get install tmux)")
+            return
+        }
+        let scratch = try Scratch()
+        let roster = RosterProcess(directory: scratch.path)
+        #expect(try roster.run("init", "--region", "eu").status == 0)
+        let status = scratch.path + "/status"
+        let command = [
+            "env", "TERM=no-such-terminal", "ROSTER_STORE=\(scratch.path)/store.roster",
+            "ROSTER_PASSPHRASE='test passphrase 1'", RosterProcess.executable.path, "console", ";", "echo", "$?", ">",
+            status, ";", "sleep", "5",
+        ].joined(separator: " ")
+        let pane = Pane(tmux: tmux)
+        try pane.run(["new-session", "-d", "-s", "t", "-x", "100", "-y", "30", command])
+        let screen = try pane.wait(for: "unknown terminal type TERM=no-such-terminal")
+        #expect(!screen.contains("Customers"))
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline && !FileManager.default.fileExists(atPath: status) {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        #expect((try? String(contentsOfFile: status, encoding: .utf8))?.hasPrefix("2") == true)
+    }
+}
+
+extension RosterProcess {
+    /// `run` with the arguments as an array, and no output kept beyond the status and stderr.
+    func run(arguments: [String], environment extra: [String: String]) throws -> Result {
+        let process = Process()
+        process.executableURL = Self.executable
+        process.arguments = arguments
+        process.environment = environment.merging(extra) { $1 }
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        let err = Pipe()
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: "", stderr: String(decoding: stderr, as: UTF8.self))
+    }
+}

@@ -1,0 +1,168 @@
+// Replays a key script against the console's real state, update and view on a synthetic working set
+// (1,000,000 customers by default), with no terminal, and prints how long each key takes to its frame.
+//
+//     swift run -c release console-bench [customers]
+//
+// Background work (filters, previews) runs inline here and is timed separately: in the console it runs
+// off the UI loop, so it never delays a frame.
+
+import Foundation
+import RosterCore
+import RosterTUI
+
+let customers = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 1_000_000 : 1_000_000
+
+func milliseconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+}
+
+/// A synthetic working set: names in several scripts, masked-looking channels, devices and birthdays.
+func makeWorkingSet(_ count: Int) -> WorkingSet {
+    let first = ["José", "Zoë", "Ana", "Luis", "María", "山田", "Chloé", "Søren", "Ahmed", "Lena", "🎉 Pat", "Olivia"]
+    let last = ["García", "Smith", "太郎", "Müller", "O'Brien", "Núñez", "Dubois", "Rossi", "Kowalski", "Nakamura"]
+    let cities = ["Sevilla", "Madrid", "London", "Roma", "Paris", "東京"]
+    var rowIDs: [Int64] = []
+    var codes: [String] = []
+    var crmIds: [String] = []
+    var emails: [String?] = []
+    var phones: [String?] = []
+    var consent: [Consent] = []
+    var devices: [Int32] = []
+    var names: [String?] = []
+    var cityValues: [String?] = []
+    var birthdates: [String?] = []
+    rowIDs.reserveCapacity(count)
+    for row in 0..<count {
+        let name = first[row % first.count] + " " + last[(row / first.count) % last.count]
+        rowIDs.append(Int64(row + 1))
+        codes.append(String(format: "%016llx%016llx%016llx%016llx", row, row &* 31, row &* 131, row &* 1031))
+        crmIds.append("CRM-\(row)")
+        emails.append(row % 7 == 3 ? nil : "user\(row)@example.com")
+        phones.append(row % 3 == 1 ? nil : "+346\(String(format: "%08d", row % 100_000_000))")
+        consent.append(Consent(email: row % 11 != 0, sms: row % 5 != 0, push: true))
+        devices.append(Int32(row % 4 == 0 ? 1 : 0))
+        names.append(row % 50 == 0 ? nil : name)
+        cityValues.append(cities[row % cities.count])
+        birthdates.append(String(format: "19%02d-%02d-%02d", 50 + row % 50, 1 + row % 12, 1 + row % 28))
+    }
+    return WorkingSet(
+        rowIDs: rowIDs, externalCodes: codes, crmIds: crmIds, emails: emails, phones: phones, consent: consent,
+        deviceCounts: devices,
+        columns: [
+            .init(name: "name", type: .text, values: names), .init(name: "city", type: .text, values: cityValues),
+            .init(name: "birthdate", type: .date, values: birthdates),
+        ])
+}
+
+/// The store side for the bench: RosterCore's real filter index and templates over the synthetic set.
+final class BenchStore: ConsoleStore, @unchecked Sendable {
+    struct NotHere: Error {}
+    let storePath = "/bench/store.roster"
+    let region = "eu"
+    let workingSet: WorkingSet
+    let index: FilterIndex
+
+    init(workingSet: WorkingSet) {
+        self.workingSet = workingSet
+        index = FilterIndex(workingSet)
+    }
+
+    func loadWorkingSet(progress: @escaping @Sendable (Double) -> Void) throws -> WorkingSet { workingSet }
+    func customerDetail(rowID: Int64) throws -> CustomerDetail { throw NotHere() }
+    func devices() throws -> [Device] { [] }
+    func device(_ id: String) throws -> Device { throw NotHere() }
+    func filter(_ expression: String, in workingSet: WorkingSet) throws -> [Int32] {
+        try index.evaluate(try Filter.parse(expression), context: .today(in: TimeZone(identifier: "UTC")!))
+    }
+    func search(_ text: String, in workingSet: WorkingSet) -> [Int32] { index.search(text: text) }
+    func preview(template: String, rowID: Int64) throws -> TemplatePreview {
+        let rendering = try Template.parse(template).render(row: Int(rowID - 1), of: workingSet)
+        return TemplatePreview(rendered: rendering.text, missing: rendering.missing)
+    }
+    func preview(template: String, rows: [Int32], in workingSet: WorkingSet) throws -> SegmentSummary {
+        let preview = SegmentPreview(template: try Template.parse(template), rows: rows, of: workingSet)
+        return SegmentSummary(total: preview.total, complete: preview.complete, missing: [], samples: [])
+    }
+    func importFile(kind: String, path: String, progress: @escaping @Sendable (ImportProgress) -> Void) throws
+        -> ImportReport
+    { throw NotHere() }
+    func recordReveal(rowID: Int64) {}
+}
+
+let clock = ContinuousClock()
+print("building a synthetic working set of \(customers) customers…")
+var workingSet: WorkingSet!
+let buildTime = clock.measure { workingSet = makeWorkingSet(customers) }
+print(String(format: "  built in %.0f ms (not part of the console's time)", milliseconds(buildTime)))
+let store = BenchStore(workingSet: workingSet)
+
+var state = ConsoleState(width: 120, height: 40, storePath: store.storePath, region: store.region)
+var catalog: CustomerCatalog!
+let firstFrameBefore = clock.measure { _ = ConsoleView.render(state) }
+let indexing = clock.measure { catalog = CustomerCatalog(workingSet: workingSet) }
+var firstScreen: CellBuffer!
+let loaded = clock.measure {
+    _ = ConsoleUpdate.apply(.workingSetLoaded(catalog), to: &state)
+    firstScreen = ConsoleView.render(state)
+}
+print(String(format: "first frame (loading, before the working set): %.3f ms", milliseconds(firstFrameBefore)))
+print(String(format: "catalog of the working set (worker thread): %.1f ms", milliseconds(indexing)))
+print(String(format: "working set loaded → first customers frame: %.3f ms", milliseconds(loaded)))
+print("  " + firstScreen.line(0))
+
+/// The script: (label, key). Filters typed with `/` are followed by their background result.
+let script: [(String, Key)] =
+    Array(repeating: ("j", Key.character("j")), count: 30) + [("G", .character("G")), ("g", .character("g"))]
+    + Array(repeating: ("PgDn", Key.pageDown), count: 20) + Array(repeating: ("PgUp", Key.pageUp), count: 5)
+    + [("End", .end), ("Home", .home), ("r", .character("r")), ("↓", .down)]
+    + [("/", .character("/"))] + "name ~ \"ana\"".map { ("/" + String($0), Key.character($0)) }
+    + [("Enter", .enter), ("j", .character("j")), ("Esc", .escape)]
+    + [("/", .character("/"))] + "garcía".map { ("/" + String($0), Key.character($0)) }
+    + [("Enter", .enter), ("p", .character("p"))] + "Hi $Name".map { ("p " + String($0), Key.character($0)) }
+    + [("Esc", .escape), ("Esc", .escape), ("Tab", .tab), ("Tab", .tab), ("Tab", .tab), ("Shift-Tab", .backTab)]
+    + [("?", .character("?")), ("j", .character("j")), ("Esc", .escape), (":", .character(":"))]
+    + "customers".map { (":" + String($0), Key.character($0)) } + [("Enter", .enter)]
+    + Array(repeating: ("k", Key.character("k")), count: 10)
+
+var frameTimes: [Double] = []
+var workTimes: [(String, Double)] = []
+let runtime = ConsoleRuntime(store: store, events: EventQueue(), themes: ThemeCatalog(directories: []), inline: true)
+print("\nkey        update+view ms   background ms   title")
+for (label, key) in script {
+    var effects: [ConsoleEffect] = []
+    var frame: CellBuffer!
+    let elapsed = clock.measure {
+        effects = ConsoleUpdate.apply(.key(key), to: &state)
+        frame = ConsoleView.render(state)
+    }
+    frameTimes.append(milliseconds(elapsed))
+    var background = 0.0
+    for effect in effects where !effect.isTerminalEffect {
+        background += milliseconds(clock.measure { runtime.perform(effect) })
+    }
+    var resultFrames = 0.0
+    for event in runtime.events.drain() {
+        resultFrames += milliseconds(
+            clock.measure {
+                _ = ConsoleUpdate.apply(event, to: &state)
+                frame = ConsoleView.render(state)
+            })
+    }
+    if resultFrames > 0 { frameTimes.append(resultFrames) }
+    if background > 0 { workTimes.append((label, background)) }
+    let work = background > 0 ? String(format: "%.1f", background) : "-"
+    print(
+        label.padding(toLength: 10, withPad: " ", startingAt: 0) + String(format: "%12.3f", milliseconds(elapsed))
+            + String(repeating: " ", count: max(1, 16 - work.count)) + work + "   " + frame.line(0).prefix(48))
+}
+
+let sorted = frameTimes.sorted()
+func percentile(_ p: Double) -> Double { sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
+print(
+    String(
+        format: "\n%d frames: median %.3f ms, p95 %.3f ms, max %.3f ms (budget 16 ms)", sorted.count, percentile(0.5),
+        percentile(0.95), sorted.last ?? 0))
+let slowest = workTimes.max { $0.1 < $1.1 }
+if let slowest {
+    print(String(format: "slowest background work: %.1f ms", slowest.1) + " after \(slowest.0) (off the UI loop)")
+}
