@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Import benchmark: roster's encrypted import against a plain `sqlite3 .import` of the same file, in one run.
+#
+#   bench/run.sh [N]        N rows (default 1,000,000), then N/10 more into the N-row store
+#
+# Prints wall time and peak RSS of each step and the ratios the import issue sets targets for:
+# roster ≤ 2.5x sqlite3 into an empty store, ≤ 5x for the incremental 10%, peak RSS ≤ 350 MB.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${1:-1000000}
+M=$(( N / 10 ))
+for tool in sqlite3 /usr/bin/time; do
+    command -v "$tool" >/dev/null || { echo "bench needs $tool: apt-get install -y sqlite3 time" >&2; exit 2; }
+done
+
+swift build -c release --product roster >/dev/null
+ROSTER=$(swift build -c release --show-bin-path)/roster
+WORK=$(mktemp -d /tmp/roster-bench.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+cd "$WORK"
+
+"$ROSTER" generate --contacts "$N" --seed 1 --out contacts.csv
+"$ROSTER" generate --contacts "$M" --seed 2 --start "$N" --out more.csv
+sync
+
+# Runs a command, prints "seconds peakMB" for it.
+measure() {
+    /usr/bin/time -f "%e %M" -o time.txt "$@" >/dev/null 2>err.txt || { cat err.txt >&2; exit 1; }
+    awk '{ printf "%.2f %.0f", $1, $2 / 1024 }' time.txt
+}
+
+# The baseline: a plain table, the file imported as it is, then the extra rows appended.
+read -r sq_s sq_mb <<<"$(measure sqlite3 plain.db ".mode csv" ".import contacts.csv contacts")"
+read -r sq2_s sq2_mb <<<"$(measure sqlite3 plain.db ".mode csv" ".import --skip 1 more.csv contacts")"
+
+export ROSTER_STORE=$WORK/store.roster ROSTER_KEYFILE=$WORK/store.key
+"$ROSTER" init --region eu --app-key bench-app-key >/dev/null
+read -r ro_s ro_mb <<<"$(measure "$ROSTER" import contacts contacts.csv)"
+read -r ro2_s ro2_mb <<<"$(measure "$ROSTER" import contacts more.csv)"
+
+size=$(du -m contacts.csv | cut -f1)
+printf '\n%s rows (%s MB CSV) into an empty store, then %s more; %s\n' "$N" "$size" "$M" "$(nproc) cores"
+printf '%-36s %8s %9s\n' "step" "seconds" "peak MB"
+printf '%-36s %8s %9s\n' "sqlite3 .import (plain table)" "$sq_s" "$sq_mb"
+printf '%-36s %8s %9s\n' "roster import contacts (encrypted)" "$ro_s" "$ro_mb"
+printf '%-36s %8s %9s\n' "sqlite3 .import of $M more" "$sq2_s" "$sq2_mb"
+printf '%-36s %8s %9s\n' "roster import of $M more" "$ro2_s" "$ro2_mb"
+awk -v a="$ro_s" -v b="$sq_s" -v c="$ro2_s" -v d="$sq2_s" 'BEGIN {
+    printf "ratio, empty store:       %.2fx  (target <= 2.5x)\n", a / b
+    printf "ratio, incremental:       %.2fx  (target <= 5x)\n", c / d
+}'
