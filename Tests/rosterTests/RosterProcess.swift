@@ -34,6 +34,11 @@ struct RosterProcess {
 
     /// Runs `roster ARGS…` with no terminal and returns its exit status and output.
     func run(_ arguments: String..., environment extra: [String: String] = [:]) throws -> Result {
+        try run(arguments, environment: extra)
+    }
+
+    /// Runs `roster` with an argument array.
+    func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = Self.executable
         process.arguments = arguments
