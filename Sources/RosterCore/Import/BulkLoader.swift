@@ -95,7 +95,7 @@ final class BulkLoader: @unchecked Sendable {
             try db.execute(
                 sql: """
                     PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA temp_store = MEMORY;
-                    PRAGMA cache_size = -65536; PRAGMA secure_delete = OFF
+                    PRAGMA cache_size = -16384; PRAGMA secure_delete = OFF
                     """)
         }
         let queue = try DatabaseQueue(path: tempPath, configuration: config)
@@ -172,15 +172,19 @@ final class BulkLoader: @unchecked Sendable {
         }
     }
 
-    /// Writes the sorted blind indexes, the field registry and the header bump, then swaps the copy in.
+    /// Removes customers rejected after they were written (an identifier given to an earlier row).
+    func delete(_ rowIDs: Set<Int64>) throws {
+        try target?.write { db in
+            for rowID in rowIDs { try db.execute(sql: "DELETE FROM customer WHERE id = ?", arguments: [rowID]) }
+        }
+    }
+
+    /// Writes the blind indexes (sorted by the caller), the field registry and the header bump, then swaps the copy in.
     func finish(
         identity: inout [Entry], email: inout [Entry], phone: inout [Entry], fields: [FieldAssignment],
         audit detail: String
     ) throws {
         guard let target else { return }
-        identity.sort { ($0.high, $0.low) < ($1.high, $1.low) }
-        email.sort { ($0.high, $0.low) < ($1.high, $1.low) }
-        phone.sort { ($0.high, $0.low) < ($1.high, $1.low) }
         try target.write { db in
             for (table, entries) in [("identityIndex", identity), ("emailIndex", email), ("phoneIndex", phone)] {
                 var start = 0

@@ -37,11 +37,6 @@ extension Importer {
         }
     }
 
-    struct BlindKey: Hashable {
-        let high: UInt64
-        let low: UInt64
-    }
-
     func applyBulk(_ scan: KeyScan) throws {
         let loader = BulkLoader(store: store)
         try loader.open()
@@ -104,8 +99,9 @@ extension Importer {
         var identity: [BulkLoader.Entry] = []
         var emails: [BulkLoader.Entry] = []
         var phones: [BulkLoader.Entry] = []
-        var emailLines: [BlindKey: Int32] = [:]
-        var phoneLines: [BlindKey: Int32] = [:]
+        // The line of each row id (row ids are given in file order from 1), to report late conflicts.
+        var lines: [Int32] = []
+        lines.reserveCapacity(scan.rows)
         identity.reserveCapacity(scan.rows)
         var nextRowID: Int64 = 1
         var failure: Error?
@@ -121,22 +117,14 @@ extension Importer {
                 if options.strict && !summary.rejects.isEmpty { throw ImportRefused(summary: summary) }
                 let sealed = try loader.seal(batch.plans, firstRowID: nextRowID, kind: options.kind)
                 nextRowID += Int64(batch.plans.count)
-                var accepted: [BulkLoader.SealedRow] = []
-                accepted.reserveCapacity(sealed.count)
                 for row in sealed {
-                    if let conflict = claim(row, emails: &emailLines, phones: &phoneLines) {
-                        summary.rejects.append(.init(line: row.plan.line, reason: conflict))
-                        lateRejects[row.plan.line] = conflict
-                        continue
-                    }
-                    accepted.append(row)
+                    lines.append(Int32(row.plan.line))
                     identity.append(BulkLoader.Entry(row.identity, row.rowID))
                     if let email = row.email { emails.append(BulkLoader.Entry(email, row.rowID)) }
                     if let phone = row.phone { phones.append(BulkLoader.Entry(phone, row.rowID)) }
                 }
-                if options.strict && !summary.rejects.isEmpty { throw ImportRefused(summary: summary) }
-                try loader.insert(accepted)
-                summary.created += accepted.count
+                try loader.insert(sealed)
+                summary.created += sealed.count
                 progress?(
                     ImportProgressReport(
                         phase: .importing, rows: summary.read, bytesRead: batch.bytesRead, totalBytes: fileSize))
@@ -146,6 +134,45 @@ extension Importer {
         }
         if let failure { throw failure }
         progress?(ImportProgressReport(phase: .indexing, rows: summary.read, bytesRead: 0, totalBytes: nil))
+        // Duplicates surface in the sort: an email or phone on two rows stays with the earlier row.
+        let order = { (a: BulkLoader.Entry, b: BulkLoader.Entry) in (a.high, a.low, a.rowID) < (b.high, b.low, b.rowID)
+        }
+        identity.sort(by: order)
+        emails.sort(by: order)
+        var losers = Set<Int64>()
+        for (entries, noun) in [(emails, "email"), (phones, "phone")] {
+            var sorted = entries.filter { !losers.contains($0.rowID) }
+            if noun == "phone" { sorted.sort(by: order) }
+            var index = 1
+            while index < sorted.count {
+                let previous = sorted[index - 1]
+                let entry = sorted[index]
+                if entry.high == previous.high && entry.low == previous.low {
+                    var first = index - 1
+                    while first > 0 && sorted[first - 1].high == entry.high && sorted[first - 1].low == entry.low {
+                        first -= 1
+                    }
+                    let owner = lines[Int(sorted[first].rowID - 1)]
+                    let line = Int(lines[Int(entry.rowID - 1)])
+                    let reason =
+                        "its \(noun) already belongs to the customer on line \(owner); an identifier belongs to one customer only"
+                    losers.insert(entry.rowID)
+                    summary.rejects.append(.init(line: line, reason: reason))
+                    lateRejects[line] = reason
+                }
+                index += 1
+            }
+            if noun == "email" { emails = sorted.filter { !losers.contains($0.rowID) } }
+        }
+        if !losers.isEmpty {
+            if options.strict { throw ImportRefused(summary: summary) }
+            identity.removeAll { losers.contains($0.rowID) }
+            emails.removeAll { losers.contains($0.rowID) }
+            phones.removeAll { losers.contains($0.rowID) }
+            try loader.delete(losers)
+            summary.created -= losers.count
+        }
+        phones.sort(by: order)
         let newFields = scan.planner.fieldTypes.filter { store.fieldTypes[$0.key] == nil }.map {
             FieldAssignment(key: $0.key, name: $0.value.name, type: $0.value.type, value: "")
         }
@@ -155,24 +182,5 @@ extension Importer {
         if let rejectsFile, !lateRejects.isEmpty { try copyRows(lines: lateRejects, to: rejectsFile) }
         try rejectsFile?.close()
         summary.bulk = true
-    }
-
-    /// Gives the row's email and phone to it, or says which earlier line already has them.
-    private func claim(_ row: BulkLoader.SealedRow, emails: inout [BlindKey: Int32], phones: inout [BlindKey: Int32])
-        -> String?
-    {
-        let emailKey = row.email.map { BulkLoader.Entry($0, 0) }.map { BlindKey(high: $0.high, low: $0.low) }
-        let phoneKey = row.phone.map { BulkLoader.Entry($0, 0) }.map { BlindKey(high: $0.high, low: $0.low) }
-        if let emailKey, let line = emails[emailKey] {
-            return "the email \(row.plan.email ?? "") already belongs to the customer on line \(line); "
-                + "an identifier belongs to one customer only"
-        }
-        if let phoneKey, let line = phones[phoneKey] {
-            return "the phone \(row.plan.phone ?? "") already belongs to the customer on line \(line); "
-                + "an identifier belongs to one customer only"
-        }
-        if let emailKey { emails[emailKey] = Int32(row.plan.line) }
-        if let phoneKey { phones[phoneKey] = Int32(row.plan.line) }
-        return nil
     }
 }

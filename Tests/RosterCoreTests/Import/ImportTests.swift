@@ -234,6 +234,32 @@ struct ImportTests {
         #expect(throws: RosterError.self) { try store.customer("CRM-2") }
     }
 
+    @Test("a first import into an empty store takes the bulk path and keeps the identity rules")
+    func bulkPath() throws {
+        let text = """
+            customerId,email,countryCode,phone,name
+            CRM-1,one@example.com,34,600000001,Uno
+            CRM-2,ONE@example.com,34,600000002,Dos
+            CRM-3,three@example.com,34,600000001,Tres
+            CRM-4,four@example.com,34,600000004,Cuatro
+
+            """
+        let path = try file("bulk.csv", text)
+        let summary = try run(.contacts, path) { $0.rejectsPath = self.dir.file("bulk-rejects.csv") }
+        #expect(summary.bulk)
+        #expect(summary.created == 2)
+        #expect(summary.rejects.map(\.line) == [3, 4])
+        #expect(summary.rejects[0].reason.contains("email already belongs to the customer on line 2"))
+        #expect(summary.rejects[1].reason.contains("phone already belongs to the customer on line 2"))
+        #expect(try store.customer("one@example.com").crmId == "CRM-1")
+        #expect(try store.customer("+34600000004").fields["name"]?.value == "Cuatro")
+        #expect(throws: RosterError.self) { try store.customer("CRM-2") }
+        let rejects = try String(contentsOfFile: dir.file("bulk-rejects.csv"), encoding: .utf8)
+        #expect(rejects.contains("CRM-2,ONE@example.com"))
+        #expect(try store.verifyAudit().isEmpty)
+        #expect(try run(.contacts, path).unchanged == 2)
+    }
+
     @Test("no imported value appears in clear in the store files")
     func encryptedAtRest() throws {
         _ = try run(
