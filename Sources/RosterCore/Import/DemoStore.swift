@@ -17,6 +17,11 @@ public enum DemoStore {
         at path: String, contacts: Int, timeZone: String? = nil, progress: (@Sendable (String) -> Void)? = nil
     ) throws -> Bool {
         if FileManager.default.fileExists(atPath: path) { return false }
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            try FileManager.default.createDirectory(
+                atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
         let keyFile = keyFilePath(for: path)
         if !FileManager.default.fileExists(atPath: keyFile) { try KeyFile.create(at: keyFile) }
         let store = try Store.create(

@@ -54,7 +54,11 @@ public final class Store: @unchecked Sendable {
         config.prepareDatabase { db in
             // Overwrite freed pages so that deleted ciphertexts and index entries leave no trace,
             // and keep SQLite's temporary tables (sorts) in memory, never in temp files.
-            try db.execute(sql: "PRAGMA secure_delete = ON; PRAGMA temp_store = MEMORY; PRAGMA synchronous = FULL")
+            try db.execute(
+                sql: """
+                    PRAGMA secure_delete = ON; PRAGMA temp_store = MEMORY; PRAGMA synchronous = FULL;
+                    PRAGMA cache_size = -32768
+                    """)
         }
         return config
     }
