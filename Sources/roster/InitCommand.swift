@@ -31,6 +31,17 @@ struct InitCommand: ParsableCommand {
         help: ArgumentHelp("The store's time zone for birthdays (default: this machine's).", valueName: "zone"))
     var timeZone: String?
 
+    @Option(
+        name: .customLong("leap-day"),
+        help: ArgumentHelp(
+            "When 29 February birthdays count in other years: march-1 (default) or february-28.", valueName: "rule"))
+    var leapDay: LeapDayChoice = .march1
+
+    enum LeapDayChoice: String, ExpressibleByArgument, CaseIterable {
+        case march1 = "march-1"
+        case february28 = "february-28"
+    }
+
     func run() throws {
         let path = storeOptions.storePath
         if FileManager.default.fileExists(atPath: path) { throw RosterError.storeExists(path: path) }
@@ -47,7 +58,9 @@ struct InitCommand: ParsableCommand {
         }
         let store: Store
         do {
-            store = try Store.create(at: path, region: region, appKey: appKey, timeZone: timeZone, key: key)
+            store = try Store.create(
+                at: path, region: region, appKey: appKey, timeZone: timeZone,
+                leapDayRule: leapDay == .march1 ? .marchFirst : .februaryTwentyEighth, key: key)
         } catch {
             if createdKeyFile, case .keyFile(let keyFile) = key { try? FileManager.default.removeItem(atPath: keyFile) }
             throw error

@@ -15,7 +15,7 @@ public struct Segment {
     public static func context(store: Store, today: String? = nil, timeZone: String? = nil) throws -> FilterContext {
         if let today {
             do {
-                return try FilterContext.fixed(today)
+                return try FilterContext.fixed(today, leapDayRule: store.leapDayRule)
             } catch {
                 throw RosterError.invalidValue("--today \(today): \(error.description)")
             }
@@ -24,7 +24,7 @@ public struct Segment {
         guard let zone = TimeZone(identifier: name) else {
             throw RosterError.invalidValue("unknown time zone \"\(name)\" (use an IANA name such as Europe/Madrid)")
         }
-        return FilterContext.today(in: zone)
+        return FilterContext.today(in: zone, leapDayRule: store.leapDayRule)
     }
 
     /// Row indices of the working set that `expression` selects.

@@ -10,6 +10,8 @@ public final class Store: @unchecked Sendable {
     public var region: String { header.region }
     /// The time zone used for "today" (birthdays).
     public var timeZone: String { header.timeZone }
+    /// When 29 February birthdays are celebrated in other years.
+    public var leapDayRule: LeapDayRule { header.leapDayRule }
 
     private(set) var db: DatabaseQueue
     let keys: KeyRing
@@ -68,7 +70,7 @@ public final class Store: @unchecked Sendable {
     /// Creates a new store file (mode 0600) with a random root key wrapped by `key`.
     public static func create(
         at path: String, region rawRegion: String, appKey: String? = nil, timeZone: String? = nil,
-        key: KeySource
+        leapDayRule: LeapDayRule = .marchFirst, key: KeySource
     ) throws -> Store {
         let region = try Region.normalize(rawRegion)
         let zone = timeZone ?? TimeZone.current.identifier
@@ -97,6 +99,7 @@ public final class Store: @unchecked Sendable {
             region: region, timeZone: zone, keyProtection: protection, storeID: storeID, kdfSalt: salt,
             kdfLogN: KeyWrapping.scryptLogN, wrappedRootKey: wrapped.combined!, sealedAppKey: sealedAppKey,
             createdAt: Int64(Date().timeIntervalSince1970), headerMAC: Data())
+        header.leapDayRule = leapDayRule
         header.headerMAC = header.mac(with: keys.headerKey)
 
         try FileSecurity.createPrivateFile(at: path, contents: [])

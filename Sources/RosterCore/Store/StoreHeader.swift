@@ -14,6 +14,8 @@ public struct StoreHeader: Sendable {
 
     public var region: String
     public var timeZone: String
+    /// When a 29 February birthday is celebrated in other years.
+    public var leapDayRule: LeapDayRule = .marchFirst
     public var keyProtection: KeyProtection
     var storeID: [UInt8]
     var kdfSalt: [UInt8]
@@ -35,6 +37,8 @@ public struct StoreHeader: Sendable {
         writer.write(Hex.encode(kdfSalt))
         writer.write(UInt64(kdfLogN))
         writer.write(createdAt)
+        // Appended only when set, so headers written before the setting existed keep their MAC.
+        if leapDayRule != .marchFirst { writer.write(leapDayRule.rawValue) }
         return writer.bytes
     }
 
@@ -76,11 +80,18 @@ public struct StoreHeader: Sendable {
         else {
             throw RosterError.integrity(what: "the store header")
         }
-        return StoreHeader(
+        var header = StoreHeader(
             region: try text("region"), timeZone: try text("timeZone"), keyProtection: protection,
             storeID: Array(try blob("storeID")), kdfSalt: Array(try blob("kdfSalt")), kdfLogN: logN,
             wrappedRootKey: try blob("wrappedRootKey"), sealedAppKey: try blob("sealedAppKey"),
             createdAt: createdAt, headerMAC: try blob("headerMAC"))
+        if let rule = values["leapDayRule"].flatMap({ String.fromDatabaseValue($0) }) {
+            guard let parsed = LeapDayRule(rawValue: rule) else {
+                throw RosterError.integrity(what: "the store header")
+            }
+            header.leapDayRule = parsed
+        }
+        return header
     }
 
     func write(_ db: Database) throws {
@@ -89,7 +100,7 @@ public struct StoreHeader: Sendable {
             ("storeID", Data(storeID)), ("region", region), ("timeZone", timeZone),
             ("keyProtection", keyProtection.rawValue), ("kdfSalt", Data(kdfSalt)), ("kdfLogN", String(kdfLogN)),
             ("wrappedRootKey", wrappedRootKey), ("sealedAppKey", sealedAppKey), ("createdAt", String(createdAt)),
-            ("headerMAC", headerMAC),
+            ("headerMAC", headerMAC), ("leapDayRule", leapDayRule.rawValue),
         ]
         for (key, value) in entries {
             try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", arguments: [key, value])
