@@ -46,7 +46,7 @@ struct QueryCommand: ParsableCommand {
             var members: [(String, JSONValue)] = [("count", .int(Int64(rows.count)))]
             if !count { members.append(("customers", .array(rows.map { Self.json(row: Int($0), of: set) }))) }
             Output.json(.object(members))
-            return
+            Output.exitSkippingTeardown()
         }
         if !count {
             for row in rows.prefix(limit) {
@@ -58,6 +58,7 @@ struct QueryCommand: ParsableCommand {
             if rows.count > limit { Output.note("… \(rows.count - limit) more (use --limit, --count or --json)") }
         }
         Output.line("\(rows.count) customer\(rows.count == 1 ? "" : "s") match.")
+        Output.exitSkippingTeardown()
     }
 
     static func json(row: Int, of set: WorkingSet) -> JSONValue {

@@ -56,46 +56,51 @@ enum WorkingSetSnapshot {
 
     /// The snapshot, if there is one for the current data version.
     static func load(from store: Store) throws -> WorkingSet? {
-        let sealed: [Data]? = try store.db.read { db in
+        // Each part is fetched, opened and decoded on its own, and its sealed and clear bytes are dropped
+        // as soon as its column exists: peak memory is the working set plus a part or two, not three copies.
+        let fetched: (version: Int64, sealed: [Data])? = try store.db.read { db in
             let version = try store.dataVersion(db)
-            let rows = try Row.fetchAll(db, sql: "SELECT part, version, data FROM snapshot ORDER BY part")
-            guard !rows.isEmpty, rows.allSatisfy({ ($0["version"] as Int64) == version }),
-                rows.enumerated().allSatisfy({ $0.offset == ($0.element["part"] as Int) })
-            else { return nil }
-            return rows.map { $0["data"] as Data }
+            var sealed: [Data] = []
+            let cursor = try Row.fetchCursor(db, sql: "SELECT part, version, data FROM snapshot ORDER BY part")
+            while let row = try cursor.next() {
+                guard (row["version"] as Int64) == version, (row["part"] as Int) == sealed.count else { return nil }
+                sealed.append(row["data"])
+            }
+            return sealed.count >= 8 ? (version, sealed) : nil
         }
-        guard let sealed, sealed.count >= 8 else { return nil }
-        let version = try store.db.read { try store.dataVersion($0) }
-        let plain = UnsafeSendableBox([[UInt8]](repeating: [], count: sealed.count))
+        guard let fetched else { return nil }
+        let sealed = UnsafeSendableBox(fetched.sealed)
+        let plain = UnsafeSendableBox([[UInt8]](repeating: [], count: sealed.value.count))
         let failure = UnsafeSendableBox<Error?>(nil)
-        DispatchQueue.concurrentPerform(iterations: sealed.count) { index in
+        DispatchQueue.concurrentPerform(iterations: sealed.value.count) { index in
             do {
                 plain.value[index] = try Sealer.open(
-                    sealed[index], key: store.keys.recordKey, context: context(version, part: index))
+                    sealed.value[index], key: store.keys.recordKey, context: context(fetched.version, part: index))
+                sealed.value[index] = Data()
             } catch {
                 failure.value = error
             }
         }
         if let error = failure.value { throw error }
         do {
-            return try decode(plain.value)
+            return try decode(plain)
         } catch is RecordReader.Malformed {
             throw RosterError.integrity(what: "the working-set snapshot")
         }
     }
 
-    private static func decode(_ parts: [[UInt8]]) throws -> WorkingSet {
-        var meta = try RecordReader(parts[0])
+    private static func decode(_ box: UnsafeSendableBox<[[UInt8]]>) throws -> WorkingSet {
+        var meta = try RecordReader(box.value[0])
         let count = Int(try meta.readUInt())
         let columnCount = Int(try meta.readUInt())
-        guard parts.count == 8 + columnCount else { throw RecordReader.Malformed() }
+        guard box.value.count == 8 + columnCount else { throw RecordReader.Malformed() }
         var columnHeads: [(String, FieldType)] = []
         for _ in 0..<columnCount {
             let name = try meta.readString()
             guard let type = FieldType(rawValue: try meta.readString()) else { throw RecordReader.Malformed() }
             columnHeads.append((name, type))
         }
-        var ids = try RecordReader(parts[1])
+        var ids = try RecordReader(box.value[1])
         var rowIDs: [Int64] = []
         rowIDs.reserveCapacity(count)
         var previous: Int64 = 0
@@ -107,15 +112,18 @@ enum WorkingSetSnapshot {
         let decoded = UnsafeSendableBox([[String?]](repeating: [], count: stringParts.count))
         let failed = UnsafeSendableBox(false)
         DispatchQueue.concurrentPerform(iterations: stringParts.count) { index in
-            if let values = try? decodeStrings(parts[stringParts[index]], count: count) {
+            if let values = try? decodeStrings(box.value[stringParts[index]], count: count) {
                 decoded.value[index] = values
             } else {
                 failed.value = true
             }
+            box.value[stringParts[index]] = []
         }
-        guard !failed.value, parts[6].count == count + 1 else { throw RecordReader.Malformed() }
-        let consent = parts[6].dropFirst().map { Consent(email: $0 & 1 != 0, sms: $0 & 2 != 0, push: $0 & 4 != 0) }
-        var devices = try RecordReader(parts[7])
+        guard !failed.value, box.value[6].count == count + 1 else { throw RecordReader.Malformed() }
+        let consent = box.value[6].dropFirst().map {
+            Consent(email: $0 & 1 != 0, sms: $0 & 2 != 0, push: $0 & 4 != 0)
+        }
+        var devices = try RecordReader(box.value[7])
         var deviceCounts: [Int32] = []
         deviceCounts.reserveCapacity(count)
         for _ in 0..<count { deviceCounts.append(Int32(try devices.readUInt())) }
