@@ -28,11 +28,16 @@ struct BlindIndexer: Sendable {
         deviceIdKey = HMAC(key: deviceId)
     }
 
+    // Copies the first 16 bytes directly: `Data(code.prefix(16))` goes through a generic sequence initializer.
+    private static func truncated(_ code: HashedAuthenticationCode<SHA256>) -> Data {
+        code.withUnsafeBytes { Data(bytes: $0.baseAddress!, count: 16) }
+    }
+
     /// The 16-byte blind index of a customer's raw 32-byte externalCode.
     func identity(_ externalCode: [UInt8]) -> Data {
         var mac = identityKey
         mac.update(data: externalCode)
-        return Data(mac.finalize().prefix(16))
+        return Self.truncated(mac.finalize())
     }
 
     /// The 16-byte blind index of an already normalized value.
@@ -46,6 +51,6 @@ struct BlindIndexer: Sendable {
         }
         var copy = value
         copy.withUTF8 { mac.update(data: UnsafeRawBufferPointer($0)) }
-        return Data(mac.finalize().prefix(16))
+        return Self.truncated(mac.finalize())
     }
 }

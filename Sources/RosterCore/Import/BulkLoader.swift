@@ -125,20 +125,26 @@ final class BulkLoader: @unchecked Sendable {
                     let rowID = firstRowID + Int64(index)
                     let crmId = plan.identity ?? (kind == .email ? plan.email : plan.phone) ?? ""
                     let code = codes.code(for: crmId)
-                    var customer = Customer(
-                        rowID: rowID, externalCode: Hex.encode(code), crmId: crmId,
-                        origin: plan.identity != nil ? .explicit : (kind == .email ? .email : .sms), email: plan.email,
-                        phone: plan.phone, consent: .allEnabled, fields: [:], history: [], createdAt: now,
-                        updatedAt: now)
-                    for (channel, value) in plan.consent { customer.consent[channel] = value }
-                    for field in plan.fields {
-                        customer.fields[field.key] = FieldValue(type: field.type, value: field.value)
+                    var consent = Consent.allEnabled
+                    for (channel, value) in plan.consent { consent[channel] = value }
+                    var fields = plan.fields
+                    if !fields.isEmpty {
+                        // Last value wins for a repeated key, as in a customer's field dictionary.
+                        fields.sort { $0.key < $1.key }
+                        fields = fields.enumerated().filter {
+                            $0.offset + 1 == fields.count || fields[$0.offset + 1].key != $0.element.key
+                        }
+                        .map(\.element)
                     }
+                    let plainRecord = RecordCodec.encodeNew(
+                        crmId: crmId, externalCode: Hex.encode(code),
+                        origin: plan.identity != nil ? .explicit : (kind == .email ? .email : .sms), email: plan.email,
+                        phone: plan.phone, consent: consent, sortedFields: fields, at: now)
                     let base = offset * 28
                     let salt = Array(random[base..<base + 16])
                     let nonce = try AES.GCM.Nonce(data: random[base + 16..<base + 28])
                     let box = try AES.GCM.seal(
-                        RecordCodec.encode(customer), using: keys.customerKey(salt: salt), nonce: nonce,
+                        plainRecord, using: keys.customerKey(salt: salt), nonce: nonce,
                         authenticating: store.customerRecordContext(rowID).bytes)
                     out.append(
                         SealedRow(

@@ -7,10 +7,17 @@ struct RowPlanner: Sendable {
     /// Field types by key: the store's registry, then the first value seen in this file.
     private(set) var fieldTypes: [String: (name: String, type: FieldType)]
 
+    /// The checked name of each field column, by column index (nil for other columns).
+    private let fieldNames: [FieldName?]
+
     init(kind: ImportKind, map: ColumnMap, storeFieldTypes: [String: (name: String, type: FieldType)]) {
         self.kind = kind
         self.map = map
         self.fieldTypes = storeFieldTypes
+        self.fieldNames = map.roles.map { role in
+            if case .field(let name) = role { return FieldName(name) }
+            return nil
+        }
     }
 
     // MARK: Pass 1
@@ -97,8 +104,8 @@ struct RowPlanner: Sendable {
                     if let problem = apply(column, value, to: &device) { return .failure(problem) }
                 case .fieldName: fieldName = value
                 case .fieldValue: fieldValue = value
-                case .field(let name):
-                    switch assignment(name: name, value: value) {
+                case .field:
+                    switch assignment(column: fieldNames[index], value: value) {
                     case .success(let assignment): plan.fields.append(assignment)
                     case .failure(let problem): return .failure(problem)
                     }
@@ -140,15 +147,35 @@ struct RowPlanner: Sendable {
         return .success(plan)
     }
 
+    /// A field name checked once: its key, or why it cannot be a field.
+    struct FieldName: Sendable {
+        let name: String
+        let key: String
+        let problem: RowRejection?
+
+        init(_ rawName: String) {
+            name = rawName.trimmed
+            key = name.lowercased()
+            if Store.reservedFieldNames.contains(key) {
+                problem = RowRejection("\"\(name)\" is a channel or device column, not a customer field")
+            } else if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+                problem = RowRejection("the field name \"\(TerminalText.escape(name))\" has control characters")
+            } else {
+                problem = nil
+            }
+        }
+    }
+
     private func assignment(name rawName: String, value: String) -> Result<FieldAssignment, RowRejection> {
-        let name = rawName.trimmed
-        let key = name.lowercased()
-        if Store.reservedFieldNames.contains(key) {
-            return .failure(RowRejection("\"\(name)\" is a channel or device column, not a customer field"))
-        }
-        if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-            return .failure(RowRejection("the field name \"\(TerminalText.escape(name))\" has control characters"))
-        }
+        assignment(column: FieldName(rawName), value: value)
+    }
+
+    // Wide files check each column's name once (in `init`), not once per row.
+    private func assignment(column: FieldName?, value: String) -> Result<FieldAssignment, RowRejection> {
+        guard let column else { return .failure(RowRejection("internal: a field column without a name")) }
+        if let problem = column.problem { return .failure(problem) }
+        let name = column.name
+        let key = column.key
         let known = fieldTypes[key] ?? (name, FieldType.infer(value))
         guard known.type.accepts(value) else {
             return .failure(RowRejection("\"\(value)\" is not \(known.type.phrase), the type of field \(known.name)"))
