@@ -16,39 +16,33 @@ extension Store {
         var before: Customer?
         var created = false
         let consent = Dictionary(plan.consent, uniquingKeysWith: { $1 })
+        // Who the row is about: a CRM id (or code, email, phone) it names, or for email and SMS files
+        // without one, the owner of the channel value — or a new customer of that CRM id / channel.
+        var existing: Int64?
+        var newCustomer: (crmId: String, origin: CustomerOrigin)?
         if let identity = plan.identity {
-            if let rowID = try customerRow(db, identity: identity) {
-                current = try loadCustomer(db, rowID)
-                before = current
-            } else if try channelsAreFree(db, plan) {
-                // The common case of a new customer: built whole and written once.
-                current = try insertCustomer(db, crmId: identity, origin: plan.origin) { customer in
-                    customer.email = plan.email
-                    customer.phone = plan.phone
-                    try fill(db, &customer, plan, consent: consent)
-                }
-                outcome.customer = (current!.rowID, .created)
-                created = true
-            } else {
-                current = try insertCustomer(db, crmId: identity, origin: plan.origin) { _ in }
-                created = true
-            }
+            existing = try customerRow(db, identity: identity)
+            newCustomer = (identity, plan.origin)
         } else if kind == .email || kind == .sms, let value = kind == .email ? plan.email : plan.phone {
             let identifier: ChannelIdentifier = kind == .email ? .email(value) : .phone(value)
-            if let rowID = try owner(db, identifier.indexKind, value) ?? owner(db, crmId: value) {
-                current = try loadCustomer(db, rowID)
-                before = current
-            } else if try channelsAreFree(db, plan) {
-                current = try insertCustomer(db, crmId: value, origin: kind == .email ? .email : .sms) { customer in
+            existing = try owner(db, identifier.indexKind, value) ?? owner(db, crmId: value)
+            newCustomer = (value, kind == .email ? .email : .sms)
+        }
+        if let existing {
+            current = try loadCustomer(db, existing)
+            before = current
+        } else if let newCustomer {
+            created = true
+            if try channelsAreFree(db, plan) {
+                // The common case of a new customer: built whole and written once.
+                current = try insertCustomer(db, crmId: newCustomer.crmId, origin: newCustomer.origin) { customer in
                     customer.email = plan.email
                     customer.phone = plan.phone
                     try fill(db, &customer, plan, consent: consent)
                 }
                 outcome.customer = (current!.rowID, .created)
-                created = true
             } else {
-                current = try insertCustomer(db, crmId: value, origin: kind == .email ? .email : .sms) { _ in }
-                created = true
+                current = try insertCustomer(db, crmId: newCustomer.crmId, origin: newCustomer.origin) { _ in }
             }
         }
 
