@@ -108,6 +108,12 @@ extension CustomerCommand {
                     "Erased customer \(report.externalCode) with \(report.devices) device\(report.devices == 1 ? "" : "s")"
                         + (report.suppressed ? "; its identifiers are suppressed." : "."))
             }
+            if !report.walCleared {
+                Output.note(
+                    "warning: another process has the store open, so its write-ahead log still holds old pages of "
+                        + "this customer; they are cleared when that process closes the store (run any roster command then)"
+                )
+            }
         }
     }
 }

@@ -47,7 +47,9 @@ extension Store {
                 // A customer's own identifier is replaced (rectification); the old one is released.
                 var changed = survivor
                 changed[keyPath: path] = identifier.value
-                changed.consent[identifier.channel] = consent ?? true
+                // A new channel is enabled unless told otherwise; a replaced address keeps its consent.
+                changed.consent[identifier.channel] =
+                    consent ?? (survivor[keyPath: path] == nil || survivor.consent[identifier.channel])
                 try updateCustomer(db, old: survivor, new: changed)
                 survivor = changed
                 return survivor

@@ -14,6 +14,8 @@ final class BulkLoader: @unchecked Sendable {
     let store: Store
     let tempPath: String
     private var target: DatabaseQueue?
+    /// The data version of the store when it was copied; the store is locked from then on.
+    private var copiedVersion: Int64?
 
     /// Index entries: a 16-byte blind index (as two words, so sorting compares integers) and a row id.
     struct Entry {
@@ -87,9 +89,16 @@ final class BulkLoader: @unchecked Sendable {
     func open() throws {
         BulkLoader.removeLeftovers(of: store.path)
         try? FileManager.default.removeItem(atPath: tempPath)
-        try store.db.writeWithoutTransaction { db in
+        // VACUUM INTO accepts an empty file: create it 0600 first, as every store file.
+        try FileSecurity.createPrivateFile(at: tempPath, contents: [])
+        let version = try store.db.writeWithoutTransaction { db in
             try db.execute(sql: "VACUUM INTO ?", arguments: [tempPath])
+            // Other processes' writes wait (then fail loudly) until the copy replaces the store,
+            // instead of landing in a file about to be replaced.
+            try db.execute(sql: "BEGIN EXCLUSIVE")
+            return try store.dataVersion(db)
         }
+        copiedVersion = version
         var config = Configuration()
         config.prepareDatabase { db in
             try db.execute(
@@ -114,7 +123,7 @@ final class BulkLoader: @unchecked Sendable {
         let results = UnsafeSendableBox([Result<[SealedRow], Error>](repeating: .success([]), count: parts))
         let now = Store.now()
         DispatchQueue.concurrentPerform(iterations: parts) { part in
-            let range = part * chunk..<min(plans.count, (part + 1) * chunk)
+            let range = min(plans.count, part * chunk)..<min(plans.count, (part + 1) * chunk)
             results.value[part] = Result {
                 // One CSPRNG call per chunk for all salts (and nonces), not two syscalls per row.
                 let random = Random.bytes(range.count * 28)
@@ -226,8 +235,16 @@ final class BulkLoader: @unchecked Sendable {
         try swapIn()
     }
 
+    /// Ends the exclusive lock on the store (before the swap, or when the import is abandoned).
+    private func unlockStore() {
+        guard copiedVersion != nil else { return }
+        copiedVersion = nil
+        try? store.db.writeWithoutTransaction { try $0.execute(sql: "ROLLBACK") }
+    }
+
     /// Throws the copy away (a failed or refused import).
     func discard() {
+        unlockStore()
         try? target?.close()
         target = nil
         for suffix in ["", "-wal", "-shm", "-journal"] {
@@ -237,6 +254,13 @@ final class BulkLoader: @unchecked Sendable {
 
     private func swapIn() throws {
         try FileSecurity.sync(path: tempPath)
+        let unchanged = try store.db.writeWithoutTransaction { try store.dataVersion($0) } == copiedVersion
+        unlockStore()
+        guard unchanged else {
+            throw RosterError.conflict(
+                "the store \(store.path) changed while the file was imported; nothing was imported: run the import again"
+            )
+        }
         try store.closeForReplacement()
         guard rename(tempPath, store.path) == 0 else {
             let reason = String(cString: strerror(errno))

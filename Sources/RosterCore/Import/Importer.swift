@@ -72,7 +72,11 @@ public final class Importer {
         }
         summary.duplicatesInFile = scan.duplicates
         do {
-            if try BulkLoader.applies(to: store, options: options, map: scan.planner.map) {
+            // A customerId that is an email, a phone or a code may name another row's customer: only the
+            // incremental path resolves those, so such files take it even into an empty store.
+            if !scan.identitiesLookLikeOtherIDs,
+                try BulkLoader.applies(to: store, options: options, map: scan.planner.map)
+            {
                 try applyBulk(scan)
             } else {
                 try applyIncrementally(scan)
@@ -100,6 +104,8 @@ public final class Importer {
         var duplicates: Int
         /// Rows rejected in pass 1, by line.
         var rejects: [Int: String]
+        /// Whether some customerId could name another customer by email, phone or externalCode.
+        var identitiesLookLikeOtherIDs = false
     }
 
     func openReader() throws -> CSVReader {
@@ -118,11 +124,17 @@ public final class Importer {
         var keys = KeyIndex()
         var rejects: [Int: String] = [:]
         var ordinal = 0
+        var identitiesLookLikeOtherIDs = false
         while let result = try reader.next() {
             switch result {
             case .success(let record):
                 switch planner.key(of: record.fields) {
-                case .success(let key): keys.record(key, ordinal: ordinal)
+                case .success(let key):
+                    keys.record(key, ordinal: ordinal)
+                    if options.kind == .contacts && !identitiesLookLikeOtherIDs {
+                        identitiesLookLikeOtherIDs =
+                            key.contains("@") || key.hasPrefix("+") || (key.utf8.count == 64 && Hex.decode(key) != nil)
+                    }
                 case .failure(let rejection): rejects[record.line] = rejection.reason
                 }
                 planner.learnTypes(from: record.fields)
@@ -135,7 +147,7 @@ public final class Importer {
         report(.scanning, rows: ordinal, reader: reader)
         return KeyScan(
             planner: planner, survivors: keys.survivors(rowCount: ordinal), rows: ordinal, duplicates: keys.duplicates,
-            rejects: rejects)
+            rejects: rejects, identitiesLookLikeOtherIDs: identitiesLookLikeOtherIDs)
     }
 
     // MARK: Pass 2, incremental

@@ -57,6 +57,13 @@ extension Store {
             arguments: [auditHead(id: id, mac: mac)])
     }
 
+    /// Writes the head of an empty log at creation, so that removing every entry (and the head) is caught too.
+    func startAuditLog(_ db: Database) throws {
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO meta(key, value) VALUES ('auditHead', ?)",
+            arguments: [auditHead(id: 0, mac: Data())])
+    }
+
     /// Appends an entry in a transaction of its own.
     public func audit(_ action: AuditAction, subject: String, detail: String = "") throws {
         try db.write { try audit($0, action, subject: subject, detail: detail) }
@@ -99,6 +106,7 @@ extension Store {
                     problems.append("entry \(id) has an unknown action (altered)")
                     previous = row["mac"]
                     expectedID = id + 1
+                    lastID = id
                     continue
                 }
                 let entry = AuditEntry(
@@ -114,7 +122,9 @@ extension Store {
             }
             let head = try Data.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'auditHead'")
             if lastID == 0 {
-                if head != nil { problems.append("the log is empty but the store records entries (all were removed)") }
+                if head != auditHead(id: 0, mac: Data()) {
+                    problems.append("the log is empty but its head says otherwise (entries were removed, or the head)")
+                }
             } else if head != auditHead(id: lastID, mac: previous) {
                 problems.append("the last entries after entry \(lastID) are missing (removed), or the head was altered")
             }

@@ -6,6 +6,8 @@ public struct ErasureReport: Sendable, Equatable {
     public let externalCode: String
     public let devices: Int
     public let suppressed: Bool
+    /// False when another process kept the WAL open: old pages stay in it until that process closes the store.
+    public var walCleared = true
 }
 
 /// GDPR erasure (Art. 17): the customer, its identifiers, blind indexes, devices and field values.
@@ -16,7 +18,7 @@ extension Store {
     /// freed pages and a WAL checkpoint (TRUNCATE) leaves no old page in the WAL. The working-set
     /// snapshot, which holds every customer, is dropped and rebuilt on the next load.
     public func erase(_ id: String, suppress: Bool) throws -> ErasureReport {
-        let report = try write { db -> ErasureReport in
+        var report = try write { db -> ErasureReport in
             let customer = try self.customer(db, id)
             let deviceRows = try Int64.fetchAll(
                 db, sql: "SELECT id FROM device WHERE customerId = ?", arguments: [customer.rowID])
@@ -48,7 +50,13 @@ extension Store {
             return ErasureReport(externalCode: customer.externalCode, devices: deviceRows.count, suppressed: suppress)
         }
         hasSuppressions = hasSuppressions || suppress
-        try db.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        // A reader in another process (an open console) blocks the checkpoint; SQLite says so, not an error.
+        for attempt in 0..<5 {
+            let busy = try db.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+            report.walCleared = busy == 0
+            if report.walCleared { break }
+            if attempt < 4 { Thread.sleep(forTimeInterval: 0.2) }
+        }
         return report
     }
 

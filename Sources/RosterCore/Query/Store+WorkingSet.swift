@@ -52,7 +52,7 @@ extension Store {
         let chunk = (rows.count + parts - 1) / max(parts, 1)
         let results = UnsafeSendableBox([Result<[Customer], Error>](repeating: .success([]), count: parts))
         DispatchQueue.concurrentPerform(iterations: parts) { part in
-            let range = part * chunk..<min(rows.count, (part + 1) * chunk)
+            let range = min(rows.count, part * chunk)..<min(rows.count, (part + 1) * chunk)
             results.value[part] = Result {
                 try rows[range].map { rowID, salt, record in
                     let plain = try Sealer.open(

@@ -69,19 +69,23 @@ enum WorkingSetSnapshot {
             return sealed.count >= 8 ? (version, sealed) : nil
         }
         guard let fetched else { return nil }
-        let sealed = UnsafeSendableBox(fetched.sealed)
-        let plain = UnsafeSendableBox([[UInt8]](repeating: [], count: sealed.value.count))
-        let failure = UnsafeSendableBox<Error?>(nil)
-        DispatchQueue.concurrentPerform(iterations: sealed.value.count) { index in
-            do {
-                plain.value[index] = try Sealer.open(
-                    sealed.value[index], key: store.keys.recordKey, context: context(fetched.version, part: index))
-                sealed.value[index] = Data()
-            } catch {
-                failure.value = error
+        var sealed = fetched.sealed
+        var opened = [Result<[UInt8], Error>](repeating: .success([]), count: sealed.count)
+        opened.withUnsafeMutableBufferPointer { results in
+            sealed.withUnsafeMutableBufferPointer { blobs in
+                let shared = UnsafeSendableBox((results, blobs))
+                DispatchQueue.concurrentPerform(iterations: blobs.count) { index in
+                    let (results, blobs) = shared.value
+                    results[index] = Result {
+                        try Sealer.open(
+                            blobs[index], key: store.keys.recordKey, context: context(fetched.version, part: index))
+                    }
+                    blobs[index] = Data()
+                }
             }
         }
-        if let error = failure.value { throw error }
+        let plain = UnsafeSendableBox(try opened.map { try $0.get() })
+        opened = []
         do {
             return try decode(plain)
         } catch is RecordReader.Malformed {
@@ -109,17 +113,20 @@ enum WorkingSetSnapshot {
             rowIDs.append(previous)
         }
         let stringParts = [2, 3, 4, 5] + (0..<columnCount).map { 8 + $0 }
-        let decoded = UnsafeSendableBox([[String?]](repeating: [], count: stringParts.count))
-        let failed = UnsafeSendableBox(false)
-        DispatchQueue.concurrentPerform(iterations: stringParts.count) { index in
-            if let values = try? decodeStrings(box.value[stringParts[index]], count: count) {
-                decoded.value[index] = values
-            } else {
-                failed.value = true
+        var decoded = [[String?]?](repeating: nil, count: stringParts.count)
+        // Each iteration touches only its own slots, through pointers taken once: no thread reads or
+        // copies the arrays while another writes them.
+        decoded.withUnsafeMutableBufferPointer { results in
+            box.value.withUnsafeMutableBufferPointer { parts in
+                let shared = UnsafeSendableBox((results, parts))
+                DispatchQueue.concurrentPerform(iterations: stringParts.count) { index in
+                    let (results, parts) = shared.value
+                    results[index] = try? decodeStrings(parts[stringParts[index]], count: count)
+                    parts[stringParts[index]] = []
+                }
             }
-            box.value[stringParts[index]] = []
         }
-        guard !failed.value, box.value[6].count == count + 1 else { throw RecordReader.Malformed() }
+        guard decoded.allSatisfy({ $0 != nil }), box.value[6].count == count + 1 else { throw RecordReader.Malformed() }
         let consent = box.value[6].dropFirst().map {
             Consent(email: $0 & 1 != 0, sms: $0 & 2 != 0, push: $0 & 4 != 0)
         }
@@ -127,7 +134,7 @@ enum WorkingSetSnapshot {
         var deviceCounts: [Int32] = []
         deviceCounts.reserveCapacity(count)
         for _ in 0..<count { deviceCounts.append(Int32(try devices.readUInt())) }
-        let strings = decoded.value
+        let strings = decoded.map { $0! }
         guard strings[0].allSatisfy({ $0 != nil }), strings[1].allSatisfy({ $0 != nil }) else {
             throw RecordReader.Malformed()
         }

@@ -53,6 +53,8 @@ public final class Store: @unchecked Sendable {
         // it writes a dummy table at every open, and a refused unlock must write nothing.
         config.journalMode = .default
         config.busyMode = .timeout(5)
+        // A bulk import holds an exclusive transaction across accesses while it builds the replacement file.
+        config.allowsUnsafeTransactions = true
         config.prepareDatabase { db in
             // Overwrite freed pages so that deleted ciphertexts and index entries leave no trace,
             // and keep SQLite's temporary tables (sorts) in memory, never in temp files.
@@ -108,7 +110,9 @@ public final class Store: @unchecked Sendable {
             _ = try db.writeWithoutTransaction { try String.fetchOne($0, sql: "PRAGMA journal_mode = WAL") }
             try Schema.migrator.migrate(db)
             try db.write { try header.write($0) }
-            return try Store(path: path, db: db, header: header, keys: keys, appKey: appKeyText)
+            let store = try Store(path: path, db: db, header: header, keys: keys, appKey: appKeyText)
+            try db.write { try store.startAuditLog($0) }
+            return store
         } catch {
             // A half-made store is worse than none: remove what this call created.
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
@@ -218,6 +222,7 @@ public final class Store: @unchecked Sendable {
     /// Runs a write transaction; on failure the in-memory field registry is reloaded with the rollback.
     func write<T>(_ body: (Database) throws -> T) throws -> T {
         do {
+            absorbedRows.removeAll()
             return try db.write { db in
                 let result = try body(db)
                 // Any change makes the working-set snapshot stale.

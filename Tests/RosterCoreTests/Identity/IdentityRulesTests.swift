@@ -104,6 +104,9 @@ struct IdentityRulesTests {
         #expect(try store.customer("new@example.com").crmId == "CRM-1")
         #expect(throws: RosterError.unknownID("old@example.com")) { try store.customer("old@example.com") }
         _ = try store.addCustomer(crmId: "CRM-2", email: "old@example.com")
+        // A replaced address keeps the consent the customer gave for the channel.
+        _ = try store.setConsent("CRM-1", channel: .email, enabled: false)
+        #expect(try store.set("CRM-1", field: "email", value: "newer@example.com").consent.email == false)
     }
 
     @Test("field types are inferred once and enforced; bad values change nothing")

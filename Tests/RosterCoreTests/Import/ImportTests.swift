@@ -260,6 +260,15 @@ struct ImportTests {
         #expect(try run(.contacts, path).unchanged == 2)
     }
 
+    @Test("customerIds that are emails take the incremental path, which resolves them to other rows' customers")
+    func identitiesThatAreEmails() throws {
+        let text = "customerId,email,city\nCRM-1,ana@example.com,Madrid\nana@example.com,,Sevilla\n"
+        let summary = try run(.contacts, try file("ids.csv", text))
+        #expect(!summary.bulk)
+        #expect(summary.created == 1)
+        #expect(try store.customer("CRM-1").fields["city"]?.value == "Sevilla")
+    }
+
     @Test("no imported value appears in clear in the store files")
     func encryptedAtRest() throws {
         _ = try run(

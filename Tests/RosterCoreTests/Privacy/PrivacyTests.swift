@@ -106,6 +106,7 @@ struct PrivacyTests {
         #expect(try !tampered("DELETE FROM audit WHERE id = 2").isEmpty)
         #expect(try !tampered("DELETE FROM audit WHERE id = (SELECT MAX(id) FROM audit)").isEmpty)
         #expect(try !tampered("UPDATE audit SET actor = 'someone-else'").isEmpty)
+        #expect(try !tampered("DELETE FROM audit; DELETE FROM meta WHERE key = 'auditHead'").isEmpty)
     }
 
     @Test("a jsonl export from another region is refused, naming both regions")
