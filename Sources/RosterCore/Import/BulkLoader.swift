@@ -267,7 +267,15 @@ final class BulkLoader: @unchecked Sendable {
             try store.reopen()
             throw RosterError.io(path: store.path, detail: "cannot replace the store with the imported copy: \(reason)")
         }
-        try FileSecurity.sync(path: (store.path as NSString).deletingLastPathComponent, directory: true)
+        // The store is replaced from here on: reopen it whatever happens to the directory sync.
+        let directorySync = Result {
+            try FileSecurity.sync(path: (store.path as NSString).deletingLastPathComponent, directory: true)
+        }
         try store.reopen()
+        if case .failure(let error) = directorySync {
+            throw RosterError.io(
+                path: store.path, detail: "the file was imported, but its folder could not be flushed to disk: \(error)"
+            )
+        }
     }
 }

@@ -78,6 +78,12 @@ struct RowPlanner: Sendable {
             return .failure(RowRejection("it has \(fields.count) values but the header has \(map.roles.count) columns"))
         }
         var plan = RowPlan(line: line, identity: identity(in: fields))
+        if let identity = plan.identity,
+            identity.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+        {
+            return .failure(
+                RowRejection("the customerId \"\(TerminalText.escape(identity))\" contains control characters"))
+        }
         var deviceId: String?
         var device = DevicePlan(deviceId: "")
         var countryCode: String?
