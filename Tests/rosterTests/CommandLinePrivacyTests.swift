@@ -5,8 +5,7 @@ import Testing
 struct CommandLinePrivacyTests {
     func prepared() throws -> (Scratch, RosterProcess) {
         let scratch = try Scratch()
-        var roster = RosterProcess(directory: scratch.path, passphrase: nil)
-        roster.environment["ROSTER_KEYFILE"] = scratch.path + "/store.key"
+        let roster = RosterProcess.withKeyFile(in: scratch.path)
         #expect(try roster.run("init", "--region", "eu", "--time-zone", "Europe/Madrid").status == 0)
         for (id, name, birthdate) in [
             ("C1", "Ana", "1990-03-15"), ("C2", "Bea", "1985-07-01"), ("C3", "", "2000-03-15"),

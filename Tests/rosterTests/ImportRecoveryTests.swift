@@ -30,8 +30,7 @@ struct ImportRecoveryTests {
     @Test("SIGKILL during a bulk import leaves the empty store untouched; running it again imports everything")
     func killedBulkImport() throws {
         let scratch = try Scratch()
-        var roster = RosterProcess(directory: scratch.path, passphrase: nil)
-        roster.environment["ROSTER_KEYFILE"] = scratch.path + "/store.key"
+        let roster = RosterProcess.withKeyFile(in: scratch.path)
         #expect(try roster.run("init", "--region", "eu").status == 0)
         #expect(try roster.run("generate", "--contacts", "20000", "--out", scratch.path + "/c.csv").status == 0)
 
@@ -56,8 +55,7 @@ struct ImportRecoveryTests {
     @Test("SIGKILL during an incremental import keeps whole batches; running it again completes it")
     func killedIncrementalImport() throws {
         let scratch = try Scratch()
-        var roster = RosterProcess(directory: scratch.path, passphrase: nil)
-        roster.environment["ROSTER_KEYFILE"] = scratch.path + "/store.key"
+        let roster = RosterProcess.withKeyFile(in: scratch.path)
         #expect(try roster.run("init", "--region", "eu").status == 0)
         #expect(try roster.run("customer", "add", "FIRST", "--field", "name=First").status == 0)
         #expect(try roster.run("generate", "--contacts", "12000", "--out", scratch.path + "/c.csv").status == 0)

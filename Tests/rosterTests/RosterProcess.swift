@@ -32,6 +32,13 @@ struct RosterProcess {
         self.environment = environment
     }
 
+    /// A store in `directory` unlocked by the key file `store.key` beside it (no scrypt: fast tests).
+    static func withKeyFile(in directory: String) -> RosterProcess {
+        var roster = RosterProcess(directory: directory, passphrase: nil)
+        roster.environment["ROSTER_KEYFILE"] = directory + "/store.key"
+        return roster
+    }
+
     /// Runs `roster ARGS…` with no terminal and returns its exit status and output.
     func run(_ arguments: String..., environment extra: [String: String] = [:]) throws -> Result {
         try run(arguments, environment: extra)
