@@ -87,6 +87,7 @@ final class BenchStore: ConsoleStore, @unchecked Sendable {
         -> ImportReport
     { throw NotHere() }
     func recordReveal(rowID: Int64) {}
+    func edit(rowID: Int64, _ change: CustomerEdit) throws -> CustomerDetail { throw NotHere() }
 }
 
 let clock = ContinuousClock()

@@ -1,3 +1,5 @@
+import RosterCore
+
 /// A command typed on the `:` line.
 public enum ColonCommand: Equatable, Sendable {
     case show(ListKind)
@@ -6,6 +8,7 @@ public enum ColonCommand: Equatable, Sendable {
     case theme(String)
     case filter(String)
     case preview(String)
+    case edit(CustomerEdit)
     case help
     case quit
 
@@ -19,6 +22,9 @@ public enum ColonCommand: Equatable, Sendable {
         (":import KIND FILE", "import a CSV (KIND: \(importKinds.joined(separator: ", "))) with progress"),
         (":filter EXPR", "filter the current view (as /)"),
         (":preview TEMPLATE", "preview a template for the selected customer"),
+        (":set FIELD VALUE", "set a field (or email, phone) of the selected customer (audited)"),
+        (":unset FIELD", "remove a field (or email, phone) of the selected customer (audited)"),
+        (":consent email|sms|push on|off", "turn a channel of the selected customer on or off (audited)"),
         (":theme NAME", "switch theme live (default, light, high-contrast, mono, or a file)"),
         (":help", "this help"),
         (":q  :quit", "quit"),
@@ -57,6 +63,18 @@ public enum ColonCommand: Equatable, Sendable {
             return .success(.theme(unquote(rest)))
         case "filter": return .success(.filter(rest))
         case "preview": return .success(.preview(rest))
+        case "set":
+            guard words.count >= 2 else { return .failure(ConsoleFailure("usage: :set FIELD VALUE")) }
+            let value = unquote(String(rest.dropFirst(words[0].count)).trimmingSpaces)
+            return .success(.edit(.setField(name: words[0], value: value)))
+        case "unset":
+            guard words.count == 1 else { return .failure(ConsoleFailure("usage: :unset FIELD")) }
+            return .success(.edit(.unsetField(name: words[0])))
+        case "consent":
+            guard words.count == 2, let channel = Channel(rawValue: words[0].lowercased()),
+                ["on", "off"].contains(words[1].lowercased())
+            else { return .failure(ConsoleFailure("usage: :consent email|sms|push on|off")) }
+            return .success(.edit(.consent(channel, words[1].lowercased() == "on")))
         case "help", "h", "?": return .success(.help)
         case "q", "quit", "exit": return .success(.quit)
         case "": return .failure(ConsoleFailure("type a command (:help lists them)"))

@@ -10,6 +10,7 @@ public enum ConsoleEffect: Sendable {
     case previewSegment(generation: Int, template: String, rows: [Int32], customers: CustomerCatalog)
     case importFile(kind: String, path: String)
     case recordReveal(rowID: Int64)
+    case editCustomer(rowID: Int64, CustomerEdit)
     case loadTheme(String)
     case redraw
     case suspend

@@ -18,6 +18,7 @@ public enum ConsoleEvent: Sendable {
     case segmentPreviewFinished(generation: Int, Result<SegmentSummary, ConsoleFailure>)
     case importProgress(ImportProgress)
     case importFinished(Result<ImportReport, ConsoleFailure>)
+    case editFinished(rowID: Int64, Result<CustomerDetail, ConsoleFailure>)
     case themeLoaded(Theme, error: String?)
 }
 

@@ -85,6 +85,11 @@ public final class ConsoleRuntime: @unchecked Sendable {
             }
         case .recordReveal(let rowID):
             run(on: interactive) { store.recordReveal(rowID: rowID) }
+        case .editCustomer(let rowID, let change):
+            // On the loading queue: the working set is reloaded after the change, in order.
+            run(on: bulk) {
+                events.post(.editFinished(rowID: rowID, Result { try store.edit(rowID: rowID, change) }.failure))
+            }
         case .loadTheme(let name):
             let themes = self.themes
             run(on: interactive) {

@@ -32,6 +32,15 @@ public protocol ConsoleStore: AnyObject, Sendable {
         -> ImportReport
     /// Records in the audit log that the operator revealed a customer's masked values.
     func recordReveal(rowID: Int64)
+    /// Rectifies a customer (a field, or a channel's consent), audited; returns it as it is now.
+    func edit(rowID: Int64, _ change: CustomerEdit) throws -> CustomerDetail
+}
+
+/// A rectification typed in the console: `:set`, `:unset`, `:consent`.
+public enum CustomerEdit: Equatable, Sendable {
+    case setField(name: String, value: String)
+    case unsetField(name: String)
+    case consent(Channel, Bool)
 }
 
 /// A customer and its devices.

@@ -98,6 +98,18 @@ extension ConsoleUpdate {
                 state.screens.removeAll()
                 return startFilter(text, on: state.view, &state)
             case .preview(let template): return openPreview(template: template, &state)
+            case .edit(let change):
+                var rowID: Int64?
+                if case .detail(let detail) = state.screens.last {
+                    rowID = detail.rowID
+                } else if let row = state.selectedCustomerRow, let customers = state.customers {
+                    rowID = customers.workingSet.rowIDs[row]
+                }
+                guard let rowID else {
+                    state.notice = .init(text: "select a customer first (Customers view or its detail)", isError: true)
+                    return []
+                }
+                return [.editCustomer(rowID: rowID, change)]
             case .help:
                 state.screens.append(.help(offset: 0))
                 return []

@@ -99,6 +99,22 @@ public enum ConsoleUpdate {
                 }
             }
             return []
+        case .editFinished(let rowID, let result):
+            switch result {
+            case .success(let detail):
+                updateScreens(&state) { screen in
+                    guard case .detail(var pane) = screen, pane.rowID == rowID else { return }
+                    pane.detail = detail
+                    screen = .detail(pane)
+                }
+                state.notice = .init(
+                    text: "updated customer \(detail.customer.externalCode.prefix(12))… (recorded in the audit log)",
+                    isError: false)
+                return [.loadWorkingSet]
+            case .failure(let failure):
+                state.notice = .init(text: failure.message, isError: true)
+                return []
+            }
         case .importProgress(let progress):
             updateImport(&state) { $0.progress = progress }
             return []

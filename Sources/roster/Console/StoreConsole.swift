@@ -107,6 +107,20 @@ final class StoreConsole: ConsoleStore, @unchecked Sendable {
         locked { store.recordReveal(rowID: rowID) }
     }
 
+    func edit(rowID: Int64, _ change: CustomerEdit) throws -> CustomerDetail {
+        try locked {
+            let code = try store.customer(rowID: rowID).externalCode
+            let customer: Customer
+            switch change {
+            case .setField(let name, let value): customer = try store.set(code, field: name, value: value)
+            case .unsetField(let name): customer = try store.unset(code, field: name)
+            case .consent(let channel, let enabled):
+                customer = try store.setConsent(code, channel: channel, enabled: enabled)
+            }
+            return CustomerDetail(customer: customer, devices: try store.devices(of: customer))
+        }
+    }
+
     private func parse(_ template: String) throws -> Template {
         do {
             return try Template.parse(template)

@@ -103,4 +103,16 @@ final class FakeConsoleStore: ConsoleStore, @unchecked Sendable {
         revealed.append(rowID)
         lock.unlock()
     }
+
+    func edit(rowID: Int64, _ change: CustomerEdit) throws -> CustomerDetail {
+        var detail = try customerDetail(rowID: rowID)
+        var customer = detail.customer
+        switch change {
+        case .consent(let channel, let enabled): customer.consent[channel] = enabled
+        case .setField(let name, let value): customer.fields[name.lowercased()] = FieldValue(type: .text, value: value)
+        case .unsetField(let name): customer.fields[name.lowercased()] = nil
+        }
+        detail = CustomerDetail(customer: customer, devices: detail.devices)
+        return detail
+    }
 }
