@@ -75,13 +75,11 @@ final class BenchStore: ConsoleStore, @unchecked Sendable {
         try index.evaluate(try Filter.parse(expression), context: .today(in: TimeZone(identifier: "UTC")!))
     }
     func search(_ text: String, in workingSet: WorkingSet) -> [Int32] { index.search(text: text) }
-    func preview(template: String, rowID: Int64) throws -> TemplatePreview {
-        let rendering = try Template.parse(template).render(row: Int(rowID - 1), of: workingSet)
-        return TemplatePreview(rendered: rendering.text, missing: rendering.missing)
+    func preview(template: String, rowID: Int64) throws -> Template.Rendering {
+        try Template.parse(template).render(row: Int(rowID - 1), of: workingSet)
     }
-    func preview(template: String, rows: [Int32], in workingSet: WorkingSet) throws -> SegmentSummary {
-        let preview = SegmentPreview(template: try Template.parse(template), rows: rows, of: workingSet)
-        return SegmentSummary(total: preview.total, complete: preview.complete, missing: [], samples: [])
+    func preview(template: String, rows: [Int32], in workingSet: WorkingSet) throws -> SegmentPreview {
+        SegmentPreview(template: try Template.parse(template), rows: rows, of: workingSet)
     }
     func importFile(kind: String, path: String, progress: @escaping @Sendable (ImportProgress) -> Void) throws
         -> ImportReport

@@ -24,9 +24,9 @@ public protocol ConsoleStore: AnyObject, Sendable {
     /// Rows whose names or identifiers contain `text` (case- and accent-insensitive), ascending.
     func search(_ text: String, in workingSet: WorkingSet) -> [Int32]
     /// A template rendered for one customer.
-    func preview(template: String, rowID: Int64) throws -> TemplatePreview
+    func preview(template: String, rowID: Int64) throws -> Template.Rendering
     /// A template previewed over a segment: counts and a few samples.
-    func preview(template: String, rows: [Int32], in workingSet: WorkingSet) throws -> SegmentSummary
+    func preview(template: String, rows: [Int32], in workingSet: WorkingSet) throws -> SegmentPreview
     /// Imports a CSV file (`kind`: email, sms, push, fields, contacts, jsonl), reporting progress.
     func importFile(kind: String, path: String, progress: @escaping @Sendable (ImportProgress) -> Void) throws
         -> ImportReport
@@ -51,52 +51,6 @@ public struct CustomerDetail: Sendable {
     public init(customer: Customer, devices: [Device]) {
         self.customer = customer
         self.devices = devices
-    }
-}
-
-/// A template rendered for one customer.
-public struct TemplatePreview: Sendable, Equatable {
-    public let rendered: String
-    public let missing: [String]
-
-    public init(rendered: String, missing: [String]) {
-        self.rendered = rendered
-        self.missing = missing
-    }
-}
-
-/// A template previewed over a segment.
-public struct SegmentSummary: Sendable, Equatable {
-    public struct Missing: Sendable, Equatable {
-        public let field: String
-        public let count: Int
-
-        public init(field: String, count: Int) {
-            self.field = field
-            self.count = count
-        }
-    }
-
-    public struct Sample: Sendable, Equatable {
-        public let externalCode: String
-        public let rendered: String
-
-        public init(externalCode: String, rendered: String) {
-            self.externalCode = externalCode
-            self.rendered = rendered
-        }
-    }
-
-    public let total: Int
-    public let complete: Int
-    public let missing: [Missing]
-    public let samples: [Sample]
-
-    public init(total: Int, complete: Int, missing: [Missing], samples: [Sample]) {
-        self.total = total
-        self.complete = complete
-        self.missing = missing
-        self.samples = samples
     }
 }
 

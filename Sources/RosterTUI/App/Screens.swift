@@ -17,12 +17,12 @@ public struct PreviewScreen: Sendable {
     public var subject: String
     public var input = TextInput()
     public var generation = 0
-    public var result: TemplatePreview?
+    public var result: Template.Rendering?
     public var error: String?
     /// The rows of the filtered list, when the preview was opened on one.
     public var segmentRows: [Int32]?
     public var segmentFilter: String?
-    public var segment: SegmentSummary?
+    public var segment: SegmentPreview?
     public var segmentError: String?
 }
 

@@ -15,7 +15,7 @@ enum PreviewView {
             lines.append(StyledLine(error, .error))
         } else if let result = preview.result {
             lines.append(StyledLine("Rendered", .accent))
-            lines += result.rendered.split(separator: "\n", omittingEmptySubsequences: false).map {
+            lines += result.text.split(separator: "\n", omittingEmptySubsequences: false).map {
                 StyledLine(String($0))
             }
             lines.append(
@@ -34,13 +34,14 @@ enum PreviewView {
                     StyledLine(
                         "\(Format.count(segment.total)) customers, \(Format.count(segment.complete)) complete, "
                             + "\(Format.count(segment.total - segment.complete)) with missing fields"))
-                for missing in segment.missing {
+                for missing in segment.missingByField {
                     lines.append(StyledLine("  missing \(missing.field): \(Format.count(missing.count))", .error))
                 }
                 for sample in segment.samples {
                     lines.append(
                         StyledLine([
-                            Span("  " + Format.short(sample.externalCode, 10) + "  ", .dim), Span(sample.rendered),
+                            Span("  " + Format.short(sample.externalCode, 10) + "  ", .dim),
+                            Span(sample.rendering.text),
                         ]))
                 }
             } else {

@@ -70,19 +70,13 @@ final class StoreConsole: ConsoleStore, @unchecked Sendable {
         locked { index(for: workingSet).search(text: text) }
     }
 
-    func preview(template: String, rowID: Int64) throws -> TemplatePreview {
+    func preview(template: String, rowID: Int64) throws -> Template.Rendering {
         let parsed = try parse(template)
-        let customer = try locked { try store.customer(rowID: rowID) }
-        let rendering = parsed.render(customer)
-        return TemplatePreview(rendered: rendering.text, missing: rendering.missing)
+        return parsed.render(try locked { try store.customer(rowID: rowID) })
     }
 
-    func preview(template: String, rows: [Int32], in workingSet: WorkingSet) throws -> SegmentSummary {
-        let preview = SegmentPreview(template: try parse(template), rows: rows, of: workingSet)
-        return SegmentSummary(
-            total: preview.total, complete: preview.complete,
-            missing: preview.missingByField.map { .init(field: $0.field, count: $0.count) },
-            samples: preview.samples.map { .init(externalCode: $0.externalCode, rendered: $0.rendering.text) })
+    func preview(template: String, rows: [Int32], in workingSet: WorkingSet) throws -> SegmentPreview {
+        SegmentPreview(template: try parse(template), rows: rows, of: workingSet)
     }
 
     func importFile(kind: String, path: String, progress: @escaping @Sendable (ImportProgress) -> Void) throws

@@ -75,18 +75,12 @@ final class FakeConsoleStore: ConsoleStore, @unchecked Sendable {
         return rows
     }
 
-    func preview(template: String, rowID: Int64) throws -> TemplatePreview {
-        let customer = try customerDetail(rowID: rowID).customer
-        let rendering = try Template.parse(template).render(customer)
-        return TemplatePreview(rendered: rendering.text, missing: rendering.missing)
+    func preview(template: String, rowID: Int64) throws -> Template.Rendering {
+        try Template.parse(template).render(try customerDetail(rowID: rowID).customer)
     }
 
-    func preview(template: String, rows: [Int32], in workingSet: WorkingSet) throws -> SegmentSummary {
-        let preview = SegmentPreview(template: try Template.parse(template), rows: rows, of: workingSet)
-        return SegmentSummary(
-            total: preview.total, complete: preview.complete,
-            missing: preview.missingByField.map { .init(field: $0.field, count: $0.count) },
-            samples: preview.samples.map { .init(externalCode: $0.externalCode, rendered: $0.rendering.text) })
+    func preview(template: String, rows: [Int32], in workingSet: WorkingSet) throws -> SegmentPreview {
+        SegmentPreview(template: try Template.parse(template), rows: rows, of: workingSet)
     }
 
     func importFile(kind: String, path: String, progress: @escaping @Sendable (ImportProgress) -> Void) throws
