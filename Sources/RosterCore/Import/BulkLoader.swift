@@ -170,20 +170,30 @@ final class BulkLoader: @unchecked Sendable {
 
     /// Appends customer rows (64 to a statement).
     func insert(_ rows: [SealedRow]) throws {
-        guard let target else { return }
-        try target.write { db in
-            var start = 0
-            while start < rows.count {
-                let slice = rows[start..<min(rows.count, start + 64)]
-                let sql =
-                    "INSERT INTO customer(id, keySalt, record) VALUES "
-                    + Array(repeating: "(?, ?, ?)", count: slice.count).joined(separator: ", ")
-                var arguments: [DatabaseValueConvertible] = []
-                arguments.reserveCapacity(slice.count * 3)
-                for row in slice { arguments += [row.rowID, row.salt, row.record] as [DatabaseValueConvertible] }
-                try db.cachedStatement(sql: sql).execute(arguments: StatementArguments(arguments))
-                start += 64
+        try target?.write { db in
+            try BulkLoader.append(rows, into: "customer(id, keySalt, record)", columns: 3, perStatement: 64, db) {
+                [$0.rowID, $0.salt, $0.record]
             }
+        }
+    }
+
+    /// Multi-row `INSERT`s: one statement per `perStatement` rows, compiled once per size.
+    private static func append<Rows: Collection>(
+        _ rows: Rows, into table: String, columns: Int, perStatement: Int, _ db: Database,
+        values: (Rows.Element) -> [DatabaseValueConvertible]
+    ) throws where Rows.Index == Int {
+        let placeholder = "(" + Array(repeating: "?", count: columns).joined(separator: ", ") + ")"
+        var start = rows.startIndex
+        while start < rows.endIndex {
+            let slice = rows[start..<min(rows.endIndex, start + perStatement)]
+            let sql =
+                "INSERT INTO \(table) VALUES "
+                + Array(repeating: placeholder, count: slice.count).joined(separator: ", ")
+            var arguments: [DatabaseValueConvertible] = []
+            arguments.reserveCapacity(slice.count * columns)
+            for row in slice { arguments += values(row) }
+            try db.cachedStatement(sql: sql).execute(arguments: StatementArguments(arguments))
+            start += perStatement
         }
     }
 
@@ -196,24 +206,15 @@ final class BulkLoader: @unchecked Sendable {
 
     /// Writes the blind indexes (sorted by the caller), the field registry and the header bump, then swaps the copy in.
     func finish(
-        identity: inout [Entry], email: inout [Entry], phone: inout [Entry], fields: [FieldAssignment],
+        identity: [Entry], email: [Entry], phone: [Entry], fields: [FieldAssignment],
         audit detail: String
     ) throws {
         guard let target else { return }
         try target.write { db in
             for (table, entries) in [("identityIndex", identity), ("emailIndex", email), ("phoneIndex", phone)] {
-                var start = 0
-                while start < entries.count {
-                    let slice = entries[start..<min(entries.count, start + 100)]
-                    let sql =
-                        "INSERT INTO \(table)(blindIndex, customerId) VALUES "
-                        + Array(repeating: "(?, ?)", count: slice.count).joined(separator: ", ")
-                    var arguments: [DatabaseValueConvertible] = []
-                    arguments.reserveCapacity(slice.count * 2)
-                    for entry in slice { arguments += [entry.blindIndex, entry.rowID] as [DatabaseValueConvertible] }
-                    try db.cachedStatement(sql: sql).execute(arguments: StatementArguments(arguments))
-                    start += 100
-                }
+                try BulkLoader.append(
+                    entries, into: "\(table)(blindIndex, customerId)", columns: 2, perStatement: 100, db
+                ) { [$0.blindIndex, $0.rowID] }
             }
             for field in fields {
                 try db.execute(

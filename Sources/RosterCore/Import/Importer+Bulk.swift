@@ -177,7 +177,7 @@ extension Importer {
             FieldAssignment(key: $0.key, name: $0.value.name, type: $0.value.type, value: "")
         }
         try loader.finish(
-            identity: &identity, email: &emails, phone: &phones, fields: newFields,
+            identity: identity, email: emails, phone: phones, fields: newFields,
             audit: "\(options.kind.rawValue) file (bulk): \(summary.created) created, \(summary.rejected) rejected")
         if let rejectsFile, !lateRejects.isEmpty { try copyRows(lines: lateRejects, to: rejectsFile) }
         try rejectsFile?.close()
