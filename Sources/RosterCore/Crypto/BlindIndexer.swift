@@ -13,44 +13,62 @@ enum BlindIndexKind: String, CaseIterable, Sendable {
 
 /// Blind indexes: HMAC-SHA256 of a normalized identifier under a per-kind key, truncated to 128 bits.
 ///
-/// The HMAC state is keyed once and copied per use (it is a value type), which halves the cost
-/// of re-keying on every call.
+/// The HMAC state is keyed once and copied per use (`KeyedSHA256`), not re-keyed on every call.
 struct BlindIndexer: Sendable {
-    private let identityKey: HMAC<SHA256>
-    private let emailKey: HMAC<SHA256>
-    private let phoneKey: HMAC<SHA256>
-    private let deviceIdKey: HMAC<SHA256>
+    private let identityKey: KeyedSHA256
+    private let emailKey: KeyedSHA256
+    private let phoneKey: KeyedSHA256
+    private let deviceIdKey: KeyedSHA256
 
     init(identity: SymmetricKey, email: SymmetricKey, phone: SymmetricKey, deviceId: SymmetricKey) {
-        identityKey = HMAC(key: identity)
-        emailKey = HMAC(key: email)
-        phoneKey = HMAC(key: phone)
-        deviceIdKey = HMAC(key: deviceId)
-    }
-
-    // Copies the first 16 bytes directly: `Data(code.prefix(16))` goes through a generic sequence initializer.
-    private static func truncated(_ code: HashedAuthenticationCode<SHA256>) -> Data {
-        code.withUnsafeBytes { Data(bytes: $0.baseAddress!, count: 16) }
+        identityKey = KeyedSHA256(key: identity)
+        emailKey = KeyedSHA256(key: email)
+        phoneKey = KeyedSHA256(key: phone)
+        deviceIdKey = KeyedSHA256(key: deviceId)
     }
 
     /// The 16-byte blind index of a customer's raw 32-byte externalCode.
     func identity(_ externalCode: [UInt8]) -> Data {
-        var mac = identityKey
-        mac.update(data: externalCode)
-        return Self.truncated(mac.finalize())
+        externalCode.withUnsafeBytes { identityKey.authenticate($0) { Data($0.prefix(16)) } }
     }
 
     /// The 16-byte blind index of an already normalized value.
     func index(_ kind: BlindIndexKind, _ value: String) -> Data {
-        var mac: HMAC<SHA256>
-        switch kind {
-        case .identity: mac = identityKey
-        case .email: mac = emailKey
-        case .phone: mac = phoneKey
-        case .deviceId: mac = deviceIdKey
+        key(kind).authenticate(value) { Data($0.prefix(16)) }
+    }
+
+    /// A blind index as two big-endian words, for sorting without allocating (the bulk import).
+    struct Words: Hashable, Sendable {
+        let high: UInt64
+        let low: UInt64
+
+        init(high: UInt64, low: UInt64) {
+            self.high = high
+            self.low = low
         }
-        var copy = value
-        copy.withUTF8 { mac.update(data: UnsafeRawBufferPointer($0)) }
-        return Self.truncated(mac.finalize())
+
+        init(_ mac: UnsafeRawBufferPointer) {
+            high = UInt64(bigEndian: mac.loadUnaligned(fromByteOffset: 0, as: UInt64.self))
+            low = UInt64(bigEndian: mac.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+        }
+    }
+
+    /// `identity(_:)` as words.
+    func identityWords(_ externalCode: UnsafeRawBufferPointer) -> Words {
+        identityKey.authenticate(externalCode, Words.init)
+    }
+
+    /// `index(_:_:)` as words.
+    func indexWords(_ kind: BlindIndexKind, _ value: String) -> Words {
+        key(kind).authenticate(value, Words.init)
+    }
+
+    private func key(_ kind: BlindIndexKind) -> KeyedSHA256 {
+        switch kind {
+        case .identity: identityKey
+        case .email: emailKey
+        case .phone: phoneKey
+        case .deviceId: deviceIdKey
+        }
     }
 }

@@ -3,19 +3,21 @@ import Foundation
 
 /// Derives externalCodes: lowercase hex HMAC-SHA256(app key, CRM id), as the platform's web SDK `logIn` does.
 public struct ExternalCodeDeriver: Sendable {
-    private let keyed: HMAC<SHA256>
+    private let keyed: KeyedSHA256
 
     /// `appKey` is used as its UTF-8 bytes, exactly like the SDK.
     public init(appKey: String) {
-        keyed = HMAC(key: SymmetricKey(data: Array(appKey.utf8)))
+        keyed = KeyedSHA256(key: SymmetricKey(data: Array(appKey.utf8)))
     }
 
     /// The raw 32-byte code for a CRM id (trimmed first).
     public func code(for crmId: String) -> [UInt8] {
-        var mac = keyed
-        var trimmed = CRMID.trim(crmId)
-        trimmed.withUTF8 { mac.update(data: UnsafeRawBufferPointer($0)) }
-        return Array(mac.finalize())
+        keyed.authenticate(CRMID.trim(crmId)) { Array($0) }
+    }
+
+    /// Calls `body` with the raw 32-byte code of a CRM id (trimmed first), without allocating it.
+    func withCode<Result>(for crmId: String, _ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        try keyed.authenticate(CRMID.trim(crmId), body)
     }
 
     /// The externalCode of a CRM id as lowercase hex.
@@ -27,6 +29,12 @@ public struct ExternalCodeDeriver: Sendable {
 /// Lowercase hexadecimal, as externalCodes are written.
 public enum Hex {
     private static let digits = Array("0123456789abcdef".utf8)
+
+    /// The lowercase hex digit of a value below 16.
+    @inline(__always)
+    static func digit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? nibble &+ 0x30 : nibble &+ 0x57
+    }
 
     /// Lowercase hex of some bytes.
     public static func encode<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {

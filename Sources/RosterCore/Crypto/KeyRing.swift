@@ -14,7 +14,7 @@ struct KeyRing: Sendable {
     /// Chains the audit log: each entry's MAC covers the previous one.
     let auditKey: SymmetricKey
     /// Derives each customer's data key from the random salt kept in its row (erasure deletes the salt).
-    let customerKeys: HMAC<SHA256>
+    let customerKeys: KeyedSHA256
     /// One blind-index key per identifier kind.
     let blindIndex: BlindIndexer
 
@@ -25,7 +25,7 @@ struct KeyRing: Sendable {
         }
         recordKey = derive("record")
         headerKey = derive("header")
-        customerKeys = HMAC(key: derive("customer-key"))
+        customerKeys = KeyedSHA256(key: derive("customer-key"))
         auditKey = derive("audit")
         blindIndex = BlindIndexer(
             identity: derive("blind-index/identity"), email: derive("blind-index/email"),
@@ -36,9 +36,12 @@ struct KeyRing: Sendable {
 extension KeyRing {
     /// The data key of one customer: HMAC-SHA256(customer-key, salt of its row).
     func customerKey(salt: [UInt8]) -> SymmetricKey {
-        var mac = customerKeys
-        mac.update(data: salt)
-        return SymmetricKey(data: Data(mac.finalize()))
+        salt.withUnsafeBytes { customerKey(salt: $0) }
+    }
+
+    /// `customerKey(salt:)` for a salt already in memory (the bulk import's random pool).
+    func customerKey(salt: UnsafeRawBufferPointer) -> SymmetricKey {
+        customerKeys.authenticate(salt) { SymmetricKey(data: $0) }
     }
 }
 
