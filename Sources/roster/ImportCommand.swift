@@ -50,7 +50,15 @@ struct ImportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("utf-8 or windows-1252 (default: detected).", valueName: "name"))
     var encoding: String?
 
+    @Option(
+        name: .customLong("batch-size"),
+        help: ArgumentHelp(
+            "Rows per transaction when importing into a store that has customers (default: 50000); "
+                + "a killed import keeps every whole batch.", valueName: "rows"))
+    var batchSize = ImportOptions.defaultBatchSize
+
     func validate() throws {
+        guard batchSize > 0 else { throw ValidationError("--batch-size \(batchSize): use a number of rows above 0") }
         if let delimiter, CSVDialect.delimiter(fromOption: delimiter) == nil {
             throw ValidationError("--delimiter \(delimiter): use , ; or tab")
         }
@@ -65,6 +73,7 @@ struct ImportCommand: ParsableCommand {
         options.dryRun = dryRun
         options.strict = strict
         options.rejectsPath = rejects
+        options.batchSize = batchSize
         options.delimiter = delimiter.flatMap(CSVDialect.delimiter(fromOption:))
         options.encoding = encoding.flatMap(CSVEncoding.init(name:))
         let meter = ProgressMeter(label: (file as NSString).lastPathComponent)

@@ -60,7 +60,9 @@ struct ImportRecoveryTests {
         #expect(try roster.run("customer", "add", "FIRST", "--field", "name=First").status == 0)
         #expect(try roster.run("generate", "--contacts", "12000", "--out", scratch.path + "/c.csv").status == 0)
 
-        _ = try runAndKill(roster, ["import", "contacts", scratch.path + "/c.csv"], after: 1.5)
+        // Small batches, so that some are committed before the kill.
+        _ = try runAndKill(
+            roster, ["import", "contacts", scratch.path + "/c.csv", "--batch-size", "1000"], after: 1.5)
         // Every customer committed before the kill decrypts: the working set loads without an integrity error.
         let partial = try roster.run("query", "has email or not has email", "--count", "--json")
         #expect(partial.status == 0, "\(partial.stderr)")

@@ -15,7 +15,12 @@ extension String {
         while start < end, Self.isASCIISpace(utf8[start]) { start = utf8.index(after: start) }
         while end > start, Self.isASCIISpace(utf8[utf8.index(before: end)]) { end = utf8.index(before: end) }
         if start < end, utf8[start] >= 0x80 || utf8[utf8.index(before: end)] >= 0x80 {
-            return trimmingCharacters(in: .whitespacesAndNewlines)
+            // A non-ASCII edge (`José`) is usually a letter: only a space-like one needs Foundation.
+            let scalars = self[start..<end].unicodeScalars
+            let isSpace = { (scalar: Unicode.Scalar) in scalar.properties.isWhitespace }
+            if isSpace(scalars.first!) || isSpace(scalars.last!) {
+                return trimmingCharacters(in: .whitespacesAndNewlines)
+            }
         }
         return String(self[start..<end])
     }

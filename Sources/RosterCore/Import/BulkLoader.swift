@@ -2,6 +2,7 @@ import Crypto
 import Dispatch
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// The fast path for a first import into an empty store (DESIGN.md, "Encrypted bulk import").
 ///
@@ -23,38 +24,35 @@ final class BulkLoader: @unchecked Sendable {
         let low: UInt64
         let rowID: Int64
 
-        init(_ blindIndex: Data, _ rowID: Int64) {
-            var high: UInt64 = 0
-            var low: UInt64 = 0
-            blindIndex.withUnsafeBytes { raw in
-                high = UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self))
-                low = UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
-            }
-            self.high = high
-            self.low = low
+        init(_ words: BlindIndexer.Words, _ rowID: Int64) {
+            self.high = words.high
+            self.low = words.low
             self.rowID = rowID
         }
 
-        var blindIndex: Data {
-            var bytes = Data(count: 16)
-            bytes.withUnsafeMutableBytes { raw in
-                raw.storeBytes(of: high.bigEndian, toByteOffset: 0, as: UInt64.self)
-                raw.storeBytes(of: low.bigEndian, toByteOffset: 8, as: UInt64.self)
-            }
-            return bytes
+        var words: BlindIndexer.Words { BlindIndexer.Words(high: high, low: low) }
+
+        /// Blind index order, then file order.
+        static func inOrder(_ a: Entry, _ b: Entry) -> Bool {
+            (a.high, a.low, a.rowID) < (b.high, b.low, b.rowID)
         }
+
+        static func sameIndex(_ a: Entry, _ b: Entry) -> Bool { a.high == b.high && a.low == b.low }
     }
 
-    /// One row ready for the writer.
-    struct SealedRow {
-        let plan: RowPlan
-        let rowID: Int64
-        let code: [UInt8]
-        let salt: Data
-        let record: Data
-        let identity: Data
-        let email: Data?
-        let phone: Data?
+    /// Sealed rows of one part of a batch, in flat buffers: no allocation per row on the way to SQLite.
+    struct SealedRows: Sendable {
+        var rowIDs: [Int64] = []
+        /// Per row: its 16-byte key salt, then its sealed record (nonce, ciphertext, tag).
+        var bytes: [UInt8] = []
+        /// Where each row's bytes end in `bytes` (a row starts where the previous one ends).
+        var ends: [Int] = []
+
+        mutating func reserve(rows: Int) {
+            rowIDs.reserveCapacity(rows)
+            ends.reserveCapacity(rows)
+            bytes.reserveCapacity(rows * 256)
+        }
     }
 
     init(store: Store) {
@@ -114,93 +112,132 @@ final class BulkLoader: @unchecked Sendable {
         target = queue
     }
 
-    /// Seals a batch of plans on all cores; row ids are given in order from `firstRowID`.
-    func seal(_ plans: [RowPlan], firstRowID: Int64, kind: ImportKind) throws -> [SealedRow] {
-        let keys = store.keys
-        let codes = store.externalCodes
-        let parts = plans.count < 256 ? 1 : ProcessInfo.processInfo.activeProcessorCount
-        let chunk = (plans.count + parts - 1) / parts
-        let results = UnsafeSendableBox([Result<[SealedRow], Error>](repeating: .success([]), count: parts))
-        let now = Store.now()
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
-            let range = min(plans.count, part * chunk)..<min(plans.count, (part + 1) * chunk)
-            results.value[part] = Result {
-                // One CSPRNG call per chunk for all salts (and nonces), not two syscalls per row.
-                let random = Random.bytes(range.count * 28)
-                var out: [SealedRow] = []
-                out.reserveCapacity(range.count)
-                for (offset, index) in range.enumerated() {
-                    let plan = plans[index]
-                    let rowID = firstRowID + Int64(index)
-                    let crmId = plan.identity ?? (kind == .email ? plan.email : plan.phone) ?? ""
-                    let code = codes.code(for: crmId)
-                    var consent = Consent.allEnabled
-                    for (channel, value) in plan.consent { consent[channel] = value }
-                    var fields = plan.fields
-                    if !fields.isEmpty {
-                        // Last value wins for a repeated key, as in a customer's field dictionary.
-                        fields.sort { $0.key < $1.key }
-                        fields = fields.enumerated().filter {
-                            $0.offset + 1 == fields.count || fields[$0.offset + 1].key != $0.element.key
-                        }
-                        .map(\.element)
-                    }
-                    let plainRecord = RecordCodec.encodeNew(
-                        crmId: crmId, externalCode: Hex.encode(code),
-                        origin: plan.identity != nil ? .explicit : (kind == .email ? .email : .sms), email: plan.email,
-                        phone: plan.phone, consent: consent, sortedFields: fields, at: now)
-                    let base = offset * 28
-                    let salt = Array(random[base..<base + 16])
-                    let nonce = try AES.GCM.Nonce(data: random[base + 16..<base + 28])
-                    let box = try AES.GCM.seal(
-                        plainRecord, using: keys.customerKey(salt: salt), nonce: nonce,
-                        authenticating: store.customerRecordContext(rowID).bytes)
-                    out.append(
-                        SealedRow(
-                            plan: plan, rowID: rowID, code: code, salt: Data(salt), record: box.combined!,
-                            identity: keys.blindIndex.identity(code),
-                            email: plan.email.map { keys.blindIndex.index(.email, $0) },
-                            phone: plan.phone.map { keys.blindIndex.index(.phone, $0) }))
+    /// The sealing work of one thread: reused buffers for records and associated data.
+    struct Sealer {
+        let keys: KeyRing
+        let codes: ExternalCodeDeriver
+        let kind: ImportKind
+        let now: Int64
+        private var record = RecordWriter(version: RecordCodec.customerVersion, capacity: 512)
+        private var associatedData: [UInt8] = []
+        private var random: [UInt8] = []
+        private var randomUsed = 0
+
+        init(store: Store, kind: ImportKind, now: Int64) {
+            self.keys = store.keys
+            self.codes = store.externalCodes
+            self.kind = kind
+            self.now = now
+        }
+
+        /// 28 random bytes (a salt and a nonce) from a pool refilled with one system call per 1,024 rows.
+        private mutating func saltAndNonce() -> ArraySlice<UInt8> {
+            if randomUsed + 28 > random.count {
+                random = Random.bytes(28 * 1024)
+                randomUsed = 0
+            }
+            defer { randomUsed += 28 }
+            return random[randomUsed..<randomUsed + 28]
+        }
+
+        /// `roster/v1|customer|ID|record`, as `Store.customerRecordContext(_:)` spells it.
+        private mutating func setAssociatedData(_ rowID: Int64) {
+            associatedData.removeAll(keepingCapacity: true)
+            associatedData.append(contentsOf: "roster/v1|customer|".utf8)
+            associatedData.append(contentsOf: String(rowID).utf8)
+            associatedData.append(contentsOf: "|record".utf8)
+        }
+
+        /// The CRM id a new customer gets from a row: its customerId, else its email or phone (channel-only files).
+        func crmId(of plan: RowPlan) -> String {
+            plan.identity ?? (kind == .email ? plan.email : plan.phone) ?? ""
+        }
+
+        /// The identity blind index of a CRM id.
+        func identity(of crmId: String) -> BlindIndexer.Words {
+            codes.withCode(for: crmId) { keys.blindIndex.identityWords($0) }
+        }
+
+        /// Seals one new customer into `rows` and returns its identity blind index.
+        mutating func seal(_ plan: RowPlan, rowID: Int64, into rows: inout SealedRows) throws -> BlindIndexer.Words {
+            let crmId = crmId(of: plan)
+            var consent = Consent.allEnabled
+            for (channel, value) in plan.consent { consent[channel] = value }
+            var fields = plan.fields
+            if fields.count > 1 {
+                // Last value wins for a repeated key, as in a customer's field dictionary.
+                fields.sort { $0.key < $1.key }
+                fields = fields.enumerated().filter {
+                    $0.offset + 1 == fields.count || fields[$0.offset + 1].key != $0.element.key
                 }
-                return out
+                .map(\.element)
             }
+            let origin: CustomerOrigin = plan.identity != nil ? .explicit : (kind == .email ? .email : .sms)
+            let identity = codes.withCode(for: crmId) { code in
+                RecordCodec.encodeNew(
+                    into: &record, crmId: crmId, code: code, origin: origin, email: plan.email, phone: plan.phone,
+                    consent: consent, sortedFields: fields, at: now)
+                return keys.blindIndex.identityWords(code)
+            }
+            let random = saltAndNonce()
+            let salt = random.prefix(16)
+            setAssociatedData(rowID)
+            let key = salt.withUnsafeBytes { keys.customerKey(salt: $0) }
+            let box = try AES.GCM.seal(
+                record.bytes, using: key, nonce: AES.GCM.Nonce(data: random.suffix(12)), authenticating: associatedData)
+            rows.rowIDs.append(rowID)
+            rows.bytes.append(contentsOf: salt)
+            rows.bytes.append(contentsOf: box.nonce)
+            rows.bytes.append(contentsOf: box.ciphertext)
+            rows.bytes.append(contentsOf: box.tag)
+            rows.ends.append(rows.bytes.count)
+            return identity
         }
-        return try results.value.flatMap { try $0.get() }
     }
 
-    /// Appends customer rows (64 to a statement).
-    func insert(_ rows: [SealedRow]) throws {
-        try target?.write { db in
-            try BulkLoader.append(rows, into: "customer(id, keySalt, record)", columns: 3, perStatement: 64, db) {
-                [$0.rowID, $0.salt, $0.record]
+    /// Appends sealed customer rows to the copy.
+    func insert(_ rows: SealedRows) throws {
+        guard let target, !rows.rowIDs.isEmpty else { return }
+        try target.write { try BulkLoader.insert(rows, $0) }
+    }
+
+    /// Inserts sealed customer rows (64 to a statement, bound straight from the buffers).
+    static func insert(_ rows: SealedRows, _ db: Database) throws {
+        try rows.bytes.withUnsafeBytes { bytes in
+            try RawInsert.run(
+                db, table: "customer(id, keySalt, record)", columns: 3, rows: rows.rowIDs.count, perStatement: 64
+            ) { statement, parameter, row in
+                let start = row == 0 ? 0 : rows.ends[row - 1]
+                let end = rows.ends[row]
+                sqlite3_bind_int64(statement, parameter, rows.rowIDs[row])
+                sqlite3_bind_blob(statement, parameter + 1, bytes.baseAddress! + start, 16, nil)
+                sqlite3_bind_blob(
+                    statement, parameter + 2, bytes.baseAddress! + start + 16, Int32(end - start - 16), nil)
             }
         }
     }
 
-    /// Multi-row `INSERT`s: one statement per `perStatement` rows, compiled once per size.
-    private static func append<Rows: Collection>(
-        _ rows: Rows, into table: String, columns: Int, perStatement: Int, _ db: Database,
-        values: (Rows.Element) -> [DatabaseValueConvertible]
-    ) throws where Rows.Index == Int {
-        let placeholder = "(" + Array(repeating: "?", count: columns).joined(separator: ", ") + ")"
-        var start = rows.startIndex
-        while start < rows.endIndex {
-            let slice = rows[start..<min(rows.endIndex, start + perStatement)]
-            let sql =
-                "INSERT INTO \(table) VALUES "
-                + Array(repeating: placeholder, count: slice.count).joined(separator: ", ")
-            var arguments: [DatabaseValueConvertible] = []
-            arguments.reserveCapacity(slice.count * columns)
-            for row in slice { arguments += values(row) }
-            try db.cachedStatement(sql: sql).execute(arguments: StatementArguments(arguments))
-            start += perStatement
+    /// Inserts blind index entries into one index table (in the order given: sorted grows the B-tree at its end).
+    static func insert(_ entries: [Entry], into kind: BlindIndexKind, _ db: Database) throws {
+        // Each statement's blind indexes are laid out big-endian in one scratch buffer bound in place.
+        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 16 * 128, alignment: 8)
+        defer { scratch.deallocate() }
+        try RawInsert.run(
+            db, table: "\(kind.table)(blindIndex, customerId)", columns: 2, rows: entries.count, perStatement: 128
+        ) { statement, parameter, row in
+            let slot = scratch.baseAddress! + 16 * (Int(parameter - 1) / 2)
+            slot.storeBytes(of: entries[row].high.bigEndian, toByteOffset: 0, as: UInt64.self)
+            slot.storeBytes(of: entries[row].low.bigEndian, toByteOffset: 8, as: UInt64.self)
+            sqlite3_bind_blob(statement, parameter, slot, 16, nil)
+            sqlite3_bind_int64(statement, parameter + 1, entries[row].rowID)
         }
     }
 
     /// Removes customers rejected after they were written (an identifier given to an earlier row).
-    func delete(_ rowIDs: Set<Int64>) throws {
+    func delete(_ rowIDs: [Int64]) throws {
         try target?.write { db in
-            for rowID in rowIDs { try db.execute(sql: "DELETE FROM customer WHERE id = ?", arguments: [rowID]) }
+            let statement = try db.makeStatement(sql: "DELETE FROM customer WHERE id = ?")
+            for rowID in rowIDs { try statement.execute(arguments: [rowID]) }
         }
     }
 
@@ -211,10 +248,8 @@ final class BulkLoader: @unchecked Sendable {
     ) throws {
         guard let target else { return }
         try target.write { db in
-            for (table, entries) in [("identityIndex", identity), ("emailIndex", email), ("phoneIndex", phone)] {
-                try BulkLoader.append(
-                    entries, into: "\(table)(blindIndex, customerId)", columns: 2, perStatement: 100, db
-                ) { [$0.blindIndex, $0.rowID] }
+            for (kind, entries) in [(BlindIndexKind.identity, identity), (.email, email), (.phone, phone)] {
+                try BulkLoader.insert(entries, into: kind, db)
             }
             for field in fields {
                 try db.execute(
@@ -277,6 +312,42 @@ final class BulkLoader: @unchecked Sendable {
             throw RosterError.io(
                 path: store.path, detail: "the file was imported, but its folder could not be flushed to disk: \(error)"
             )
+        }
+    }
+}
+
+/// Multi-row `INSERT ... VALUES (...), (...)` with values bound straight from memory.
+///
+/// GRDB's `StatementArguments` box every value in an existential and copy every blob: at a million
+/// rows that was a fifth of the bulk import. Here the caller binds with `sqlite3_bind_*` (blobs as
+/// `SQLITE_STATIC`: the memory must outlive the call).
+enum RawInsert {
+    /// Binds one row: the statement, the 1-based index of the row's first parameter, and the row.
+    typealias Bind = (_ statement: OpaquePointer, _ parameter: Int32, _ row: Int) -> Void
+
+    static func run(
+        _ db: Database, table: String, columns: Int, rows: Int, perStatement: Int, bind: Bind
+    ) throws {
+        let placeholder = "(" + Array(repeating: "?", count: columns).joined(separator: ", ") + ")"
+        var statements: [Int: Statement] = [:]
+        var start = 0
+        while start < rows {
+            let count = min(perStatement, rows - start)
+            if statements[count] == nil {
+                statements[count] = try db.makeStatement(
+                    sql: "INSERT INTO \(table) VALUES "
+                        + Array(repeating: placeholder, count: count).joined(separator: ", "))
+            }
+            let handle = statements[count]!.sqliteStatement
+            for offset in 0..<count { bind(handle, Int32(offset * columns + 1), start + offset) }
+            let code = sqlite3_step(handle)
+            sqlite3_reset(handle)
+            guard code == SQLITE_DONE else {
+                throw DatabaseError(
+                    resultCode: ResultCode(rawValue: code),
+                    message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+            }
+            start += count
         }
     }
 }

@@ -103,6 +103,12 @@ public final class CSVReader {
         try scanner.next()
     }
 
+    /// Whether records carry the bytes they were read from (`raw`); off when only the fields are needed.
+    public var keepsRawBytes: Bool {
+        get { scanner.keepsRawBytes }
+        set { scanner.keepsRawBytes = newValue }
+    }
+
     /// Bytes of the file consumed so far, for a progress percentage against `fileSize`.
     public var bytesRead: Int {
         scanner.bytesConsumed

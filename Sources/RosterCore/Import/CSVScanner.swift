@@ -49,6 +49,8 @@ struct CSVScanner: ~Copyable {
     let limits: Limits
     var delimiter = UInt8(ascii: ",")
     var encoding = CSVEncoding.utf8
+    /// Whether records carry their raw bytes (for rejects files); a bulk import re-reads rejected rows instead.
+    var keepsRawBytes = true
     /// The physical line the next record starts on.
     private(set) var line = 1
     private var source: CSVByteSource
@@ -338,7 +340,7 @@ struct CSVScanner: ~Copyable {
         for slot in 0..<spanCount {
             fields.append(decode(spans[slot], asUTF8: decodesAsUTF8))
         }
-        return .success(CSVRecord(line: line, fields: fields, raw: Array(recordBytes)))
+        return .success(CSVRecord(line: line, fields: fields, raw: keepsRawBytes ? Array(recordBytes) : []))
     }
 
     private mutating func decode(_ span: FieldSpan, asUTF8: Bool) -> String {

@@ -9,14 +9,23 @@ struct RowPlanner: Sendable {
 
     /// The checked name of each field column, by column index (nil for other columns).
     private let fieldNames: [FieldName?]
+    /// Field columns of a wide file whose type is not known yet: the only ones `learnTypes` looks at.
+    private var untypedColumns: [(index: Int, name: FieldName)]
 
     init(kind: ImportKind, map: ColumnMap, storeFieldTypes: [String: (name: String, type: FieldType)]) {
         self.kind = kind
         self.map = map
         self.fieldTypes = storeFieldTypes
-        self.fieldNames = map.roles.map { role in
+        let fieldNames = map.roles.map { role -> FieldName? in
             if case .field(let name) = role { return FieldName(name) }
             return nil
+        }
+        self.fieldNames = fieldNames
+        self.untypedColumns = fieldNames.enumerated().compactMap { index, name in
+            guard let name, name.problem == nil, !name.name.isEmpty, storeFieldTypes[name.key] == nil else {
+                return nil
+            }
+            return (index, name)
         }
     }
 
@@ -56,8 +65,23 @@ struct RowPlanner: Sendable {
             learn(name: fields[nameColumn], value: fields[valueColumn])
             return
         }
-        for (index, role) in map.roles.enumerated() where index < fields.count {
-            if case .field(let name) = role { learn(name: name, value: fields[index]) }
+        // A wide file's columns are known once: only those without a type yet are looked at.
+        var position = 0
+        while position < untypedColumns.count {
+            let column = untypedColumns[position]
+            guard column.index < fields.count else {
+                position += 1
+                continue
+            }
+            let value = fields[column.index].trimmed
+            if value.isEmpty {
+                position += 1
+            } else {
+                if fieldTypes[column.name.key] == nil {
+                    fieldTypes[column.name.key] = (column.name.name, .infer(value))
+                }
+                untypedColumns.removeAll { $0.name.key == column.name.key }
+            }
         }
     }
 
@@ -78,9 +102,7 @@ struct RowPlanner: Sendable {
             return .failure(RowRejection("it has \(fields.count) values but the header has \(map.roles.count) columns"))
         }
         var plan = RowPlan(line: line, identity: identity(in: fields))
-        if let identity = plan.identity,
-            identity.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
-        {
+        if let identity = plan.identity, Self.hasControlCharacters(identity) {
             return .failure(
                 RowRejection("the customerId \"\(TerminalText.escape(identity))\" contains control characters"))
         }
@@ -151,6 +173,12 @@ struct RowPlanner: Sendable {
             }
         }
         return .success(plan)
+    }
+
+    /// Whether a value holds control characters; printable ASCII (the usual CRM id) is answered without Unicode tables.
+    static func hasControlCharacters(_ value: String) -> Bool {
+        if value.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7f }) { return false }
+        return value.unicodeScalars.contains { $0.properties.generalCategory == .control }
     }
 
     /// A field name checked once: its key, or why it cannot be a field.

@@ -33,14 +33,15 @@ enum RecordCodec {
     }
 
     /// The same bytes as `encode(_: Customer)` for a new customer, without building the customer
-    /// (the bulk import seals a million of them). `fields` must be sorted by key, keys unique.
+    /// (the bulk import encodes a million of them into one reused writer). `code` is the raw
+    /// externalCode; `fields` must be sorted by key, keys unique.
     static func encodeNew(
-        crmId: String, externalCode: String, origin: CustomerOrigin, email: String?, phone: String?,
-        consent: Consent, sortedFields fields: [FieldAssignment], at now: Int64
-    ) -> [UInt8] {
-        var writer = RecordWriter(version: customerVersion, capacity: 192)
+        into writer: inout RecordWriter, crmId: String, code: UnsafeRawBufferPointer, origin: CustomerOrigin,
+        email: String?, phone: String?, consent: Consent, sortedFields fields: [FieldAssignment], at now: Int64
+    ) {
+        writer.reset(version: customerVersion)
         writer.write(crmId)
-        writer.write(externalCode)
+        writer.writeHex(code)
         writer.write(origin.rawValue)
         writer.write(email)
         writer.write(phone)
@@ -56,7 +57,6 @@ enum RecordCodec {
         writer.write(UInt64(0))
         writer.write(now)
         writer.write(now)
-        return writer.bytes
     }
 
     static func decodeCustomer(_ bytes: [UInt8], rowID: Int64) throws -> Customer {

@@ -12,6 +12,21 @@ struct RecordWriter {
         bytes.append(version)
     }
 
+    /// Starts a new record in the same buffer (the bulk import reuses one writer per thread).
+    mutating func reset(version: UInt8) {
+        bytes.removeAll(keepingCapacity: true)
+        bytes.append(version)
+    }
+
+    /// Writes bytes as a lowercase hex string, as `write(Hex.encode(bytes))` would.
+    mutating func writeHex(_ raw: UnsafeRawBufferPointer) {
+        write(UInt64(raw.count * 2))
+        for byte in raw {
+            bytes.append(Hex.digit(byte >> 4))
+            bytes.append(Hex.digit(byte & 0x0f))
+        }
+    }
+
     mutating func write(_ value: UInt64) {
         var rest = value
         while rest >= 0x80 {

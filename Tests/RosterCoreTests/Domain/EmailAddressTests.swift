@@ -174,3 +174,15 @@ struct EmailAddressTests {
         }
     }
 }
+
+@Suite("Trimming")
+struct TrimmingTests {
+    @Test("non-ASCII letters at the edges stay; non-ASCII spaces at the edges go")
+    func nonASCIIEdges() {
+        #expect("José".trimmed == "José")
+        #expect("山田".trimmed == "山田")
+        #expect(" Zoë\t".trimmed == "Zoë")
+        #expect("\u{00A0}José\u{3000}".trimmed == "José")
+        #expect("\u{3000}".trimmed == "")
+    }
+}

@@ -260,6 +260,126 @@ struct ImportTests {
         #expect(try run(.contacts, path).unchanged == 2)
     }
 
+    @Test("the one-pass bulk path settles duplicates, rejections and conflicts exactly as the two-pass path")
+    func bulkMatchesIncremental() throws {
+        let text = """
+            customerId,email,countryCode,phone,name,birthdate
+            CRM-1,a@example.com,34,600000001,Ana,1990-01-01
+            CRM-1,not-an-email,34,600000011,Ana B,1990-01-01
+            CRM-2,bad@,34,600000002,Bea,1991-02-02
+            CRM-2,b@example.com,34,600000002,Bea,1991-02-02
+            CRM-3,c@example.com,34,600000003,Cai,1992-03-03
+            CRM-4,C@Example.com,34,600000004,Dan,1993-04-04
+            CRM-5,e@example.com,34,600000003,Eva,1994-05-05
+            CRM-6,f@example.com,34,600000006,Fer,not-a-date
+            ,g@example.com,34,600000007,Gil,1996-07-07
+            CRM-8,"h@example.com,34,600000008,Hal,1997-08-08
+            CRM-9,i@example.com,34,600000009,Ivo,1998-09-09
+            CRM-9,i@example.com,34,600000009,Ivo Z,1998-09-09
+
+            """
+        let path = try file("messy.csv", text)
+        let bulk = try run(.contacts, path) { $0.rejectsPath = self.dir.file("bulk-rejects.csv") }
+        #expect(bulk.bulk)
+
+        // The same file into a store that is not empty takes the two-pass incremental path.
+        let other = try TemporaryDirectory()
+        let incrementalStore = try other.makeStore()
+        _ = try incrementalStore.addCustomer(crmId: "CRM-OTHER")
+        var options = ImportOptions(kind: .contacts, path: path)
+        options.rejectsPath = other.file("incremental-rejects.csv")
+        let incremental = try Importer(store: incrementalStore, options: options).run()
+        #expect(!incremental.bulk)
+
+        #expect(bulk.read == incremental.read)
+        #expect(bulk.created == incremental.created)
+        #expect(bulk.duplicatesInFile == incremental.duplicatesInFile)
+        #expect(bulk.rejects.map(\.line) == incremental.rejects.map(\.line))
+        // The reasons match too, but for conflicts: the bulk path names the line of the owner, the other its code.
+        for (one, two) in zip(bulk.rejects, incremental.rejects) where !one.reason.contains("already belongs") {
+            #expect(one.reason == two.reason)
+        }
+        let bulkRejects = try String(contentsOfFile: dir.file("bulk-rejects.csv"), encoding: .utf8)
+        let incrementalRejects = try String(contentsOfFile: other.file("incremental-rejects.csv"), encoding: .utf8)
+        #expect(bulkRejects.split(separator: "\n").count == incrementalRejects.split(separator: "\n").count)
+        #expect(bulkRejects.contains("CRM-8,\"h@example.com,34,600000008,Hal,1997-08-08"))
+        #expect(bulkRejects.contains("CRM-1,not-an-email"))
+        // Concretely: the later CRM-1 row is rejected and supersedes the earlier; the rejected CRM-2 row
+        // is superseded by the later one; CRM-4 and CRM-5 lose their email and phone to CRM-3.
+        #expect(bulk.created == 3)
+        #expect(bulk.duplicatesInFile == 3)
+        #expect(bulk.rejects.map(\.line) == [3, 7, 8, 9, 10, 11])
+        #expect(throws: RosterError.self) { try store.customer("CRM-1") }
+        #expect(try store.customer("CRM-2").email == "b@example.com")
+        #expect(try store.customer("CRM-9").fields["name"]?.value == "Ivo Z")
+        #expect(try store.customer("c@example.com").crmId == "CRM-3")
+        #expect(try run(.contacts, path).unchanged == 3)
+    }
+
+    @Test("new customers created together in a batch end up exactly as when applied one row at a time")
+    func fastLaneMatchesRowByRow() throws {
+        var lines = ["customerId,email,countryCode,phone,name,birthdate,vip"]
+        for number in 1...30 {
+            lines.append(
+                "N-\(number),n\(number)@example.com,34,6000000\(10 + number),Name \(number),1990-01-\(10 + number % 9),yes"
+            )
+        }
+        lines += [
+            "OLD-1,old1@example.com,34,699000001,Updated Old,1980-01-01,no",  // exists: updated
+            "N-40,old2@example.com,34,699000040,Takes a taken email,1980-01-01,no",  // email of OLD-2: rejected
+            "N-41,shared@example.com,34,699000041,First of two,1980-01-01,no",  // shares an email in the batch
+            "N-42,shared@example.com,34,699000042,Second of two,1980-01-01,no",
+            "N-43,n43@example.com,34,699000043,Sets a new field,1980-01-01,no",
+        ]
+        let path = try file(
+            "daily.csv", lines.joined(separator: "\n") + "\nN-43,n43@example.com,34,699000043,Last wins,,\n")
+        func prepared(_ store: Store) throws -> Store {
+            _ = try store.addCustomer(crmId: "OLD-1", email: "old1@example.com", fields: [("name", "Old One")])
+            _ = try store.addCustomer(crmId: "OLD-2", email: "old2@example.com")
+            return store
+        }
+        let fastStore = try prepared(store)
+        var fastOptions = ImportOptions(kind: .contacts, path: path)
+        fastOptions.batchSize = 1000
+        let fast = try Importer(store: fastStore, options: fastOptions).run()
+        let other = try TemporaryDirectory()
+        let slowStore = try prepared(try other.makeStore())
+        var slowOptions = ImportOptions(kind: .contacts, path: path)
+        slowOptions.batchSize = 8  // below the fast lane's minimum batch: row by row
+        let slow = try Importer(store: slowStore, options: slowOptions).run()
+
+        #expect(fast.created == 32)
+        #expect(fast.updated == 1)
+        #expect(fast.rejects.map(\.line) == [33, 35])
+        for (name, one, two) in [
+            ("created", fast.created, slow.created), ("updated", fast.updated, slow.updated),
+            ("unchanged", fast.unchanged, slow.unchanged), ("duplicates", fast.duplicatesInFile, slow.duplicatesInFile),
+        ] {
+            #expect(one == two, "\(name)")
+        }
+        #expect(fast.rejects == slow.rejects)
+        func contents(_ store: Store) throws -> [String: String] {
+            var out: [String: String] = [:]
+            try store.forEachCustomer { customer, _ in
+                guard let customer else { return }
+                let fields = customer.fields.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+                out[customer.crmId] = [
+                    customer.externalCode, "\(customer.origin)", customer.email ?? "-", customer.phone ?? "-",
+                    "\(customer.consent)", "\(fields)", "\(customer.history.count)",
+                ].joined(separator: "|")
+            }
+            return out
+        }
+        #expect(try contents(fastStore) == contents(slowStore))
+        #expect(try fastStore.customer("N-43").fields["name"]?.value == "Last wins")
+        #expect(try fastStore.customer("shared@example.com").crmId == "N-41")
+        #expect(try fastStore.verifyAudit().isEmpty)
+        // The customers created together are found by every identifier and import again unchanged.
+        #expect(try fastStore.customer("n7@example.com").crmId == "N-7")
+        #expect(try fastStore.customer("+34600000017").crmId == "N-7")
+        #expect(try Importer(store: fastStore, options: fastOptions).run().unchanged == 33)
+    }
+
     @Test("customerIds that are emails take the incremental path, which resolves them to other rows' customers")
     func identitiesThatAreEmails() throws {
         let text = "customerId,email,city\nCRM-1,ana@example.com,Madrid\nana@example.com,,Sevilla\n"

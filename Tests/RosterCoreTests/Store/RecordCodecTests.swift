@@ -18,9 +18,15 @@ struct RecordCodecTests {
                 uniqueKeysWithValues: fields.map { ($0.key, FieldValue(type: $0.type, value: $0.value)) }),
             history: [], createdAt: 1_700_000_000, updatedAt: 1_700_000_000)
         let general = RecordCodec.encode(customer)
-        let bulk = RecordCodec.encodeNew(
-            crmId: "CRM-7", externalCode: customer.externalCode, origin: .explicit, email: "zoe@example.com",
-            phone: nil, consent: customer.consent, sortedFields: fields, at: 1_700_000_000)
+        var writer = RecordWriter(version: 0)
+        // A writer reused for a second record starts afresh.
+        writer.write("left over from an earlier record")
+        Hex.decode(customer.externalCode)!.withUnsafeBytes { code in
+            RecordCodec.encodeNew(
+                into: &writer, crmId: "CRM-7", code: code, origin: .explicit, email: "zoe@example.com",
+                phone: nil, consent: customer.consent, sortedFields: fields, at: 1_700_000_000)
+        }
+        let bulk = writer.bytes
         #expect(bulk == general)
         #expect(try RecordCodec.decodeCustomer(bulk, rowID: 7) == customer)
     }
