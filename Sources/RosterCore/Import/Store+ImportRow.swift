@@ -111,7 +111,7 @@ extension Store {
         }
     }
 
-    private func registerField(_ db: Database, _ field: FieldAssignment) throws {
+    func registerField(_ db: Database, _ field: FieldAssignment) throws {
         if let known = fieldTypes[field.key] {
             guard known.type == field.type else {
                 throw RosterError.invalidValue("field \(known.name) is \(known.type.phrase), not \(field.type.phrase)")
