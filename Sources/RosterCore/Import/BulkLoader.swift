@@ -160,6 +160,16 @@ final class BulkLoader: @unchecked Sendable {
 
         /// Seals one new customer into `rows` and returns its identity blind index.
         mutating func seal(_ plan: RowPlan, rowID: Int64, into rows: inout SealedRows) throws -> BlindIndexer.Words {
+            try codes.withCode(for: crmId(of: plan)) { code in
+                try seal(plan, code: code, rowID: rowID, into: &rows)
+                return keys.blindIndex.identityWords(code)
+            }
+        }
+
+        /// `seal(_:rowID:into:)` with the customer's raw externalCode already computed.
+        mutating func seal(
+            _ plan: RowPlan, code: UnsafeRawBufferPointer, rowID: Int64, into rows: inout SealedRows
+        ) throws {
             let crmId = crmId(of: plan)
             var consent = Consent.allEnabled
             for (channel, value) in plan.consent { consent[channel] = value }
@@ -173,12 +183,9 @@ final class BulkLoader: @unchecked Sendable {
                 .map(\.element)
             }
             let origin: CustomerOrigin = plan.identity != nil ? .explicit : (kind == .email ? .email : .sms)
-            let identity = codes.withCode(for: crmId) { code in
-                RecordCodec.encodeNew(
-                    into: &record, crmId: crmId, code: code, origin: origin, email: plan.email, phone: plan.phone,
-                    consent: consent, sortedFields: fields, at: now)
-                return keys.blindIndex.identityWords(code)
-            }
+            RecordCodec.encodeNew(
+                into: &record, crmId: crmId, code: code, origin: origin, email: plan.email, phone: plan.phone,
+                consent: consent, sortedFields: fields, at: now)
             let random = saltAndNonce()
             let salt = random.prefix(16)
             setAssociatedData(rowID)
@@ -191,7 +198,6 @@ final class BulkLoader: @unchecked Sendable {
             rows.bytes.append(contentsOf: box.ciphertext)
             rows.bytes.append(contentsOf: box.tag)
             rows.ends.append(rows.bytes.count)
-            return identity
         }
     }
 

@@ -29,7 +29,7 @@ extension Store {
 
         let firstRowID =
             (try Int64.fetchOne(try db.cachedStatement(sql: "SELECT COALESCE(MAX(id), 0) + 1 FROM customer"))) ?? 1
-        let sealed = try seal(candidates.map { plans[$0] }, firstRowID: firstRowID, kind: kind)
+        let sealed = try seal(candidates.map { (plans[$0], keys[$0].code) }, firstRowID: firstRowID, kind: kind)
         for rows in sealed { try BulkLoader.insert(rows, db) }
         var created: [Int: Int64] = [:]
         var entries: [BlindIndexKind: [BulkLoader.Entry]] = [.identity: [], .email: [], .phone: []]
@@ -46,6 +46,8 @@ extension Store {
 
     /// The blind indexes a row would be found by.
     struct RowKeys {
+        /// The raw externalCode of the customer the row would create.
+        var code: [UInt8] = []
         var identity: BlindIndexer.Words?
         var email: BlindIndexer.Words?
         var phone: BlindIndexer.Words?
@@ -64,8 +66,10 @@ extension Store {
             results.values[part] = range.map { index in
                 let plan = plans[index]
                 let crmId = sealer.crmId(of: plan)
+                let code = crmId.isEmpty ? [] : externalCodes.code(for: crmId)
                 return RowKeys(
-                    identity: crmId.isEmpty ? nil : sealer.identity(of: crmId),
+                    code: code,
+                    identity: code.isEmpty ? nil : code.withUnsafeBytes { keys.blindIndex.identityWords($0) },
                     email: plan.email.map { keys.blindIndex.indexWords(.email, $0) },
                     phone: plan.phone.map { keys.blindIndex.indexWords(.phone, $0) },
                     eligible: !crmId.isEmpty && plan.device == nil && plan.moreDevices.isEmpty)
@@ -140,7 +144,9 @@ extension Store {
     }
 
     /// Seals new customers on all cores; row ids follow the order of `plans` from `firstRowID`.
-    private func seal(_ plans: [RowPlan], firstRowID: Int64, kind: ImportKind) throws -> [BulkLoader.SealedRows] {
+    private func seal(
+        _ plans: [(plan: RowPlan, code: [UInt8])], firstRowID: Int64, kind: ImportKind
+    ) throws -> [BulkLoader.SealedRows] {
         let parts = plans.count < 256 ? 1 : 4 * ProcessInfo.processInfo.activeProcessorCount
         let chunk = (plans.count + parts - 1) / parts
         let results = Importer.Slots(
@@ -152,7 +158,11 @@ extension Store {
                 var sealer = BulkLoader.Sealer(store: self, kind: kind, now: now)
                 var rows = BulkLoader.SealedRows()
                 rows.reserve(rows: range.count)
-                for index in range { _ = try sealer.seal(plans[index], rowID: firstRowID + Int64(index), into: &rows) }
+                for index in range {
+                    try plans[index].code.withUnsafeBytes {
+                        try sealer.seal(plans[index].plan, code: $0, rowID: firstRowID + Int64(index), into: &rows)
+                    }
+                }
                 return rows
             }
         }
