@@ -54,6 +54,8 @@ struct JSONLImport {
                     }
                 }
                 plans.removeAll()
+                // --strict writes all or nothing: one transaction, rolled back at the first rejection.
+                if options.strict && !rejects.isEmpty { throw StrictRefusal() }
                 if options.dryRun { throw DryRun() }
             }
         }
@@ -67,10 +69,12 @@ struct JSONLImport {
                 else { continue }
                 plan.line = reader.line
                 plans.append(plan)
-                if plans.count >= options.batchSize && !options.dryRun { try flush() }
+                if plans.count >= options.batchSize && !options.dryRun && !options.strict { try flush() }
             }
             try flush()
         } catch is DryRun {
+            try? store.loadFieldTypes()
+        } catch is StrictRefusal {
             try? store.loadFieldTypes()
         }
         summary.rejects = rejects.sorted { $0.key < $1.key }.map { .init(line: $0.key, reason: $0.value) }
@@ -86,6 +90,7 @@ struct JSONLImport {
     }
 
     private struct DryRun: Error {}
+    private struct StrictRefusal: Error {}
 
     struct Header {
         let region: String

@@ -67,4 +67,24 @@ struct ExportTests {
         let again = try Importer(store: copy, options: ImportOptions(kind: .jsonl, path: path)).run()
         #expect(again.unchanged == 2)
     }
+
+    @Test("a jsonl import with --strict writes nothing when a row is refused, even after many batches")
+    func jsonlStrictIsAllOrNothing() throws {
+        let source = try TemporaryDirectory()
+        let store = try source.makeStore()
+        for number in 1...5 { _ = try store.addCustomer(crmId: "CRM-\(number)", email: "c\(number)@example.com") }
+        let path = source.file("export.jsonl")
+        try Data(try exported(store, CustomerExport(format: .jsonl))).write(to: URL(fileURLWithPath: path))
+
+        // The target already gives the last exported customer's email to someone else: that row is refused.
+        let target = try TemporaryDirectory()
+        let copy = try target.makeStore()
+        _ = try copy.addCustomer(crmId: "OTHER", email: "c5@example.com")
+        var options = ImportOptions(kind: .jsonl, path: path)
+        options.strict = true
+        options.batchSize = 2
+        #expect(throws: ImportRefused.self) { try Importer(store: copy, options: options).run() }
+        #expect(try copy.customerCount() == 1)
+        #expect(throws: RosterError.self) { try copy.customer("CRM-1") }
+    }
 }
