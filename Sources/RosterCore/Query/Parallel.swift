@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 
 /// Work spread over the cores, each iteration writing only its own result slot.
 enum Parallel {
@@ -27,5 +28,18 @@ enum Parallel {
     private struct Unchecked<Value>: @unchecked Sendable {
         let value: Value
         init(_ value: Value) { self.value = value }
+    }
+}
+
+/// Phase timings on stderr when `ROSTER_TRACE` is set (for measuring loads; off otherwise), from the first mark.
+enum Trace {
+    private static let start = DispatchTime.now()
+    private static let enabled = ProcessInfo.processInfo.environment["ROSTER_TRACE"] != nil
+
+    static func mark(_ what: @autoclosure () -> String) {
+        guard enabled else { return }
+        let origin = start.uptimeNanoseconds
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds &- origin) / 1e6
+        FileHandle.standardError.write(Data(String(format: "[%8.1f ms] %@\n", elapsed, what()).utf8))
     }
 }

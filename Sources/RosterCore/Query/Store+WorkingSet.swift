@@ -26,10 +26,44 @@ extension Store {
         try loadWorkingSetReporting(progress: progress).set
     }
 
+    /// Brings the working-set snapshot up to date and saves it: only the customers changed since it was saved are
+    /// decrypted (every customer when there is none or more than a tenth changed). For commands that change many
+    /// customers, such as an import, so that the next query or console starts from a current snapshot.
+    @discardableResult
+    public func refreshWorkingSetSnapshot() throws -> WorkingSetSource {
+        try loadWorkingSetReporting(saveUnlessCurrent: true).source
+    }
+
+    /// Inside a write transaction (an erasure): patches the snapshot, if there is one, with the changes recorded so
+    /// far in this transaction and saves it in place, so that the old snapshot's pages are freed (and zeroed, with
+    /// `secure_delete`) in the same commit. The data version the caller's write will bump leaves the new snapshot
+    /// one version behind with an empty change table, which loads as current.
+    func updateWorkingSetSnapshot(_ db: Database) throws {
+        guard let manifest = try WorkingSetSnapshot.manifest(db, keys: keys) else { return }
+        let layout = try WorkingSetLayout.current(db)
+        let changed = try Int64.fetchAll(db, sql: "SELECT customerId FROM workingSetChange ORDER BY 1")
+        let set: WorkingSet
+        if Double(changed.count) <= Store.rescanFraction * Double(max(manifest.count, 1)),
+            var snapshot = try WorkingSetSnapshot.load(manifest, db, keys: keys)
+        {
+            set = try patch(&snapshot, changed: changed, layout: layout, db)
+        } else {
+            set = try scan(db, layout: layout, progress: nil)
+        }
+        try WorkingSetSnapshot.save(set, version: try dataVersion(db), keys: keys, db)
+    }
+
     /// The working set and how it was made.
     public func loadWorkingSetReporting(progress: (@Sendable (Double) -> Void)? = nil) throws -> (
         set: WorkingSet, source: WorkingSetSource
     ) {
+        try loadWorkingSetReporting(progress: progress, saveUnlessCurrent: false)
+    }
+
+    private func loadWorkingSetReporting(
+        progress: (@Sendable (Double) -> Void)? = nil, saveUnlessCurrent: Bool
+    ) throws -> (set: WorkingSet, source: WorkingSetSource) {
+        Trace.mark("load: start")
         let (set, version, source, save) = try db.read { db in
             let version = try dataVersion(db)
             let layout = try WorkingSetLayout.current(db)
@@ -37,22 +71,29 @@ extension Store {
                 if manifest.version == version, manifest.layout == layout,
                     let set = try WorkingSetSnapshot.load(manifest, db, keys: keys)
                 {
+                    Trace.mark("snapshot: loaded")
                     return (set, version, WorkingSetSource.snapshot, false)
                 }
                 let changes = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM workingSetChange") ?? 0
                 if Double(changes) <= Store.rescanFraction * Double(max(manifest.count, 1)) || changes == 0,
                     var snapshot = try WorkingSetSnapshot.load(manifest, db, keys: keys)
                 {
+                    Trace.mark("snapshot: loaded")
                     let changed = try Int64.fetchAll(db, sql: "SELECT customerId FROM workingSetChange ORDER BY 1")
                     let patched = try patch(&snapshot, changed: changed, layout: layout, db)
-                    let save = Double(changes) > Store.resaveFraction * Double(max(manifest.count, 1))
+                    let save =
+                        Double(changes) > Store.resaveFraction * Double(max(manifest.count, 1))
+                        || (saveUnlessCurrent && changes > 0)
                     return (patched, version, .patched(changes: changed.count), save)
                 }
             }
             return (try scan(db, layout: layout, progress: progress), version, .scan, true)
         }
         progress?(1)
-        if save { try? WorkingSetSnapshot.save(set, version: version, to: self) }
+        if save {
+            try? WorkingSetSnapshot.save(set, version: version, to: self)
+            Trace.mark("snapshot: saved")
+        }
         return (set, source)
     }
 
@@ -63,21 +104,32 @@ extension Store {
         let decoder = CustomerRecordDecoder(keys: keys, layout: layout)
         var rows = WorkingSetRows(fieldCount: layout.fields.count, capacity: 0)
         let cursor = try Row.fetchCursor(db, sql: "SELECT id, keySalt, record FROM customer ORDER BY id")
+        try decodeAll(cursor, decoder: decoder, into: &rows) { last in
+            if total > 0 { progress?(min(1, Double(last) / Double(total))) }
+        }
+        Trace.mark("scan: \(rows.count) customers decrypted")
+        return rows.build(layout: layout, deviceCounts: try deviceCounts(db, of: rows.rowIDs))
+    }
+
+    /// Decodes every row of a `SELECT id, keySalt, record` cursor: this thread reads the next batch while the cores
+    /// open and decode the current one.
+    private func decodeAll(
+        _ cursor: RowCursor, decoder: CustomerRecordDecoder, into rows: inout WorkingSetRows,
+        progress: (Int64) -> Void
+    ) throws {
         func read() throws -> SealedCustomerBatch {
             var batch = SealedCustomerBatch()
             while batch.count < 16384, let row = try cursor.next() { try batch.append(row) }
             return batch
         }
-        // This thread reads the next batch while the cores open and decode the current one.
         var current = try read()
         while current.count > 0 {
             let decoding = DecodingTask(decoder: decoder, batch: current)
             let next = try read()
             try decoding.wait(into: &rows)
-            if let last = rows.rowIDs.last, total > 0 { progress?(min(1, Double(last) / Double(total))) }
+            if let last = rows.rowIDs.last { progress(last) }
             current = next
         }
-        return rows.build(layout: layout, deviceCounts: try deviceCounts(db, of: rows.rowIDs))
     }
 
     /// The devices logged in as each of `rowIDs` (ascending).
@@ -103,18 +155,34 @@ extension Store {
     func patch(_ snapshot: inout WorkingSet, changed: [Int64], layout: WorkingSetLayout, _ db: Database) throws
         -> WorkingSet
     {
-        var batch = SealedCustomerBatch()
-        let select = try db.cachedStatement(sql: "SELECT id, keySalt, record FROM customer WHERE id = ?")
-        for rowID in changed {
-            if let row = try Row.fetchOne(select, arguments: [rowID]) { try batch.append(row) }
+        // One statement walks the change table and looks each customer up by row id (a deleted one has no row).
+        let cursor = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT c.id, c.keySalt, c.record FROM workingSetChange w JOIN customer c ON c.id = w.customerId
+                ORDER BY w.customerId
+                """)
+        var fresh = WorkingSetRows(fieldCount: layout.fields.count, capacity: changed.count)
+        try decodeAll(cursor, decoder: CustomerRecordDecoder(keys: keys, layout: layout), into: &fresh) { _ in }
+        var devices = [Int32](repeating: 0, count: fresh.count)
+        let counts = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT d.customerId, COUNT(*) FROM workingSetChange w JOIN device d ON d.customerId = w.customerId
+                GROUP BY d.customerId ORDER BY d.customerId
+                """)
+        var index = 0
+        while let row = try counts.next() {
+            let owner: Int64 = row[0]
+            while index < fresh.count, fresh.rowIDs[index] < owner { index += 1 }
+            if index < fresh.count, fresh.rowIDs[index] == owner { devices[index] = row[1] }
         }
-        var fresh = WorkingSetRows(fieldCount: layout.fields.count, capacity: batch.count)
-        try CustomerRecordDecoder(keys: keys, layout: layout).decode(batch, into: &fresh)
-        let countDevices = try db.cachedStatement(sql: "SELECT COUNT(*) FROM device WHERE customerId = ?")
-        let devices = try fresh.rowIDs.map { Int32(try Int.fetchOne(countDevices, arguments: [$0]) ?? 0) }
-        return WorkingSetPatch.apply(
+        Trace.mark("patch: \(fresh.count) of \(changed.count) changed customers decrypted")
+        let patched = WorkingSetPatch.apply(
             to: &snapshot, removing: changed, adding: fresh.build(layout: layout, deviceCounts: devices),
             layout: layout)
+        Trace.mark("patch: merged")
+        return patched
     }
 
     /// A counter bumped by every write transaction, so a snapshot knows whether it is current.

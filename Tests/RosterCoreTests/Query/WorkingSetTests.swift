@@ -291,3 +291,40 @@ struct WorkingSetStoreTests {
         expectSame(scanned, try expected())
     }
 }
+
+@Suite("Working set: keeping the snapshot current after writes")
+struct WorkingSetRefreshTests {
+    @Test("refreshing after a write saves the patched snapshot; the next load finds it current")
+    func refresh() throws {
+        let dir = try TemporaryDirectory()
+        let store = try dir.makeStore()
+        #expect(try store.refreshWorkingSetSnapshot() == .scan)
+        _ = try store.addCustomer(crmId: "CRM-1", email: "ana@example.com", fields: [("name", "Ana")])
+        #expect(try store.refreshWorkingSetSnapshot() == .patched(changes: 1))
+        #expect(try store.loadWorkingSetReporting().source == .snapshot)
+        #expect(try store.refreshWorkingSetSnapshot() == .snapshot)
+    }
+
+    @Test("an erasure can patch the snapshot in its own transaction: the customer is gone from it and from the files")
+    func erasureInPlace() throws {
+        let dir = try TemporaryDirectory()
+        let store = try dir.makeStore()
+        for index in 1...30 {
+            _ = try store.addCustomer(crmId: "CRM-\(index)", fields: [("name", "Quintana-\(index)")])
+        }
+        _ = try store.loadWorkingSet()
+        let gone = try store.customer("CRM-7")
+        try store.write { db in
+            try store.deleteCustomer(db, gone)
+            try store.updateWorkingSetSnapshot(db)
+        }
+        try store.db.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        let loaded = try store.loadWorkingSetReporting()
+        #expect(loaded.source == .patched(changes: 0))
+        #expect(loaded.set.count == 29)
+        #expect(!loaded.set.rowIDs.contains(gone.rowID))
+        let names = loaded.set.columns[loaded.set.columnIndex(named: "name")!].values
+        #expect(!(0..<loaded.set.count).contains { names[$0] == "Quintana-7" })
+        #expect(try store.db.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM workingSetChange") } == 0)
+    }
+}
