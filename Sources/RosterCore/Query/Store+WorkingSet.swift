@@ -8,6 +8,8 @@ extension Store {
     /// Above this share of the snapshot's customers changed, every customer is decrypted again (a scan reads the
     /// table in order, several times faster per customer than fetching changed rows one by one).
     static let rescanFraction = 0.10
+    /// Up to this many changes are always patched in, whatever the size of the store.
+    static let patchAlways = 1000
     /// Above this share, a patched working set is saved as the new snapshot (which empties the change table).
     static let resaveFraction = 0.01
 
@@ -24,6 +26,11 @@ extension Store {
     /// The working set of all customers; `progress` goes from 0 to 1.
     public func loadWorkingSet(progress: (@Sendable (Double) -> Void)? = nil) throws -> WorkingSet {
         try loadWorkingSetReporting(progress: progress).set
+    }
+
+    /// Whether `changes` changed customers in a snapshot of `count` are better found by decrypting every customer.
+    static func shouldRescan(changes: Int, of count: Int) -> Bool {
+        changes > patchAlways && Double(changes) > rescanFraction * Double(count)
     }
 
     /// Brings the working-set snapshot up to date and saves it: only the customers changed since it was saved are
@@ -43,7 +50,7 @@ extension Store {
         let layout = try WorkingSetLayout.current(db)
         let changed = try Int64.fetchAll(db, sql: "SELECT customerId FROM workingSetChange ORDER BY 1")
         let set: WorkingSet
-        if Double(changed.count) <= Store.rescanFraction * Double(max(manifest.count, 1)),
+        if !Store.shouldRescan(changes: changed.count, of: manifest.count),
             var snapshot = try WorkingSetSnapshot.load(manifest, db, keys: keys)
         {
             set = try patch(&snapshot, changed: changed, layout: layout, db)
@@ -75,7 +82,7 @@ extension Store {
                     return (set, version, WorkingSetSource.snapshot, false)
                 }
                 let changes = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM workingSetChange") ?? 0
-                if Double(changes) <= Store.rescanFraction * Double(max(manifest.count, 1)) || changes == 0,
+                if !Store.shouldRescan(changes: changes, of: manifest.count),
                     var snapshot = try WorkingSetSnapshot.load(manifest, db, keys: keys)
                 {
                     Trace.mark("snapshot: loaded")

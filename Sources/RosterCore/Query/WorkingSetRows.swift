@@ -317,3 +317,45 @@ extension Hex {
         guard valid else { throw RecordReader.Malformed() }
     }
 }
+
+/// Builds a working set from customers a caller already holds in clear (the bulk import, as it seals them), so the
+/// snapshot can be saved without decrypting them again. Rows must come in ascending row id.
+struct WorkingSetBuilder {
+    private let layout: WorkingSetLayout
+    private var rows: WorkingSetRows
+    private var slots: [String?]
+
+    /// `fields`: the store's field registry as it will be when the rows are committed.
+    init(fields: [(key: String, name: String, type: FieldType)], capacity: Int = 0) {
+        layout = WorkingSetLayout(fields: fields.map { .init(key: $0.key, name: $0.name, type: $0.type) })
+        rows = WorkingSetRows(fieldCount: layout.fields.count, capacity: capacity)
+        slots = Array(repeating: nil, count: layout.fields.count)
+    }
+
+    var count: Int { rows.count }
+
+    /// Appends one customer; `externalCode` is the raw 32-byte code, `fields` are (lower-cased key, value).
+    mutating func append(
+        rowID: Int64, externalCode: [UInt8], crmId: String, email: String?, phone: String?, consent: Consent,
+        fields: [(key: String, value: String)]
+    ) {
+        precondition(externalCode.count == 32, "an externalCode is 32 bytes")
+        precondition(rows.rowIDs.last.map { $0 < rowID } ?? true, "rows come in ascending row id")
+        for index in slots.indices { slots[index] = nil }
+        for field in fields {
+            if let column = layout.fields.firstIndex(where: { $0.key == field.key }) { slots[column] = field.value }
+        }
+        rows.rowIDs.append(rowID)
+        rows.codes += externalCode
+        rows.crmIds.append(crmId)
+        rows.emails.append(email)
+        rows.phones.append(phone)
+        rows.consent.append(ConsentColumn.bits(consent))
+        for index in slots.indices { rows.fields[index].append(slots[index]) }
+    }
+
+    /// The working set (no customer has a device yet in a first import; pass counts otherwise).
+    func build(deviceCounts: [Int32]? = nil) -> WorkingSet {
+        rows.build(layout: layout, deviceCounts: deviceCounts ?? Array(repeating: 0, count: rows.count))
+    }
+}

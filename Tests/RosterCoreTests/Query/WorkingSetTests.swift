@@ -206,7 +206,7 @@ struct WorkingSetStoreTests {
         #expect(try changeCount() == 0)
     }
 
-    @Test("an incremental import is patched in, or rescanned when it changed more than a tenth of the customers")
+    @Test("incremental imports are patched in")
     func imports() throws {
         _ = try store.loadWorkingSet()
         let small = dir.file("small.csv")
@@ -221,10 +221,19 @@ struct WorkingSetStoreTests {
         let lines = (10...30).map { "CRM-\($0),Bilbao" }.joined(separator: "\n")
         try Data("customerId,city\n\(lines)\n".utf8).write(to: URL(fileURLWithPath: big))
         _ = try Importer(store: store, options: ImportOptions(kind: .contacts, path: big)).run()
-        let rescanned = try store.loadWorkingSetReporting()
-        #expect(rescanned.source == .scan)
-        expectSame(rescanned.set, try expected())
+        let again = try store.loadWorkingSetReporting()
+        #expect(again.source == .patched(changes: 21))
+        expectSame(again.set, try expected())
         #expect(try store.loadWorkingSetReporting().source == .snapshot)
+    }
+
+    @Test("more than a tenth of the customers changed, and more than a thousand, is a rescan")
+    func rescanThreshold() {
+        #expect(!Store.shouldRescan(changes: 0, of: 0))
+        #expect(!Store.shouldRescan(changes: 1000, of: 10))
+        #expect(Store.shouldRescan(changes: 1001, of: 10))
+        #expect(!Store.shouldRescan(changes: 100_000, of: 1_000_000))
+        #expect(Store.shouldRescan(changes: 100_001, of: 1_000_000))
     }
 
     @Test("many small changes are saved as a new snapshot, which empties the change table")
@@ -326,5 +335,35 @@ struct WorkingSetRefreshTests {
         let names = loaded.set.columns[loaded.set.columnIndex(named: "name")!].values
         #expect(!(0..<loaded.set.count).contains { names[$0] == "Quintana-7" })
         #expect(try store.db.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM workingSetChange") } == 0)
+    }
+}
+
+@Suite("Working set: built by a bulk load")
+struct WorkingSetBuilderTests {
+    @Test("a working set built from clear values and saved in the write transaction loads as the current snapshot")
+    func builtAndSaved() throws {
+        let dir = try TemporaryDirectory()
+        let store = try dir.makeStore()
+        for index in 1...5 {
+            _ = try store.addCustomer(
+                crmId: "CRM-\(index)", email: "u\(index)@example.com", fields: [("Name", "N\(index)")])
+        }
+        let customers = try (1...5).map { try store.customer("CRM-\($0)") }
+        var builder = WorkingSetBuilder(fields: [(key: "name", name: "Name", type: .text)])
+        for customer in customers {
+            builder.append(
+                rowID: customer.rowID, externalCode: Hex.decode(customer.externalCode)!, crmId: customer.crmId,
+                email: customer.email, phone: customer.phone, consent: customer.consent,
+                fields: customer.fields.map { ($0.key, $0.value.value) })
+        }
+        let built = builder.build()
+        try store.db.write { try store.saveWorkingSetSnapshot(built, $0) }
+        let loaded = try store.loadWorkingSetReporting()
+        #expect(loaded.source == .snapshot)
+        let expected = WorkingSet(customers: customers, fieldNames: ["name": "Name"])
+        #expect(loaded.set.rowIDs == expected.rowIDs)
+        #expect(loaded.set.externalCodes.raw == expected.externalCodes.raw)
+        #expect((0..<5).map(loaded.set.email) == (0..<5).map(expected.email))
+        #expect((0..<5).map { loaded.set.value(column: 0, at: $0) } == ["N1", "N2", "N3", "N4", "N5"])
     }
 }
