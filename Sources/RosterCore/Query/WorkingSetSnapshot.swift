@@ -8,7 +8,8 @@ import GRDB
 /// Part 0 is a small manifest (row count, fields, the byte size of each buffer); then each buffer of the compact
 /// working set (row ids as varint deltas, raw externalCodes, consent bits, device counts, and for every text column
 /// its offsets and its UTF-8 bytes) is cut into chunks of at most 4 MiB, each sealed as its own AES-GCM message
-/// under the record key, bound to the snapshot's data version and part number. Loading is then one decryption and
+/// under a random key of this snapshot (kept in the manifest, which is sealed under the record key), bound to the
+/// snapshot's data version and part number. Loading is then one decryption and
 /// one copy per chunk, both cores at a time, straight into the final arrays: no parsing, no `String`, and at most a
 /// few chunks in flight beside the working set.
 ///
@@ -29,6 +30,8 @@ enum WorkingSetSnapshot {
         let layout: WorkingSetLayout
         /// The byte size of each buffer, in the order `buffers(of:)` gives them.
         let bufferSizes: [Int]
+        /// The random key this snapshot's chunks are sealed under.
+        let key: SymmetricKey
 
         var chunkCounts: [Int] {
             bufferSizes.map { ($0 + WorkingSetSnapshot.chunkSize - 1) / WorkingSetSnapshot.chunkSize }
@@ -83,12 +86,22 @@ enum WorkingSetSnapshot {
         manifest.write(UInt64(buffers.count))
         for buffer in buffers { manifest.write(UInt64(buffer.count)) }
 
-        try db.execute(sql: "DELETE FROM snapshot")
+        // Each snapshot's chunks have their own random key, kept only in its manifest: zeroing the old manifest (with
+        // secure_delete) shreds the whole old snapshot, so its chunks are freed without being overwritten with
+        // zeros. An erasure still deletes, and zeroes, every part.
+        let snapshotKey = SymmetricKey(size: .bits256)
+        let manifestBytes = manifest.bytes + snapshotKey.withUnsafeBytes { Array($0) }
+        try db.execute(sql: "DELETE FROM snapshot WHERE part = 0")
+        try db.execute(sql: "PRAGMA secure_delete = OFF")
+        let deleted = Result { try db.execute(sql: "DELETE FROM snapshot") }
+        try db.execute(sql: "PRAGMA secure_delete = ON")
+        try deleted.get()
         try db.execute(sql: "DELETE FROM workingSetChange")
+        Trace.mark("save: old snapshot and changes deleted")
         let insert = try db.cachedStatement(sql: "INSERT INTO snapshot(part, version, data) VALUES (?, ?, ?)")
         try insert.execute(
             arguments: [
-                0, version, try Sealer.seal(manifest.bytes, key: keys.recordKey, context: context(version, part: 0)),
+                0, version, try Sealer.seal(manifestBytes, key: keys.recordKey, context: context(version, part: 0)),
             ])
         var chunks: [(buffer: Int, range: Range<Int>)] = []
         for (index, buffer) in buffers.enumerated() {
@@ -103,7 +116,7 @@ enum WorkingSetSnapshot {
             let sealed = try Parallel.tryMap(batch.count) { offset in
                 let chunk = chunks[batch.lowerBound + offset]
                 return try Sealer.seal(
-                    Array(buffers[chunk.buffer][chunk.range]), key: keys.recordKey,
+                    Array(buffers[chunk.buffer][chunk.range]), key: snapshotKey,
                     context: context(version, part: batch.lowerBound + offset + 1))
             }
             for (offset, data) in sealed.enumerated() {
@@ -111,6 +124,7 @@ enum WorkingSetSnapshot {
             }
             next = batch.upperBound
         }
+        Trace.mark("save: \(chunks.count) chunks sealed and inserted")
     }
 
     // MARK: - Loading
@@ -137,9 +151,10 @@ enum WorkingSetSnapshot {
             }
             var sizes: [Int] = []
             for _ in 0..<(try reader.readUInt()) { sizes.append(Int(try reader.readUInt())) }
-            guard reader.isAtEnd, sizes.count == 4 + 2 * (3 + fields.count) else { return nil }
+            guard sizes.count == 4 + 2 * (3 + fields.count), plain.count - reader.offset == 32 else { return nil }
             return Manifest(
-                version: version, count: count, layout: WorkingSetLayout(fields: fields), bufferSizes: sizes)
+                version: version, count: count, layout: WorkingSetLayout(fields: fields), bufferSizes: sizes,
+                key: SymmetricKey(data: plain[reader.offset...]))
         } catch {
             return nil
         }
@@ -150,7 +165,7 @@ enum WorkingSetSnapshot {
         let parts = try Int.fetchOne(
             db, sql: "SELECT COUNT(*) FROM snapshot WHERE version = ?", arguments: [manifest.version])
         guard parts == 1 + manifest.chunkCounts.reduce(0, +) else { return nil }
-        var reader = PartReader(db: db, keys: keys, version: manifest.version)
+        var reader = PartReader(db: db, key: manifest.key, version: manifest.version)
         do {
             let sizes = manifest.bufferSizes
             let count = manifest.count
@@ -211,7 +226,7 @@ enum WorkingSetSnapshot {
         struct Unreadable: Error {}
 
         let db: Database
-        let keys: KeyRing
+        let key: SymmetricKey
         let version: Int64
         var nextPart = 1
 
@@ -223,7 +238,7 @@ enum WorkingSetSnapshot {
             let firstPart = nextPart
             nextPart += chunks
             let statement = try db.cachedStatement(sql: "SELECT data FROM snapshot WHERE part = ? AND version = ?")
-            let (keys, version) = (self.keys, self.version)
+            let (key, version) = (self.key, self.version)
             let lanes = max(1, ProcessInfo.processInfo.activeProcessorCount)
             return try [Element](unsafeUninitializedCapacity: byteCount / stride) { buffer, initialized in
                 let target = UnsafeMutableRawBufferPointer(buffer)
@@ -243,7 +258,7 @@ enum WorkingSetSnapshot {
                         let range = index * chunkSize..<min(byteCount, (index + 1) * chunkSize)
                         let context = WorkingSetSnapshot.context(version, part: firstPart + index)
                         guard let box = try? AES.GCM.SealedBox(combined: shared.value.0[offset]),
-                            let plain = try? AES.GCM.open(box, using: keys.recordKey, authenticating: context.bytes),
+                            let plain = try? AES.GCM.open(box, using: key, authenticating: context.bytes),
                             plain.count == range.count
                         else { return false }
                         _ = plain.copyBytes(

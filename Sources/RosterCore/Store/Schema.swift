@@ -61,8 +61,11 @@ enum Schema {
                     END;
                     CREATE TRIGGER workingSetCustomerUpdate AFTER UPDATE ON customer
                     WHEN EXISTS (SELECT 1 FROM snapshot) BEGIN
-                        INSERT OR IGNORE INTO workingSetChange(customerId) VALUES (OLD.id);
                         INSERT OR IGNORE INTO workingSetChange(customerId) VALUES (NEW.id);
+                    END;
+                    CREATE TRIGGER workingSetCustomerRenumber AFTER UPDATE OF id ON customer
+                    WHEN OLD.id != NEW.id AND EXISTS (SELECT 1 FROM snapshot) BEGIN
+                        INSERT OR IGNORE INTO workingSetChange(customerId) VALUES (OLD.id);
                     END;
                     CREATE TRIGGER workingSetCustomerDelete AFTER DELETE ON customer
                     WHEN EXISTS (SELECT 1 FROM snapshot) BEGIN

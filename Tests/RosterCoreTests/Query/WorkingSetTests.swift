@@ -291,6 +291,18 @@ struct WorkingSetStoreTests {
             })
     }
 
+    @Test("a replaced snapshot is shredded: its manifest, which holds its key, is zeroed; secure_delete stays on")
+    func replacedSnapshotShredded() throws {
+        _ = try store.loadWorkingSet()
+        let oldManifest = try store.db.read { try Data.fetchOne($0, sql: "SELECT data FROM snapshot WHERE part = 0")! }
+        _ = try store.set("CRM-1", field: "city", value: "Vigo")
+        #expect(try store.refreshWorkingSetSnapshot() == .patched(changes: 1))
+        #expect(try store.db.read { try Int.fetchOne($0, sql: "PRAGMA secure_delete") } == 1)
+        try store.db.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        #expect(!dir.storeBytes().contains(bytes: Array(oldManifest.prefix(48))), "the old manifest is still on disk")
+        expectSame(try store.loadWorkingSet(), try expected())
+    }
+
     @Test("records decode straight into columns exactly as RecordCodec decodes them")
     func decoderMatchesCodec() throws {
         _ = try store.set("CRM-2", field: "note", value: "a\u{0}b ✓")
