@@ -38,11 +38,15 @@ export ROSTER_STORE=$WORK/store.roster ROSTER_KEYFILE=$WORK/store.key
 read -r ro_s ro_mb <<<"$(measure "$ROSTER" import contacts contacts.csv)"
 read -r ro2_s ro2_mb <<<"$(measure "$ROSTER" import contacts more.csv)"
 
-# Filters (the segments issue): the first query decrypts every customer and writes the encrypted
-# snapshot; later ones load the snapshot. sqlite3 runs the same filters on the plain copy.
+# Filters (the segments issue). No snapshot existed while the files were imported, so the first query
+# decrypts every customer and saves the encrypted snapshot; later ones load it. After `customer set` the
+# change table lists one customer: the next query decrypts only that one and patches the snapshot.
+# sqlite3 runs the same filters on the plain copy.
 read -r q1_s q1_mb <<<"$(measure "$ROSTER" query 'birthday = today' --count)"
 read -r q2_s q2_mb <<<"$(measure "$ROSTER" query 'birthday = today' --count)"
 read -r q3_s q3_mb <<<"$(measure "$ROSTER" query 'name ~ "mar"' --count)"
+"$ROSTER" customer set CRM-0000001 city Zaragoza >/dev/null
+read -r q4_s q4_mb <<<"$(measure "$ROSTER" query 'birthday = today' --count)"
 read -r s1_s _ <<<"$(measure sqlite3 plain.db "SELECT COUNT(*) FROM contacts WHERE substr(birthdate, 6, 5) = strftime('%m-%d', 'now')")"
 read -r s3_s _ <<<"$(measure sqlite3 plain.db "SELECT COUNT(*) FROM contacts WHERE name LIKE '%mar%'")"
 
@@ -56,12 +60,14 @@ printf '%-36s %8s %9s\n' "roster import of $M more" "$ro2_s" "$ro2_mb"
 printf '%-36s %8s %9s\n' "roster query birthday (first: scan)" "$q1_s" "$q1_mb"
 printf '%-36s %8s %9s\n' "roster query birthday (snapshot)" "$q2_s" "$q2_mb"
 printf '%-36s %8s %9s\n' "roster query name ~ mar (snapshot)" "$q3_s" "$q3_mb"
+printf '%-36s %8s %9s\n' "roster query after customer set" "$q4_s" "$q4_mb"
 printf '%-36s %8s\n' "sqlite3 birthday today (plain)" "$s1_s"
 printf '%-36s %8s\n' "sqlite3 name LIKE %mar% (plain)" "$s3_s"
 awk -v a="$q2_s" -v b="$s1_s" -v c="$q3_s" -v d="$s3_s" 'BEGIN {
     printf "ratio, birthday query:    %.2fx  (whole process: unlock, snapshot, index, filter)\n", a / b
     printf "ratio, contains query:    %.2fx\n", c / d
 }'
+echo "query targets: whole process <= 1 s and <= 400 MB with the snapshot current and after a small write"
 awk -v a="$ro_s" -v b="$sq_s" -v c="$ro2_s" -v d="$sq2_s" 'BEGIN {
     printf "ratio, empty store:       %.2fx  (target <= 2.5x)\n", a / b
     printf "ratio, incremental:       %.2fx  (target <= 5x)\n", c / d

@@ -53,7 +53,7 @@ struct QueryCommand: ParsableCommand {
                 let index = Int(row)
                 let name = set.column(named: "name")?.values[index] ?? ""
                 Output.line(
-                    "\(set.externalCodes[index])  \(Output.safe(set.crmIds[index]))  \(Output.safe(name))")
+                    "\(set.externalCodes[index])  \(Output.safe(set.crmId(at: index)))  \(Output.safe(name))")
             }
             if rows.count > limit { Output.note("… \(rows.count - limit) more (use --limit, --count or --json)") }
         }
@@ -67,7 +67,7 @@ struct QueryCommand: ParsableCommand {
             if let value = column.values[row] { fields.append((column.name, .string(value))) }
         }
         return .object([
-            ("externalCode", .string(set.externalCodes[row])), ("crmId", .string(set.crmIds[row])),
+            ("externalCode", .string(set.externalCodes[row])), ("crmId", .string(set.crmId(at: row))),
             ("email", .optional(set.emails[row])), ("phone", .optional(set.phones[row])),
             (
                 "consent",

@@ -2,6 +2,11 @@
 // (1,000,000 customers by default), with no terminal, and prints how long each key takes to its frame.
 //
 //     swift run -c release console-bench [customers]
+//     swift run -c release console-bench --store PATH --keyfile KEY
+//
+// With --store, the working set is the real store's (unlock, snapshot or rebuild, catalog, filter index, as the
+// console does on a worker), and the bench prints the time from start to the first customers frame and the peak
+// RSS of the process.
 //
 // Background work (filters, previews) runs inline here and is timed separately: in the console it runs
 // off the UI loop, so it never delays a frame.
@@ -10,7 +15,20 @@ import Foundation
 import RosterCore
 import RosterTUI
 
-let customers = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 1_000_000 : 1_000_000
+let arguments = CommandLine.arguments
+func option(_ name: String) -> String? {
+    arguments.firstIndex(of: name).flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
+}
+let storePath = option("--store")
+let customers = arguments.count > 1 ? Int(arguments[1]) ?? 1_000_000 : 1_000_000
+let started = ContinuousClock.now
+
+/// The peak resident set size of this process so far, in MB.
+func peakRSS() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_maxrss) / 1024
+}
 
 func milliseconds(_ duration: Duration) -> Double {
     Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
@@ -62,9 +80,9 @@ final class BenchStore: ConsoleStore, @unchecked Sendable {
     let workingSet: WorkingSet
     let index: FilterIndex
 
-    init(workingSet: WorkingSet) {
+    init(workingSet: WorkingSet, index: FilterIndex? = nil) {
         self.workingSet = workingSet
-        index = FilterIndex(workingSet)
+        self.index = index ?? FilterIndex(workingSet)
     }
 
     func loadWorkingSet(progress: @escaping @Sendable (Double) -> Void) throws -> WorkingSet { workingSet }
@@ -76,7 +94,8 @@ final class BenchStore: ConsoleStore, @unchecked Sendable {
     }
     func search(_ text: String, in workingSet: WorkingSet) -> [Int32] { index.search(text: text) }
     func preview(template: String, rowID: Int64) throws -> Template.Rendering {
-        try Template.parse(template).render(row: Int(rowID - 1), of: workingSet)
+        let row = workingSet.rowIDs.firstIndex(of: rowID) ?? 0
+        return try Template.parse(template).render(row: row, of: workingSet)
     }
     func preview(template: String, rows: [Int32], in workingSet: WorkingSet) throws -> SegmentPreview {
         SegmentPreview(template: try Template.parse(template), rows: rows, of: workingSet)
@@ -89,25 +108,48 @@ final class BenchStore: ConsoleStore, @unchecked Sendable {
 }
 
 let clock = ContinuousClock()
-print("building a synthetic working set of \(customers) customers…")
 var workingSet: WorkingSet!
-let buildTime = clock.measure { workingSet = makeWorkingSet(customers) }
-print(String(format: "  built in %.0f ms (not part of the console's time)", milliseconds(buildTime)))
-let store = BenchStore(workingSet: workingSet)
-
-var state = ConsoleState(width: 120, height: 40, storePath: store.storePath, region: store.region)
+var state = ConsoleState(width: 120, height: 40, storePath: storePath ?? "/bench/store.roster", region: "eu")
 var catalog: CustomerCatalog!
-let firstFrameBefore = clock.measure { _ = ConsoleView.render(state) }
-let indexing = clock.measure { catalog = CustomerCatalog(workingSet: workingSet) }
-var firstScreen: CellBuffer!
-let loaded = clock.measure {
+let store: BenchStore
+if let storePath {
+    // What the console does: unlock, then on a worker load the working set, build the catalog and the filter index.
+    let real = try Store.open(at: storePath, key: .keyFile(path: option("--keyfile") ?? storePath + ".key"))
+    let unlocked = ContinuousClock.now
+    let loaded = try real.loadWorkingSetReporting()
+    workingSet = loaded.set
+    let setLoaded = ContinuousClock.now
+    catalog = CustomerCatalog(workingSet: workingSet)
+    store = BenchStore(workingSet: workingSet)
     _ = ConsoleUpdate.apply(.workingSetLoaded(catalog), to: &state)
-    firstScreen = ConsoleView.render(state)
+    let firstScreen = ConsoleView.render(state)
+    let shown = ContinuousClock.now
+    print("store \(storePath): \(workingSet.count) customers, working set from \(loaded.source)")
+    print(String(format: "  unlock %.0f ms", milliseconds(unlocked - started)))
+    print(String(format: "  working set %.0f ms", milliseconds(setLoaded - unlocked)))
+    print(String(format: "  catalog, filter index and first frame %.0f ms", milliseconds(shown - setLoaded)))
+    print(
+        String(
+            format: "start → first customers frame: %.0f ms; peak RSS %.0f MB", milliseconds(shown - started), peakRSS()
+        ))
+    print("  " + firstScreen.line(0))
+} else {
+    print("building a synthetic working set of \(customers) customers…")
+    let buildTime = clock.measure { workingSet = makeWorkingSet(customers) }
+    print(String(format: "  built in %.0f ms (not part of the console's time)", milliseconds(buildTime)))
+    store = BenchStore(workingSet: workingSet)
+    let firstFrameBefore = clock.measure { _ = ConsoleView.render(state) }
+    let indexing = clock.measure { catalog = CustomerCatalog(workingSet: workingSet) }
+    var firstScreen: CellBuffer!
+    let loaded = clock.measure {
+        _ = ConsoleUpdate.apply(.workingSetLoaded(catalog), to: &state)
+        firstScreen = ConsoleView.render(state)
+    }
+    print(String(format: "first frame (loading, before the working set): %.3f ms", milliseconds(firstFrameBefore)))
+    print(String(format: "catalog of the working set (worker thread): %.1f ms", milliseconds(indexing)))
+    print(String(format: "working set loaded → first customers frame: %.3f ms", milliseconds(loaded)))
+    print("  " + firstScreen.line(0))
 }
-print(String(format: "first frame (loading, before the working set): %.3f ms", milliseconds(firstFrameBefore)))
-print(String(format: "catalog of the working set (worker thread): %.1f ms", milliseconds(indexing)))
-print(String(format: "working set loaded → first customers frame: %.3f ms", milliseconds(loaded)))
-print("  " + firstScreen.line(0))
 
 /// The script: (label, key). Filters typed with `/` are followed by their background result.
 let script: [(String, Key)] =
@@ -165,3 +207,4 @@ let slowest = workTimes.max { $0.1 < $1.1 }
 if let slowest {
     print(String(format: "slowest background work: %.1f ms", slowest.1) + " after \(slowest.0) (off the UI loop)")
 }
+print(String(format: "peak RSS %.0f MB", peakRSS()))

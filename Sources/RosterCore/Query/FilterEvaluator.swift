@@ -173,7 +173,7 @@ struct FilterEvaluator {
 
     /// The fields to name after an unknown one: all of them when there are few, else the closest by spelling.
     func fieldList(near name: String) -> String {
-        let names = index.fields.map(\.name)
+        let names = index.fieldNames
         let key = name.lowercased()
         let closeBuiltIns = FilterEvaluator.builtInFields.filter { EditDistance.between($0.lowercased(), key) <= 2 }
         if names.isEmpty {

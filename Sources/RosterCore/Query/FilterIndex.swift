@@ -1,20 +1,21 @@
 import Foundation
 
-/// What filters, the console's search and sorting need from a working set, computed once when the set is built.
+/// What filters, the console's search and sorting need from a working set, prepared on first use and kept.
 ///
 /// Text is folded (case and accents removed) into one buffer per column, dates become integers, numbers become
-/// doubles: every filter then scans flat arrays, a few milliseconds for a million customers, and nothing here holds
-/// a `String` per row beyond what the working set already holds.
+/// doubles: every filter then scans flat arrays, a few milliseconds for a million customers. Columns already in
+/// folded form (emails, phones) are scanned in place. Each field is prepared the first time a filter, a search or a
+/// sort needs it, so `birthday = today` parses the birthdates and nothing else.
 public final class FilterIndex: @unchecked Sendable {
     /// The number of customers.
     public let count: Int
     let rowIDs: [Int64]
-    /// One per working-set column, in the same order (by key).
-    let fields: [IndexedField]
+    /// The working set's field columns, in its order (by key).
+    private let columns: [WorkingSet.Column]
     let emails: FoldedTextColumn
     let phones: FoldedTextColumn
-    let crmIds: FoldedTextColumn
-    let externalCodes: [String]
+    private let rawCRMIds: TextColumn
+    let externalCodes: ExternalCodeColumn
     let hasEmail: RowSet
     let hasSMS: RowSet
     let hasPush: RowSet
@@ -22,31 +23,64 @@ public final class FilterIndex: @unchecked Sendable {
     let consentSMS: RowSet
     let consentPush: RowSet
 
-    // Only a filter on externalCode needs the folded codes (65 MB at a million customers), and only a search that
-    // looks like a code needs their prefixes; reading a million 64-character strings took a third of the time of
-    // building everything else, so both are built on first use. The lock makes that safe from several threads.
+    // Built on first use; the lock makes that safe from several threads.
     private let lock = NSLock()
+    private var fieldStorage: [IndexedField?]
+    private var foldedCRMIds: FoldedTextColumn?
     private var foldedExternalCodes: FoldedTextColumn?
-    private var externalCodePrefixStorage: [UInt64]?
 
     /// Prepares `workingSet` for filtering; reuse the index for every filter on that set.
     public init(_ workingSet: WorkingSet) {
         count = workingSet.count
         rowIDs = workingSet.rowIDs
-        fields = workingSet.columns.map(IndexedField.init)
+        columns = workingSet.columns
+        fieldStorage = Array(repeating: nil, count: workingSet.columns.count)
         emails = FoldedTextColumn(workingSet.emails)
         phones = FoldedTextColumn(workingSet.phones)
-        crmIds = FoldedTextColumn(workingSet.crmIds)
+        rawCRMIds = workingSet.crmIds
         externalCodes = workingSet.externalCodes
-        let consent = workingSet.consent
+        let consent = workingSet.consent.bits
         let deviceCounts = workingSet.deviceCounts
-        let (emails, phones) = (self.emails, self.phones)
-        hasEmail = RowSet.matching(count: count) { emails.length($0) > 0 }
-        hasSMS = RowSet.matching(count: count) { phones.length($0) > 0 }
+        let (emails, phones) = (workingSet.emails, workingSet.phones)
+        hasEmail = RowSet.matching(count: count) { emails.isPresent($0) }
+        hasSMS = RowSet.matching(count: count) { phones.isPresent($0) }
         hasPush = RowSet.matching(count: count) { deviceCounts[$0] > 0 }
-        consentEmail = RowSet.matching(count: count) { consent[$0].email && emails.length($0) > 0 }
-        consentSMS = RowSet.matching(count: count) { consent[$0].sms && phones.length($0) > 0 }
-        consentPush = RowSet.matching(count: count) { consent[$0].push && deviceCounts[$0] > 0 }
+        consentEmail = RowSet.matching(count: count) { consent[$0] & 1 != 0 && emails.isPresent($0) }
+        consentSMS = RowSet.matching(count: count) { consent[$0] & 2 != 0 && phones.isPresent($0) }
+        consentPush = RowSet.matching(count: count) { consent[$0] & 4 != 0 && deviceCounts[$0] > 0 }
+    }
+
+    /// The names of the fields, as first written, by key.
+    var fieldNames: [String] { columns.map(\.name) }
+
+    /// Every field, prepared.
+    var fields: [IndexedField] { columns.indices.map(field(at:)) }
+
+    /// The field at `index` (of the working set's columns), prepared on first use.
+    func field(at index: Int) -> IndexedField {
+        lock.lock()
+        if let field = fieldStorage[index] {
+            lock.unlock()
+            return field
+        }
+        lock.unlock()
+        // Prepared outside the lock (it runs on both cores); two threads racing both build it, one result is kept.
+        let field = IndexedField(columns[index])
+        lock.lock()
+        defer { lock.unlock() }
+        if let existing = fieldStorage[index] { return existing }
+        fieldStorage[index] = field
+        return field
+    }
+
+    /// The CRM ids folded, built on first use.
+    var crmIds: FoldedTextColumn {
+        lock.lock()
+        defer { lock.unlock() }
+        if let foldedCRMIds { return foldedCRMIds }
+        let column = FoldedTextColumn(rawCRMIds)
+        foldedCRMIds = column
+        return column
     }
 
     /// The rows (indices into the working set, ascending) that `filter` selects.
@@ -65,21 +99,20 @@ public final class FilterIndex: @unchecked Sendable {
     public func search(text: String) -> [Int32] {
         let needle = TextFolding.fold(text.trimmingCharacters(in: .whitespacesAndNewlines))
         guard !needle.isEmpty else { return RowSet(count: count, filled: true).indices() }
-        var columns = fields.compactMap { field -> FoldedTextColumn? in
-            if case .text(let column) = field.storage { return column }
-            return nil
+        var columns = self.columns.indices.compactMap { index -> FoldedTextColumn? in
+            guard self.columns[index].type == .text, case .text(let column) = field(at: index).storage else {
+                return nil
+            }
+            return column
         }
         columns += [crmIds, emails, phones]
         let phoneDigits = FilterIndex.phoneDigits(in: needle)
         let codePrefix = FilterIndex.externalCodePrefix(needle)
         let phones = self.phones
-        let prefixes = codePrefix == nil ? [] : externalCodePrefixes
         let rows = RowSet.filled(count: count) { rows, words in
             for column in columns { column.addRows(containing: needle, in: rows, to: words) }
             if let phoneDigits { phones.addRows(containing: phoneDigits, in: rows, to: words) }
-            if let codePrefix {
-                self.addRows(withExternalCodePrefix: codePrefix, prefixes: prefixes, in: rows, to: words)
-            }
+            if let codePrefix { self.addRows(withExternalCodePrefix: codePrefix, in: rows, to: words) }
         }
         return rows.indices()
     }
@@ -87,50 +120,30 @@ public final class FilterIndex: @unchecked Sendable {
     /// Every row ordered by the folded `name` field (`Álvaro` among the a's), rows without a name last, ties by row
     /// id.
     public func sortedByName(ascending: Bool = true) -> [Int32] {
-        let nameField = fields.first { $0.key == "name" }
+        let nameField = field(named: "name")
         guard case .text(let names)? = nameField?.storage else { return (0..<Int32(count)).map { $0 } }
         return CustomerSort(column: names, rowIDs: rowIDs).sorted(ascending: ascending)
     }
 
-    /// The externalCodes folded into a text column, built on first use.
+    /// The externalCodes as hex text, folded (hex is already folded), built on first use.
     var externalCodeColumn: FoldedTextColumn {
         lock.lock()
         defer { lock.unlock() }
         if let foldedExternalCodes { return foldedExternalCodes }
-        let column = FoldedTextColumn(externalCodes.map { Optional($0) })
+        var builder = TextColumnBuilder(capacity: count, bytesPerRow: 65)
+        for row in 0..<count {
+            var code = externalCodes[row]
+            code.withUTF8 { builder.append(utf8: $0) }
+        }
+        let column = FoldedTextColumn(builder.build())
         foldedExternalCodes = column
         return column
     }
 
-    /// The first 16 hex digits of each externalCode as a number, for prefix search without touching the strings;
-    /// built on first use.
-    var externalCodePrefixes: [UInt64] {
-        lock.lock()
-        defer { lock.unlock() }
-        if let externalCodePrefixStorage { return externalCodePrefixStorage }
-        let prefixes = FilterIndex.prefixes(of: externalCodes)
-        externalCodePrefixStorage = prefixes
-        return prefixes
-    }
-
-    /// The field named `name`, matched case-insensitively.
+    /// The field named `name`, matched case-insensitively, prepared on first use.
     func field(named name: String) -> IndexedField? {
         let key = name.lowercased()
-        return fields.first { $0.key == key }
-    }
-
-    private static func prefixes(of codes: [String]) -> [UInt64] {
-        [UInt64](unsafeUninitializedCapacity: codes.count) { buffer, initialized in
-            let buffer = buffer
-            RowSet.forEachChunk(count: codes.count) { rows in
-                for row in rows {
-                    let prefix =
-                        codes[row].utf8.withContiguousStorageIfAvailable(hexPrefix) ?? hexPrefix(Array(codes[row].utf8))
-                    (buffer.baseAddress! + row).initialize(to: prefix)
-                }
-            }
-            initialized = codes.count
-        }
+        return columns.firstIndex { $0.key == key }.map(field(at:))
     }
 
     /// The first 16 hex digits of `bytes` as a number, left-aligned: fewer digits leave low bits zero.
@@ -167,12 +180,17 @@ public final class FilterIndex: @unchecked Sendable {
         return ExternalCodePrefix(text: String(decoding: needle, as: UTF8.self), value: value, mask: mask)
     }
 
+    /// The first 8 bytes of each code are its first 16 hex digits: compared as one number, then the rest of a longer
+    /// prefix as text.
     private func addRows(
-        withExternalCodePrefix prefix: ExternalCodePrefix, prefixes: [UInt64], in rows: Range<Int>,
+        withExternalCodePrefix prefix: ExternalCodePrefix, in rows: Range<Int>,
         to words: UnsafeMutableBufferPointer<UInt64>
     ) {
-        for row in rows where prefixes[row] & prefix.mask == prefix.value {
-            if externalCodes[row].hasPrefix(prefix.text) { words[row >> 6] |= 1 << UInt64(row & 63) }
+        let codes = externalCodes
+        for row in rows where codes.prefix(row) & prefix.mask == prefix.value {
+            if prefix.text.utf8.count <= 16 || codes[row].hasPrefix(prefix.text) {
+                words[row >> 6] |= 1 << UInt64(row & 63)
+            }
         }
     }
 

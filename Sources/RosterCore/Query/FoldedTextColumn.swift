@@ -4,11 +4,13 @@
     import Glibc
 #endif
 
-/// One text column folded for filters: the folded bytes of every row in one buffer, each row followed by a NUL.
+/// One text column folded for filters: the folded bytes of every row in one buffer, each present row followed by a
+/// NUL, the layout of `TextColumn`.
 ///
 /// One buffer instead of a `String` per row is what makes a contains-search over a million rows a few milliseconds:
 /// the scan runs over contiguous memory, and the NUL after each row keeps a match from spanning two rows (folded
-/// text never contains NUL). A missing value is stored as an empty row.
+/// text never contains NUL). A missing value has no bytes. A column already in folded form (emails, phones) is used
+/// as it is: the arrays are shared with the working set, not copied.
 struct FoldedTextColumn: Sendable {
     let bytes: [UInt8]
     /// Where each row starts in `bytes`; `starts[count]` is the end of the buffer.
@@ -16,33 +18,37 @@ struct FoldedTextColumn: Sendable {
 
     var count: Int { starts.count - 1 }
 
-    /// The folded bytes of `values`, folded in parallel chunks straight into the final buffer.
-    init(_ values: [String?]) {
-        let chunks = RowSet.chunks(count: values.count)
-        // Folding rarely makes text longer than its UTF-8 (`ŉ` is one of the few), so each chunk gets a region of
-        // that size plus a NUL per row; a chunk that overflows its region sends everything down the slow path.
-        var regionSizes = [Int](repeating: 0, count: chunks.count)
-        regionSizes.withUnsafeMutableBufferPointer { sizes in
-            let sizes = sizes
-            RowSet.forEachChunk(count: values.count) { rows in
-                var size = 64
-                for row in rows { size += (values[row]?.utf8.count ?? 0) + 1 }
-                sizes[chunks.firstIndex(of: rows)!] = size
-            }
+    /// The folded form of `column`: the column itself when it is already folded, else folded in parallel chunks
+    /// straight into the final buffer.
+    init(_ column: TextColumn) {
+        if column.isFolded {
+            bytes = column.bytes
+            starts = column.starts
+            return
         }
+        let count = column.count
+        let chunks = RowSet.chunks(count: count)
+        // Folding rarely makes text longer than its UTF-8 (`ŉ` is one of the few), so each chunk gets a region of
+        // that size plus 64; a chunk that overflows its region sends everything down the slow path.
+        let regionSizes = chunks.map { Int(column.starts[$0.upperBound] - column.starts[$0.lowerBound]) + 64 }
         let regionStarts = regionSizes.indices.map { regionSizes[..<$0].reduce(0, +) }
         let capacity = regionSizes.reduce(0, +)
         var used = [Int?](repeating: nil, count: chunks.count)
-        var starts = [UInt32](repeating: 0, count: values.count + 1)
+        var starts = [UInt32](repeating: 0, count: count + 1)
         var bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
             used.withUnsafeMutableBufferPointer { used in
                 starts.withUnsafeMutableBufferPointer { starts in
-                    let (used, starts, buffer) = (used, starts, buffer)
-                    RowSet.forEachChunk(count: values.count) { rows in
-                        let chunk = chunks.firstIndex(of: rows)!
-                        used[chunk] = FoldedTextColumn.fold(
-                            values, rows: rows, into: buffer.baseAddress!, from: regionStarts[chunk],
-                            limit: regionStarts[chunk] + regionSizes[chunk], starts: starts)
+                    column.bytes.withUnsafeBufferPointer { source in
+                        column.starts.withUnsafeBufferPointer { sourceStarts in
+                            let (used, starts, buffer) = (used, starts, buffer)
+                            RowSet.forEachChunk(count: count) { rows in
+                                let chunk = chunks.firstIndex(of: rows)!
+                                used[chunk] = FoldedTextColumn.fold(
+                                    source, sourceStarts, rows: rows, into: buffer.baseAddress!,
+                                    from: regionStarts[chunk], limit: regionStarts[chunk] + regionSizes[chunk],
+                                    starts: starts)
+                            }
+                        }
                     }
                 }
             }
@@ -52,36 +58,40 @@ struct FoldedTextColumn: Sendable {
         }
         if used.contains(where: { $0 == nil }) {
             bytes = []
-            for row in values.indices {
+            for row in 0..<count {
                 starts[row] = UInt32(bytes.count)
-                if let value = values[row] { bytes += TextFolding.fold(value) }
-                bytes.append(0)
+                if let value = column[row] {
+                    bytes += TextFolding.fold(value)
+                    bytes.append(0)
+                }
             }
         }
         precondition(bytes.count < Int(UInt32.max), "a folded text column holds less than 4 GiB")
-        starts[values.count] = UInt32(bytes.count)
+        starts[count] = UInt32(bytes.count)
         self.bytes = bytes
         self.starts = starts
     }
 
-    /// Folds `rows` into `output` from `offset`, recording where each row starts; the end offset, or nil when the
-    /// rows do not fit before `limit`.
+    /// Folds `rows` of a text column into `output` from `offset`, recording where each row starts; the end offset,
+    /// or nil when the rows do not fit before `limit`.
     private static func fold(
-        _ values: [String?], rows: Range<Int>, into output: UnsafeMutablePointer<UInt8>, from offset: Int,
-        limit: Int, starts: UnsafeMutableBufferPointer<UInt32>
+        _ source: UnsafeBufferPointer<UInt8>, _ sourceStarts: UnsafeBufferPointer<UInt32>, rows: Range<Int>,
+        into output: UnsafeMutablePointer<UInt8>, from offset: Int, limit: Int,
+        starts: UnsafeMutableBufferPointer<UInt32>
     ) -> Int? {
         var folding = TextFolding()
         var position = offset
         for row in rows {
             starts[row] = UInt32(truncatingIfNeeded: position)
-            if let utf8 = values[row]?.utf8 {
-                let room = limit - position - 1
-                let written =
-                    utf8.withContiguousStorageIfAvailable { folding.fold($0, into: output + position, capacity: room) }
-                    ?? Array(utf8).withUnsafeBufferPointer { folding.fold($0, into: output + position, capacity: room) }
-                guard let written else { return nil }
-                position += written
-            }
+            let start = Int(sourceStarts[row])
+            let end = Int(sourceStarts[row + 1])
+            guard end > start else { continue }
+            let room = limit - position - 1
+            guard
+                let written = folding.fold(
+                    UnsafeBufferPointer(rebasing: source[start..<end - 1]), into: output + position, capacity: room)
+            else { return nil }
+            position += written
             guard position < limit else { return nil }
             output[position] = 0
             position += 1
@@ -107,10 +117,10 @@ struct FoldedTextColumn: Sendable {
         return end
     }
 
-    /// The length of a row's folded text; 0 when the value is missing or blank.
+    /// The length of a row's folded text; 0 when the value is missing or empty.
     @inline(__always)
     func length(_ row: Int) -> Int {
-        Int(starts[row + 1] &- starts[row]) - 1
+        max(0, Int(starts[row + 1] &- starts[row]) - 1)
     }
 
     /// Compares a row's folded text with `needle` bytewise (UTF-8 order is code point order): <0, 0 or >0.

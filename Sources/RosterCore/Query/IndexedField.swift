@@ -34,24 +34,30 @@ struct IndexedField: Sendable {
         }
     }
 
-    /// Parses every value in parallel chunks; a value that does not parse counts as missing.
+    /// Parses every value in parallel chunks, straight from the column's bytes; a value that does not parse counts
+    /// as missing.
     private static func parsed<Value>(
-        _ values: [String?], missing: Value, _ parse: (UnsafeBufferPointer<UInt8>) -> Value?
+        _ values: TextColumn, missing: Value, _ parse: (UnsafeBufferPointer<UInt8>) -> Value?
     ) -> [Value] {
-        [Value](unsafeUninitializedCapacity: values.count) { buffer, initialized in
+        let count = values.count
+        return [Value](unsafeUninitializedCapacity: count) { buffer, initialized in
             let buffer = buffer
-            RowSet.forEachChunk(count: values.count) { rows in
-                for row in rows {
-                    var parsedValue = missing
-                    if let utf8 = values[row]?.utf8 {
-                        parsedValue =
-                            (utf8.withContiguousStorageIfAvailable(parse) ?? Array(utf8).withUnsafeBufferPointer(parse))
-                            ?? missing
+            values.bytes.withUnsafeBufferPointer { bytes in
+                values.starts.withUnsafeBufferPointer { starts in
+                    RowSet.forEachChunk(count: count) { rows in
+                        for row in rows {
+                            let start = Int(starts[row])
+                            let end = Int(starts[row + 1])
+                            let value =
+                                end > start
+                                ? parse(UnsafeBufferPointer(rebasing: bytes[start..<end - 1])) ?? missing
+                                : missing
+                            (buffer.baseAddress! + row).initialize(to: value)
+                        }
                     }
-                    (buffer.baseAddress! + row).initialize(to: parsedValue)
                 }
             }
-            initialized = values.count
+            initialized = count
         }
     }
 

@@ -16,8 +16,8 @@ enum RowPredicates {
         @inline(__always)
         func callAsFunction(_ row: Int) -> Bool {
             let start = Int(starts[row])
-            // Rows are NUL-terminated and the needle holds no NUL: comparing through the NUL checks the length too.
-            var equal = Int(starts[row + 1]) - start - 1 == needle.count
+            // A missing value has no bytes and counts as "": its length is 0, not -1.
+            var equal = max(0, Int(starts[row + 1]) - start - 1) == needle.count
             if equal {
                 var index = 0
                 while index < needle.count {

@@ -9,6 +9,7 @@ public struct Segment {
     public init(store: Store, progress: (@Sendable (Double) -> Void)? = nil) throws {
         workingSet = try store.loadWorkingSet(progress: progress)
         index = FilterIndex(workingSet)
+        Trace.mark("filter index ready")
     }
 
     /// "Today" for `birthday = today`: a fixed `YYYY-MM-DD`, or now in a time zone (the store's by default).
@@ -30,7 +31,9 @@ public struct Segment {
     /// Row indices of the working set that `expression` selects.
     public func rows(matching expression: String, context: FilterContext) throws -> [Int32] {
         do {
-            return try index.evaluate(try Filter.parse(expression), context: context)
+            let rows = try index.evaluate(try Filter.parse(expression), context: context)
+            Trace.mark("filter: \(rows.count) rows")
+            return rows
         } catch {
             throw RosterError.invalidValue(error.description)
         }

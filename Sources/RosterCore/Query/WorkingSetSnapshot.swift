@@ -1,193 +1,277 @@
+import Crypto
 import Dispatch
 import Foundation
 import GRDB
 
-/// The working set kept on disk between commands, sealed: one AES-GCM message per column.
+/// The working set kept on disk between commands, sealed, in the layout it has in memory.
 ///
-/// Decrypting every customer costs about a second per million; opening a dozen large sealed
-/// blobs and splitting them into strings costs a fraction of that. A snapshot carries the data
-/// version it was made at and is ignored once any write has bumped the version.
+/// Part 0 is a small manifest (row count, fields, the byte size of each buffer); then each buffer of the compact
+/// working set (row ids as varint deltas, raw externalCodes, consent bits, device counts, and for every text column
+/// its offsets and its UTF-8 bytes) is cut into chunks of at most 4 MiB, each sealed as its own AES-GCM message
+/// under a random key of this snapshot (kept in the manifest, which is sealed under the record key), bound to the
+/// snapshot's data version and part number. Loading is then one decryption and
+/// one copy per chunk, both cores at a time, straight into the final arrays: no parsing, no `String`, and at most a
+/// few chunks in flight beside the working set.
+///
+/// A snapshot reflects one data version; the `workingSetChange` table (filled by triggers, emptied when a snapshot is
+/// saved) lists the customers written since, so a later load patches it instead of decrypting every customer.
 enum WorkingSetSnapshot {
+    static let format: UInt8 = 2
+    static let chunkSize = 4 << 20
+
     static func context(_ version: Int64, part: Int) -> SealContext {
-        SealContext(kind: "snapshot", id: version, column: "part\(part)")
+        SealContext(kind: "working-set", id: version, column: "part\(part)")
     }
 
-    static func save(_ set: WorkingSet, version: Int64, to store: Store) throws {
-        var parts: [[UInt8]] = []
-        var meta = RecordWriter(version: 1)
-        meta.write(UInt64(set.count))
-        meta.write(UInt64(set.columns.count))
-        for column in set.columns {
-            meta.write(column.name)
-            meta.write(column.type.rawValue)
+    /// What part 0 says.
+    struct Manifest {
+        let version: Int64
+        let count: Int
+        let layout: WorkingSetLayout
+        /// The byte size of each buffer, in the order `buffers(of:)` gives them.
+        let bufferSizes: [Int]
+        /// The random key this snapshot's chunks are sealed under.
+        let key: SymmetricKey
+
+        var chunkCounts: [Int] {
+            bufferSizes.map { ($0 + WorkingSetSnapshot.chunkSize - 1) / WorkingSetSnapshot.chunkSize }
         }
-        parts.append(meta.bytes)
-        var ids = RecordWriter(version: 1, capacity: set.count * 2)
+    }
+
+    // MARK: - Saving
+
+    /// The buffers of a working set, as raw bytes, in snapshot order.
+    private static func buffers(of set: WorkingSet) -> [[UInt8]] {
+        var ids = RecordWriter(version: 0, capacity: set.count * 2)
         var previous: Int64 = 0
         for rowID in set.rowIDs {
             ids.write(rowID - previous)
             previous = rowID
         }
-        parts.append(ids.bytes)
-        parts.append(encode(set.externalCodes.map { Optional($0) }))
-        parts.append(encode(set.crmIds.map { Optional($0) }))
-        parts.append(encode(set.emails))
-        parts.append(encode(set.phones))
-        parts.append(
-            [1] + set.consent.map { UInt8($0.email ? 1 : 0) | ($0.sms ? 2 : 0) | ($0.push ? 4 : 0) })
-        var devices = RecordWriter(version: 1, capacity: set.count)
-        for count in set.deviceCounts { devices.write(UInt64(count)) }
-        parts.append(devices.bytes)
-        for column in set.columns { parts.append(encode(column.values)) }
-
-        let sealed = try parts.enumerated().map { index, bytes in
-            try Sealer.seal(bytes, key: store.keys.recordKey, context: context(version, part: index))
+        var result: [[UInt8]] = [
+            Array(ids.bytes.dropFirst()), set.externalCodes.raw, set.consent.bits, rawBytes(set.deviceCounts),
+        ]
+        for column in [set.crmIds, set.emails, set.phones] + set.columns.map(\.values) {
+            result.append(rawBytes(column.starts))
+            result.append(column.bytes)
         }
+        return result
+    }
+
+    private static func rawBytes<T>(_ values: [T]) -> [UInt8] {
+        values.withUnsafeBytes { Array($0) }
+    }
+
+    /// Saves `set` as the snapshot of data version `version` and empties the change table, in one transaction that
+    /// does nothing if another write came first. Chunks are sealed two at a time inside the transaction, so only a
+    /// few exist at once.
+    static func save(_ set: WorkingSet, version: Int64, to store: Store) throws {
         try store.db.write { db in
             guard try store.dataVersion(db) == version else { return }
-            try db.execute(sql: "DELETE FROM snapshot")
-            for (index, data) in sealed.enumerated() {
-                try db.execute(
-                    sql: "INSERT INTO snapshot(part, version, data) VALUES (?, ?, ?)",
-                    arguments: [index, version, data])
-            }
+            try save(set, version: version, keys: store.keys, db)
         }
     }
 
-    /// The snapshot, if there is one for the current data version.
-    static func load(from store: Store) throws -> WorkingSet? {
-        // Each part is fetched, opened and decoded on its own, and its sealed and clear bytes are dropped
-        // as soon as its column exists: peak memory is the working set plus a part or two, not three copies.
-        let fetched: (version: Int64, sealed: [Data])? = try store.db.read { db in
-            let version = try store.dataVersion(db)
-            var sealed: [Data] = []
-            let cursor = try Row.fetchCursor(db, sql: "SELECT part, version, data FROM snapshot ORDER BY part")
-            while let row = try cursor.next() {
-                guard (row["version"] as Int64) == version, (row["part"] as Int) == sealed.count else { return nil }
-                sealed.append(row["data"])
-            }
-            return sealed.count >= 8 ? (version, sealed) : nil
+    /// Saves inside the caller's write transaction (the caller checks the data version).
+    static func save(_ set: WorkingSet, version: Int64, keys: KeyRing, _ db: Database) throws {
+        let buffers = buffers(of: set)
+        var manifest = RecordWriter(version: format)
+        manifest.write(UInt64(set.count))
+        manifest.write(UInt64(set.columns.count))
+        for column in set.columns {
+            manifest.write(column.key)
+            manifest.write(column.name)
+            manifest.write(column.type.rawValue)
         }
-        guard let fetched else { return nil }
-        var sealed = fetched.sealed
-        var opened = [Result<[UInt8], Error>](repeating: .success([]), count: sealed.count)
-        opened.withUnsafeMutableBufferPointer { results in
-            sealed.withUnsafeMutableBufferPointer { blobs in
-                let shared = UnsafeSendableBox((results, blobs))
-                DispatchQueue.concurrentPerform(iterations: blobs.count) { index in
-                    let (results, blobs) = shared.value
-                    results[index] = Result {
-                        try Sealer.open(
-                            blobs[index], key: store.keys.recordKey, context: context(fetched.version, part: index))
-                    }
-                    blobs[index] = Data()
-                }
+        manifest.write(UInt64(buffers.count))
+        for buffer in buffers { manifest.write(UInt64(buffer.count)) }
+
+        // Each snapshot's chunks have their own random key, kept only in its manifest: zeroing the old manifest (with
+        // secure_delete) shreds the whole old snapshot, so its chunks are freed without being overwritten with
+        // zeros. An erasure still deletes, and zeroes, every part.
+        let snapshotKey = SymmetricKey(size: .bits256)
+        let manifestBytes = manifest.bytes + snapshotKey.withUnsafeBytes { Array($0) }
+        try db.execute(sql: "DELETE FROM snapshot WHERE part = 0")
+        try db.execute(sql: "PRAGMA secure_delete = OFF")
+        let deleted = Result { try db.execute(sql: "DELETE FROM snapshot") }
+        try db.execute(sql: "PRAGMA secure_delete = ON")
+        try deleted.get()
+        try db.execute(sql: "DELETE FROM workingSetChange")
+        Trace.mark("save: old snapshot and changes deleted")
+        let insert = try db.cachedStatement(sql: "INSERT INTO snapshot(part, version, data) VALUES (?, ?, ?)")
+        try insert.execute(
+            arguments: [
+                0, version, try Sealer.seal(manifestBytes, key: keys.recordKey, context: context(version, part: 0)),
+            ])
+        var chunks: [(buffer: Int, range: Range<Int>)] = []
+        for (index, buffer) in buffers.enumerated() {
+            for start in stride(from: 0, to: buffer.count, by: chunkSize) {
+                chunks.append((index, start..<min(buffer.count, start + chunkSize)))
             }
         }
-        let plain = UnsafeSendableBox(try opened.map { try $0.get() })
-        opened = []
+        let lanes = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        var next = 0
+        while next < chunks.count {
+            let batch = next..<min(chunks.count, next + lanes)
+            let sealed = try Parallel.tryMap(batch.count) { offset in
+                let chunk = chunks[batch.lowerBound + offset]
+                return try Sealer.seal(
+                    Array(buffers[chunk.buffer][chunk.range]), key: snapshotKey,
+                    context: context(version, part: batch.lowerBound + offset + 1))
+            }
+            for (offset, data) in sealed.enumerated() {
+                try insert.execute(arguments: [batch.lowerBound + offset + 1, version, data])
+            }
+            next = batch.upperBound
+        }
+        Trace.mark("save: \(chunks.count) chunks sealed and inserted")
+    }
+
+    // MARK: - Loading
+
+    /// The manifest of the stored snapshot, or nil when there is none, it is of an older format or it does not open
+    /// (the snapshot is a cache of the sealed records: a damaged one is rebuilt from them, never trusted).
+    static func manifest(_ db: Database, keys: KeyRing) throws -> Manifest? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT version, data FROM snapshot WHERE part = 0") else {
+            return nil
+        }
+        let version: Int64 = row["version"]
+        guard let plain = try? Sealer.open(row["data"], key: keys.recordKey, context: context(version, part: 0)),
+            plain.first == format
+        else { return nil }
         do {
-            return try decode(plain)
-        } catch is RecordReader.Malformed {
-            throw RosterError.integrity(what: "the working-set snapshot")
+            var reader = try RecordReader(plain)
+            let count = Int(try reader.readUInt())
+            var fields: [WorkingSetLayout.Field] = []
+            for _ in 0..<(try reader.readUInt()) {
+                let key = try reader.readString()
+                let name = try reader.readString()
+                guard let type = FieldType(rawValue: try reader.readString()) else { throw RecordReader.Malformed() }
+                fields.append(WorkingSetLayout.Field(key: key, name: name, type: type))
+            }
+            var sizes: [Int] = []
+            for _ in 0..<(try reader.readUInt()) { sizes.append(Int(try reader.readUInt())) }
+            guard sizes.count == 4 + 2 * (3 + fields.count), plain.count - reader.offset == 32 else { return nil }
+            return Manifest(
+                version: version, count: count, layout: WorkingSetLayout(fields: fields), bufferSizes: sizes,
+                key: SymmetricKey(data: plain[reader.offset...]))
+        } catch {
+            return nil
         }
     }
 
-    private static func decode(_ box: UnsafeSendableBox<[[UInt8]]>) throws -> WorkingSet {
-        var meta = try RecordReader(box.value[0])
-        let count = Int(try meta.readUInt())
-        let columnCount = Int(try meta.readUInt())
-        guard box.value.count == 8 + columnCount else { throw RecordReader.Malformed() }
-        var columnHeads: [(String, FieldType)] = []
-        for _ in 0..<columnCount {
-            let name = try meta.readString()
-            guard let type = FieldType(rawValue: try meta.readString()) else { throw RecordReader.Malformed() }
-            columnHeads.append((name, type))
+    /// The snapshot's working set, or nil when any part is missing, does not open or does not add up.
+    static func load(_ manifest: Manifest, _ db: Database, keys: KeyRing) throws -> WorkingSet? {
+        let parts = try Int.fetchOne(
+            db, sql: "SELECT COUNT(*) FROM snapshot WHERE version = ?", arguments: [manifest.version])
+        guard parts == 1 + manifest.chunkCounts.reduce(0, +) else { return nil }
+        var reader = PartReader(db: db, key: manifest.key, version: manifest.version)
+        do {
+            let sizes = manifest.bufferSizes
+            let count = manifest.count
+            let idBytes: [UInt8] = try reader.read(byteCount: sizes[0])
+            let codes: [UInt8] = try reader.read(byteCount: sizes[1])
+            let consent: [UInt8] = try reader.read(byteCount: sizes[2])
+            let devices: [Int32] = try reader.read(byteCount: sizes[3])
+            guard codes.count == 32 * count, consent.count == count, devices.count == count else { return nil }
+            var texts: [TextColumn] = []
+            for column in 0..<(3 + manifest.layout.fields.count) {
+                let starts: [UInt32] = try reader.read(byteCount: sizes[4 + 2 * column])
+                let bytes: [UInt8] = try reader.read(byteCount: sizes[5 + 2 * column])
+                guard let text = validated(starts: starts, bytes: bytes, count: count) else { return nil }
+                texts.append(text)
+            }
+            guard let rowIDs = decodeRowIDs(idBytes, count: count) else { return nil }
+            return WorkingSet(
+                rowIDs: rowIDs, externalCodes: ExternalCodeColumn(raw: codes), crmIds: texts[0], emails: texts[1],
+                phones: texts[2], consent: ConsentColumn(bits: consent), deviceCounts: devices,
+                columns: manifest.layout.fields.enumerated().map { index, field in
+                    WorkingSet.Column(name: field.name, type: field.type, values: texts[3 + index])
+                })
+        } catch is PartReader.Unreadable {
+            return nil
         }
-        var ids = try RecordReader(box.value[1])
-        var rowIDs: [Int64] = []
-        rowIDs.reserveCapacity(count)
-        var previous: Int64 = 0
-        for _ in 0..<count {
-            previous += try ids.readInt()
-            rowIDs.append(previous)
+    }
+
+    private static func validated(starts: [UInt32], bytes: [UInt8], count: Int) -> TextColumn? {
+        guard starts.count == count + 1, starts.first == 0, Int(starts[count]) == bytes.count else { return nil }
+        let ordered = starts.withUnsafeBufferPointer { starts in
+            var ordered = true
+            for index in 0..<count where starts[index] > starts[index + 1] { ordered = false }
+            return ordered
         }
-        let stringParts = [2, 3, 4, 5] + (0..<columnCount).map { 8 + $0 }
-        var decoded = [[String?]?](repeating: nil, count: stringParts.count)
-        // Each iteration touches only its own slots, through pointers taken once: no thread reads or
-        // copies the arrays while another writes them.
-        decoded.withUnsafeMutableBufferPointer { results in
-            box.value.withUnsafeMutableBufferPointer { parts in
-                let shared = UnsafeSendableBox((results, parts))
-                DispatchQueue.concurrentPerform(iterations: stringParts.count) { index in
-                    let (results, parts) = shared.value
-                    results[index] = try? decodeStrings(parts[stringParts[index]], count: count)
-                    parts[stringParts[index]] = []
+        return ordered ? TextColumn(bytes: bytes, starts: starts) : nil
+    }
+
+    private static func decodeRowIDs(_ bytes: [UInt8], count: Int) -> [Int64]? {
+        var reader = RecordBytes(UnsafeBufferPointer(start: nil, count: 0))
+        return bytes.withUnsafeBufferPointer { buffer -> [Int64]? in
+            reader = RecordBytes(buffer)
+            var rowIDs: [Int64] = []
+            rowIDs.reserveCapacity(count)
+            var previous: Int64 = 0
+            for _ in 0..<count {
+                guard let raw = try? reader.uint() else { return nil }
+                let delta = Int64(bitPattern: raw >> 1) ^ -Int64(bitPattern: raw & 1)
+                guard delta > 0 || rowIDs.isEmpty else { return nil }
+                previous &+= delta
+                rowIDs.append(previous)
+            }
+            return reader.isAtEnd ? rowIDs : nil
+        }
+    }
+
+    /// Reads the sealed chunks of one buffer after another, in part order.
+    private struct PartReader {
+        struct Unreadable: Error {}
+
+        let db: Database
+        let key: SymmetricKey
+        let version: Int64
+        var nextPart = 1
+
+        /// The next buffer, `byteCount` bytes, decrypted chunk by chunk (one per core at a time) into its array.
+        mutating func read<Element>(byteCount: Int) throws -> [Element] {
+            let stride = MemoryLayout<Element>.stride
+            guard byteCount % stride == 0 else { throw Unreadable() }
+            let chunks = (byteCount + chunkSize - 1) / chunkSize
+            let firstPart = nextPart
+            nextPart += chunks
+            let statement = try db.cachedStatement(sql: "SELECT data FROM snapshot WHERE part = ? AND version = ?")
+            let (key, version) = (self.key, self.version)
+            let lanes = max(1, ProcessInfo.processInfo.activeProcessorCount)
+            return try [Element](unsafeUninitializedCapacity: byteCount / stride) { buffer, initialized in
+                let target = UnsafeMutableRawBufferPointer(buffer)
+                var chunk = 0
+                while chunk < chunks {
+                    let batch = chunk..<min(chunks, chunk + lanes)
+                    var sealed: [Data] = []
+                    for index in batch {
+                        guard let data = try Data.fetchOne(statement, arguments: [firstPart + index, version]) else {
+                            throw Unreadable()
+                        }
+                        sealed.append(data)
+                    }
+                    let shared = UnsafeSendableBox((sealed, target))
+                    let opened = Parallel.map(batch.count) { offset -> Bool in
+                        let index = batch.lowerBound + offset
+                        let range = index * chunkSize..<min(byteCount, (index + 1) * chunkSize)
+                        let context = WorkingSetSnapshot.context(version, part: firstPart + index)
+                        guard let box = try? AES.GCM.SealedBox(combined: shared.value.0[offset]),
+                            let plain = try? AES.GCM.open(box, using: key, authenticating: context.bytes),
+                            plain.count == range.count
+                        else { return false }
+                        _ = plain.copyBytes(
+                            to: UnsafeMutableRawBufferPointer(rebasing: shared.value.1[range])
+                                .bindMemory(to: UInt8.self))
+                        return true
+                    }
+                    sealed = []
+                    guard !opened.contains(false) else { throw Unreadable() }
+                    chunk = batch.upperBound
                 }
+                initialized = byteCount / stride
             }
         }
-        guard decoded.allSatisfy({ $0 != nil }), box.value[6].count == count + 1 else { throw RecordReader.Malformed() }
-        let consent = box.value[6].dropFirst().map {
-            Consent(email: $0 & 1 != 0, sms: $0 & 2 != 0, push: $0 & 4 != 0)
-        }
-        var devices = try RecordReader(box.value[7])
-        var deviceCounts: [Int32] = []
-        deviceCounts.reserveCapacity(count)
-        for _ in 0..<count { deviceCounts.append(Int32(try devices.readUInt())) }
-        let strings = decoded.map { $0! }
-        guard strings[0].allSatisfy({ $0 != nil }), strings[1].allSatisfy({ $0 != nil }) else {
-            throw RecordReader.Malformed()
-        }
-        return WorkingSet(
-            rowIDs: rowIDs, externalCodes: strings[0].map { $0! }, crmIds: strings[1].map { $0! }, emails: strings[2],
-            phones: strings[3], consent: consent, deviceCounts: deviceCounts,
-            columns: columnHeads.enumerated().map { index, head in
-                WorkingSet.Column(name: head.0, type: head.1, values: strings[4 + index])
-            })
-    }
-
-    /// Optional strings as (length + 1, 0 for nil) varints, then all their bytes.
-    private static func encode(_ values: [String?]) -> [UInt8] {
-        var lengths = RecordWriter(version: 1, capacity: values.count + 8)
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(values.count * 12)
-        for value in values {
-            guard var value else {
-                lengths.write(UInt64(0))
-                continue
-            }
-            value.withUTF8 { utf8 in
-                lengths.write(UInt64(utf8.count + 1))
-                bytes.append(contentsOf: utf8)
-            }
-        }
-        var out = lengths.bytes
-        out += bytes
-        return out
-    }
-
-    private static func decodeStrings(_ part: [UInt8], count: Int) throws -> [String?] {
-        var reader = try RecordReader(part)
-        var lengths: [Int] = []
-        lengths.reserveCapacity(count)
-        for _ in 0..<count { lengths.append(Int(try reader.readUInt())) }
-        var offset = reader.offset
-        var values: [String?] = []
-        values.reserveCapacity(count)
-        try part.withUnsafeBufferPointer { buffer in
-            for length in lengths {
-                if length == 0 {
-                    values.append(nil)
-                    continue
-                }
-                let size = length - 1
-                guard offset + size <= buffer.count else { throw RecordReader.Malformed() }
-                values.append(
-                    String(decoding: UnsafeBufferPointer(rebasing: buffer[offset..<offset + size]), as: UTF8.self))
-                offset += size
-            }
-        }
-        guard offset == part.count else { throw RecordReader.Malformed() }
-        return values
     }
 }

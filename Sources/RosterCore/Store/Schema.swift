@@ -48,6 +48,46 @@ enum Schema {
                         WITHOUT ROWID;
                     """)
         }
+        // The customers written since the working-set snapshot was saved, so that a load decrypts only those.
+        // Nothing is recorded while there is no snapshot (a first import, an erasure): the next load rebuilds it.
+        // A device counts for the customers it leaves and joins. Saving a snapshot empties the table.
+        migrator.registerMigration("v4-working-set-changes") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE workingSetChange(customerId INTEGER PRIMARY KEY);
+                    CREATE TRIGGER workingSetCustomerInsert AFTER INSERT ON customer
+                    WHEN EXISTS (SELECT 1 FROM snapshot) BEGIN
+                        INSERT OR IGNORE INTO workingSetChange(customerId) VALUES (NEW.id);
+                    END;
+                    CREATE TRIGGER workingSetCustomerUpdate AFTER UPDATE ON customer
+                    WHEN EXISTS (SELECT 1 FROM snapshot) BEGIN
+                        INSERT OR IGNORE INTO workingSetChange(customerId) VALUES (NEW.id);
+                    END;
+                    CREATE TRIGGER workingSetCustomerRenumber AFTER UPDATE OF id ON customer
+                    WHEN OLD.id != NEW.id AND EXISTS (SELECT 1 FROM snapshot) BEGIN
+                        INSERT OR IGNORE INTO workingSetChange(customerId) VALUES (OLD.id);
+                    END;
+                    CREATE TRIGGER workingSetCustomerDelete AFTER DELETE ON customer
+                    WHEN EXISTS (SELECT 1 FROM snapshot) BEGIN
+                        INSERT OR IGNORE INTO workingSetChange(customerId) VALUES (OLD.id);
+                    END;
+                    CREATE TRIGGER workingSetDeviceInsert AFTER INSERT ON device
+                    WHEN NEW.customerId IS NOT NULL AND EXISTS (SELECT 1 FROM snapshot) BEGIN
+                        INSERT OR IGNORE INTO workingSetChange(customerId) VALUES (NEW.customerId);
+                    END;
+                    CREATE TRIGGER workingSetDeviceUpdate AFTER UPDATE OF customerId ON device
+                    WHEN OLD.customerId IS NOT NEW.customerId AND EXISTS (SELECT 1 FROM snapshot) BEGIN
+                        INSERT OR IGNORE INTO workingSetChange(customerId)
+                            SELECT OLD.customerId WHERE OLD.customerId IS NOT NULL;
+                        INSERT OR IGNORE INTO workingSetChange(customerId)
+                            SELECT NEW.customerId WHERE NEW.customerId IS NOT NULL;
+                    END;
+                    CREATE TRIGGER workingSetDeviceDelete AFTER DELETE ON device
+                    WHEN OLD.customerId IS NOT NULL AND EXISTS (SELECT 1 FROM snapshot) BEGIN
+                        INSERT OR IGNORE INTO workingSetChange(customerId) VALUES (OLD.customerId);
+                    END;
+                    """)
+        }
         return migrator
     }
 }

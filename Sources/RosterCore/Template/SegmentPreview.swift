@@ -71,39 +71,34 @@ public struct SegmentPreview: Sendable, Equatable {
         case .builtIn(.phone): return markMissing(workingSet.phones, rows: rows, incomplete: &incomplete)
         case .builtIn(.crmId): return markMissing(workingSet.crmIds, rows: rows, incomplete: &incomplete)
         case .builtIn(.externalCode):
-            return markMissing(workingSet.externalCodes, rows: rows, incomplete: &incomplete)
+            return 0
         case .column(let column):
             return markMissing(workingSet.columns[column].values, rows: rows, incomplete: &incomplete)
         }
     }
 
-    // Buffer pointers keep the million-row loop free of bounds checks and retains; rows were checked above.
-    private static func markMissing(_ values: [String?], rows: [Int32], incomplete: inout [Bool]) -> Int {
-        values.withUnsafeBufferPointer { values in
-            rows.withUnsafeBufferPointer { rows in
-                incomplete.withUnsafeMutableBufferPointer { incomplete in
-                    var missing = 0
-                    for position in 0..<rows.count {
-                        if let value = values[Int(rows[position])], !Template.isBlank(value) { continue }
-                        missing += 1
-                        incomplete[position] = true
+    // Buffer pointers keep the million-row loop free of bounds checks and retains; rows were checked above. A value
+    // is read as bytes: only one that starts with non-ASCII white space becomes a `String`.
+    private static func markMissing(_ values: TextColumn, rows: [Int32], incomplete: inout [Bool]) -> Int {
+        values.bytes.withUnsafeBufferPointer { bytes in
+            values.starts.withUnsafeBufferPointer { starts in
+                rows.withUnsafeBufferPointer { rows in
+                    incomplete.withUnsafeMutableBufferPointer { incomplete in
+                        var missing = 0
+                        for position in 0..<rows.count {
+                            let row = Int(rows[position])
+                            let start = Int(starts[row])
+                            let end = Int(starts[row + 1])
+                            if end > start,
+                                !Template.isBlank(utf8: UnsafeBufferPointer(rebasing: bytes[start..<end - 1]))
+                            {
+                                continue
+                            }
+                            missing += 1
+                            incomplete[position] = true
+                        }
+                        return missing
                     }
-                    return missing
-                }
-            }
-        }
-    }
-
-    private static func markMissing(_ values: [String], rows: [Int32], incomplete: inout [Bool]) -> Int {
-        values.withUnsafeBufferPointer { values in
-            rows.withUnsafeBufferPointer { rows in
-                incomplete.withUnsafeMutableBufferPointer { incomplete in
-                    var missing = 0
-                    for position in 0..<rows.count where Template.isBlank(values[Int(rows[position])]) {
-                        missing += 1
-                        incomplete[position] = true
-                    }
-                    return missing
                 }
             }
         }

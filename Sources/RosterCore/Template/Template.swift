@@ -120,6 +120,16 @@ public struct Template: Sendable, Equatable {
         return true
     }
 
+    /// Whether UTF-8 text counts as absent, without making a `String` unless it starts with non-ASCII white space.
+    @inline(__always)
+    static func isBlank(utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        for byte in utf8 {
+            if byte >= 0x80 { return isBlank(String(decoding: utf8, as: UTF8.self)) }
+            if !(byte == 0x20 || (0x09...0x0D).contains(byte)) { return false }
+        }
+        return true
+    }
+
     /// The Unicode White_Space property, a fixed list of 25 code points.
     @inline(__always)
     private static func isWhiteSpace(_ scalar: Unicode.Scalar) -> Bool {

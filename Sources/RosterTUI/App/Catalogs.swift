@@ -16,9 +16,10 @@ public struct CustomerCatalog: Sendable {
         nameColumn = workingSet.columnIndex(named: "name")
         var emailRows: [Int32] = []
         var smsRows: [Int32] = []
+        let (emails, phones) = (workingSet.emails, workingSet.phones)
         for row in 0..<workingSet.count {
-            if workingSet.emails[row] != nil { emailRows.append(Int32(row)) }
-            if workingSet.phones[row] != nil { smsRows.append(Int32(row)) }
+            if emails.isPresent(row) { emailRows.append(Int32(row)) }
+            if phones.isPresent(row) { smsRows.append(Int32(row)) }
         }
         self.emailRows = emailRows
         self.smsRows = smsRows

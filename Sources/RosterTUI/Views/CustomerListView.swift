@@ -56,8 +56,8 @@ enum CustomerListView {
             default:
                 let devices = Int(workingSet.deviceCounts[row])
                 let marks = [
-                    mark("E", has: workingSet.emails[row] != nil, on: consent.email),
-                    mark("S", has: workingSet.phones[row] != nil, on: consent.sms),
+                    mark("E", has: workingSet.emails.isPresent(row), on: consent.email),
+                    mark("S", has: workingSet.phones.isPresent(row), on: consent.sms),
                     mark("P", has: devices > 0, on: consent.push),
                 ]
                 texts = [code, name, email, phone, devices == 0 ? "-" : String(devices), marks.joined(separator: " ")]

@@ -83,7 +83,8 @@ struct BirthdayTodayTests {
             QueryFixtures.error("has email or birthday = today", in: noBirthdate)?.description
                 == "query:1:14: birthday = today needs a date field named birthdate (fields: city, name)")
         let textBirthdate = WorkingSet(
-            rowIDs: [1], externalCodes: ["ab"], crmIds: ["c"], emails: [nil], phones: [nil],
+            rowIDs: [1], externalCodes: [QueryFixtures.externalCode(row: 0)], crmIds: ["c"], emails: [nil],
+            phones: [nil],
             consent: [.allEnabled], deviceCounts: [0],
             columns: [.init(name: "Birthdate", type: .text, values: ["someday"])])
         #expect(
@@ -93,7 +94,8 @@ struct BirthdayTodayTests {
 
     @Test func theBirthdateFieldIsFoundWhateverItsCase() throws {
         let set = WorkingSet(
-            rowIDs: [1, 2], externalCodes: ["a", "b"], crmIds: ["1", "2"], emails: [nil, nil], phones: [nil, nil],
+            rowIDs: [1, 2], externalCodes: [0, 1].map { QueryFixtures.externalCode(row: $0) }, crmIds: ["1", "2"],
+            emails: [nil, nil], phones: [nil, nil],
             consent: [.allEnabled, .allEnabled], deviceCounts: [0, 0],
             columns: [.init(name: "BirthDate", type: .date, values: ["2001-03-15", "2001-03-16"])])
         #expect(try QueryFixtures.rows("birthday = today", in: set) == [0])

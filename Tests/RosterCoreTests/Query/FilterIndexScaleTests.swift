@@ -25,7 +25,8 @@ struct FilterIndexScaleTests {
             random(20) == 0 ? nil : "\(firstNames[random(firstNames.count)]) \(lastNames[random(lastNames.count)])"
         }
         let set = WorkingSet(
-            rowIDs: (0..<rowCount).map { Int64($0 + 1) }, externalCodes: (0..<rowCount).map { _ in "0" },
+            rowIDs: (0..<rowCount).map { Int64($0 + 1) },
+            externalCodes: (0..<rowCount).map { _ in QueryFixtures.externalCode(row: 0) },
             crmIds: (0..<rowCount).map { "id\($0)" }, emails: Array(repeating: nil, count: rowCount),
             phones: Array(repeating: nil, count: rowCount), consent: Array(repeating: .allEnabled, count: rowCount),
             deviceCounts: Array(repeating: 0, count: rowCount),

@@ -50,7 +50,8 @@ struct FilterIndexSearchTests {
 
     @Test func tiesFollowRowIDsEvenOutOfOrder() {
         let set = WorkingSet(
-            rowIDs: [5, 3, 9], externalCodes: ["a", "b", "c"], crmIds: ["1", "2", "3"], emails: [nil, nil, nil],
+            rowIDs: [5, 3, 9], externalCodes: [0, 1, 2].map { QueryFixtures.externalCode(row: $0) },
+            crmIds: ["1", "2", "3"], emails: [nil, nil, nil],
             phones: [nil, nil, nil], consent: Array(repeating: .allEnabled, count: 3), deviceCounts: [0, 0, 0],
             columns: [.init(name: "name", type: .text, values: ["Eva", "eva", "ÉVA"])])
         #expect(FilterIndex(set).sortedByName() == [1, 0, 2])

@@ -86,7 +86,8 @@ struct FilterParserTests {
 
     @Test func fieldNamesMayBeQuotedOrSpellAKeyword() throws {
         let set = WorkingSet(
-            rowIDs: [1, 2], externalCodes: ["a", "b"], crmIds: ["1", "2"], emails: [nil, nil], phones: [nil, nil],
+            rowIDs: [1, 2], externalCodes: [0, 1].map { QueryFixtures.externalCode(row: $0) }, crmIds: ["1", "2"],
+            emails: [nil, nil], phones: [nil, nil],
             consent: [.allEnabled, .allEnabled], deviceCounts: [0, 0],
             columns: [
                 .init(name: "First Name", type: .text, values: ["Ana", "Eva"]),

@@ -8,11 +8,13 @@ struct SegmentPreviewTests {
     let workingSet = WorkingSet(
         customers: [
             templateCustomer(
-                rowID: 1, externalCode: "E1", email: "a@x.es", fields: ["name": "Ana", "city": "Sevilla"]),
-            templateCustomer(rowID: 2, externalCode: "E2", email: "b@x.es", fields: ["city": "Lyon"]),
-            templateCustomer(rowID: 3, externalCode: "E3", email: "c@x.es", fields: ["name": "Carla", "city": "  "]),
-            templateCustomer(rowID: 4, externalCode: "E4", fields: ["city": "Bonn"]),
-            templateCustomer(rowID: 5, externalCode: "E5", email: "e@x.es", fields: ["name": "Eva", "city": "Porto"]),
+                rowID: 1, externalCode: code(1), email: "a@x.es", fields: ["name": "Ana", "city": "Sevilla"]),
+            templateCustomer(rowID: 2, externalCode: code(2), email: "b@x.es", fields: ["city": "Lyon"]),
+            templateCustomer(
+                rowID: 3, externalCode: code(3), email: "c@x.es", fields: ["name": "Carla", "city": "  "]),
+            templateCustomer(rowID: 4, externalCode: code(4), fields: ["city": "Bonn"]),
+            templateCustomer(
+                rowID: 5, externalCode: code(5), email: "e@x.es", fields: ["name": "Eva", "city": "Porto"]),
         ], fieldNames: ["name": "Name", "city": "City"])
 
     @Test("counts complete renders and the customers missing each field, in template order")
@@ -30,9 +32,9 @@ struct SegmentPreviewTests {
         let preview = SegmentPreview(template: template, rows: [4, 1, 2, 0], of: workingSet)
         #expect(
             preview.samples == [
-                .init(externalCode: "E5", rendering: .init(text: "Hi Eva from Porto")),
-                .init(externalCode: "E2", rendering: .init(text: "Hi $Name from Lyon", missing: ["Name"])),
-                .init(externalCode: "E3", rendering: .init(text: "Hi Carla from $city", missing: ["city"])),
+                .init(externalCode: code(5), rendering: .init(text: "Hi Eva from Porto")),
+                .init(externalCode: code(2), rendering: .init(text: "Hi $Name from Lyon", missing: ["Name"])),
+                .init(externalCode: code(3), rendering: .init(text: "Hi Carla from $city", missing: ["city"])),
             ])
         #expect(SegmentPreview(template: template, rows: [0, 1], of: workingSet, sampleCount: 5).samples.count == 2)
         #expect(SegmentPreview(template: template, rows: [0, 1], of: workingSet, sampleCount: 0).samples.isEmpty)
@@ -64,7 +66,13 @@ struct SegmentPreviewTests {
     @Test("render(row:of:) agrees with rendering the customer")
     func rowRenderMatchesCustomer() throws {
         let template = try Template.parse("$Name $City ${externalCode} $email")
-        let customer = templateCustomer(externalCode: "E3", email: "c@x.es", fields: ["name": "Carla", "city": "  "])
+        let customer = templateCustomer(
+            externalCode: code(3), email: "c@x.es", fields: ["name": "Carla", "city": "  "])
         #expect(template.render(row: 2, of: workingSet) == template.render(customer))
     }
+}
+
+/// A stand-in externalCode (64 hex digits) for customer `number`.
+private func code(_ number: Int) -> String {
+    String(repeating: "e\(number)", count: 32)
 }

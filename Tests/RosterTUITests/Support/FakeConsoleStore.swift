@@ -58,17 +58,17 @@ final class FakeConsoleStore: ConsoleStore, @unchecked Sendable {
         guard words.count == 3, words[0] == "name", words[1] == "~", words[2].hasPrefix("\""), words[2].hasSuffix("\"")
         else { throw Unsupported(text: expression) }
         let needle = words[2].dropFirst().dropLast().lowercased()
-        let names = workingSet.column(named: "name")?.values ?? []
-        return names.indices.filter { names[$0]?.lowercased().contains(needle) ?? false }.map { Int32($0) }
+        let names = workingSet.column(named: "name")?.values
+        return (0..<workingSet.count).filter { names?[$0]?.lowercased().contains(needle) ?? false }.map { Int32($0) }
     }
 
     func search(_ text: String, in workingSet: WorkingSet) -> [Int32] {
         let needle = text.lowercased()
-        let names = workingSet.column(named: "name")?.values ?? []
+        let names = workingSet.column(named: "name")?.values
         var rows: [Int32] = []
         for row in 0..<workingSet.count {
             let values: [String?] = [
-                names[row], workingSet.emails[row], workingSet.crmIds[row], workingSet.externalCodes[row],
+                names?[row], workingSet.emails[row], workingSet.crmIds[row], workingSet.externalCodes[row],
             ]
             if values.contains(where: { $0?.lowercased().contains(needle) ?? false }) { rows.append(Int32(row)) }
         }

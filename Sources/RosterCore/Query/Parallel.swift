@@ -1,0 +1,45 @@
+import Dispatch
+import Foundation
+
+/// Work spread over the cores, each iteration writing only its own result slot.
+enum Parallel {
+    /// `body(0..<count)` run concurrently, the results in order. Each iteration initializes its own slot through a
+    /// pointer taken once: no thread reads or copies the array while another writes it.
+    static func map<Value>(_ count: Int, _ body: (Int) -> Value) -> [Value] {
+        guard count > 0 else { return [] }
+        guard count > 1 else { return [body(0)] }
+        return [Value](unsafeUninitializedCapacity: count) { buffer, initialized in
+            let base = Unchecked(buffer.baseAddress!)
+            withoutActuallyEscaping(body) { body in
+                let shared = Unchecked(body)
+                DispatchQueue.concurrentPerform(iterations: count) {
+                    (base.value + $0).initialize(to: shared.value($0))
+                }
+            }
+            initialized = count
+        }
+    }
+
+    /// `map` for work that throws: every iteration runs, then the first error (in order) is thrown.
+    static func tryMap<Value>(_ count: Int, _ body: (Int) throws -> Value) throws -> [Value] {
+        try map(count) { index in Result { try body(index) } }.map { try $0.get() }
+    }
+
+    private struct Unchecked<Value>: @unchecked Sendable {
+        let value: Value
+        init(_ value: Value) { self.value = value }
+    }
+}
+
+/// Phase timings on stderr when `ROSTER_TRACE` is set (for measuring loads; off otherwise), from the first mark.
+enum Trace {
+    private static let start = DispatchTime.now()
+    private static let enabled = ProcessInfo.processInfo.environment["ROSTER_TRACE"] != nil
+
+    static func mark(_ what: @autoclosure () -> String) {
+        guard enabled else { return }
+        let origin = start.uptimeNanoseconds
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds &- origin) / 1e6
+        FileHandle.standardError.write(Data(String(format: "[%8.1f ms] %@\n", elapsed, what()).utf8))
+    }
+}
