@@ -153,11 +153,9 @@ struct CustomerRecordDecoder: @unchecked Sendable {
                     let rowID = batch.rowIDs[index]
                     let saltStart = index == 0 ? 0 : batch.saltEnds[index - 1]
                     let recordStart = index == 0 ? 0 : batch.recordEnds[index - 1]
-                    var mac = keys.customerKeys
-                    mac.update(
-                        data: UnsafeRawBufferPointer(
+                    let key = keys.customerKey(
+                        salt: UnsafeRawBufferPointer(
                             UnsafeBufferPointer(rebasing: salts[saltStart..<batch.saltEnds[index]])))
-                    let key = SymmetricKey(data: mac.finalize())
                     aad.removeSubrange(CustomerRecordDecoder.aadPrefix.count...)
                     aad += String(rowID).utf8
                     aad += CustomerRecordDecoder.aadSuffix
