@@ -27,7 +27,11 @@ public struct ImportOptions: Sendable {
 
 /// Where a running import is, for a progress line.
 public struct ImportProgressReport: Sendable {
-    public enum Phase: String, Sendable { case scanning, importing, indexing }
+    public enum Phase: String, Sendable {
+        case scanning, importing, indexing
+        /// Saving the encrypted working set that filters and the console load.
+        case preparing = "preparing filters"
+    }
     public let phase: Phase
     public let rows: Int
     public let bytesRead: Int
@@ -83,6 +87,7 @@ public final class Importer {
             throw error
         }
         summary.rejects.sort { $0.line < $1.line }
+        try prepareWorkingSet()
         if !options.dryRun && !summary.bulk {
             try store.audit(
                 .import, subject: "*",
@@ -108,6 +113,20 @@ public final class Importer {
         }
         summary.duplicatesInFile = scan.duplicates
         try applyIncrementally(scan)
+    }
+
+    /// Saves the working-set snapshot when the next query would otherwise decrypt every customer: after a first
+    /// import (there is no snapshot yet) or one that changed more than a tenth of the store. Smaller changes are
+    /// patched in by the next load (about 1.4 s for 100,000 changed customers of a million).
+    private func prepareWorkingSet() throws {
+        let changed = summary.created + summary.updated
+        guard !options.dryRun, changed > 0 else { return }
+        if !summary.bulk {
+            let total = try store.customerCount()
+            guard Store.shouldRescan(changes: changed, of: total - summary.created) else { return }
+        }
+        progress?(ImportProgressReport(phase: .preparing, rows: summary.read, bytesRead: 0, totalBytes: nil))
+        try store.refreshWorkingSetSnapshot()
     }
 
     // MARK: Pass 1

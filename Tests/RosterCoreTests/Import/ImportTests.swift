@@ -249,6 +249,8 @@ struct ImportTests {
         #expect(summary.bulk)
         #expect(summary.created == 2)
         #expect(summary.rejects.map(\.line) == [3, 4])
+        // The import leaves the working set's snapshot ready: the next query decrypts no customer.
+        #expect(try store.loadWorkingSetReporting().source == .snapshot)
         #expect(summary.rejects[0].reason.contains("email already belongs to the customer on line 2"))
         #expect(summary.rejects[1].reason.contains("phone already belongs to the customer on line 2"))
         #expect(try store.customer("one@example.com").crmId == "CRM-1")
