@@ -73,6 +73,13 @@ public final class FilterIndex: @unchecked Sendable {
         return field
     }
 
+    /// Prepares every field and the CRM ids now rather than on first use: the console calls it in the background
+    /// once its first screen is up, so that the first filter or search typed does not pay for folding.
+    public func prepareAll() {
+        for index in columns.indices { _ = field(at: index) }
+        _ = crmIds
+    }
+
     /// The CRM ids folded, built on first use.
     var crmIds: FoldedTextColumn {
         lock.lock()

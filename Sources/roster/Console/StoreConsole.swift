@@ -28,7 +28,10 @@ final class StoreConsole: ConsoleStore, @unchecked Sendable {
     func loadWorkingSet(progress: @escaping @Sendable (Double) -> Void) throws -> WorkingSet {
         try locked {
             let set = try store.loadWorkingSet(progress: progress)
-            indexed = (set.rowIDs, FilterIndex(set))
+            let index = FilterIndex(set)
+            indexed = (set.rowIDs, index)
+            // Fields are folded and parsed on first use; do it now, off the worker, while the first screen shows.
+            DispatchQueue.global(qos: .utility).async { index.prepareAll() }
             return set
         }
     }
