@@ -59,9 +59,10 @@ extension Importer {
         }
     }
 
-    /// Results written by several threads, each into its own slot.
+    /// Results written by several threads, each into its own slot (or under `lock`).
     final class Slots<Value>: @unchecked Sendable {
         var values: [Value]
+        let lock = NSLock()
         init(_ values: [Value]) { self.values = values }
     }
 
@@ -87,7 +88,8 @@ extension Importer {
             storeFieldTypes: store.fieldTypes)
         let batches = Channel<Result<RecordBatch, Error>>(capacity: 3)
         nonisolated(unsafe) let sharedReader = reader  // read by the producer only, until it finishes
-        let producer = Thread { Self.read(sharedReader, planner: planner, into: batches) }
+        let stop = Slots([false])  // set by this thread when the rest of the file is not needed
+        let producer = Thread { Self.read(sharedReader, planner: planner, into: batches, until: stop) }
         producer.start()
 
         let writes = Channel<[SealedPart]>(capacity: 2)
@@ -134,6 +136,7 @@ extension Importer {
                         phase: .importing, rows: summary.read, bytesRead: batch.bytesRead, totalBytes: fileSize))
             } catch {
                 failure = error
+                stop.lock.withLock { stop.values[0] = true }
             }
         }
         writes.put(nil)
@@ -169,7 +172,8 @@ extension Importer {
 
     /// The reading thread: records in batches, field types learned in file order.
     private static func read(
-        _ reader: CSVReader, planner start: RowPlanner, into batches: Channel<Result<RecordBatch, Error>>
+        _ reader: CSVReader, planner start: RowPlanner, into batches: Channel<Result<RecordBatch, Error>>,
+        until stop: Slots<Bool>
     ) {
         var planner = start
         var batch = RecordBatch(planner: planner)
@@ -181,6 +185,7 @@ extension Importer {
                 batch.records.append(result)
                 ordinal += 1
                 if batch.records.count == 8192 {
+                    if stop.lock.withLock({ stop.values[0] }) { break }
                     batch.planner = planner
                     batch.bytesRead = reader.bytesRead
                     batches.put(.success(batch))
