@@ -60,6 +60,11 @@ struct CompactWorkingSetTests {
         #expect(!TextColumn(["Ana"]).isFolded)
         #expect(!TextColumn(["josé"]).isFolded)
         #expect(!TextColumn(["a\u{0}b"]).isFolded)
+        // Eight bytes at a time, with NULs and control bytes next to each other and upper case past the first word.
+        #expect(TextColumn(["\u{1}", "", "\u{1}\u{1}", nil, "abcdefghijklmnopq", "+34600112233"]).isFolded)
+        #expect(!TextColumn(["abcdefgh", "ijklmnoP"]).isFolded)
+        #expect(!TextColumn(["abcdefgh", "ijklm\u{0}\u{1}"]).isFolded)
+        #expect(!TextColumn(["abcdefgh@", "ijklmno\u{E9}"]).isFolded)
         let people = [
             Person(city: "Madrid", email: "ana@x.es"), Person(city: nil, email: nil), Person(city: "", email: "b@x.es"),
         ]
