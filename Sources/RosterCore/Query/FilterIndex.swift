@@ -12,8 +12,8 @@ public final class FilterIndex: @unchecked Sendable {
     let rowIDs: [Int64]
     /// The working set's field columns, in its order (by key).
     private let columns: [WorkingSet.Column]
-    let emails: FoldedTextColumn
-    let phones: FoldedTextColumn
+    private let rawEmails: TextColumn
+    private let rawPhones: TextColumn
     private let rawCRMIds: TextColumn
     let externalCodes: ExternalCodeColumn
     let hasEmail: RowSet
@@ -27,6 +27,8 @@ public final class FilterIndex: @unchecked Sendable {
     private let lock = NSLock()
     private var fieldStorage: [IndexedField?]
     private var foldedCRMIds: FoldedTextColumn?
+    private var foldedEmails: FoldedTextColumn?
+    private var foldedPhones: FoldedTextColumn?
     private var foldedExternalCodes: FoldedTextColumn?
 
     /// Prepares `workingSet` for filtering; reuse the index for every filter on that set.
@@ -35,8 +37,8 @@ public final class FilterIndex: @unchecked Sendable {
         rowIDs = workingSet.rowIDs
         columns = workingSet.columns
         fieldStorage = Array(repeating: nil, count: workingSet.columns.count)
-        emails = FoldedTextColumn(workingSet.emails)
-        phones = FoldedTextColumn(workingSet.phones)
+        rawEmails = workingSet.emails
+        rawPhones = workingSet.phones
         rawCRMIds = workingSet.crmIds
         externalCodes = workingSet.externalCodes
         let consent = workingSet.consent.bits
@@ -77,7 +79,28 @@ public final class FilterIndex: @unchecked Sendable {
     /// once its first screen is up, so that the first filter or search typed does not pay for folding.
     public func prepareAll() {
         for index in columns.indices { _ = field(at: index) }
-        _ = crmIds
+        _ = (crmIds, emails, phones)
+    }
+
+    /// The emails as filters scan them: the working set's own column when it is already folded (lower-case ASCII,
+    /// the usual case), checked on first use.
+    var emails: FoldedTextColumn {
+        lock.lock()
+        defer { lock.unlock() }
+        if let foldedEmails { return foldedEmails }
+        let column = FoldedTextColumn(rawEmails)
+        foldedEmails = column
+        return column
+    }
+
+    /// The phones as filters scan them (E.164 is already folded), checked on first use.
+    var phones: FoldedTextColumn {
+        lock.lock()
+        defer { lock.unlock() }
+        if let foldedPhones { return foldedPhones }
+        let column = FoldedTextColumn(rawPhones)
+        foldedPhones = column
+        return column
     }
 
     /// The CRM ids folded, built on first use.

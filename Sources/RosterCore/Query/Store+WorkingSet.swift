@@ -57,7 +57,11 @@ extension Store {
         } else {
             set = try scan(db, layout: layout, progress: nil)
         }
-        try WorkingSetSnapshot.save(set, version: try dataVersion(db), keys: keys, db)
+        if set.count == 0 {
+            try discardWorkingSetSnapshot(db)
+        } else {
+            try WorkingSetSnapshot.save(set, version: try dataVersion(db), keys: keys, db)
+        }
     }
 
     /// The working set and how it was made.
@@ -97,7 +101,9 @@ extension Store {
             return (try scan(db, layout: layout, progress: progress), version, .scan, true)
         }
         progress?(1)
-        if save {
+        // An empty store keeps no snapshot: with none, the change triggers stay idle, and the first import into an
+        // empty store (the bulk path, a copy of the store) does not record a million changes.
+        if save, set.count > 0 {
             try? WorkingSetSnapshot.save(set, version: version, to: self)
             Trace.mark("snapshot: saved")
         }

@@ -60,6 +60,11 @@ struct CompactWorkingSetTests {
         #expect(!TextColumn(["Ana"]).isFolded)
         #expect(!TextColumn(["josé"]).isFolded)
         #expect(!TextColumn(["a\u{0}b"]).isFolded)
+        // Eight bytes at a time, with NULs and control bytes next to each other and upper case past the first word.
+        #expect(TextColumn(["\u{1}", "", "\u{1}\u{1}", nil, "abcdefghijklmnopq", "+34600112233"]).isFolded)
+        #expect(!TextColumn(["abcdefgh", "ijklmnoP"]).isFolded)
+        #expect(!TextColumn(["abcdefgh", "ijklm\u{0}\u{1}"]).isFolded)
+        #expect(!TextColumn(["abcdefgh@", "ijklmno\u{E9}"]).isFolded)
         let people = [
             Person(city: "Madrid", email: "ana@x.es"), Person(city: nil, email: nil), Person(city: "", email: "b@x.es"),
         ]
@@ -319,8 +324,12 @@ struct WorkingSetRefreshTests {
     func refresh() throws {
         let dir = try TemporaryDirectory()
         let store = try dir.makeStore()
+        // An empty store keeps no snapshot (so its first import records no changes).
         #expect(try store.refreshWorkingSetSnapshot() == .scan)
         _ = try store.addCustomer(crmId: "CRM-1", email: "ana@example.com", fields: [("name", "Ana")])
+        #expect(try store.db.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM workingSetChange") } == 0)
+        #expect(try store.refreshWorkingSetSnapshot() == .scan)
+        _ = try store.addCustomer(crmId: "CRM-2", email: "eva@example.com", fields: [("name", "Eva")])
         #expect(try store.refreshWorkingSetSnapshot() == .patched(changes: 1))
         #expect(try store.loadWorkingSetReporting().source == .snapshot)
         #expect(try store.refreshWorkingSetSnapshot() == .snapshot)
@@ -377,5 +386,24 @@ struct WorkingSetBuilderTests {
         #expect(loaded.set.externalCodes.raw == expected.externalCodes.raw)
         #expect((0..<5).map(loaded.set.email) == (0..<5).map(expected.email))
         #expect((0..<5).map { loaded.set.value(column: 0, at: $0) } == ["N1", "N2", "N3", "N4", "N5"])
+    }
+}
+
+@Suite("Working set: a first import")
+struct WorkingSetFirstImportTests {
+    @Test("a first import into an empty store records no changes (no snapshot exists); the next load decrypts all")
+    func firstImport() throws {
+        let dir = try TemporaryDirectory()
+        let store = try dir.makeStore()
+        #expect(try store.loadWorkingSet().count == 0)
+        let path = dir.file("c.csv")
+        let rows = (1...50).map { "CRM-\($0),u\($0)@example.com,Name \($0)" }.joined(separator: "\n")
+        try Data("customerId,email,name\n\(rows)\n".utf8).write(to: URL(fileURLWithPath: path))
+        _ = try Importer(store: store, options: ImportOptions(kind: .contacts, path: path)).run()
+        #expect(try store.db.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM workingSetChange") } == 0)
+        let loaded = try store.loadWorkingSetReporting()
+        #expect(loaded.source == .scan)
+        #expect(loaded.set.count == 50)
+        #expect(try store.loadWorkingSetReporting().source == .snapshot)
     }
 }
