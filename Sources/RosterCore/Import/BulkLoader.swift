@@ -108,6 +108,8 @@ final class BulkLoader: @unchecked Sendable {
         let queue = try DatabaseQueue(path: tempPath, configuration: config)
         try queue.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA page_size = 16384; VACUUM")
+            // With no snapshot the change triggers record nothing for the million rows to come.
+            try store.discardWorkingSetSnapshot(db)
         }
         target = queue
     }

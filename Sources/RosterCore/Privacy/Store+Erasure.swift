@@ -16,7 +16,8 @@ extension Store {
     ///
     /// The row's key salt is deleted, so the customer's data key is gone; `secure_delete` zeroes the
     /// freed pages and a WAL checkpoint (TRUNCATE) leaves no old page in the WAL. The working-set
-    /// snapshot, which holds every customer, is dropped and rebuilt on the next load.
+    /// snapshot, which holds every customer, is replaced in the same transaction by one without this
+    /// customer (the old one's key is zeroed with its manifest), so the next load decrypts no one.
     public func erase(_ id: String, suppress: Bool) throws -> ErasureReport {
         var report = try write { db -> ErasureReport in
             let customer = try self.customer(db, id)
@@ -42,7 +43,7 @@ extension Store {
                 }
             }
             try deleteCustomer(db, customer)
-            try db.execute(sql: "DELETE FROM snapshot")
+            try updateWorkingSetSnapshot(db)
             let detail =
                 "erased with \(deviceRows.count) device\(deviceRows.count == 1 ? "" : "s")"
                 + (suppress ? "; identifiers suppressed" : "")
