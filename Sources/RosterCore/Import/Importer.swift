@@ -275,7 +275,19 @@ public final class Importer {
                 try? store.loadFieldTypes()
             }
         } else {
-            try readAll(nil)
+            do {
+                try readAll(nil)
+            } catch {
+                // The batches committed before the error stay: the audit log says so.
+                tally.apply(to: &summary)
+                if summary.created + summary.updated > 0 {
+                    try? store.audit(
+                        .import, subject: "*",
+                        detail: "\(options.kind.rawValue) file: stopped by an error after \(summary.created) created, "
+                            + "\(summary.updated) updated in committed batches")
+                }
+                throw error
+            }
         }
         report(.importing, rows: summary.read, reader: reader)
         if !lateRejects.isEmpty {

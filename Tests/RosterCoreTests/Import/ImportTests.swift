@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 
 @testable import RosterCore
@@ -380,6 +381,33 @@ struct ImportTests {
         #expect(try fastStore.customer("n7@example.com").crmId == "N-7")
         #expect(try fastStore.customer("+34600000017").crmId == "N-7")
         #expect(try Importer(store: fastStore, options: fastOptions).run().unchanged == 33)
+    }
+
+    @Test("an incremental import stopped by an error keeps its committed batches and says so in the audit log")
+    func stoppedImportIsAudited() throws {
+        _ = try store.addCustomer(crmId: "FIRST")
+        let rows = (1...3000).map { "S-\($0),s\($0)@example.com" }.joined(separator: "\n")
+        let path = try file("s.csv", "customerId,email\n\(rows)\n")
+        // After the first batch, another program breaks the store under the import: the next batch fails.
+        final class Breaker: @unchecked Sendable {
+            var broken = false
+        }
+        let breaker = Breaker()
+        let storePath = store.path
+        var options = ImportOptions(kind: .contacts, path: path)
+        options.batchSize = 1000
+        let importer = Importer(store: store, options: options) { report in
+            guard report.phase == .importing, !breaker.broken, report.rows >= 1000 else { return }
+            breaker.broken = true
+            let other = try? DatabaseQueue(path: storePath)
+            try? other?.writeWithoutTransaction { try $0.execute(sql: "DROP TABLE emailIndex") }
+            try? other?.close()
+        }
+        #expect(throws: (any Error).self) { try importer.run() }
+        #expect(breaker.broken)
+        #expect(try store.customerCount() == 1001)
+        let last = try #require(try store.auditEntries().last)
+        #expect(last.detail.contains("stopped by an error after 1000 created"))
     }
 
     @Test("customerIds that are emails take the incremental path, which resolves them to other rows' customers")
