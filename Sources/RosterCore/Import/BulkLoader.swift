@@ -90,11 +90,14 @@ final class BulkLoader: @unchecked Sendable {
         // VACUUM INTO accepts an empty file: create it 0600 first, as every store file.
         try FileSecurity.createPrivateFile(at: tempPath, contents: [])
         let version = try store.db.writeWithoutTransaction { db in
+            // The version is read before the copy: a write that lands between the copy and the lock below
+            // changes it, and the swap then refuses instead of losing that write.
+            let version = try store.dataVersion(db)
             try db.execute(sql: "VACUUM INTO ?", arguments: [tempPath])
             // Other processes' writes wait (then fail loudly) until the copy replaces the store,
             // instead of landing in a file about to be replaced.
             try db.execute(sql: "BEGIN EXCLUSIVE")
-            return try store.dataVersion(db)
+            return version
         }
         copiedVersion = version
         var config = Configuration()
@@ -243,6 +246,10 @@ final class BulkLoader: @unchecked Sendable {
 
     /// Removes customers rejected after they were written (an identifier given to an earlier row).
     func delete(_ rowIDs: [Int64]) throws {
+        guard !rowIDs.isEmpty else { return }
+        // The copy is written without secure_delete (nothing is freed while rows are appended); rows deleted here
+        // were sealed customers — a superseded version, a rejected row — whose bytes must not stay in free space.
+        try target?.writeWithoutTransaction { try $0.execute(sql: "PRAGMA secure_delete = ON") }
         try target?.write { db in
             let statement = try db.makeStatement(sql: "DELETE FROM customer WHERE id = ?")
             for rowID in rowIDs { try statement.execute(arguments: [rowID]) }

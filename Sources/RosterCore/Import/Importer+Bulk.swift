@@ -24,6 +24,8 @@ extension Importer {
     /// What sealing one part of a batch found, besides the sealed rows.
     struct SealedPart: Sendable {
         var rows = BulkLoader.SealedRows()
+        /// For each written row with fields: its row id and a bit per field column it sets.
+        var fieldMasks: [(rowID: Int64, mask: UInt64)] = []
         var identity: [BulkLoader.Entry] = []
         var emails: [BulkLoader.Entry] = []
         var phones: [BulkLoader.Entry] = []
@@ -59,11 +61,41 @@ extension Importer {
         }
     }
 
-    /// Results written by several threads, each into its own slot (or under `lock`).
+    /// Results written by several threads at once, each into its own slot: a fixed buffer written through its
+    /// pointer (an `Array` property of a class would be one variable modified from several threads).
     final class Slots<Value>: @unchecked Sendable {
-        var values: [Value]
-        let lock = NSLock()
-        init(_ values: [Value]) { self.values = values }
+        private let buffer: UnsafeMutableBufferPointer<Value>
+
+        init(_ values: [Value]) {
+            buffer = .allocate(capacity: values.count)
+            _ = buffer.initialize(from: values)
+        }
+
+        deinit {
+            buffer.deinitialize()
+            buffer.deallocate()
+        }
+
+        subscript(index: Int) -> Value {
+            get { buffer[index] }
+            set { buffer[index] = newValue }
+        }
+
+        var values: [Value] { Array(buffer) }
+    }
+
+    /// A value shared between threads, read and written under a lock.
+    final class Locked<Value>: @unchecked Sendable {
+        private var value: Value
+        private let lock = NSLock()
+
+        init(_ value: Value) { self.value = value }
+
+        func withLock<Result>(_ body: (inout Value) -> Result) -> Result {
+            lock.lock()
+            defer { lock.unlock() }
+            return body(&value)
+        }
     }
 
     func applyBulk(fingerprint: [String]) throws {
@@ -86,22 +118,32 @@ extension Importer {
         let planner = RowPlanner(
             kind: options.kind, map: try ColumnMap(header: reader.header, kind: options.kind),
             storeFieldTypes: store.fieldTypes)
+        // Field columns by bit, to register only the fields a customer of the import has (a field seen only on
+        // rejected or superseded rows is not registered, as on the row-by-row path). Past 64 columns, all are.
+        let fieldKeys = Array(
+            Set(
+                planner.map.roles.compactMap { role -> String? in
+                    if case .field(let name) = role { return RowPlanner.FieldName(name).key }
+                    return nil
+                })
+        ).sorted()
+        let fieldBits = Dictionary(uniqueKeysWithValues: fieldKeys.prefix(64).enumerated().map { ($1, $0) })
         let batches = Channel<Result<RecordBatch, Error>>(capacity: 3)
         nonisolated(unsafe) let sharedReader = reader  // read by the producer only, until it finishes
-        let stop = Slots([false])  // set by this thread when the rest of the file is not needed
+        let stop = Locked(false)  // set by this thread when the rest of the file is not needed
         let producer = Thread { Self.read(sharedReader, planner: planner, into: batches, until: stop) }
         producer.start()
 
         let writes = Channel<[SealedPart]>(capacity: 2)
-        let writeFailure = Slots<Error>([])
+        let writeFailure = Locked<Error?>(nil)
         let writerDone = DispatchSemaphore(value: 0)
         let writer = Thread {
             while let parts = writes.take() {
-                guard writeFailure.values.isEmpty else { continue }
+                guard writeFailure.withLock({ $0 == nil }) else { continue }
                 do {
                     for part in parts { try loader.insert(part.rows) }
                 } catch {
-                    writeFailure.values.append(error)
+                    writeFailure.withLock { $0 = error }
                 }
             }
             writerDone.signal()
@@ -116,9 +158,10 @@ extension Importer {
         while let item = batches.take() {
             guard failure == nil else { continue }
             do {
+                if let error = writeFailure.withLock({ $0 }) { throw error }
                 let batch = try item.get()
                 lastPlanner = batch.planner
-                let parts = try seal(batch, now: now)
+                let parts = try seal(batch, now: now, fieldBits: fieldBits)
                 summary.read += batch.records.count
                 for part in parts {
                     if part.needsIncrementalPath { throw BulkNotApplicable() }
@@ -136,13 +179,13 @@ extension Importer {
                         phase: .importing, rows: summary.read, bytesRead: batch.bytesRead, totalBytes: fileSize))
             } catch {
                 failure = error
-                stop.lock.withLock { stop.values[0] = true }
+                stop.withLock { $0 = true }
             }
         }
         writes.put(nil)
         writerDone.wait()
         if let failure { throw failure }
-        if let error = writeFailure.values.first { throw error }
+        if let error = writeFailure.withLock({ $0 }) { throw error }
         guard try fileFingerprint() == fingerprint else { throw fileChanged() }
 
         progress?(ImportProgressReport(phase: .indexing, rows: summary.read, bytesRead: 0, totalBytes: nil))
@@ -153,12 +196,11 @@ extension Importer {
         }
         try loader.delete(removed)
         summary.created = state.written - removed.count
-        let newFields = lastPlanner.fieldTypes.filter { store.fieldTypes[$0.key] == nil }.map {
+        let used = fieldKeys.count > 64 ? Set(fieldKeys) : state.usedFields(of: fieldKeys)
+        let newFields = lastPlanner.fieldTypes.filter { store.fieldTypes[$0.key] == nil && used.contains($0.key) }.map {
             FieldAssignment(key: $0.key, name: $0.value.name, type: $0.value.type, value: "")
         }
-        try loader.finish(
-            identity: state.identity, email: state.emails, phone: state.phones, fields: newFields,
-            audit: "\(options.kind.rawValue) file (bulk): \(summary.created) created, \(summary.rejected) rejected")
+        // The rejects file is complete before the store is replaced: a failure to write it leaves the store as it was.
         if let rejectsFile {
             if !summary.rejects.isEmpty {
                 try copyRows(
@@ -167,13 +209,16 @@ extension Importer {
             }
             try rejectsFile.close()
         }
+        try loader.finish(
+            identity: state.identity, email: state.emails, phone: state.phones, fields: newFields,
+            audit: "\(options.kind.rawValue) file (bulk): \(summary.created) created, \(summary.rejected) rejected")
         summary.bulk = true
     }
 
     /// The reading thread: records in batches, field types learned in file order.
     private static func read(
         _ reader: CSVReader, planner start: RowPlanner, into batches: Channel<Result<RecordBatch, Error>>,
-        until stop: Slots<Bool>
+        until stop: Locked<Bool>
     ) {
         var planner = start
         var batch = RecordBatch(planner: planner)
@@ -185,7 +230,7 @@ extension Importer {
                 batch.records.append(result)
                 ordinal += 1
                 if batch.records.count == 8192 {
-                    if stop.lock.withLock({ stop.values[0] }) { break }
+                    if stop.withLock({ $0 }) { break }
                     batch.planner = planner
                     batch.bytesRead = reader.bytesRead
                     batches.put(.success(batch))
@@ -203,7 +248,7 @@ extension Importer {
     }
 
     /// Plans and seals a batch on all cores, in parts that keep file order.
-    private func seal(_ batch: RecordBatch, now: Int64) throws -> [SealedPart] {
+    private func seal(_ batch: RecordBatch, now: Int64, fieldBits: [String: Int]) throws -> [SealedPart] {
         let count = batch.records.count
         // More parts than cores, so a core that finishes early takes another part.
         let parts = count < 512 ? 1 : 4 * ProcessInfo.processInfo.activeProcessorCount
@@ -213,7 +258,7 @@ extension Importer {
         let store = self.store
         DispatchQueue.concurrentPerform(iterations: parts) { part in
             let range = min(count, part * chunk)..<min(count, (part + 1) * chunk)
-            results.values[part] = Result {
+            results[part] = Result {
                 var sealer = BulkLoader.Sealer(store: store, kind: kind, now: now)
                 var out = SealedPart()
                 out.rows.reserve(rows: range.count)
@@ -243,6 +288,11 @@ extension Importer {
                             return out
                         }
                         let identity = try sealer.seal(plan, rowID: rowID, into: &out.rows)
+                        if !plan.fields.isEmpty {
+                            var mask: UInt64 = 0
+                            for field in plan.fields { mask |= fieldBits[field.key].map { 1 << UInt64($0) } ?? 0 }
+                            out.fieldMasks.append((rowID, mask))
+                        }
                         out.identity.append(BulkLoader.Entry(identity, rowID))
                         if let email = plan.email {
                             out.emails.append(BulkLoader.Entry(store.keys.blindIndex.indexWords(.email, email), rowID))
@@ -276,6 +326,9 @@ struct BulkState {
     var lines: [Int32] = []
     var rejects: [(line: Int, reason: String)] = []
     var written = 0
+    var fieldMasks: [(rowID: Int64, mask: UInt64)] = []
+    /// The rows `settle` removed (superseded or rejected after they were written).
+    private var removed = Bitset(count: 0)
 
     mutating func absorb(_ part: Importer.SealedPart) {
         identity += part.identity
@@ -283,10 +336,18 @@ struct BulkState {
         phones += part.phones
         rejectedKeys += part.rejectedKeys
         rejects += part.rejects
+        fieldMasks += part.fieldMasks
         written += part.rows.rowIDs.count
     }
 
     private func line(_ rowID: Int64) -> Int { Int(lines[Int(rowID - 1)]) }
+
+    /// The field columns (by bit, `keys[bit]`) that some kept customer sets; after `settle`.
+    func usedFields(of keys: [String]) -> Set<String> {
+        var mask: UInt64 = 0
+        for row in fieldMasks where !removed.contains(Int(row.rowID)) { mask |= row.mask }
+        return Set(keys.prefix(64).enumerated().filter { mask & (1 << UInt64($0.offset)) != 0 }.map(\.element))
+    }
 
     /// Applies "last row wins" and "an identifier belongs to the earlier row" to what was written;
     /// fills the summary's rejects and duplicates; returns the row ids to delete from the copy.
@@ -304,7 +365,7 @@ struct BulkState {
         identity = []
         emails = []
         phones = []
-        DispatchQueue.concurrentPerform(iterations: 3) { sorted.values[$0].sort(by: BulkLoader.Entry.inOrder) }
+        DispatchQueue.concurrentPerform(iterations: 3) { sorted[$0].sort(by: BulkLoader.Entry.inOrder) }
 
         // Last row wins: per identity, only the latest row stays, whether written or rejected.
         var latestRejected: [BlindIndexer.Words: Int64] = [:]
@@ -312,7 +373,7 @@ struct BulkState {
         // The latest written row of each key that a rejected row also had (few: not one entry per customer).
         var latestWritten: [BlindIndexer.Words: Int64] = [:]
         var duplicates = 0
-        let allIdentities = sorted.values[0]
+        let allIdentities = sorted[0]
         identity.reserveCapacity(allIdentities.count)
         var start = 0
         while start < allIdentities.count {
@@ -344,27 +405,48 @@ struct BulkState {
             }
         }
 
-        // An email or phone on two rows stays with the earlier row; the later row is rejected.
-        for (slot, noun) in [(1, "email"), (2, "phone")] {
-            var survivors: [BulkLoader.Entry] = []
-            survivors.reserveCapacity(sorted.values[slot].count)
-            var owner: BulkLoader.Entry?
-            for entry in sorted.values[slot] where !removed.contains(Int(entry.rowID)) {
-                if let first = owner, BulkLoader.Entry.sameIndex(first, entry) {
-                    rejectedLines[line(entry.rowID)] =
-                        "its \(noun) already belongs to the customer on line \(line(first.rowID)); "
-                        + "an identifier belongs to one customer only"
-                    remove(entry.rowID)
-                } else {
-                    owner = entry
-                    survivors.append(entry)
-                }
+        // An email or phone belongs to the earliest row that keeps it. Rows are taken in file order and a row
+        // that meets an email or phone an earlier kept row has is rejected whole — it keeps neither, as a row
+        // rolled back on the row-by-row path. Each value is a group (its run in the sort), looked up by row id.
+        func groups(_ entries: [BulkLoader.Entry]) -> (byRow: [Int32], count: Int) {
+            var byRow = [Int32](repeating: -1, count: lines.count + 1)
+            var count = 0
+            var previous: BulkLoader.Entry?
+            for entry in entries where !removed.contains(Int(entry.rowID)) {
+                if previous.map({ !BulkLoader.Entry.sameIndex($0, entry) }) ?? true { count += 1 }
+                byRow[Int(entry.rowID)] = Int32(count - 1)
+                previous = entry
             }
-            if noun == "email" { emails = survivors } else { phones = survivors }
+            return (byRow, count)
         }
-        emails.removeAll { removed.contains(Int($0.rowID)) }
+        let emailGroups = groups(sorted[1])
+        let phoneGroups = groups(sorted[2])
+        var emailOwner = [Int64](repeating: 0, count: emailGroups.count)
+        var phoneOwner = [Int64](repeating: 0, count: phoneGroups.count)
+        for row in 1..<emailGroups.byRow.count {
+            let email = Int(emailGroups.byRow[row])
+            let phone = Int(phoneGroups.byRow[row])
+            var conflict: (noun: String, owner: Int64)?
+            if email >= 0, emailOwner[email] != 0 {
+                conflict = ("email", emailOwner[email])
+            } else if phone >= 0, phoneOwner[phone] != 0 {
+                conflict = ("phone", phoneOwner[phone])
+            }
+            if let conflict {
+                rejectedLines[line(Int64(row))] =
+                    "its \(conflict.noun) already belongs to the customer on line \(line(conflict.owner)); "
+                    + "an identifier belongs to one customer only"
+                remove(Int64(row))
+            } else {
+                if email >= 0 { emailOwner[email] = Int64(row) }
+                if phone >= 0 { phoneOwner[phone] = Int64(row) }
+            }
+        }
+        emails = sorted[1].filter { !removed.contains(Int($0.rowID)) }
+        phones = sorted[2].filter { !removed.contains(Int($0.rowID)) }
         identity.removeAll { removed.contains(Int($0.rowID)) }
 
+        self.removed = removed
         summary.duplicatesInFile = duplicates
         summary.rejects = rejectedLines.map { ImportSummary.Rejection(line: $0.key, reason: $0.value) }
         return removedRows

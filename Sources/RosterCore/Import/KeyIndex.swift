@@ -5,13 +5,18 @@ struct KeyIndex {
         let high: Int
         let low: Int
 
+        /// Of the key's UTF-8 bytes: `Hasher` would treat canonically equivalent strings (`José` composed and
+        /// decomposed) as one key, while the store's blind indexes, and so its customers, keep them apart.
         init(_ key: String) {
             var first = Hasher()
             first.combine(0x5eed_0001 as UInt32)
-            first.combine(key)
             var second = Hasher()
             second.combine(0x5eed_0002 as UInt32)
-            second.combine(key)
+            var bytes = key
+            bytes.withUTF8 { utf8 in
+                first.combine(bytes: UnsafeRawBufferPointer(utf8))
+                second.combine(bytes: UnsafeRawBufferPointer(utf8))
+            }
             high = first.finalize()
             low = second.finalize()
         }

@@ -63,7 +63,7 @@ extension Store {
         let sealer = BulkLoader.Sealer(store: self, kind: kind, now: 0)
         DispatchQueue.concurrentPerform(iterations: parts) { part in
             let range = min(plans.count, part * chunk)..<min(plans.count, (part + 1) * chunk)
-            results.values[part] = range.map { index in
+            results[part] = range.map { index in
                 let plan = plans[index]
                 let crmId = sealer.crmId(of: plan)
                 let code = crmId.isEmpty ? [] : externalCodes.code(for: crmId)
@@ -154,7 +154,7 @@ extension Store {
         let now = Store.now()
         DispatchQueue.concurrentPerform(iterations: parts) { part in
             let range = min(plans.count, part * chunk)..<min(plans.count, (part + 1) * chunk)
-            results.values[part] = Result {
+            results[part] = Result {
                 var sealer = BulkLoader.Sealer(store: self, kind: kind, now: now)
                 var rows = BulkLoader.SealedRows()
                 rows.reserve(rows: range.count)

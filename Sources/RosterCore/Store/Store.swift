@@ -161,6 +161,9 @@ public final class Store: @unchecked Sendable {
         let appKey = String(
             decoding: try Sealer.open(header.sealedAppKey, key: keys.recordKey, context: appKeyContext), as: UTF8.self)
         try Schema.migrator.migrate(db)
+        // A bulk import killed before its swap leaves a sealed copy beside the store: remove it now rather than
+        // at the next import, so that it does not outlive an erasure.
+        BulkLoader.removeLeftovers(of: path)
         return try Store(path: path, db: db, header: header, keys: keys, appKey: appKey)
     }
 

@@ -410,6 +410,97 @@ struct ImportTests {
         #expect(last.detail.contains("stopped by an error after 1000 created"))
     }
 
+    /// Runs a file through the bulk path (into this suite's empty store) and the two-pass path (into a store
+    /// with one other customer); returns both summaries and the second store.
+    func bothPaths(_ text: String) throws -> (bulk: ImportSummary, incremental: ImportSummary, other: Store) {
+        let path = try file("both.csv", text)
+        let bulk = try run(.contacts, path)
+        let other = try TemporaryDirectory().makeStore()
+        _ = try other.addCustomer(crmId: "CRM-OTHER")
+        let incremental = try Importer(store: other, options: ImportOptions(kind: .contacts, path: path)).run()
+        #expect(bulk.bulk && !incremental.bulk)
+        return (bulk, incremental, other)
+    }
+
+    @Test("a row rejected for its phone keeps no email either, on both paths")
+    func chainedConflict() throws {
+        let (bulk, incremental, other) = try bothPaths(
+            "customerId,email,countryCode,phone\nCRM-1,a@example.com,34,600000001\n"
+                + "CRM-2,b@example.com,34,600000001\nCRM-3,b@example.com,34,600000003\n")
+        #expect(bulk.created == 2)
+        #expect(bulk.rejects.map(\.line) == [3])
+        #expect(incremental.created == bulk.created)
+        #expect(incremental.rejects.map(\.line) == bulk.rejects.map(\.line))
+        #expect(try store.customer("b@example.com").crmId == "CRM-3")
+        #expect(try other.customer("b@example.com").crmId == "CRM-3")
+    }
+
+    @Test("a field seen only on rejected rows is not registered, on both paths")
+    func fieldOfRejectedRow() throws {
+        let (bulk, _, other) = try bothPaths("customerId,email,score\nCRM-1,not-an-email,abc\nCRM-2,b@example.com,\n")
+        #expect(bulk.created == 1)
+        #expect(!store.fields.contains { $0.name == "score" })
+        #expect(!other.fields.contains { $0.name == "score" })
+    }
+
+    @Test("customerIds that differ only in Unicode form are two customers, on both paths")
+    func unicodeFormsOfCustomerIds() throws {
+        let (bulk, incremental, _) = try bothPaths(
+            "customerId,email\nJos\u{E9},a@example.com\nJose\u{301},b@example.com\n")
+        #expect(bulk.created == 2)
+        #expect(bulk.duplicatesInFile == 0)
+        #expect(incremental.created == 2)
+        #expect(incremental.duplicatesInFile == 0)
+    }
+
+    @Test("a superseded row's sealed record does not stay in the store file's free space")
+    func supersededRowsLeaveNoTrace() throws {
+        let path = try file(
+            "dup.csv",
+            "customerId,email,name\nCRM-1,old@example.com,Old Name\nCRM-2,two@example.com,Two\n"
+                + "CRM-1,new@example.com,New Name\nCRM-3,two@example.com,Loses its email\n")
+        let summary = try run(.contacts, path)
+        #expect(summary.bulk && summary.created == 2 && summary.duplicatesInFile == 1)
+        _ = try store.erase("CRM-1", suppress: false)
+        #expect(try decryptableCustomers(in: store).sorted() == ["CRM-2"])
+    }
+
+    /// The CRM ids of every customer record, live or freed, that can still be opened from the store's bytes.
+    ///
+    /// A customer row's SQLite record is (NULL id, a 16-byte salt, the sealed record): its header bytes are
+    /// `0x00 0x2C` and a varint for the record's length. Every place they appear is tried as such a row.
+    func decryptableCustomers(in store: Store) throws -> [String] {
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: store.path)))
+        let maxRowID = Int64(20)
+        var found: [String] = []
+        var offset = 0
+        while offset + 4 < bytes.count {
+            defer { offset += 1 }
+            guard bytes[offset] == 0x00, bytes[offset + 1] == 0x2C else { continue }
+            var serial = 0
+            var position = offset + 2
+            while position < bytes.count, position < offset + 5 {
+                serial = serial << 7 | Int(bytes[position] & 0x7f)
+                position += 1
+                if bytes[position - 1] & 0x80 == 0 { break }
+            }
+            guard serial >= 12, serial % 2 == 0 else { continue }
+            let length = (serial - 12) / 2
+            guard length > 28, position + 16 + length <= bytes.count else { continue }
+            let salt = Array(bytes[position..<position + 16])
+            let sealed = Data(bytes[position + 16..<position + 16 + length])
+            for rowID in 1...maxRowID {
+                if let plain = try? Sealer.open(
+                    sealed, key: store.keys.customerKey(salt: salt), context: store.customerRecordContext(rowID)),
+                    let customer = try? RecordCodec.decodeCustomer(plain, rowID: rowID)
+                {
+                    found.append(customer.crmId)
+                }
+            }
+        }
+        return found
+    }
+
     @Test("customerIds that are emails take the incremental path, which resolves them to other rows' customers")
     func identitiesThatAreEmails() throws {
         let text = "customerId,email,city\nCRM-1,ana@example.com,Madrid\nana@example.com,,Sevilla\n"
