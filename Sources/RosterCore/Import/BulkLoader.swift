@@ -278,12 +278,14 @@ final class BulkLoader: @unchecked Sendable {
                     """)
             try store.audit(db, .import, subject: "*", detail: detail)
         }
+        Trace.mark("bulk: blind indexes written")
         try target.writeWithoutTransaction { db in
             _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
         }
         try target.close()
         self.target = nil
         try swapIn()
+        Trace.mark("bulk: copy synced and swapped in")
     }
 
     /// Ends the exclusive lock on the store (before the swap, or when the import is abandoned).

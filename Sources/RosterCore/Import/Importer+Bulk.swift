@@ -189,7 +189,9 @@ extension Importer {
         guard try fileFingerprint() == fingerprint else { throw fileChanged() }
 
         progress?(ImportProgressReport(phase: .indexing, rows: summary.read, bytesRead: 0, totalBytes: nil))
+        Trace.mark("bulk: \(state.written) rows sealed and written")
         let removed = state.settle(summary: &summary)
+        Trace.mark("bulk: settled (\(removed.count) rows to remove)")
         if options.strict && !summary.rejects.isEmpty {
             summary.rejects.sort { $0.line < $1.line }
             throw ImportRefused(summary: summary)
@@ -209,6 +211,7 @@ extension Importer {
             }
             try rejectsFile.close()
         }
+        Trace.mark("bulk: rows removed, rejects copied")
         try loader.finish(
             identity: state.identity, email: state.emails, phone: state.phones, fields: newFields,
             audit: "\(options.kind.rawValue) file (bulk): \(summary.created) created, \(summary.rejected) rejected")

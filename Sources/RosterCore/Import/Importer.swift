@@ -71,6 +71,7 @@ public final class Importer {
     public func run() throws -> ImportSummary {
         if options.kind == .jsonl { return try JSONLImport(importer: self).run() }
         let fingerprint = try fileFingerprint()
+        Trace.mark("import: start")
         do {
             if try bulkApplies() {
                 do {
@@ -87,6 +88,7 @@ public final class Importer {
             throw error
         }
         summary.rejects.sort { $0.line < $1.line }
+        Trace.mark("import: rows applied")
         try prepareWorkingSet()
         if !options.dryRun && !summary.bulk {
             try store.audit(
@@ -106,6 +108,7 @@ public final class Importer {
     /// The incremental path: pass 1 finds the last row of each key, pass 2 applies the rows.
     private func applyTwoPass(fingerprint: [String]) throws {
         let scan = try scanKeys()
+        Trace.mark("import: pass 1 read \(scan.rows) rows")
         guard try fileFingerprint() == fingerprint else { throw fileChanged() }
         if options.strict && !scan.rejects.isEmpty {
             summary.rejects = scan.rejects.sorted { $0.key < $1.key }.map { .init(line: $0.key, reason: $0.value) }
@@ -126,6 +129,7 @@ public final class Importer {
             guard Store.shouldRescan(changes: changed, of: total - summary.created) else { return }
         }
         progress?(ImportProgressReport(phase: .preparing, rows: summary.read, bytesRead: 0, totalBytes: nil))
+        Trace.mark("import: written; saving the working-set snapshot")
         try store.refreshWorkingSetSnapshot()
     }
 
@@ -197,7 +201,9 @@ public final class Importer {
         }
         func flush(_ db: Database) throws {
             // Rows that plainly create a customer go together; the others one by one, after them.
+            Trace.mark("import: batch of \(pending.count) planned")
             let created = try store.createNewCustomers(db, pending, kind: options.kind)
+            Trace.mark("import: \(created.count) new customers created together")
             for rowID in created.values { tally.record(rowID, .created) }
             for (index, plan) in pending.enumerated() where created[index] == nil {
                 do {
