@@ -40,6 +40,7 @@ extension Store {
             return (.crmId, rowID)
         }
         if trimmed.utf8.count == 64, let code = Hex.decode(trimmed), let rowID = try owner(db, externalCode: code) {
+            try verify(db, rowID, \.externalCode, Hex.encode(code))
             return (.externalCode, rowID)
         }
         if trimmed.contains("@"), let email = try? EmailAddress.normalize(trimmed),

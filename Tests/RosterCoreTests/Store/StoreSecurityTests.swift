@@ -130,6 +130,29 @@ struct StoreSecurityTests {
         #expect(throws: RosterError.self) { try reopened.customer("CRM-1") }
     }
 
+    @Test("blind-index entries swapped between two customers are detected, by CRM id, externalCode and email")
+    func swappedIndexEntries() throws {
+        let dir = try TemporaryDirectory()
+        let store = try dir.makeStore()
+        let ana = try store.addCustomer(crmId: "CRM-1", email: "ana@example.com")
+        let bob = try store.addCustomer(crmId: "CRM-2", email: "bob@example.com")
+        try Self.tamper(dir.file("store.roster")) { db in
+            for table in ["identityIndex", "emailIndex"] {
+                try db.execute(
+                    sql: "UPDATE \(table) SET customerId = CASE customerId WHEN ? THEN ? ELSE ? END",
+                    arguments: [ana.rowID, bob.rowID, ana.rowID])
+            }
+        }
+        let reopened = try Store.open(at: dir.file("store.roster"), key: .keyFile(path: dir.file("store.key")))
+        for id in ["CRM-1", ana.externalCode, ana.externalCode.uppercased(), "ana@example.com"] {
+            let error = #expect(throws: RosterError.self, "\(id)") { try reopened.customer(id) }
+            guard case .integrity = error else {
+                Issue.record("expected an integrity error for \(id), got \(String(describing: error))")
+                continue
+            }
+        }
+    }
+
     @Test("an edited region in the header is detected at unlock")
     func tamperedRegion() throws {
         let dir = try TemporaryDirectory()
