@@ -29,6 +29,12 @@ public enum RosterError: Error, Equatable, Sendable, CustomStringConvertible {
     /// An I/O failure on a file the user named.
     case io(path: String, detail: String)
 
+    /// Whether the store's bytes were altered: such an error stops an import instead of rejecting one row.
+    public var isIntegrityFailure: Bool {
+        if case .integrity = self { return true }
+        return false
+    }
+
     public var description: String {
         switch self {
         case .storeMissing(let path):

@@ -218,7 +218,7 @@ public final class Importer {
                     }
                     for rowID in store.absorbedRows { tally.forget(rowID) }
                     store.absorbedRows.removeAll()
-                } catch let error as RosterError {
+                } catch let error as RosterError where !error.isIntegrityFailure {
                     store.absorbedRows.removeAll()
                     try store.loadFieldTypes(db)
                     if options.strict {

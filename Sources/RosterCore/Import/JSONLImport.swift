@@ -48,7 +48,7 @@ struct JSONLImport {
                             }
                             return .commit
                         }
-                    } catch let error as RosterError {
+                    } catch let error as RosterError where !error.isIntegrityFailure {
                         try store.loadFieldTypes(db)
                         rejects[plan.line] = error.description
                     }

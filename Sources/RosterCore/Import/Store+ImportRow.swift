@@ -18,18 +18,22 @@ extension Store {
         let consent = Dictionary(plan.consent, uniquingKeysWith: { $1 })
         // Who the row is about: a CRM id (or code, email, phone) it names, or for email and SMS files
         // without one, the owner of the channel value — or a new customer of that CRM id / channel.
-        var existing: Int64?
+        var existing: Customer?
         var newCustomer: (crmId: String, origin: CustomerOrigin)?
         if let identity = plan.identity {
-            existing = try customerRow(db, identity: identity)
+            existing = try customer(db, identity: identity)
             newCustomer = (identity, plan.origin)
         } else if kind == .email || kind == .sms, let value = kind == .email ? plan.email : plan.phone {
             let identifier: ChannelIdentifier = kind == .email ? .email(value) : .phone(value)
-            existing = try owner(db, identifier.indexKind, value) ?? owner(db, crmId: value)
+            if let rowID = try owner(db, identifier.indexKind, value) {
+                existing = try verified(db, rowID) { kind == .email ? $0.email == value : $0.phone == value }
+            } else if let rowID = try owner(db, crmId: value) {
+                existing = try verified(db, rowID) { $0.crmId == value }
+            }
             newCustomer = (value, kind == .email ? .email : .sms)
         }
         if let existing {
-            current = try loadCustomer(db, existing)
+            current = existing
             before = current
         } else if let newCustomer {
             created = true
@@ -72,23 +76,34 @@ extension Store {
         return outcome
     }
 
-    /// The customer an identity cell names: as a CRM id, an externalCode, an email, then an E.164 phone.
-    func customerRow(_ db: Database, identity: String) throws -> Int64? {
-        if let rowID = try owner(db, crmId: identity) { return rowID }
+    /// The customer an identity cell names: as a CRM id, an externalCode, an email, then an E.164 phone. A
+    /// blind-index hit must decrypt to the value looked up: a moved entry is an integrity error, never an
+    /// update of someone else.
+    func customer(_ db: Database, identity: String) throws -> Customer? {
+        if let rowID = try owner(db, crmId: identity) {
+            return try verified(db, rowID) { $0.crmId == CRMID.trim(identity) }
+        }
         if identity.utf8.count == 64, let code = Hex.decode(identity), let rowID = try owner(db, externalCode: code) {
-            return rowID
+            return try verified(db, rowID) { $0.externalCode == Hex.encode(code) }
         }
         if identity.contains("@"), let email = try? EmailAddress.normalize(identity),
             let rowID = try owner(db, .email, email)
         {
-            return rowID
+            return try verified(db, rowID) { $0.email == email }
         }
         if identity.hasPrefix("+"), let phone = try? PhoneNumber.parseInternational(identity),
             let rowID = try owner(db, .phone, phone.e164)
         {
-            return rowID
+            return try verified(db, rowID) { $0.phone == phone.e164 }
         }
         return nil
+    }
+
+    /// The customer of a row a blind index pointed to, if it has the value looked up.
+    private func verified(_ db: Database, _ rowID: Int64, _ matches: (Customer) -> Bool) throws -> Customer {
+        let customer = try loadCustomer(db, rowID)
+        guard matches(customer) else { throw RosterError.integrity(what: "an index entry of customer #\(rowID)") }
+        return customer
     }
 
     /// Whether neither the row's email nor its phone belongs to anyone yet.

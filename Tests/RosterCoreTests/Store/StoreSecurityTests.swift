@@ -144,6 +144,13 @@ struct StoreSecurityTests {
             }
         }
         let reopened = try Store.open(at: dir.file("store.roster"), key: .keyFile(path: dir.file("store.key")))
+        // An import that would update CRM-1 stops: it never updates the customer the moved entry points to.
+        let path = dir.file("update.csv")
+        try Data("customerId,city\nCRM-1,Lyon\n".utf8).write(to: URL(fileURLWithPath: path))
+        let refused = #expect(throws: RosterError.self) {
+            try Importer(store: reopened, options: ImportOptions(kind: .contacts, path: path)).run()
+        }
+        #expect(refused?.isIntegrityFailure == true)
         for id in ["CRM-1", ana.externalCode, ana.externalCode.uppercased(), "ana@example.com"] {
             let error = #expect(throws: RosterError.self, "\(id)") { try reopened.customer(id) }
             guard case .integrity = error else {
