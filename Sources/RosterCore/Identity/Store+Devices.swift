@@ -35,6 +35,8 @@ extension Store {
         var device: Device
         do {
             device = try RecordCodec.decodeDevice(plain, rowID: rowID, customerRowID: row["customerId"])
+        } catch is RecordCodec.LinkMismatch {
+            throw RosterError.integrity(what: "device #\(rowID) (the customer it is logged in as)")
         } catch {
             throw RosterError.integrity(what: "device #\(rowID) (record layout)")
         }

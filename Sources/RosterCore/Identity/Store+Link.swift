@@ -86,8 +86,14 @@ extension Store {
         }
         merged.history += absorbed.history
         merged.history.append(MergeEntry(at: Store.now(), externalCode: absorbed.externalCode, origin: absorbed.origin))
-        try db.exec(
-            "UPDATE device SET customerId = ? WHERE customerId = ?", arguments: [survivor.rowID, absorbed.rowID])
+        // Each device is sealed with its customer link: moved devices are sealed again.
+        for rowID in try Int64.fetchAll(
+            db, sql: "SELECT id FROM device WHERE customerId = ?", arguments: [absorbed.rowID])
+        {
+            var device = try loadDevice(db, rowID)
+            device.customerRowID = survivor.rowID
+            try saveDevice(db, device, isNew: false)
+        }
         try deleteCustomer(db, absorbed)
         absorbedRows.append(absorbed.rowID)
         try updateCustomer(db, old: survivor, new: merged)

@@ -3,7 +3,11 @@ import Foundation
 /// Packs customers and devices into the bytes that get sealed, and back.
 enum RecordCodec {
     static let customerVersion: UInt8 = 1
-    static let deviceVersion: UInt8 = 1
+    /// Version 2 seals the device's customer link too (version 1, without it, is still read).
+    static let deviceVersion: UInt8 = 2
+
+    /// A device whose sealed customer link is not the one in its row: the row was edited.
+    struct LinkMismatch: Error {}
 
     static func encode(_ customer: Customer) -> [UInt8] {
         var writer = RecordWriter(version: customerVersion)
@@ -104,12 +108,15 @@ enum RecordCodec {
         writer.write(Int64(device.timeOffset ?? 0))
         writer.write(device.createdAt)
         writer.write(device.updatedAt)
+        writer.write(device.customerRowID != nil)
+        writer.write(device.customerRowID ?? 0)
         return writer.bytes
     }
 
+    /// Decodes a device; `customerRowID` is its row's link, which a version 2 record must seal too.
     static func decodeDevice(_ bytes: [UInt8], rowID: Int64, customerRowID: Int64?) throws -> Device {
         var reader = try RecordReader(bytes)
-        guard reader.version == deviceVersion else { throw RecordReader.Malformed() }
+        guard reader.version == 1 || reader.version == deviceVersion else { throw RecordReader.Malformed() }
         let deviceId = try reader.readString()
         guard let platform = DevicePlatform(rawValue: try reader.readString()) else { throw RecordReader.Malformed() }
         let enabled = try reader.readBool()
@@ -119,6 +126,11 @@ enum RecordCodec {
         let offset = try reader.readInt()
         let createdAt = try reader.readInt()
         let updatedAt = try reader.readInt()
+        if reader.version >= 2 {
+            let linked = try reader.readBool()
+            let link = try reader.readInt()
+            guard (linked ? link : nil) == customerRowID else { throw LinkMismatch() }
+        }
         guard reader.isAtEnd else { throw RecordReader.Malformed() }
         return Device(
             rowID: rowID, deviceId: deviceId, platform: platform, enabled: enabled, pushToken: optionals[0],

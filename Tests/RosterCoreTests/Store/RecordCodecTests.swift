@@ -30,4 +30,22 @@ struct RecordCodecTests {
         #expect(bulk == general)
         #expect(try RecordCodec.decodeCustomer(bulk, rowID: 7) == customer)
     }
+
+    @Test("a device record seals its customer link; a version 1 record (without it) still reads")
+    func deviceLink() throws {
+        let device = Device(
+            rowID: 3, deviceId: "d-1", platform: .ios, enabled: true, locale: "es-ES", createdAt: 1, updatedAt: 2,
+            customerRowID: 9)
+        let bytes = RecordCodec.encode(device)
+        #expect(try RecordCodec.decodeDevice(bytes, rowID: 3, customerRowID: 9).customerRowID == 9)
+        #expect(throws: RecordCodec.LinkMismatch.self) {
+            try RecordCodec.decodeDevice(bytes, rowID: 3, customerRowID: 8)
+        }
+        #expect(throws: RecordCodec.LinkMismatch.self) {
+            try RecordCodec.decodeDevice(bytes, rowID: 3, customerRowID: nil)
+        }
+        // Version 1 ended before the link (a bool and a zig-zag varint: 9 is one byte).
+        let legacy = [1] + bytes.dropFirst().dropLast(2)
+        #expect(try RecordCodec.decodeDevice(Array(legacy), rowID: 3, customerRowID: 4).locale == "es-ES")
+    }
 }

@@ -160,6 +160,23 @@ struct StoreSecurityTests {
         }
     }
 
+    @Test("a device moved to another customer by editing its row is detected")
+    func movedDevice() throws {
+        let dir = try TemporaryDirectory()
+        let store = try dir.makeStore()
+        _ = try store.addCustomer(crmId: "CRM-1")
+        let other = try store.addCustomer(crmId: "CRM-2")
+        _ = try store.registerDevice(DeviceRegistration(platform: .android, deviceId: "d-1"))
+        _ = try store.login("d-1", crmId: "CRM-1")
+        #expect(try store.device("d-1").externalCode == (try store.customer("CRM-1")).externalCode)
+        try Self.tamper(dir.file("store.roster")) { db in
+            try db.execute(sql: "UPDATE device SET customerId = ?", arguments: [other.rowID])
+        }
+        let reopened = try Store.open(at: dir.file("store.roster"), key: .keyFile(path: dir.file("store.key")))
+        let error = #expect(throws: RosterError.self) { try reopened.device("d-1") }
+        #expect(error?.isIntegrityFailure == true)
+    }
+
     @Test("an edited region in the header is detected at unlock")
     func tamperedRegion() throws {
         let dir = try TemporaryDirectory()
