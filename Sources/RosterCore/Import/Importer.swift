@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import GRDB
 
@@ -194,12 +195,34 @@ public final class Importer {
         var ordinal = 0
         var pending: [RowPlan] = []
         pending.reserveCapacity(options.batchSize)
+        // The batch's surviving rows, planned together on all cores when it is full.
+        var records: [CSVRecord] = []
+        // The batch's rejected rows, written to the rejects file in line order.
+        var batchRejects: [(line: Int, raw: [UInt8], reason: String)] = []
 
         func reject(line: Int, raw: [UInt8], reason: String) throws {
             summary.rejects.append(.init(line: line, reason: reason))
             try rejectsFile?.write(raw: raw, reason: reason)
         }
+        func planBatch() throws {
+            for (record, result) in zip(records, Self.plan(records, with: scan.planner)) {
+                switch result {
+                case .success(let plan): pending.append(plan)
+                case .failure(let rejection):
+                    if options.strict {
+                        summary.rejects.append(.init(line: record.line, reason: rejection.reason))
+                        throw ImportRefused(summary: summary)
+                    }
+                    batchRejects.append((record.line, record.raw, rejection.reason))
+                }
+            }
+            records.removeAll(keepingCapacity: true)
+            batchRejects.sort { $0.line < $1.line }
+            for row in batchRejects { try reject(line: row.line, raw: row.raw, reason: row.reason) }
+            batchRejects.removeAll(keepingCapacity: true)
+        }
         func flush(_ db: Database) throws {
+            try planBatch()
             // Rows that plainly create a customer go together; the others one by one, after them.
             Trace.mark("import: batch of \(pending.count) planned")
             let created = try store.createNewCustomers(db, pending, kind: options.kind)
@@ -244,28 +267,19 @@ public final class Importer {
                 let record: CSVRecord
                 switch result {
                 case .failure(let error):
-                    try reject(line: error.line, raw: error.raw, reason: error.reason)
+                    batchRejects.append((error.line, error.raw, error.reason))
                     continue
                 case .success(let value): record = value
                 }
                 if let reason = scan.rejects[record.line] {
-                    try reject(line: record.line, raw: record.raw, reason: reason)
+                    batchRejects.append((record.line, record.raw, reason))
                     continue
                 }
                 guard scan.survivors.contains(ordinal) else { continue }
-                switch scan.planner.plan(record.fields, line: record.line) {
-                case .failure(let rejection):
-                    if options.strict {
-                        summary.rejects.append(.init(line: record.line, reason: rejection.reason))
-                        throw ImportRefused(summary: summary)
-                    }
-                    try reject(line: record.line, raw: record.raw, reason: rejection.reason)
-                case .success(let plan):
-                    pending.append(plan)
-                    if pending.count >= options.batchSize {
-                        if let db { try flush(db) } else { try store.write { try flush($0) } }
-                        report(.importing, rows: summary.read, reader: reader)
-                    }
+                records.append(record)
+                if records.count >= options.batchSize {
+                    if let db { try flush(db) } else { try store.write { try flush($0) } }
+                    report(.importing, rows: summary.read, reader: reader)
                 }
             }
             if let db { try flush(db) } else { try store.write { try flush($0) } }
@@ -302,6 +316,18 @@ public final class Importer {
         }
         try rejectsFile?.close()
         tally.apply(to: &summary)
+    }
+
+    /// Plans rows on all cores, in their order.
+    static func plan(_ records: [CSVRecord], with planner: RowPlanner) -> [Result<RowPlan, RowRejection>] {
+        let parts = records.count < 1024 ? 1 : 4 * ProcessInfo.processInfo.activeProcessorCount
+        let chunk = (records.count + parts - 1) / parts
+        let results = Slots([[Result<RowPlan, RowRejection>]](repeating: [], count: parts))
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let range = min(records.count, part * chunk)..<min(records.count, (part + 1) * chunk)
+            results[part] = range.map { planner.plan(records[$0].fields, line: records[$0].line) }
+        }
+        return results.values.flatMap { $0 }
     }
 
     /// Re-reads the file for the rows rejected while applying, so the rejects file has them as they were.
