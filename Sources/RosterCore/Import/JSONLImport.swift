@@ -125,9 +125,11 @@ struct JSONLImport {
             return .failure(RowRejection("it is not a JSON object"))
         }
         var plan = RowPlan(line: 0)
-        if let devices = object["anonymousDevices"] as? [[String: Any]] {
-            plan.moreDevices = devices.compactMap(device)
-            return .success(plan)
+        if let anonymous = object["anonymousDevices"] as? [[String: Any]] {
+            return devices(anonymous).map { found in
+                plan.moreDevices = found
+                return plan
+            }
         }
         guard let crmId = object["crmId"] as? String, !CRMID.trim(crmId).isEmpty else {
             return .failure(RowRejection("it has no crmId"))
@@ -153,21 +155,47 @@ struct JSONLImport {
             }
             plan.fields.append(FieldAssignment(key: key, name: name, type: type, value: value))
         }
-        plan.moreDevices = (object["devices"] as? [[String: Any]] ?? []).compactMap(device)
-        return .success(plan)
+        return devices(object["devices"] as? [[String: Any]] ?? []).map { found in
+            plan.moreDevices = found
+            return plan
+        }
     }
 
-    private func device(_ object: [String: Any]) -> DevicePlan? {
-        guard let deviceId = object["deviceId"] as? String, !deviceId.isEmpty else { return nil }
-        var plan = DevicePlan(deviceId: deviceId)
-        plan.platform = (object["platform"] as? String).flatMap(DevicePlatform.init)
-        plan.enabled = object["enabled"] as? Bool
-        let columns: [DeviceColumn] = [
-            .pushToken, .browserName, .browserVersion, .osName, .osVersion, .deviceType, .locale, .timeZone,
-        ]
-        for column in columns {
-            if let value = object[column.rawValue] as? String { plan.attributes.append((column, value)) }
+    /// The devices of a line, checked as a push file's columns are; the first bad one rejects the line.
+    private func devices(_ objects: [[String: Any]]) -> Result<[DevicePlan], RowRejection> {
+        var plans: [DevicePlan] = []
+        for object in objects {
+            guard let rawID = object["deviceId"] as? String else {
+                return .failure(RowRejection("a device has no deviceId"))
+            }
+            let deviceId: String
+            do {
+                deviceId = try DeviceID.normalize(rawID)
+            } catch {
+                return .failure(RowRejection(error.description))
+            }
+            var plan = DevicePlan(deviceId: deviceId)
+            if let platform = object["platform"] as? String {
+                guard let known = DevicePlatform(rawValue: platform) else {
+                    return .failure(RowRejection("device \(deviceId): \"\(platform)\" is not a platform"))
+                }
+                plan.platform = known
+            }
+            plan.enabled = object["enabled"] as? Bool
+            let columns: [DeviceColumn] = [
+                .pushToken, .browserName, .browserVersion, .osName, .osVersion, .deviceType, .locale, .timeZone,
+            ]
+            for column in columns {
+                guard let value = object[column.rawValue] as? String else { continue }
+                if column == .timeZone && TimeZone(identifier: value) == nil {
+                    return .failure(
+                        RowRejection(
+                            "device \(deviceId): \"\(value)\" is not a time zone (an IANA name such as Europe/Madrid)"))
+                }
+                plan.attributes.append((column, value))
+            }
+            plans.append(plan)
         }
-        return plan
+        return .success(plans)
     }
 }

@@ -87,4 +87,26 @@ struct ExportTests {
         #expect(try copy.customerCount() == 1)
         #expect(throws: RosterError.self) { try copy.customer("CRM-1") }
     }
+
+    @Test("jsonl devices are checked like a push file's: a bad deviceId, platform or time zone rejects the line")
+    func jsonlDevicesAreChecked() throws {
+        let dir = try TemporaryDirectory()
+        let store = try dir.makeStore()
+        let lines = [
+            #"{"roster":"export","region":"eu","fields":[]}"#,
+            #"{"crmId":"CRM-1","devices":[{"deviceId":"d-1","platform":"ios","timeZone":"Europe/Madrid"}]}"#,
+            #"{"crmId":"CRM-2","devices":[{"deviceId":"d-2","timeZone":"Mars/Olympus"}]}"#,
+            #"{"crmId":"CRM-3","devices":[{"deviceId":"d-3","platform":"fax"}]}"#,
+            #"{"crmId":"CRM-4","devices":[{"deviceId":"bad\u001bid"}]}"#,
+            #"{"anonymousDevices":[{"platform":"ios"}]}"#,
+        ]
+        let path = dir.file("devices.jsonl")
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: path))
+        let summary = try Importer(store: store, options: ImportOptions(kind: .jsonl, path: path)).run()
+        #expect(summary.created == 1)
+        #expect(summary.rejects.map(\.line) == [3, 4, 5, 6])
+        #expect(summary.rejects.first?.reason.contains("Mars/Olympus") == true)
+        #expect(try store.device("d-1").timeZone == "Europe/Madrid")
+        #expect(throws: RosterError.self) { try store.customer("CRM-2") }
+    }
 }
