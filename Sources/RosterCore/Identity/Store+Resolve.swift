@@ -64,16 +64,19 @@ extension Store {
         return nil
     }
 
-    // A blind-index hit must decrypt to the value looked up; anything else is a moved or forged entry.
+    /// The customer of a row a blind index pointed to, if it has the value looked up: anything else is a moved or
+    /// forged index entry.
+    func verified(_ db: Database, _ rowID: Int64, _ matches: (Customer) -> Bool) throws -> Customer {
+        let customer = try loadCustomer(db, rowID)
+        guard matches(customer) else { throw RosterError.integrity(what: "an index entry of customer #\(rowID)") }
+        return customer
+    }
+
     private func verify(_ db: Database, _ rowID: Int64, _ path: KeyPath<Customer, String?>, _ value: String) throws {
-        guard try loadCustomer(db, rowID)[keyPath: path] == value else {
-            throw RosterError.integrity(what: "an index entry of customer #\(rowID)")
-        }
+        _ = try verified(db, rowID) { $0[keyPath: path] == value }
     }
 
     private func verify(_ db: Database, _ rowID: Int64, _ path: KeyPath<Customer, String>, _ value: String) throws {
-        guard try loadCustomer(db, rowID)[keyPath: path] == value else {
-            throw RosterError.integrity(what: "an index entry of customer #\(rowID)")
-        }
+        _ = try verified(db, rowID) { $0[keyPath: path] == value }
     }
 }

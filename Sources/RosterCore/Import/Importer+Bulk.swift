@@ -252,63 +252,54 @@ extension Importer {
 
     /// Plans and seals a batch on all cores, in parts that keep file order.
     private func seal(_ batch: RecordBatch, now: Int64, fieldBits: [String: Int]) throws -> [SealedPart] {
-        let count = batch.records.count
-        // More parts than cores, so a core that finishes early takes another part.
-        let parts = count < 512 ? 1 : 4 * ProcessInfo.processInfo.activeProcessorCount
-        let chunk = (count + parts - 1) / parts
-        let results = Slots([Result<SealedPart, Error>](repeating: .success(SealedPart()), count: parts))
         let kind = options.kind
         let store = self.store
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
-            let range = min(count, part * chunk)..<min(count, (part + 1) * chunk)
-            results[part] = Result {
-                var sealer = BulkLoader.Sealer(store: store, kind: kind, now: now)
-                var out = SealedPart()
-                out.rows.reserve(rows: range.count)
-                for index in range {
-                    let rowID = Int64(batch.firstOrdinal + index + 1)
-                    let record: CSVRecord
-                    switch batch.records[index] {
-                    case .failure(let error):
-                        out.rejects.append((error.line, error.reason))
-                        continue
-                    case .success(let value): record = value
+        return try Parallel.tryRanges(batch.records.count, minimum: 512) { range in
+            var sealer = BulkLoader.Sealer(store: store, kind: kind, now: now)
+            var out = SealedPart()
+            out.rows.reserve(rows: range.count)
+            for index in range {
+                let rowID = Int64(batch.firstOrdinal + index + 1)
+                let record: CSVRecord
+                switch batch.records[index] {
+                case .failure(let error):
+                    out.rejects.append((error.line, error.reason))
+                    continue
+                case .success(let value): record = value
+                }
+                let key: String
+                switch batch.planner.key(of: record.fields) {
+                case .failure(let rejection):
+                    out.rejects.append((record.line, rejection.reason))
+                    continue
+                case .success(let value): key = value
+                }
+                switch batch.planner.plan(record.fields, line: record.line) {
+                case .failure(let rejection):
+                    out.rejects.append((record.line, rejection.reason))
+                    out.rejectedKeys.append(BulkLoader.Entry(sealer.identity(of: key), rowID))
+                case .success(let plan):
+                    if kind == .contacts, let identity = plan.identity, Self.looksLikeOtherID(identity) {
+                        out.needsIncrementalPath = true
+                        return out
                     }
-                    let key: String
-                    switch batch.planner.key(of: record.fields) {
-                    case .failure(let rejection):
-                        out.rejects.append((record.line, rejection.reason))
-                        continue
-                    case .success(let value): key = value
+                    let identity = try sealer.seal(plan, rowID: rowID, into: &out.rows)
+                    if !plan.fields.isEmpty {
+                        var mask: UInt64 = 0
+                        for field in plan.fields { mask |= fieldBits[field.key].map { 1 << UInt64($0) } ?? 0 }
+                        out.fieldMasks.append((rowID, mask))
                     }
-                    switch batch.planner.plan(record.fields, line: record.line) {
-                    case .failure(let rejection):
-                        out.rejects.append((record.line, rejection.reason))
-                        out.rejectedKeys.append(BulkLoader.Entry(sealer.identity(of: key), rowID))
-                    case .success(let plan):
-                        if kind == .contacts, let identity = plan.identity, Self.looksLikeOtherID(identity) {
-                            out.needsIncrementalPath = true
-                            return out
-                        }
-                        let identity = try sealer.seal(plan, rowID: rowID, into: &out.rows)
-                        if !plan.fields.isEmpty {
-                            var mask: UInt64 = 0
-                            for field in plan.fields { mask |= fieldBits[field.key].map { 1 << UInt64($0) } ?? 0 }
-                            out.fieldMasks.append((rowID, mask))
-                        }
-                        out.identity.append(BulkLoader.Entry(identity, rowID))
-                        if let email = plan.email {
-                            out.emails.append(BulkLoader.Entry(store.keys.blindIndex.indexWords(.email, email), rowID))
-                        }
-                        if let phone = plan.phone {
-                            out.phones.append(BulkLoader.Entry(store.keys.blindIndex.indexWords(.phone, phone), rowID))
-                        }
+                    out.identity.append(BulkLoader.Entry(identity, rowID))
+                    if let email = plan.email {
+                        out.emails.append(BulkLoader.Entry(store.keys.blindIndex.indexWords(.email, email), rowID))
+                    }
+                    if let phone = plan.phone {
+                        out.phones.append(BulkLoader.Entry(store.keys.blindIndex.indexWords(.phone, phone), rowID))
                     }
                 }
-                return out
             }
+            return out
         }
-        return try results.values.map { try $0.get() }
     }
 
     /// Whether a customerId could be another customer's email, phone number or externalCode.

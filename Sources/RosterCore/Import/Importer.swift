@@ -320,14 +320,10 @@ public final class Importer {
 
     /// Plans rows on all cores, in their order.
     static func plan(_ records: [CSVRecord], with planner: RowPlanner) -> [Result<RowPlan, RowRejection>] {
-        let parts = records.count < 1024 ? 1 : 4 * ProcessInfo.processInfo.activeProcessorCount
-        let chunk = (records.count + parts - 1) / parts
-        let results = Slots([[Result<RowPlan, RowRejection>]](repeating: [], count: parts))
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
-            let range = min(records.count, part * chunk)..<min(records.count, (part + 1) * chunk)
-            results[part] = range.map { planner.plan(records[$0].fields, line: records[$0].line) }
+        Parallel.ranges(records.count, minimum: 1024) { range in
+            range.map { planner.plan(records[$0].fields, line: records[$0].line) }
         }
-        return results.values.flatMap { $0 }
+        .flatMap { $0 }
     }
 
     /// Re-reads the file for the rows rejected while applying, so the rejects file has them as they were.

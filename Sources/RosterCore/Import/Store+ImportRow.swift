@@ -99,13 +99,6 @@ extension Store {
         return nil
     }
 
-    /// The customer of a row a blind index pointed to, if it has the value looked up.
-    private func verified(_ db: Database, _ rowID: Int64, _ matches: (Customer) -> Bool) throws -> Customer {
-        let customer = try loadCustomer(db, rowID)
-        guard matches(customer) else { throw RosterError.integrity(what: "an index entry of customer #\(rowID)") }
-        return customer
-    }
-
     /// Whether neither the row's email nor its phone belongs to anyone yet.
     private func channelsAreFree(_ db: Database, _ plan: RowPlan) throws -> Bool {
         if let email = plan.email, try owner(db, .email, email) != nil { return false }

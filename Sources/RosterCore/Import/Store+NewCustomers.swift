@@ -57,13 +57,9 @@ extension Store {
 
     /// Blind indexes of every row, computed on all cores.
     private func blindIndexes(of plans: [RowPlan], kind: ImportKind) -> [RowKeys] {
-        let parts = 4 * ProcessInfo.processInfo.activeProcessorCount
-        let chunk = (plans.count + parts - 1) / parts
-        let results = Importer.Slots([[RowKeys]](repeating: [], count: parts))
         let sealer = BulkLoader.Sealer(store: self, kind: kind, now: 0)
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
-            let range = min(plans.count, part * chunk)..<min(plans.count, (part + 1) * chunk)
-            results[part] = range.map { index in
+        return Parallel.ranges(plans.count) { range in
+            range.map { index in
                 let plan = plans[index]
                 let crmId = sealer.crmId(of: plan)
                 let code = crmId.isEmpty ? [] : externalCodes.code(for: crmId)
@@ -75,7 +71,7 @@ extension Store {
                     eligible: !crmId.isEmpty && plan.device == nil && plan.moreDevices.isEmpty)
             }
         }
-        return results.values.flatMap { $0 }
+        .flatMap { $0 }
     }
 
     /// Eligible rows none of whose identifiers appears on another row of the batch.
@@ -147,25 +143,17 @@ extension Store {
     private func seal(
         _ plans: [(plan: RowPlan, code: [UInt8])], firstRowID: Int64, kind: ImportKind
     ) throws -> [BulkLoader.SealedRows] {
-        let parts = plans.count < 256 ? 1 : 4 * ProcessInfo.processInfo.activeProcessorCount
-        let chunk = (plans.count + parts - 1) / parts
-        let results = Importer.Slots(
-            [Result<BulkLoader.SealedRows, Error>](repeating: .success(BulkLoader.SealedRows()), count: parts))
         let now = Store.now()
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
-            let range = min(plans.count, part * chunk)..<min(plans.count, (part + 1) * chunk)
-            results[part] = Result {
-                var sealer = BulkLoader.Sealer(store: self, kind: kind, now: now)
-                var rows = BulkLoader.SealedRows()
-                rows.reserve(rows: range.count)
-                for index in range {
-                    try plans[index].code.withUnsafeBytes {
-                        try sealer.seal(plans[index].plan, code: $0, rowID: firstRowID + Int64(index), into: &rows)
-                    }
+        return try Parallel.tryRanges(plans.count, minimum: 256) { range in
+            var sealer = BulkLoader.Sealer(store: self, kind: kind, now: now)
+            var rows = BulkLoader.SealedRows()
+            rows.reserve(rows: range.count)
+            for index in range {
+                try plans[index].code.withUnsafeBytes {
+                    try sealer.seal(plans[index].plan, code: $0, rowID: firstRowID + Int64(index), into: &rows)
                 }
-                return rows
             }
+            return rows
         }
-        return try results.values.map { try $0.get() }
     }
 }

@@ -25,6 +25,21 @@ enum Parallel {
         try map(count) { index in Result { try body(index) } }.map { try $0.get() }
     }
 
+    /// `body` over `0..<count` cut into ranges, four per core so that a core finishing early takes another;
+    /// the results per range, in order. Below `minimum` items, one range on the calling thread.
+    static func ranges<Value>(_ count: Int, minimum: Int = 0, _ body: (Range<Int>) -> Value) -> [Value] {
+        let parts = count < minimum ? 1 : 4 * ProcessInfo.processInfo.activeProcessorCount
+        let chunk = max(1, (count + parts - 1) / parts)
+        return map(parts) { part in body(min(count, part * chunk)..<min(count, (part + 1) * chunk)) }
+    }
+
+    /// `ranges` for work that throws: every range runs, then the first error (in order) is thrown.
+    static func tryRanges<Value>(_ count: Int, minimum: Int = 0, _ body: (Range<Int>) throws -> Value) throws
+        -> [Value]
+    {
+        try ranges(count, minimum: minimum) { range in Result { try body(range) } }.map { try $0.get() }
+    }
+
     private struct Unchecked<Value>: @unchecked Sendable {
         let value: Value
         init(_ value: Value) { self.value = value }
