@@ -28,8 +28,6 @@ public struct ExternalCodeDeriver: Sendable {
 
 /// Lowercase hexadecimal, as externalCodes are written.
 public enum Hex {
-    private static let digits = Array("0123456789abcdef".utf8)
-
     /// The lowercase hex digit of a value below 16.
     @inline(__always)
     static func digit(_ nibble: UInt8) -> UInt8 {
@@ -41,8 +39,8 @@ public enum Hex {
         var out = [UInt8]()
         out.reserveCapacity(64)
         for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0f)])
+            out.append(digit(byte >> 4))
+            out.append(digit(byte & 0x0f))
         }
         return String(decoding: out, as: UTF8.self)
     }

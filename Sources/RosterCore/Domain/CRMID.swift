@@ -11,7 +11,7 @@ public enum CRMID {
     public static func normalize(_ raw: String) throws(IdentifierError) -> String {
         let trimmed = trim(raw)
         guard !trimmed.isEmpty else { throw IdentifierError(kind: .crmId, value: raw, reason: "is empty") }
-        guard !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+        guard !trimmed.hasControlCharacters else {
             throw IdentifierError(kind: .crmId, value: raw, reason: "contains control characters")
         }
         return trimmed

@@ -36,7 +36,7 @@ public enum DeviceID {
     public static func normalize(_ raw: String) throws(IdentifierError) -> String {
         let trimmed = raw.trimmed
         guard !trimmed.isEmpty else { throw IdentifierError(kind: .deviceId, value: raw, reason: "is empty") }
-        guard !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+        guard !trimmed.hasControlCharacters else {
             throw IdentifierError(kind: .deviceId, value: raw, reason: "contains control characters")
         }
         return trimmed

@@ -25,6 +25,13 @@ extension String {
         return String(self[start..<end])
     }
 
+    /// Whether the string holds control characters (Unicode category Cc); printable ASCII, the usual identifier,
+    /// is answered without Unicode tables.
+    public var hasControlCharacters: Bool {
+        if utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7f }) { return false }
+        return unicodeScalars.contains { $0.properties.generalCategory == .control }
+    }
+
     private static func isASCIISpace(_ byte: UInt8) -> Bool {
         byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0B || byte == 0x0C
     }

@@ -134,7 +134,7 @@ extension Store {
     ) throws {
         let name = rawName.trimmed
         let key = name.lowercased()
-        guard !name.isEmpty, !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+        guard !name.isEmpty, !name.hasControlCharacters else {
             throw RosterError.invalidValue("\"\(rawName)\" is not a field name")
         }
         guard !Store.reservedFieldNames.contains(key) else {

@@ -102,7 +102,7 @@ struct RowPlanner: Sendable {
             return .failure(RowRejection("it has \(fields.count) values but the header has \(map.roles.count) columns"))
         }
         var plan = RowPlan(line: line, identity: identity(in: fields))
-        if let identity = plan.identity, Self.hasControlCharacters(identity) {
+        if let identity = plan.identity, identity.hasControlCharacters {
             return .failure(
                 RowRejection("the customerId \"\(TerminalText.escape(identity))\" contains control characters"))
         }
@@ -175,12 +175,6 @@ struct RowPlanner: Sendable {
         return .success(plan)
     }
 
-    /// Whether a value holds control characters; printable ASCII (the usual CRM id) is answered without Unicode tables.
-    static func hasControlCharacters(_ value: String) -> Bool {
-        if value.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7f }) { return false }
-        return value.unicodeScalars.contains { $0.properties.generalCategory == .control }
-    }
-
     /// A field name checked once: its key, or why it cannot be a field.
     struct FieldName: Sendable {
         let name: String
@@ -192,7 +186,7 @@ struct RowPlanner: Sendable {
             key = name.lowercased()
             if Store.reservedFieldNames.contains(key) {
                 problem = RowRejection("\"\(name)\" is a channel or device column, not a customer field")
-            } else if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            } else if name.hasControlCharacters {
                 problem = RowRejection("the field name \"\(TerminalText.escape(name))\" has control characters")
             } else {
                 problem = nil
