@@ -43,6 +43,15 @@ extension KeyRing {
     func customerKey(salt: UnsafeRawBufferPointer) -> SymmetricKey {
         customerKeys.authenticate(salt) { SymmetricKey(data: $0) }
     }
+
+    /// Calls `body` with the 32 bytes of a customer's data key, kept on the stack (no `SymmetricKey` made):
+    /// the import and the full decrypt derive one per customer.
+    @inline(__always)
+    func withCustomerKey<Result>(salt: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) throws -> Result)
+        rethrows -> Result
+    {
+        try customerKeys.authenticate(salt, body)
+    }
 }
 
 /// How the root key is wrapped: the key-encryption key comes from a passphrase or a key file.

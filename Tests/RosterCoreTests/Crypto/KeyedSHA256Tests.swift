@@ -12,7 +12,13 @@ struct KeyedSHA256Tests {
     func matchesHMAC(keyLength: Int) {
         let key = SymmetricKey(data: (0..<keyLength).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) })
         let keyed = KeyedSHA256(key: key)
-        for message in [[], [0x61], Array("CRM-0000001".utf8), [UInt8](repeating: 0xab, count: 300)] {
+        // Messages that end inside the first block, need a second block for the length, or span several.
+        let messages: [[UInt8]] =
+            [[], [0x61], Array("CRM-0000001".utf8)]
+            + [55, 56, 64, 119, 120, 300].map {
+                [UInt8](repeating: 0xab, count: $0)
+            }
+        for message in messages {
             let expected = Array(HMAC<SHA256>.authenticationCode(for: message, using: key))
             #expect(keyed.code(message) == expected)
             // A second use of the same keyed state gives the same answer (the state is copied, not consumed).
