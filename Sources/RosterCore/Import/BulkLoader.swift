@@ -38,6 +38,64 @@ final class BulkLoader: @unchecked Sendable {
         }
 
         static func sameIndex(_ a: Entry, _ b: Entry) -> Bool { a.high == b.high && a.low == b.low }
+
+        /// Sorts entries `inOrder`, in place. Blind indexes are uniformly random, so the entries are first
+        /// distributed by the top 16 bits of their index (an in-place bucket permutation, two passes), then each
+        /// bucket — about n / 65,536 entries — is insertion-sorted (a crowded one, a key repeated on many rows, gets the
+        /// standard library's sort). At a million entries this took ~60 ms against
+        /// ~450 ms for the standard library's sort with a comparison closure, and needs no second buffer.
+        static func sort(_ entries: inout [Entry]) {
+            entries.withUnsafeMutableBufferPointer { sort($0) }
+        }
+
+        private static func sort(_ entries: UnsafeMutableBufferPointer<Entry>) {
+            let bucketBits = 16
+            let count = entries.count
+            guard count > 64 else {
+                insertionSort(entries, 0..<count)
+                return
+            }
+            func bucket(_ entry: Entry) -> Int { Int(truncatingIfNeeded: entry.high >> UInt64(64 - bucketBits)) }
+            var ends = [Int](repeating: 0, count: (1 << bucketBits) + 1)
+            for entry in entries { ends[bucket(entry) + 1] += 1 }
+            for index in 1..<ends.count { ends[index] += ends[index - 1] }
+            var next = Array(ends.dropLast())
+            for target in 0..<(1 << bucketBits) {
+                while next[target] < ends[target + 1] {
+                    let entry = entries[next[target]]
+                    let home = bucket(entry)
+                    if home == target {
+                        next[target] += 1
+                    } else {
+                        entries.swapAt(next[target], next[home])
+                        next[home] += 1
+                    }
+                }
+            }
+            for target in 0..<(1 << bucketBits) {
+                let range = ends[target]..<ends[target + 1]
+                if range.count <= 32 {
+                    insertionSort(entries, range)
+                } else {
+                    // A crowded bucket: one key repeated on many rows of the file.
+                    var crowded = UnsafeMutableBufferPointer(rebasing: entries[range])
+                    crowded.sort(by: inOrder)
+                }
+            }
+        }
+
+        private static func insertionSort(_ entries: UnsafeMutableBufferPointer<Entry>, _ range: Range<Int>) {
+            guard range.count > 1 else { return }
+            for index in range.lowerBound + 1..<range.upperBound {
+                let entry = entries[index]
+                var slot = index
+                while slot > range.lowerBound, inOrder(entry, entries[slot - 1]) {
+                    entries[slot] = entries[slot - 1]
+                    slot -= 1
+                }
+                entries[slot] = entry
+            }
+        }
     }
 
     /// Sealed rows of one part of a batch, in flat buffers: no allocation per row on the way to SQLite.
@@ -124,6 +182,8 @@ final class BulkLoader: @unchecked Sendable {
         let kind: ImportKind
         let now: Int64
         private var record = RecordWriter(version: RecordCodec.customerVersion, capacity: 512)
+        /// The plain record of the customer sealed last (for the working set built at the end of the import).
+        var lastRecord: [UInt8] { record.bytes }
         private var associatedData: [UInt8] = []
         private var random: [UInt8] = []
         private var randomUsed = 0
@@ -192,16 +252,25 @@ final class BulkLoader: @unchecked Sendable {
                 into: &record, crmId: crmId, code: code, origin: origin, email: plan.email, phone: plan.phone,
                 consent: consent, sortedFields: fields, at: now)
             let random = saltAndNonce()
-            let salt = random.prefix(16)
             setAssociatedData(rowID)
-            let key = salt.withUnsafeBytes { keys.customerKey(salt: $0) }
-            let box = try AES.GCM.seal(
-                record.bytes, using: key, nonce: AES.GCM.Nonce(data: random.suffix(12)), authenticating: associatedData)
+            // Salt (16), nonce (12), ciphertext, tag (16), written in place at the end of the part's buffer.
+            let start = rows.bytes.count
+            let plainCount = record.bytes.count
+            rows.bytes.append(contentsOf: random)
+            rows.bytes.append(contentsOf: repeatElement(0, count: plainCount + BoringPrimitives.GCM.tagCount))
+            let sealed = rows.bytes.withUnsafeMutableBytes { out in
+                record.bytes.withUnsafeBytes { plain in
+                    associatedData.withUnsafeBytes { aad in
+                        keys.withCustomerKey(salt: UnsafeRawBufferPointer(rebasing: out[start..<start + 16])) { key in
+                            BoringPrimitives.GCM.seal(
+                                key: key, nonce: UnsafeRawBufferPointer(rebasing: out[start + 16..<start + 28]),
+                                plaintext: plain, associatedData: aad, into: out.baseAddress! + start + 28)
+                        }
+                    }
+                }
+            }
+            guard sealed else { throw RosterError.integrity(what: "customer #\(rowID) (record)") }
             rows.rowIDs.append(rowID)
-            rows.bytes.append(contentsOf: salt)
-            rows.bytes.append(contentsOf: box.nonce)
-            rows.bytes.append(contentsOf: box.ciphertext)
-            rows.bytes.append(contentsOf: box.tag)
             rows.ends.append(rows.bytes.count)
         }
     }
@@ -256,11 +325,8 @@ final class BulkLoader: @unchecked Sendable {
         }
     }
 
-    /// Writes the blind indexes (sorted by the caller), the field registry and the header bump, then swaps the copy in.
-    func finish(
-        identity: [Entry], email: [Entry], phone: [Entry], fields: [FieldAssignment],
-        audit detail: String
-    ) throws {
+    /// Writes the blind indexes (sorted by the caller) and the new fields into the copy.
+    func writeIndexes(identity: [Entry], email: [Entry], phone: [Entry], fields: [FieldAssignment]) throws {
         guard let target else { return }
         try target.write { db in
             for (kind, entries) in [(BlindIndexKind.identity, identity), (.email, email), (.phone, phone)] {
@@ -271,14 +337,29 @@ final class BulkLoader: @unchecked Sendable {
                     sql: "INSERT OR IGNORE INTO field(key, name, type) VALUES (?, ?, ?)",
                     arguments: [field.key, field.name, field.type.rawValue])
             }
+        }
+    }
+
+    /// The field registry of the copy (after `writeIndexes`), for the working set of the imported customers.
+    func layout() throws -> WorkingSetLayout {
+        guard let target else { return WorkingSetLayout(fields: []) }
+        return try target.read { try WorkingSetLayout.current($0) }
+    }
+
+    /// Bumps the data version, saves the working-set snapshot of the imported customers (`set`, built from the
+    /// plain records) and the audit entry in the copy, then swaps the copy in.
+    func finish(snapshot set: WorkingSet?, audit detail: String) throws {
+        guard let target else { return }
+        try target.write { db in
             try db.execute(
                 sql: """
                     INSERT INTO meta(key, value) VALUES ('dataVersion', 1)
                     ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1
                     """)
+            if let set, set.count > 0 { try store.saveWorkingSetSnapshot(set, db) }
             try store.audit(db, .import, subject: "*", detail: detail)
         }
-        Trace.mark("bulk: blind indexes written")
+        Trace.mark("bulk: snapshot saved in the copy")
         try target.writeWithoutTransaction { db in
             _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
         }

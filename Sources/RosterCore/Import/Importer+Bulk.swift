@@ -33,6 +33,8 @@ extension Importer {
         var rejectedKeys: [BulkLoader.Entry] = []
         var rejects: [(line: Int, reason: String)] = []
         var needsIncrementalPath = false
+        /// The plain records of the sealed rows, for the working set built at the end.
+        var plain = RecordSpill.Part()
     }
 
     /// A bounded hand-over between two threads; `nil` ends the stream.
@@ -79,6 +81,11 @@ extension Importer {
         subscript(index: Int) -> Value {
             get { buffer[index] }
             set { buffer[index] = newValue }
+        }
+
+        /// Changes one slot in place (through the subscript, a mutation would copy the value first).
+        func modify(_ index: Int, _ body: (inout Value) -> Void) {
+            body(&buffer[index])
         }
 
         var values: [Value] { Array(buffer) }
@@ -134,6 +141,7 @@ extension Importer {
         let producer = Thread { Self.read(sharedReader, planner: planner, into: batches, until: stop) }
         producer.start()
 
+        let spill = try RecordSpill(nextTo: store.path)
         let writes = Channel<[SealedPart]>(capacity: 2)
         let writeFailure = Locked<Error?>(nil)
         let writerDone = DispatchSemaphore(value: 0)
@@ -141,7 +149,10 @@ extension Importer {
             while let parts = writes.take() {
                 guard writeFailure.withLock({ $0 == nil }) else { continue }
                 do {
-                    for part in parts { try loader.insert(part.rows) }
+                    for part in parts {
+                        try loader.insert(part.rows)
+                        try spill.append(part.plain)
+                    }
                 } catch {
                     writeFailure.withLock { $0 = error }
                 }
@@ -212,8 +223,17 @@ extension Importer {
             try rejectsFile.close()
         }
         Trace.mark("bulk: rows removed, rejects copied")
+        try loader.writeIndexes(identity: state.identity, email: state.emails, phone: state.phones, fields: newFields)
+        Trace.mark("bulk: blind indexes written")
+        let removedRows = state.removedRows
+        // The blind-index entries are written: their memory goes back to the system before the working set is
+        // built (glibc keeps freed heap memory otherwise, and the peak would be the sum of both).
+        state = BulkState()
+        FreedMemory.release()
+        let set = try workingSet(from: spill, skipping: removedRows, count: summary.created, layout: loader.layout())
+        Trace.mark("bulk: working set of \(set.count) customers built from the plain records")
         try loader.finish(
-            identity: state.identity, email: state.emails, phone: state.phones, fields: newFields,
+            snapshot: set,
             audit: "\(options.kind.rawValue) file (bulk): \(summary.created) created, \(summary.rejected) rejected")
         summary.bulk = true
     }
@@ -284,6 +304,7 @@ extension Importer {
                         return out
                     }
                     let identity = try sealer.seal(plan, rowID: rowID, into: &out.rows)
+                    sealer.lastRecord.withUnsafeBytes { out.plain.append(rowID: rowID, record: $0) }
                     if !plan.fields.isEmpty {
                         var mask: UInt64 = 0
                         for field in plan.fields { mask |= fieldBits[field.key].map { 1 << UInt64($0) } ?? 0 }
@@ -300,6 +321,23 @@ extension Importer {
             }
             return out
         }
+    }
+
+    /// The working set of the imported customers, decoded from the plain records of the spill (a group of parts at a
+    /// time on all cores), without the rows `settle` removed.
+    private func workingSet(from spill: RecordSpill, skipping removed: Bitset, count: Int, layout: WorkingSetLayout)
+        throws -> WorkingSet
+    {
+        let decoder = CustomerRecordDecoder(keys: store.keys, layout: layout)
+        var rows = WorkingSetRows(fieldCount: layout.fields.count, capacity: count)
+        let group = 4 * ProcessInfo.processInfo.activeProcessorCount
+        for first in stride(from: 0, to: spill.partCount, by: group) {
+            let parts = try Parallel.tryMap(min(group, spill.partCount - first)) { offset in
+                try decoder.decode(plain: spill.read(first + offset), skipping: removed)
+            }
+            for part in parts { rows.append(contentsOf: part) }
+        }
+        return rows.build(layout: layout, deviceCounts: [Int32](repeating: 0, count: rows.count))
     }
 
     /// Whether a customerId could be another customer's email, phone number or externalCode.
@@ -322,7 +360,7 @@ struct BulkState {
     var written = 0
     var fieldMasks: [(rowID: Int64, mask: UInt64)] = []
     /// The rows `settle` removed (superseded or rejected after they were written).
-    private var removed = Bitset(count: 0)
+    private(set) var removedRows = Bitset(count: 0)
 
     mutating func absorb(_ part: Importer.SealedPart) {
         identity += part.identity
@@ -339,7 +377,7 @@ struct BulkState {
     /// The field columns (by bit, `keys[bit]`) that some kept customer sets; after `settle`.
     func usedFields(of keys: [String]) -> Set<String> {
         var mask: UInt64 = 0
-        for row in fieldMasks where !removed.contains(Int(row.rowID)) { mask |= row.mask }
+        for row in fieldMasks where !removedRows.contains(Int(row.rowID)) { mask |= row.mask }
         return Set(keys.prefix(64).enumerated().filter { mask & (1 << UInt64($0.offset)) != 0 }.map(\.element))
     }
 
@@ -347,10 +385,10 @@ struct BulkState {
     /// fills the summary's rejects and duplicates; returns the row ids to delete from the copy.
     mutating func settle(summary: inout ImportSummary) -> [Int64] {
         var removed = Bitset(count: lines.count + 1)
-        var removedRows: [Int64] = []
+        var deleted: [Int64] = []
         func remove(_ rowID: Int64) {
             removed.insert(Int(rowID))
-            removedRows.append(rowID)
+            deleted.append(rowID)
         }
         var rejectedLines = Dictionary(rejects.map { ($0.line, $0.reason) }) { first, _ in first }
 
@@ -359,7 +397,7 @@ struct BulkState {
         identity = []
         emails = []
         phones = []
-        DispatchQueue.concurrentPerform(iterations: 3) { sorted[$0].sort(by: BulkLoader.Entry.inOrder) }
+        DispatchQueue.concurrentPerform(iterations: 3) { sorted.modify($0) { BulkLoader.Entry.sort(&$0) } }
 
         // Last row wins: per identity, only the latest row stays, whether written or rejected.
         var latestRejected: [BlindIndexer.Words: Int64] = [:]
@@ -440,9 +478,9 @@ struct BulkState {
         phones = sorted[2].filter { !removed.contains(Int($0.rowID)) }
         identity.removeAll { removed.contains(Int($0.rowID)) }
 
-        self.removed = removed
+        self.removedRows = removed
         summary.duplicatesInFile = duplicates
         summary.rejects = rejectedLines.map { ImportSummary.Rejection(line: $0.key, reason: $0.value) }
-        return removedRows
+        return deleted
     }
 }

@@ -40,7 +40,11 @@ extension Store {
             if let email = keys[index].email { entries[.email]!.append(BulkLoader.Entry(email, rowID)) }
             if let phone = keys[index].phone { entries[.phone]!.append(BulkLoader.Entry(phone, rowID)) }
         }
-        for (kind, list) in entries { try BulkLoader.insert(list.sorted(by: BulkLoader.Entry.inOrder), into: kind, db) }
+        for (kind, list) in entries {
+            var sorted = list
+            BulkLoader.Entry.sort(&sorted)
+            try BulkLoader.insert(sorted, into: kind, db)
+        }
         return created
     }
 

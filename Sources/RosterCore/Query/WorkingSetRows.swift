@@ -147,27 +147,37 @@ struct CustomerRecordDecoder: @unchecked Sendable {
         var rows = WorkingSetRows(fieldCount: layout.fields.count, capacity: range.count)
         var aad = CustomerRecordDecoder.aadPrefix
         var slots = [(start: Int, count: Int)?](repeating: nil, count: layout.fields.count)
+        var plain: [UInt8] = []
+        plain.reserveCapacity(512)
         try batch.salts.withUnsafeBufferPointer { salts in
             try batch.records.withUnsafeBufferPointer { records in
                 for index in range {
                     let rowID = batch.rowIDs[index]
                     let saltStart = index == 0 ? 0 : batch.saltEnds[index - 1]
                     let recordStart = index == 0 ? 0 : batch.recordEnds[index - 1]
-                    let key = keys.customerKey(
-                        salt: UnsafeRawBufferPointer(
-                            UnsafeBufferPointer(rebasing: salts[saltStart..<batch.saltEnds[index]])))
                     aad.removeSubrange(CustomerRecordDecoder.aadPrefix.count...)
                     aad += String(rowID).utf8
                     aad += CustomerRecordDecoder.aadSuffix
-                    let plain: Data
-                    do {
-                        let box = try AES.GCM.SealedBox(
-                            combined: UnsafeRawBufferPointer(
-                                UnsafeBufferPointer(rebasing: records[recordStart..<batch.recordEnds[index]])))
-                        plain = try AES.GCM.open(box, using: key, authenticating: aad)
-                    } catch {
+                    let salt = UnsafeRawBufferPointer(
+                        UnsafeBufferPointer(rebasing: salts[saltStart..<batch.saltEnds[index]]))
+                    let box = UnsafeRawBufferPointer(
+                        UnsafeBufferPointer(rebasing: records[recordStart..<batch.recordEnds[index]]))
+                    guard box.count > Sealer.overhead else {
                         throw RosterError.integrity(what: "customer #\(rowID) (record)")
                     }
+                    plain.removeAll(keepingCapacity: true)
+                    plain.append(contentsOf: repeatElement(0, count: box.count - Sealer.overhead))
+                    let opened = plain.withUnsafeMutableBytes { out in
+                        aad.withUnsafeBytes { aadBytes in
+                            keys.withCustomerKey(salt: salt) { key in
+                                BoringPrimitives.GCM.open(
+                                    key: key, nonce: UnsafeRawBufferPointer(rebasing: box[..<12]),
+                                    sealed: UnsafeRawBufferPointer(rebasing: box[12...]), associatedData: aadBytes,
+                                    into: out.baseAddress!)
+                            }
+                        }
+                    }
+                    guard opened else { throw RosterError.integrity(what: "customer #\(rowID) (record)") }
                     try plain.withUnsafeBytes { bytes in
                         do {
                             try append(
@@ -179,6 +189,25 @@ struct CustomerRecordDecoder: @unchecked Sendable {
                 }
             }
         }
+        return rows
+    }
+
+    /// Decodes plain records (`RecordSpill.Part` layout: the bulk import keeps them) into rows, except those in
+    /// `removed`.
+    func decode(plain: [UInt8], skipping removed: Bitset) throws -> WorkingSetRows {
+        var rows = WorkingSetRows(fieldCount: layout.fields.count, capacity: plain.count / 100)
+        var slots = [(start: Int, count: Int)?](repeating: nil, count: layout.fields.count)
+        let complete = try plain.withUnsafeBytes { bytes in
+            try RecordSpill.Part.forEach(in: bytes) { rowID, record in
+                guard !removed.contains(Int(rowID)) else { return }
+                do {
+                    try append(record: record, rowID: rowID, to: &rows, slots: &slots)
+                } catch {
+                    throw RosterError.integrity(what: "customer #\(rowID) (record layout)")
+                }
+            }
+        }
+        guard complete else { throw RosterError.integrity(what: "the import's record spill") }
         return rows
     }
 

@@ -136,23 +136,6 @@ struct WorkingSetStoreTests {
         return WorkingSet(customers: customers, deviceCounts: devices, fieldNames: names)
     }
 
-    func expectSame(_ set: WorkingSet, _ other: WorkingSet, sourceLocation: SourceLocation = #_sourceLocation) {
-        #expect(set.rowIDs == other.rowIDs, sourceLocation: sourceLocation)
-        #expect(set.externalCodes.raw == other.externalCodes.raw, sourceLocation: sourceLocation)
-        for (mine, theirs) in [(set.crmIds, other.crmIds), (set.emails, other.emails), (set.phones, other.phones)] {
-            #expect(mine.bytes == theirs.bytes && mine.starts == theirs.starts, sourceLocation: sourceLocation)
-        }
-        #expect(set.consent.bits == other.consent.bits, sourceLocation: sourceLocation)
-        #expect(set.deviceCounts == other.deviceCounts, sourceLocation: sourceLocation)
-        #expect(set.columns.map(\.name) == other.columns.map(\.name), sourceLocation: sourceLocation)
-        for (mine, theirs) in zip(set.columns, other.columns) {
-            #expect(mine.type == theirs.type, sourceLocation: sourceLocation)
-            #expect(
-                (0..<set.count).map { mine.values[$0] } == (0..<other.count).map { theirs.values[$0] },
-                sourceLocation: sourceLocation)
-        }
-    }
-
     func changeCount() throws -> Int {
         try store.db.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM workingSetChange") ?? -1 }
     }
@@ -389,6 +372,24 @@ struct WorkingSetBuilderTests {
     }
 }
 
+/// Two working sets hold the same rows, columns and values.
+func expectSame(_ set: WorkingSet, _ other: WorkingSet, sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(set.rowIDs == other.rowIDs, sourceLocation: sourceLocation)
+    #expect(set.externalCodes.raw == other.externalCodes.raw, sourceLocation: sourceLocation)
+    for (mine, theirs) in [(set.crmIds, other.crmIds), (set.emails, other.emails), (set.phones, other.phones)] {
+        #expect(mine.bytes == theirs.bytes && mine.starts == theirs.starts, sourceLocation: sourceLocation)
+    }
+    #expect(set.consent.bits == other.consent.bits, sourceLocation: sourceLocation)
+    #expect(set.deviceCounts == other.deviceCounts, sourceLocation: sourceLocation)
+    #expect(set.columns.map(\.name) == other.columns.map(\.name), sourceLocation: sourceLocation)
+    for (mine, theirs) in zip(set.columns, other.columns) {
+        #expect(mine.type == theirs.type, sourceLocation: sourceLocation)
+        #expect(
+            (0..<set.count).map { mine.values[$0] } == (0..<other.count).map { theirs.values[$0] },
+            sourceLocation: sourceLocation)
+    }
+}
+
 @Suite("Working set: a first import")
 struct WorkingSetFirstImportTests {
     @Test("a first import into an empty store records no changes (no snapshot exists) and saves the snapshot")
@@ -404,5 +405,26 @@ struct WorkingSetFirstImportTests {
         let loaded = try store.loadWorkingSetReporting()
         #expect(loaded.source == .snapshot)
         #expect(loaded.set.count == 50)
+    }
+
+    @Test(
+        "the snapshot a bulk import builds from its plain records is the working set its sealed customers decrypt to")
+    func bulkSnapshotMatchesScan() throws {
+        let dir = try TemporaryDirectory()
+        let store = try dir.makeStore()
+        // Messy rows: duplicates (superseded rows are left out), invalid emails and phones, accents and CJK.
+        let path = dir.file("messy.csv")
+        _ = try ContactGenerator(contacts: 3000, seed: 7).write(to: path)
+        let summary = try Importer(store: store, options: ImportOptions(kind: .contacts, path: path)).run()
+        #expect(summary.bulk)
+        #expect(summary.duplicatesInFile > 0 && summary.rejected > 0)
+        let loaded = try store.loadWorkingSetReporting()
+        #expect(loaded.source == .snapshot)
+        #expect(loaded.set.count == summary.created)
+        let layout = try store.db.read { try WorkingSetLayout.current($0) }
+        expectSame(loaded.set, try store.db.read { try store.scan($0, layout: layout, progress: nil) })
+        #expect(!loaded.set.columns.isEmpty)
+        // The spill of plain records was unlinked when it was opened; no copy or spill is left next to the store.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).allSatisfy { !$0.contains(".import-") })
     }
 }
