@@ -111,6 +111,18 @@ final class BulkLoader: @unchecked Sendable {
             ends.reserveCapacity(rows)
             bytes.reserveCapacity(rows * 256)
         }
+
+        /// These rows without those whose row id is in `dropped`.
+        func removing(_ dropped: Set<Int64>) -> SealedRows {
+            guard !dropped.isEmpty, rowIDs.contains(where: dropped.contains) else { return self }
+            var kept = SealedRows()
+            for (row, rowID) in rowIDs.enumerated() where !dropped.contains(rowID) {
+                kept.rowIDs.append(rowID)
+                kept.bytes.append(contentsOf: bytes[(row == 0 ? 0 : ends[row - 1])..<ends[row]])
+                kept.ends.append(kept.bytes.count)
+            }
+            return kept
+        }
     }
 
     init(store: Store) {
@@ -298,12 +310,17 @@ final class BulkLoader: @unchecked Sendable {
     }
 
     /// Inserts blind index entries into one index table (in the order given: sorted grows the B-tree at its end).
-    static func insert(_ entries: [Entry], into kind: BlindIndexKind, _ db: Database) throws {
+    /// With `skipped`, entries whose blind index the table already holds are left out, and `skipped` gets the
+    /// entries of each statement that left some out.
+    static func insert(
+        _ entries: [Entry], into kind: BlindIndexKind, _ db: Database, skipped: ((Range<Int>) throws -> Void)? = nil
+    ) throws {
         // Each statement's blind indexes are laid out big-endian in one scratch buffer bound in place.
         let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 16 * 128, alignment: 8)
         defer { scratch.deallocate() }
         try RawInsert.run(
-            db, table: "\(kind.table)(blindIndex, customerId)", columns: 2, rows: entries.count, perStatement: 128
+            db, table: "\(kind.table)(blindIndex, customerId)", columns: 2, rows: entries.count, perStatement: 128,
+            skipped: skipped
         ) { statement, parameter, row in
             let slot = scratch.baseAddress! + 16 * (Int(parameter - 1) / 2)
             slot.storeBytes(of: entries[row].high.bigEndian, toByteOffset: 0, as: UInt64.self)
@@ -423,17 +440,21 @@ enum RawInsert {
     /// Binds one row: the statement, the 1-based index of the row's first parameter, and the row.
     typealias Bind = (_ statement: OpaquePointer, _ parameter: Int32, _ row: Int) -> Void
 
+    /// With `skipped`, rows whose key exists are left out (`INSERT OR IGNORE`) and `skipped` gets the rows of
+    /// each statement that left some out.
     static func run(
-        _ db: Database, table: String, columns: Int, rows: Int, perStatement: Int, bind: Bind
+        _ db: Database, table: String, columns: Int, rows: Int, perStatement: Int,
+        skipped: ((Range<Int>) throws -> Void)? = nil, bind: Bind
     ) throws {
         let placeholder = "(" + Array(repeating: "?", count: columns).joined(separator: ", ") + ")"
+        let verb = skipped == nil ? "INSERT" : "INSERT OR IGNORE"
         var statements: [Int: Statement] = [:]
         var start = 0
         while start < rows {
             let count = min(perStatement, rows - start)
             if statements[count] == nil {
                 statements[count] = try db.makeStatement(
-                    sql: "INSERT INTO \(table) VALUES "
+                    sql: "\(verb) INTO \(table) VALUES "
                         + Array(repeating: placeholder, count: count).joined(separator: ", "))
             }
             let handle = statements[count]!.sqliteStatement
@@ -445,6 +466,7 @@ enum RawInsert {
                     resultCode: ResultCode(rawValue: code),
                     message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
             }
+            if let skipped, sqlite3_changes(db.sqliteConnection) < count { try skipped(start..<start + count) }
             start += count
         }
     }

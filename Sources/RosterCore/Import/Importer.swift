@@ -185,49 +185,55 @@ public final class Importer {
 
     private struct DryRunRollback: Error {}
 
+    /// One batch of pass 2: the surviving rows planned, and the rows rejected so far in line order.
+    struct PlannedBatch: Sendable {
+        var plans: [RowPlan] = []
+        /// Rejected by the CSV reader, by pass 1 or by the planner (`planned`), with their raw bytes.
+        var rejects: [(line: Int, raw: [UInt8], reason: String, planned: Bool)] = []
+        /// Rows read and bytes consumed so far, for the summary and the progress line.
+        var rowsRead = 0
+        var bytesRead = 0
+    }
+
+    /// Pass 2 reads and plans the next batch on another thread while this one writes the current batch: planning
+    /// does not depend on what was written (field types are fixed by pass 1).
     private func applyIncrementally(_ scan: KeyScan) throws {
         let reader = try openReader()
         let rejectsFile = try options.rejectsPath.map {
             try RejectsFile(path: $0, header: reader.header, dialect: reader.dialect)
         }
         var tally = ChangeTally()
-        var ordinal = 0
-        var pending: [RowPlan] = []
-        pending.reserveCapacity(options.batchSize)
-        // The batch's surviving rows, planned together on all cores when it is full.
-        var records: [CSVRecord] = []
-        // The batch's rejected rows, written to the rejects file in line order.
-        var batchRejects: [(line: Int, raw: [UInt8], reason: String)] = []
-
-        func reject(line: Int, raw: [UInt8], reason: String) throws {
-            summary.rejects.append(.init(line: line, reason: reason))
-            try rejectsFile?.write(raw: raw, reason: reason)
-        }
-        func planBatch() throws {
-            for (record, result) in zip(records, Self.plan(records, with: scan.planner)) {
-                switch result {
-                case .success(let plan): pending.append(plan)
-                case .failure(let rejection):
-                    if options.strict {
-                        summary.rejects.append(.init(line: record.line, reason: rejection.reason))
-                        throw ImportRefused(summary: summary)
-                    }
-                    batchRejects.append((record.line, record.raw, rejection.reason))
-                }
+        let fileSize = reader.fileSize
+        let batches = Channel<Result<PlannedBatch, Error>>(capacity: 1)
+        let stop = Locked(false)
+        nonisolated(unsafe) let sharedReader = reader  // used by the reading thread only, until it sends nil
+        let batchSize = options.batchSize
+        Thread { Self.readAndPlan(sharedReader, scan: scan, batchSize: batchSize, into: batches, until: stop) }.start()
+        var drained = false
+        defer {
+            // On an error the reading thread is told to stop, and what it still sends is drained so that it ends.
+            if !drained {
+                stop.withLock { $0 = true }
+                while batches.take() != nil {}
             }
-            records.removeAll(keepingCapacity: true)
-            batchRejects.sort { $0.line < $1.line }
-            for row in batchRejects { try reject(line: row.line, raw: row.raw, reason: row.reason) }
-            batchRejects.removeAll(keepingCapacity: true)
         }
-        func flush(_ db: Database) throws {
-            try planBatch()
+
+        func flush(_ batch: PlannedBatch, _ db: Database) throws {
+            if options.strict, let first = batch.rejects.first(where: \.planned) {
+                summary.rejects.append(.init(line: first.line, reason: first.reason))
+                throw ImportRefused(summary: summary)
+            }
+            for row in batch.rejects {
+                summary.rejects.append(.init(line: row.line, reason: row.reason))
+                try rejectsFile?.write(raw: row.raw, reason: row.reason)
+            }
+            summary.read = batch.rowsRead
             // Rows that plainly create a customer go together; the others one by one, after them.
-            Trace.mark("import: batch of \(pending.count) planned")
-            let created = try store.createNewCustomers(db, pending, kind: options.kind)
+            Trace.mark("import: batch of \(batch.plans.count) planned")
+            let created = try store.createNewCustomers(db, batch.plans, kind: options.kind)
             Trace.mark("import: \(created.count) new customers created together")
             for rowID in created.values { tally.record(rowID, .created) }
-            for (index, plan) in pending.enumerated() where created[index] == nil {
+            for (index, plan) in batch.plans.enumerated() where created[index] == nil {
                 do {
                     try db.inSavepoint {
                         let outcome = try store.apply(db, plan, kind: options.kind)
@@ -251,43 +257,32 @@ public final class Importer {
                     lateRejects[plan.line] = error.description
                 }
             }
-            pending.removeAll(keepingCapacity: true)
         }
 
         let singleTransaction = options.strict || options.dryRun
         // The blind indexes of a million customers take about 100 MB: a page cache that holds them
         // turns the random index reads and writes of an import into memory accesses (kernel time 2 s → 0.4 s).
         try store.setPageCache(megabytes: 128)
-        defer { try? store.setPageCache(megabytes: Store.pageCacheMegabytes) }
-        func readAll(_ db: Database?) throws {
-            while let result = try reader.next() {
-                defer { ordinal += 1 }
-                summary.read += 1
-                let record: CSVRecord
-                switch result {
-                case .failure(let error):
-                    batchRejects.append((error.line, error.raw, error.reason))
-                    continue
-                case .success(let value): record = value
-                }
-                if let reason = scan.rejects[record.line] {
-                    batchRejects.append((record.line, record.raw, reason))
-                    continue
-                }
-                guard scan.survivors.contains(ordinal) else { continue }
-                records.append(record)
-                if records.count >= options.batchSize {
-                    if let db { try flush(db) } else { try store.write { try flush($0) } }
-                    report(.importing, rows: summary.read, reader: reader)
-                }
+        try store.setCheckpointPages(16384)
+        defer {
+            try? store.setPageCache(megabytes: Store.pageCacheMegabytes)
+            try? store.setCheckpointPages(1000)
+        }
+        func applyAll(_ db: Database?) throws {
+            while let item = batches.take() {
+                let batch = try item.get()
+                if let db { try flush(batch, db) } else { try store.write { try flush(batch, $0) } }
+                progress?(
+                    ImportProgressReport(
+                        phase: .importing, rows: batch.rowsRead, bytesRead: batch.bytesRead, totalBytes: fileSize))
             }
-            if let db { try flush(db) } else { try store.write { try flush($0) } }
+            drained = true
         }
 
         if singleTransaction {
             do {
                 try store.write { db in
-                    try readAll(db)
+                    try applyAll(db)
                     if options.dryRun { throw DryRunRollback() }
                 }
             } catch is DryRunRollback {
@@ -295,7 +290,7 @@ public final class Importer {
             }
         } else {
             do {
-                try readAll(nil)
+                try applyAll(nil)
             } catch {
                 // The batches committed before the error stay: the audit log says so.
                 tally.apply(to: &summary)
@@ -308,13 +303,60 @@ public final class Importer {
                 throw error
             }
         }
-        report(.importing, rows: summary.read, reader: reader)
         if !lateRejects.isEmpty {
             for (line, reason) in lateRejects { summary.rejects.append(.init(line: line, reason: reason)) }
             if let rejectsFile { try copyRows(lines: lateRejects, to: rejectsFile) }
         }
         try rejectsFile?.close()
         tally.apply(to: &summary)
+    }
+
+    /// Pass 2's reading thread: the rows that survive pass 1 in batches of `batchSize`, each planned on all cores.
+    private static func readAndPlan(
+        _ reader: CSVReader, scan: KeyScan, batchSize: Int, into batches: Channel<Result<PlannedBatch, Error>>,
+        until stop: Locked<Bool>
+    ) {
+        var batch = PlannedBatch()
+        var records: [CSVRecord] = []
+        records.reserveCapacity(batchSize)
+        var ordinal = 0
+        func send() {
+            for (record, result) in zip(records, plan(records, with: scan.planner)) {
+                switch result {
+                case .success(let plan): batch.plans.append(plan)
+                case .failure(let rejection): batch.rejects.append((record.line, record.raw, rejection.reason, true))
+                }
+            }
+            records.removeAll(keepingCapacity: true)
+            batch.rejects.sort { $0.line < $1.line }
+            batch.rowsRead = ordinal
+            batch.bytesRead = reader.bytesRead
+            batches.put(.success(batch))
+            batch = PlannedBatch()
+        }
+        do {
+            while let result = try reader.next() {
+                ordinal += 1
+                switch result {
+                case .failure(let error):
+                    batch.rejects.append((error.line, error.raw, error.reason, false))
+                case .success(let record):
+                    if let reason = scan.rejects[record.line] {
+                        batch.rejects.append((record.line, record.raw, reason, false))
+                    } else if scan.survivors.contains(ordinal - 1) {
+                        records.append(record)
+                    }
+                }
+                if records.count >= batchSize {
+                    if stop.withLock({ $0 }) { break }
+                    send()
+                }
+            }
+            if !stop.withLock({ $0 }) { send() }
+        } catch {
+            batches.put(.failure(error))
+        }
+        batches.put(nil)
     }
 
     /// Plans rows on all cores, in their order.

@@ -22,28 +22,25 @@ extension Store {
         if plans.contains(where: { $0.identity.map(Importer.looksLikeOtherID) ?? false }) { return [:] }
 
         let keys = blindIndexes(of: plans, kind: kind)
-        var candidates = uniqueAndEligible(plans, keys)
-        candidates = try unknownToTheStore(db, candidates, keys)
-        candidates = registeredFields(db, candidates, plans)
+        let candidates = uniqueAndEligible(keys)
         guard !candidates.isEmpty else { return [:] }
-
         let firstRowID =
             (try Int64.fetchOne(try db.cachedStatement(sql: "SELECT COALESCE(MAX(id), 0) + 1 FROM customer"))) ?? 1
-        let sealed = try seal(candidates.map { (plans[$0], keys[$0].code) }, firstRowID: firstRowID, kind: kind)
-        for rows in sealed { try BulkLoader.insert(rows, db) }
-        var created: [Int: Int64] = [:]
-        var entries: [BlindIndexKind: [BulkLoader.Entry]] = [.identity: [], .email: [], .phone: []]
-        for (offset, index) in candidates.enumerated() {
-            let rowID = firstRowID + Int64(offset)
-            created[index] = rowID
-            entries[.identity]!.append(BulkLoader.Entry(keys[index].identity!, rowID))
-            if let email = keys[index].email { entries[.email]!.append(BulkLoader.Entry(email, rowID)) }
-            if let phone = keys[index].phone { entries[.phone]!.append(BulkLoader.Entry(phone, rowID)) }
+        // The candidates are sealed on the other cores while this thread writes their blind indexes, which finds
+        // those the store already knows: inserting an index entry and looking it up cost the same descent.
+        let sealing = Parallel.Background {
+            try self.seal(candidates.map { (plans[$0], keys[$0].code) }, firstRowID: firstRowID, kind: kind)
         }
-        for (kind, list) in entries {
-            var sorted = list
-            BulkLoader.Entry.sort(&sorted)
-            try BulkLoader.insert(sorted, into: kind, db)
+        var dropped = try insertIndexes(db, candidates, keys, firstRowID: firstRowID)
+        dropped.formUnion(unregistrable(db, candidates, plans, skipping: dropped))
+        try removeIndexes(db, of: dropped, candidates, keys, firstRowID: firstRowID)
+        let droppedRows = Set(dropped.map { firstRowID + Int64($0) })
+        for rows in try sealing.wait() { try BulkLoader.insert(rows.removing(droppedRows), db) }
+        Trace.mark(
+            "new: \(candidates.count - dropped.count) customers created, \(dropped.count) left to the row-by-row path")
+        var created: [Int: Int64] = [:]
+        for (offset, index) in candidates.enumerated() where !dropped.contains(offset) {
+            created[index] = firstRowID + Int64(offset)
         }
         return created
     }
@@ -57,6 +54,15 @@ extension Store {
         var phone: BlindIndexer.Words?
         /// Whether the row could take the fast lane on its own (before looking at the others).
         var eligible = false
+
+        func words(_ kind: BlindIndexKind) -> BlindIndexer.Words? {
+            switch kind {
+            case .identity: identity
+            case .email: email
+            case .phone: phone
+            case .deviceId: nil
+            }
+        }
     }
 
     /// Blind indexes of every row, computed on all cores.
@@ -78,69 +84,108 @@ extension Store {
         .flatMap { $0 }
     }
 
-    /// Eligible rows none of whose identifiers appears on another row of the batch.
-    private func uniqueAndEligible(_ plans: [RowPlan], _ keys: [RowKeys]) -> [Int] {
-        var identities: [BlindIndexer.Words: Int] = [:]
-        var emails: [BlindIndexer.Words: Int] = [:]
-        var phones: [BlindIndexer.Words: Int] = [:]
-        for key in keys {
-            if let words = key.identity { identities[words, default: 0] += 1 }
-            if let words = key.email { emails[words, default: 0] += 1 }
-            if let words = key.phone { phones[words, default: 0] += 1 }
+    /// Eligible rows none of whose identifiers appears on another row of the batch (found in the sorted indexes).
+    private func uniqueAndEligible(_ keys: [RowKeys]) -> [Int] {
+        var shared = Bitset(count: keys.count)
+        for kind in [BlindIndexKind.identity, .email, .phone] {
+            var entries: [BulkLoader.Entry] = []
+            entries.reserveCapacity(keys.count)
+            for (index, key) in keys.enumerated() {
+                if let words = key.words(kind) { entries.append(BulkLoader.Entry(words, Int64(index))) }
+            }
+            BulkLoader.Entry.sort(&entries)
+            var start = 0
+            while start < entries.count {
+                var end = start + 1
+                while end < entries.count, BulkLoader.Entry.sameIndex(entries[start], entries[end]) { end += 1 }
+                if end - start > 1 { for entry in entries[start..<end] { shared.insert(Int(entry.rowID)) } }
+                start = end
+            }
         }
-        return keys.indices.filter { index in
-            let key = keys[index]
-            return key.eligible && key.identity.map { identities[$0] == 1 } ?? false
-                && key.email.map { emails[$0] == 1 } ?? true && key.phone.map { phones[$0] == 1 } ?? true
-        }
+        return keys.indices.filter { keys[$0].eligible && keys[$0].identity != nil && !shared.contains($0) }
     }
 
-    /// Candidates whose CRM id, email and phone the store does not know (looked up in index order).
-    private func unknownToTheStore(_ db: Database, _ candidates: [Int], _ keys: [RowKeys]) throws -> [Int] {
+    /// Inserts the candidates' blind indexes (row ids from `firstRowID`, in candidate order), each table in index
+    /// order, leaving out those the table already holds; returns the candidates (by offset) with an identifier that
+    /// the store already knows.
+    private func insertIndexes(_ db: Database, _ candidates: [Int], _ keys: [RowKeys], firstRowID: Int64) throws
+        -> Set<Int>
+    {
         var known = Set<Int>()
         for kind in [BlindIndexKind.identity, .email, .phone] {
-            let statement = try db.makeStatement(sql: "SELECT 1 FROM \(kind.table) WHERE blindIndex = ?")
-            let handle = statement.sqliteStatement
-            var lookups: [(words: BlindIndexer.Words, index: Int)] = []
-            for index in candidates {
-                let key = keys[index]
-                let words = kind == .identity ? key.identity : kind == .email ? key.email : key.phone
-                if let words { lookups.append((words, index)) }
-            }
-            lookups.sort { ($0.words.high, $0.words.low) < ($1.words.high, $1.words.low) }
-            var blob = (UInt64(0), UInt64(0))
-            for lookup in lookups where !known.contains(lookup.index) {
-                blob = (lookup.words.high.bigEndian, lookup.words.low.bigEndian)
-                let code = withUnsafeBytes(of: &blob) { raw in
-                    sqlite3_bind_blob(handle, 1, raw.baseAddress, 16, nil)
-                    defer { sqlite3_reset(handle) }
-                    return sqlite3_step(handle)
+            var entries: [BulkLoader.Entry] = []
+            entries.reserveCapacity(candidates.count)
+            for (offset, index) in candidates.enumerated() {
+                if let words = keys[index].words(kind) {
+                    entries.append(BulkLoader.Entry(words, firstRowID + Int64(offset)))
                 }
-                switch code {
-                case SQLITE_ROW: known.insert(lookup.index)
-                case SQLITE_DONE: break
-                default:
-                    throw DatabaseError(
-                        resultCode: ResultCode(rawValue: code),
-                        message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+            }
+            BulkLoader.Entry.sort(&entries)
+            let owner = try db.makeStatement(sql: "SELECT customerId FROM \(kind.table) WHERE blindIndex = ?")
+            try BulkLoader.insert(entries, into: kind, db) { skipped in
+                for entry in entries[skipped] where try Self.rowID(of: entry.words, owner, db) != entry.rowID {
+                    known.insert(Int(entry.rowID - firstRowID))
                 }
             }
         }
-        return candidates.filter { !known.contains($0) }
+        return known
     }
 
-    /// Registers the new fields of the candidates; a candidate with a field of another type goes row by row.
-    private func registeredFields(_ db: Database, _ candidates: [Int], _ plans: [RowPlan]) -> [Int] {
+    /// Deletes the blind indexes `insertIndexes` wrote for candidates that go the row-by-row way after all.
+    private func removeIndexes(
+        _ db: Database, of dropped: Set<Int>, _ candidates: [Int], _ keys: [RowKeys], firstRowID: Int64
+    ) throws {
+        guard !dropped.isEmpty else { return }
+        for kind in [BlindIndexKind.identity, .email, .phone] {
+            let delete = try db.makeStatement(sql: "DELETE FROM \(kind.table) WHERE blindIndex = ? AND customerId = ?")
+            for offset in dropped.sorted() {
+                guard let words = keys[candidates[offset]].words(kind) else { continue }
+                try delete.execute(arguments: [Self.blob(words), firstRowID + Int64(offset)])
+            }
+        }
+    }
+
+    /// The row id an index table gives a blind index, or nil.
+    private static func rowID(of words: BlindIndexer.Words, _ statement: Statement, _ db: Database) throws -> Int64? {
+        let handle = statement.sqliteStatement
+        var blob = (words.high.bigEndian, words.low.bigEndian)
+        return try withUnsafeBytes(of: &blob) { raw in
+            sqlite3_bind_blob(handle, 1, raw.baseAddress, 16, nil)
+            defer { sqlite3_reset(handle) }
+            switch sqlite3_step(handle) {
+            case SQLITE_ROW: return sqlite3_column_int64(handle, 0)
+            case SQLITE_DONE: return nil
+            case let code:
+                throw DatabaseError(
+                    resultCode: ResultCode(rawValue: code),
+                    message: String(cString: sqlite3_errmsg(db.sqliteConnection))
+                )
+            }
+        }
+    }
+
+    private static func blob(_ words: BlindIndexer.Words) -> Data {
+        var bytes = (words.high.bigEndian, words.low.bigEndian)
+        return withUnsafeBytes(of: &bytes) { Data($0) }
+    }
+
+    /// Registers the new fields of the candidates not `skipping`; returns the candidates (by offset) with a field
+    /// of another type, which go row by row.
+    private func unregistrable(_ db: Database, _ candidates: [Int], _ plans: [RowPlan], skipping: Set<Int>) -> Set<Int>
+    {
         var refused = Set<String>()
         var checked = Set<String>()
-        for index in candidates {
+        for (offset, index) in candidates.enumerated() where !skipping.contains(offset) {
             for field in plans[index].fields where !checked.contains(field.key) {
                 checked.insert(field.key)
                 do { try registerField(db, field) } catch { refused.insert(field.key) }
             }
         }
-        guard !refused.isEmpty else { return candidates }
-        return candidates.filter { plans[$0].fields.allSatisfy { !refused.contains($0.key) } }
+        guard !refused.isEmpty else { return [] }
+        return Set(
+            candidates.indices.filter { offset in
+                !skipping.contains(offset) && plans[candidates[offset]].fields.contains { refused.contains($0.key) }
+            })
     }
 
     /// Seals new customers on all cores; row ids follow the order of `plans` from `firstRowID`.

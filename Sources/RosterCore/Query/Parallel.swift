@@ -40,6 +40,22 @@ enum Parallel {
         try ranges(count, minimum: minimum) { range in Result { try body(range) } }.map { try $0.get() }
     }
 
+    /// Work started on another thread now, its result (or error) collected by `wait()`.
+    final class Background<Value>: @unchecked Sendable {
+        private let group = DispatchGroup()
+        private var result: Result<Value, Error>?
+
+        init(_ body: @escaping () throws -> Value) {
+            let work = Unchecked(body)
+            DispatchQueue.global().async(group: group) { self.result = Result { try work.value() } }
+        }
+
+        func wait() throws -> Value {
+            group.wait()
+            return try result!.get()
+        }
+    }
+
     private struct Unchecked<Value>: @unchecked Sendable {
         let value: Value
         init(_ value: Value) { self.value = value }

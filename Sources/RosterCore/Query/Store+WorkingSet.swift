@@ -137,9 +137,14 @@ extension Store {
         }
         var current = try read()
         while current.count > 0 {
-            let decoding = DecodingTask(decoder: decoder, batch: current)
+            let batch = current
+            let decoding = Parallel.Background {
+                var rows = WorkingSetRows(fieldCount: decoder.layout.fields.count, capacity: batch.count)
+                try decoder.decode(batch, into: &rows)
+                return rows
+            }
             let next = try read()
-            try decoding.wait(into: &rows)
+            rows.append(contentsOf: try decoding.wait())
             if let last = rows.rowIDs.last { progress(last) }
             current = next
         }
@@ -214,27 +219,6 @@ extension Store {
     /// triggers record nothing, so a bulk load into a copy of the store should call this before inserting rows.
     func discardWorkingSetSnapshot(_ db: Database) throws {
         try db.execute(sql: "DELETE FROM snapshot; DELETE FROM workingSetChange")
-    }
-}
-
-/// Decoding one batch in the background.
-private final class DecodingTask: @unchecked Sendable {
-    private let group = DispatchGroup()
-    private var result: Result<WorkingSetRows, Error>?
-
-    init(decoder: CustomerRecordDecoder, batch: SealedCustomerBatch) {
-        DispatchQueue.global().async(group: group) {
-            self.result = Result {
-                var rows = WorkingSetRows(fieldCount: decoder.layout.fields.count, capacity: batch.count)
-                try decoder.decode(batch, into: &rows)
-                return rows
-            }
-        }
-    }
-
-    func wait(into rows: inout WorkingSetRows) throws {
-        group.wait()
-        rows.append(contentsOf: try result!.get())
     }
 }
 
