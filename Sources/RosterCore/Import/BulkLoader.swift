@@ -221,7 +221,14 @@ final class BulkLoader: @unchecked Sendable {
         private mutating func setAssociatedData(_ rowID: Int64) {
             associatedData.removeAll(keepingCapacity: true)
             associatedData.append(contentsOf: "roster/v1|customer|".utf8)
-            associatedData.append(contentsOf: String(rowID).utf8)
+            // The decimal digits of the (positive) row id, without making a String per row.
+            let start = associatedData.count
+            var rest = rowID
+            repeat {
+                associatedData.append(UInt8(ascii: "0") + UInt8(rest % 10))
+                rest /= 10
+            } while rest > 0
+            associatedData[start...].reverse()
             associatedData.append(contentsOf: "|record".utf8)
         }
 
@@ -252,12 +259,17 @@ final class BulkLoader: @unchecked Sendable {
             for (channel, value) in plan.consent { consent[channel] = value }
             var fields = plan.fields
             if fields.count > 1 {
-                // Last value wins for a repeated key, as in a customer's field dictionary.
-                fields.sort { $0.key < $1.key }
-                fields = fields.enumerated().filter {
-                    $0.offset + 1 == fields.count || fields[$0.offset + 1].key != $0.element.key
+                if zip(fields, fields.dropFirst()).contains(where: { $0.key > $1.key }) {
+                    fields.sort { $0.key < $1.key }  // stable: a repeated key keeps its columns' order
                 }
-                .map(\.element)
+                // Last value wins for a repeated key (two columns whose names differ only in case), as in a
+                // customer's field dictionary. Rare: checked before anything is copied.
+                if zip(fields, fields.dropFirst()).contains(where: { $0.key == $1.key }) {
+                    fields = fields.enumerated().filter {
+                        $0.offset + 1 == fields.count || fields[$0.offset + 1].key != $0.element.key
+                    }
+                    .map(\.element)
+                }
             }
             let origin: CustomerOrigin = plan.identity != nil ? .explicit : (kind == .email ? .email : .sms)
             RecordCodec.encodeNew(
@@ -268,12 +280,13 @@ final class BulkLoader: @unchecked Sendable {
             // Salt (16), nonce (12), ciphertext, tag (16), written in place at the end of the part's buffer.
             let start = rows.bytes.count
             let plainCount = record.bytes.count
+            let customerKeys = keys.customerKeys  // copied out of the key ring: no retain of its other keys per row
             rows.bytes.append(contentsOf: random)
             rows.bytes.append(contentsOf: repeatElement(0, count: plainCount + BoringPrimitives.GCM.tagCount))
             let sealed = rows.bytes.withUnsafeMutableBytes { out in
                 record.bytes.withUnsafeBytes { plain in
                     associatedData.withUnsafeBytes { aad in
-                        keys.withCustomerKey(salt: UnsafeRawBufferPointer(rebasing: out[start..<start + 16])) { key in
+                        customerKeys.authenticate(UnsafeRawBufferPointer(rebasing: out[start..<start + 16])) { key in
                             BoringPrimitives.GCM.seal(
                                 key: key, nonce: UnsafeRawBufferPointer(rebasing: out[start + 16..<start + 28]),
                                 plaintext: plain, associatedData: aad, into: out.baseAddress! + start + 28)
