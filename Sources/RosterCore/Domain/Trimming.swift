@@ -22,6 +22,8 @@ extension String {
                 return trimmingCharacters(in: .whitespacesAndNewlines)
             }
         }
+        // A non-ASCII edge that is a letter (`México`) leaves the string as it was: no copy.
+        if start == utf8.startIndex && end == utf8.endIndex { return self }
         return String(self[start..<end])
     }
 

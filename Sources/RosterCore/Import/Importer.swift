@@ -108,8 +108,21 @@ public final class Importer {
 
     /// The incremental path: pass 1 finds the last row of each key, pass 2 applies the rows.
     private func applyTwoPass(fingerprint: [String]) throws {
+        // The blind indexes of a million customers take about 100 MB: a page cache that holds them
+        // turns the random index reads and writes of an import into memory accesses (kernel time 2 s → 0.4 s).
+        try store.setPageCache(megabytes: 128)
+        try store.setCheckpointPages(16384)
+        defer {
+            try? store.setPageCache(megabytes: Store.pageCacheMegabytes)
+            try? store.setCheckpointPages(1000)
+        }
+        // Pass 1 reads the file without the database: meanwhile another thread reads the blind indexes into the
+        // page cache, so that the first batch does not fetch them page by page (~0.2 s at a million customers).
+        let warming = Parallel.Background { try self.store.warmBlindIndexes(upToMegabytes: 128) }
         let scan = try scanKeys()
         Trace.mark("import: pass 1 read \(scan.rows) rows")
+        try warming.wait()
+        Trace.mark("import: blind indexes in the page cache")
         guard try fileFingerprint() == fingerprint else { throw fileChanged() }
         if options.strict && !scan.rejects.isEmpty {
             summary.rejects = scan.rejects.sorted { $0.key < $1.key }.map { .init(line: $0.key, reason: $0.value) }
@@ -260,14 +273,6 @@ public final class Importer {
         }
 
         let singleTransaction = options.strict || options.dryRun
-        // The blind indexes of a million customers take about 100 MB: a page cache that holds them
-        // turns the random index reads and writes of an import into memory accesses (kernel time 2 s → 0.4 s).
-        try store.setPageCache(megabytes: 128)
-        try store.setCheckpointPages(16384)
-        defer {
-            try? store.setPageCache(megabytes: Store.pageCacheMegabytes)
-            try? store.setCheckpointPages(1000)
-        }
         func applyAll(_ db: Database?) throws {
             while let item = batches.take() {
                 let batch = try item.get()
