@@ -31,9 +31,9 @@ extension Store {
         let sealing = Parallel.Background {
             try self.seal(candidates.map { (plans[$0], keys[$0].code) }, firstRowID: firstRowID, kind: kind)
         }
-        var dropped = try insertIndexes(db, candidates, keys, firstRowID: firstRowID)
-        dropped.formUnion(unregistrable(db, candidates, plans, skipping: dropped))
-        try removeIndexes(db, of: dropped, candidates, keys, firstRowID: firstRowID)
+        let (known, skipped) = try insertIndexes(db, candidates, keys, firstRowID: firstRowID)
+        let dropped = known.union(unregistrable(db, candidates, plans, skipping: known))
+        try removeIndexes(db, of: dropped, skipped: skipped, candidates, keys, firstRowID: firstRowID)
         let droppedRows = Set(dropped.map { firstRowID + Int64($0) })
         for rows in try sealing.wait() { try BulkLoader.insert(rows.removing(droppedRows), db) }
         Trace.mark(
@@ -106,12 +106,13 @@ extension Store {
     }
 
     /// Inserts the candidates' blind indexes (row ids from `firstRowID`, in candidate order), each table in index
-    /// order, leaving out those the table already holds; returns the candidates (by offset) with an identifier that
-    /// the store already knows.
+    /// order, leaving out those the table already holds. Returns the candidates (by offset) with an identifier that
+    /// the store already knows, and for each table the candidates whose entry was left out.
     private func insertIndexes(_ db: Database, _ candidates: [Int], _ keys: [RowKeys], firstRowID: Int64) throws
-        -> Set<Int>
+        -> (known: Set<Int>, skipped: [BlindIndexKind: Set<Int>])
     {
         var known = Set<Int>()
+        var skippedByKind: [BlindIndexKind: Set<Int>] = [:]
         for kind in [BlindIndexKind.identity, .email, .phone] {
             var entries: [BulkLoader.Entry] = []
             entries.reserveCapacity(candidates.count)
@@ -122,23 +123,30 @@ extension Store {
             }
             BulkLoader.Entry.sort(&entries)
             let owner = try db.makeStatement(sql: "SELECT customerId FROM \(kind.table) WHERE blindIndex = ?")
+            var skippedHere = Set<Int>()
             try BulkLoader.insert(entries, into: kind, db) { skipped in
                 for entry in entries[skipped] where try Self.rowID(of: entry.words, owner, db) != entry.rowID {
                     known.insert(Int(entry.rowID - firstRowID))
+                    skippedHere.insert(Int(entry.rowID - firstRowID))
                 }
             }
+            skippedByKind[kind] = skippedHere
         }
-        return known
+        return (known, skippedByKind)
     }
 
-    /// Deletes the blind indexes `insertIndexes` wrote for candidates that go the row-by-row way after all.
+    /// Deletes the blind indexes `insertIndexes` wrote (those it did not skip) for candidates that go the
+    /// row-by-row way after all. A re-import of known customers skipped them all: nothing to delete.
     private func removeIndexes(
-        _ db: Database, of dropped: Set<Int>, _ candidates: [Int], _ keys: [RowKeys], firstRowID: Int64
+        _ db: Database, of dropped: Set<Int>, skipped: [BlindIndexKind: Set<Int>], _ candidates: [Int],
+        _ keys: [RowKeys], firstRowID: Int64
     ) throws {
         guard !dropped.isEmpty else { return }
         for kind in [BlindIndexKind.identity, .email, .phone] {
+            let written = dropped.subtracting(skipped[kind] ?? [])
+            guard !written.isEmpty else { continue }
             let delete = try db.makeStatement(sql: "DELETE FROM \(kind.table) WHERE blindIndex = ? AND customerId = ?")
-            for offset in dropped.sorted() {
+            for offset in written.sorted() {
                 guard let words = keys[candidates[offset]].words(kind) else { continue }
                 try delete.execute(arguments: [Self.blob(words), firstRowID + Int64(offset)])
             }
