@@ -31,9 +31,22 @@ enum BoringPrimitives {
         CCryptoBoringSSL_SHA256_Init(&outer.context)
         var pad = block.map { $0 ^ 0x36 }
         CCryptoBoringSSL_SHA256_Update(&inner.context, &pad, 64)
+        wipe(&pad)
         pad = block.map { $0 ^ 0x5c }
         CCryptoBoringSSL_SHA256_Update(&outer.context, &pad, 64)
+        wipe(&pad)
+        wipe(&block)
         return (inner, outer)
+    }
+
+    /// Overwrites key material with zeros in a way the compiler does not remove.
+    static func wipe(_ bytes: inout [UInt8]) {
+        bytes.withUnsafeMutableBytes { wipe($0) }
+    }
+
+    static func wipe(_ bytes: UnsafeMutableRawBufferPointer) {
+        guard let base = bytes.baseAddress else { return }
+        CCryptoBoringSSL_OPENSSL_cleanse(base, bytes.count)
     }
 
     /// Writes HMAC-SHA256(key, message) — 32 bytes — to `mac`, from the key's two states.
@@ -48,6 +61,7 @@ enum BoringPrimitives {
         context = outer.context
         CCryptoBoringSSL_SHA256_Update(&context, digest, 32)
         CCryptoBoringSSL_SHA256_Final(digest, &context)
+        withUnsafeMutableBytes(of: &context) { wipe($0) }
     }
 
     /// AES-256-GCM with a 12-byte nonce and a 16-byte tag, the layout swift-crypto's `AES.GCM` uses.
@@ -63,12 +77,14 @@ enum BoringPrimitives {
         ) -> Bool {
             withContext(key: key) { context in
                 var written = 0
-                return CCryptoBoringSSL_EVP_AEAD_CTX_seal(
-                    context, out.assumingMemoryBound(to: UInt8.self), &written, plaintext.count + tagCount,
-                    nonce.baseAddress?.assumingMemoryBound(to: UInt8.self), nonce.count,
-                    plaintext.baseAddress?.assumingMemoryBound(to: UInt8.self), plaintext.count,
-                    associatedData.baseAddress?.assumingMemoryBound(to: UInt8.self), associatedData.count) == 1
-                    && written == plaintext.count + tagCount
+                let sealed =
+                    CCryptoBoringSSL_EVP_AEAD_CTX_seal(
+                        context, out.assumingMemoryBound(to: UInt8.self), &written, plaintext.count + tagCount,
+                        nonce.baseAddress?.assumingMemoryBound(to: UInt8.self), nonce.count,
+                        plaintext.baseAddress?.assumingMemoryBound(to: UInt8.self), plaintext.count,
+                        associatedData.baseAddress?.assumingMemoryBound(to: UInt8.self), associatedData.count) == 1
+                if !sealed { CCryptoBoringSSL_ERR_clear_error() }
+                return sealed && written == plaintext.count + tagCount
             }
         }
 

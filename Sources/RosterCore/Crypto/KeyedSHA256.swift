@@ -22,6 +22,8 @@ struct KeyedSHA256: Sendable {
     ) rethrows -> Result {
         var mac = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
         return try withUnsafeMutableBytes(of: &mac) { raw in
+            // The MAC may be key material (a customer's data key): wiped when `body` is done with it.
+            defer { BoringPrimitives.wipe(raw) }
             BoringPrimitives.hmac(inner: inner, outer: outer, message, into: raw.baseAddress!)
             return try body(UnsafeRawBufferPointer(raw))
         }

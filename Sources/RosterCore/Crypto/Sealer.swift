@@ -29,7 +29,8 @@ enum Sealer {
                 }
             }
         }
-        guard done else { throw RosterError.integrity(what: context.description) }
+        // Only a key or nonce of the wrong length makes BoringSSL refuse to seal: a programming error.
+        guard done else { throw RosterError.invalidValue("internal error: AES-GCM refused to seal \(context)") }
         return sealed
     }
 

@@ -189,7 +189,9 @@ final class BulkLoader: @unchecked Sendable {
 
     /// The sealing work of one thread: reused buffers for records and associated data.
     struct Sealer {
-        let keys: KeyRing
+        /// The key states a row needs, copied out of the key ring once: plain values, so nothing is retained per row.
+        let blindIndex: BlindIndexer
+        let customerKeys: KeyedSHA256
         let codes: ExternalCodeDeriver
         let kind: ImportKind
         let now: Int64
@@ -201,7 +203,8 @@ final class BulkLoader: @unchecked Sendable {
         private var randomUsed = 0
 
         init(store: Store, kind: ImportKind, now: Int64) {
-            self.keys = store.keys
+            self.blindIndex = store.keys.blindIndex
+            self.customerKeys = store.keys.customerKeys
             self.codes = store.externalCodes
             self.kind = kind
             self.now = now
@@ -239,14 +242,14 @@ final class BulkLoader: @unchecked Sendable {
 
         /// The identity blind index of a CRM id.
         func identity(of crmId: String) -> BlindIndexer.Words {
-            codes.withCode(for: crmId) { keys.blindIndex.identityWords($0) }
+            codes.withCode(for: crmId) { blindIndex.identityWords($0) }
         }
 
         /// Seals one new customer into `rows` and returns its identity blind index.
         mutating func seal(_ plan: RowPlan, rowID: Int64, into rows: inout SealedRows) throws -> BlindIndexer.Words {
             try codes.withCode(for: crmId(of: plan)) { code in
                 try seal(plan, code: code, rowID: rowID, into: &rows)
-                return keys.blindIndex.identityWords(code)
+                return blindIndex.identityWords(code)
             }
         }
 
@@ -280,7 +283,7 @@ final class BulkLoader: @unchecked Sendable {
             // Salt (16), nonce (12), ciphertext, tag (16), written in place at the end of the part's buffer.
             let start = rows.bytes.count
             let plainCount = record.bytes.count
-            let customerKeys = keys.customerKeys  // copied out of the key ring: no retain of its other keys per row
+            let customerKeys = self.customerKeys
             rows.bytes.append(contentsOf: random)
             rows.bytes.append(contentsOf: repeatElement(0, count: plainCount + BoringPrimitives.GCM.tagCount))
             let sealed = rows.bytes.withUnsafeMutableBytes { out in
@@ -294,7 +297,9 @@ final class BulkLoader: @unchecked Sendable {
                     }
                 }
             }
-            guard sealed else { throw RosterError.integrity(what: "customer #\(rowID) (record)") }
+            guard sealed else {
+                throw RosterError.invalidValue("internal error: AES-GCM refused to seal customer #\(rowID)")
+            }
             rows.rowIDs.append(rowID)
             rows.ends.append(rows.bytes.count)
         }

@@ -10,6 +10,7 @@ import Foundation
 enum FreedMemory {
     private typealias Trim = @convention(c) (Int) -> Int32
     private static let trim: Trim? = {
+        // A null handle is glibc's RTLD_DEFAULT: the symbol is looked up in the process's libraries.
         guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return nil }
         return unsafeBitCast(symbol, to: Trim.self)
     }()

@@ -135,13 +135,17 @@ extension Importer {
                 })
         ).sorted()
         let fieldBits = Dictionary(uniqueKeysWithValues: fieldKeys.prefix(64).enumerated().map { ($1, $0) })
+        // Everything that can fail before the threads start fails here: once they run, errors go through them.
+        let spill = try RecordSpill(nextTo: store.path)
         let batches = Channel<Result<RecordBatch, Error>>(capacity: 3)
         nonisolated(unsafe) let sharedReader = reader  // read by the producer only, until it finishes
         let stop = Locked(false)  // set by this thread when the rest of the file is not needed
-        let producer = Thread { Self.read(sharedReader, planner: planner, into: batches, until: stop) }
+        let batchRows = options.bulkBatchRows
+        let producer = Thread {
+            Self.read(sharedReader, planner: planner, rows: batchRows, into: batches, until: stop)
+        }
         producer.start()
 
-        let spill = try RecordSpill(nextTo: store.path)
         let writes = Channel<[SealedPart]>(capacity: 2)
         let writeFailure = Locked<Error?>(nil)
         let writerDone = DispatchSemaphore(value: 0)
@@ -240,25 +244,25 @@ extension Importer {
 
     /// The reading thread: records in batches, field types learned in file order.
     private static func read(
-        _ reader: CSVReader, planner start: RowPlanner, into batches: Channel<Result<RecordBatch, Error>>,
+        _ reader: CSVReader, planner start: RowPlanner, rows: Int, into batches: Channel<Result<RecordBatch, Error>>,
         until stop: Locked<Bool>
     ) {
         var planner = start
         var batch = RecordBatch(planner: planner)
-        batch.records.reserveCapacity(8192)
+        batch.records.reserveCapacity(rows)
         var ordinal = 0
         do {
             while let result = try reader.next() {
                 if case .success(let record) = result { planner.learnTypes(from: record.fields) }
                 batch.records.append(result)
                 ordinal += 1
-                if batch.records.count == 8192 {
+                if batch.records.count == rows {
                     if stop.withLock({ $0 }) { break }
                     batch.planner = planner
                     batch.bytesRead = reader.bytesRead
                     batches.put(.success(batch))
                     batch = RecordBatch(firstOrdinal: ordinal, planner: planner)
-                    batch.records.reserveCapacity(8192)
+                    batch.records.reserveCapacity(rows)
                 }
             }
             batch.planner = planner
@@ -312,10 +316,10 @@ extension Importer {
                     }
                     out.identity.append(BulkLoader.Entry(identity, rowID))
                     if let email = plan.email {
-                        out.emails.append(BulkLoader.Entry(store.keys.blindIndex.indexWords(.email, email), rowID))
+                        out.emails.append(BulkLoader.Entry(sealer.blindIndex.indexWords(.email, email), rowID))
                     }
                     if let phone = plan.phone {
-                        out.phones.append(BulkLoader.Entry(store.keys.blindIndex.indexWords(.phone, phone), rowID))
+                        out.phones.append(BulkLoader.Entry(sealer.blindIndex.indexWords(.phone, phone), rowID))
                     }
                 }
             }

@@ -19,6 +19,9 @@ public struct ImportOptions: Sendable {
     /// rows into a 1M store wrote 3 GB of WAL (46 s); at 50,000, a few hundred MB (8 s).
     public var batchSize = defaultBatchSize
     public static let defaultBatchSize = 50_000
+    /// Records per batch handed from the bulk path's reading thread to the sealing cores (tests make it small to
+    /// exercise many batches and spill parts with few rows).
+    var bulkBatchRows = 8192
 
     public init(kind: ImportKind, path: String) {
         self.kind = kind
@@ -110,15 +113,16 @@ public final class Importer {
     private func applyTwoPass(fingerprint: [String]) throws {
         // The blind indexes of a million customers take about 100 MB: a page cache that holds them
         // turns the random index reads and writes of an import into memory accesses (kernel time 2 s → 0.4 s).
-        try store.setPageCache(megabytes: 128)
-        try store.setCheckpointPages(16384)
         defer {
             try? store.setPageCache(megabytes: Store.pageCacheMegabytes)
             try? store.setCheckpointPages(1000)
         }
+        try store.setPageCache(megabytes: 128)
+        try store.setCheckpointPages(16384)
         // Pass 1 reads the file without the database: meanwhile another thread reads the blind indexes into the
         // page cache, so that the first batch does not fetch them page by page (~0.2 s at a million customers).
         let warming = Parallel.Background { try self.store.warmBlindIndexes(upToMegabytes: 128) }
+        defer { _ = try? warming.wait() }  // an error in pass 1 still waits for it: nothing outlives the import
         let scan = try scanKeys()
         Trace.mark("import: pass 1 read \(scan.rows) rows")
         try warming.wait()

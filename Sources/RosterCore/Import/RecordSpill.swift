@@ -40,7 +40,7 @@ final class RecordSpill: @unchecked Sendable {
 
     private let path: String
     private let descriptor: Int32
-    private let key: [UInt8]
+    private var key: [UInt8]
     /// Where each sealed part lies in the file (written by one thread, read after it is done).
     private var extents: [(offset: Int, count: Int)] = []
     private var end = 0
@@ -56,7 +56,10 @@ final class RecordSpill: @unchecked Sendable {
         key = Random.bytes(32)
     }
 
-    deinit { close(descriptor) }
+    deinit {
+        close(descriptor)
+        BoringPrimitives.wipe(&key)
+    }
 
     var partCount: Int { extents.count }
 
@@ -72,7 +75,10 @@ final class RecordSpill: @unchecked Sendable {
             while written < raw.count {
                 let result = pwrite(descriptor, raw.baseAddress! + written, raw.count - written, off_t(end + written))
                 if result < 0 && errno == EINTR { continue }
-                guard result > 0 else { throw RosterError.io(path: path, detail: String(cString: strerror(errno))) }
+                guard result > 0 else {
+                    throw RosterError.io(
+                        path: path, detail: result == 0 ? "short write" : String(cString: strerror(errno)))
+                }
                 written += result
             }
         }
@@ -89,7 +95,11 @@ final class RecordSpill: @unchecked Sendable {
             while read < raw.count {
                 let result = pread(descriptor, raw.baseAddress! + read, raw.count - read, off_t(extent.offset + read))
                 if result < 0 && errno == EINTR { continue }
-                guard result > 0 else { throw RosterError.io(path: path, detail: String(cString: strerror(errno))) }
+                guard result > 0 else {
+                    throw RosterError.io(
+                        path: path,
+                        detail: result == 0 ? "unexpected end of the file" : String(cString: strerror(errno)))
+                }
                 read += result
             }
         }

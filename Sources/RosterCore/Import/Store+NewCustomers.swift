@@ -31,6 +31,7 @@ extension Store {
         let sealing = Parallel.Background {
             try self.seal(candidates.map { (plans[$0], keys[$0].code) }, firstRowID: firstRowID, kind: kind)
         }
+        defer { _ = try? sealing.wait() }  // on an error below too: the task never outlives the batch
         let (known, skipped) = try insertIndexes(db, candidates, keys, firstRowID: firstRowID)
         let dropped = known.union(unregistrable(db, candidates, plans, skipping: known))
         try removeIndexes(db, of: dropped, skipped: skipped, candidates, keys, firstRowID: firstRowID)
@@ -68,16 +69,18 @@ extension Store {
     /// Blind indexes of every row, computed on all cores.
     private func blindIndexes(of plans: [RowPlan], kind: ImportKind) -> [RowKeys] {
         let sealer = BulkLoader.Sealer(store: self, kind: kind, now: 0)
+        let blindIndex = sealer.blindIndex
+        let codes = externalCodes
         return Parallel.ranges(plans.count) { range in
             range.map { index in
                 let plan = plans[index]
                 let crmId = sealer.crmId(of: plan)
-                let code = crmId.isEmpty ? [] : externalCodes.code(for: crmId)
+                let code = crmId.isEmpty ? [] : codes.code(for: crmId)
                 return RowKeys(
                     code: code,
-                    identity: code.isEmpty ? nil : code.withUnsafeBytes { keys.blindIndex.identityWords($0) },
-                    email: plan.email.map { keys.blindIndex.indexWords(.email, $0) },
-                    phone: plan.phone.map { keys.blindIndex.indexWords(.phone, $0) },
+                    identity: code.isEmpty ? nil : code.withUnsafeBytes { blindIndex.identityWords($0) },
+                    email: plan.email.map { blindIndex.indexWords(.email, $0) },
+                    phone: plan.phone.map { blindIndex.indexWords(.phone, $0) },
                     eligible: !crmId.isEmpty && plan.device == nil && plan.moreDevices.isEmpty)
             }
         }

@@ -319,6 +319,29 @@ struct ImportTests {
         #expect(try run(.contacts, path).unchanged == 3)
     }
 
+    /// Every customer of a store, by CRM id, as one comparable line.
+    func contents(_ store: Store) throws -> [String: String] {
+        var out: [String: String] = [:]
+        try store.forEachCustomer { customer, _ in
+            guard let customer else { return }
+            let fields = customer.fields.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+            out[customer.crmId] = [
+                customer.externalCode, "\(customer.origin)", customer.email ?? "-", customer.phone ?? "-",
+                "\(customer.consent)", "\(fields)", "\(customer.history.count)",
+            ].joined(separator: "|")
+        }
+        return out
+    }
+
+    /// The number of entries in each blind-index table.
+    func indexSizes(_ store: Store) throws -> [Int] {
+        try store.db.read { db in
+            try ["identityIndex", "emailIndex", "phoneIndex"].map {
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \($0)") ?? -1
+            }
+        }
+    }
+
     @Test("new customers created together in a batch end up exactly as when applied one row at a time")
     func fastLaneMatchesRowByRow() throws {
         var lines = ["customerId,email,countryCode,phone,name,birthdate,vip"]
@@ -361,28 +384,9 @@ struct ImportTests {
             #expect(one == two, "\(name)")
         }
         #expect(fast.rejects == slow.rejects)
-        func contents(_ store: Store) throws -> [String: String] {
-            var out: [String: String] = [:]
-            try store.forEachCustomer { customer, _ in
-                guard let customer else { return }
-                let fields = customer.fields.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-                out[customer.crmId] = [
-                    customer.externalCode, "\(customer.origin)", customer.email ?? "-", customer.phone ?? "-",
-                    "\(customer.consent)", "\(fields)", "\(customer.history.count)",
-                ].joined(separator: "|")
-            }
-            return out
-        }
         #expect(try contents(fastStore) == contents(slowStore))
         // Rows the fast lane handed back to the row-by-row path (OLD-1 exists, N-40's email is taken) leave no
         // blind index of their own behind: every index has as many entries as with the row-by-row path.
-        func indexSizes(_ store: Store) throws -> [Int] {
-            try store.db.read { db in
-                try ["identityIndex", "emailIndex", "phoneIndex"].map {
-                    try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \($0)") ?? -1
-                }
-            }
-        }
         #expect(try indexSizes(fastStore) == indexSizes(slowStore))
         #expect(throws: RosterError.self) { try fastStore.customer("+34699000040") }
         #expect(try fastStore.customer("N-43").fields["name"]?.value == "Last wins")
@@ -392,6 +396,46 @@ struct ImportTests {
         #expect(try fastStore.customer("n7@example.com").crmId == "N-7")
         #expect(try fastStore.customer("+34600000017").crmId == "N-7")
         #expect(try Importer(store: fastStore, options: fastOptions).run().unchanged == 33)
+    }
+
+    @Test("known customers and taken emails are found past the first statement of the fast lane's index inserts")
+    func fastLaneFindsKnownRowsInEveryStatement() throws {
+        // 900 rows: more than one 128-row INSERT per index table. Every 45th row names a customer the store
+        // has, every 45th (shifted) takes an email the store has; in index order they fall in every statement.
+        var lines = ["customerId,email,countryCode,phone,name"]
+        for number in 1...900 {
+            let id = number % 45 == 0 ? "OLD-\(number)" : "N-\(number)"
+            let email =
+                number % 45 == 0
+                ? "old\(number)@example.com"
+                : number % 45 == 7 ? "old\(number - 7)@example.com" : "n\(number)@example.com"
+            lines.append("\(id),\(email),34,6\(String(format: "%08d", number)),Name \(number)")
+        }
+        let path = try file("many.csv", lines.joined(separator: "\n") + "\n")
+        func prepared(_ store: Store) throws -> Store {
+            for number in stride(from: 45, through: 900, by: 45) {
+                _ = try store.addCustomer(crmId: "OLD-\(number)", email: "old\(number)@example.com")
+            }
+            return store
+        }
+        let fastStore = try prepared(store)
+        var fastOptions = ImportOptions(kind: .contacts, path: path)
+        fastOptions.batchSize = 5000
+        let fast = try Importer(store: fastStore, options: fastOptions).run()
+        let slowStore = try prepared(try TemporaryDirectory().makeStore())
+        var slowOptions = ImportOptions(kind: .contacts, path: path)
+        slowOptions.batchSize = 8
+        let slow = try Importer(store: slowStore, options: slowOptions).run()
+
+        // Rows 52, 97, ..., 862 take an email of OLD-45 ... OLD-855 (row 7's old0 is nobody's).
+        #expect(fast.updated == 20)
+        #expect(fast.rejects.count == 19)
+        #expect(fast.created == 861)
+        let fastCounts: [Int] = [fast.created, fast.updated, fast.unchanged]
+        #expect(fastCounts == [slow.created, slow.updated, slow.unchanged])
+        #expect(fast.rejects == slow.rejects)
+        #expect(try contents(fastStore) == contents(slowStore))
+        #expect(try indexSizes(fastStore) == indexSizes(slowStore))
     }
 
     @Test("an incremental import stopped by an error keeps its committed batches and says so in the audit log")

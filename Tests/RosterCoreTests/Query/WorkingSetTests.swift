@@ -415,7 +415,10 @@ struct WorkingSetFirstImportTests {
         // Messy rows: duplicates (superseded rows are left out), invalid emails and phones, accents and CJK.
         let path = dir.file("messy.csv")
         _ = try ContactGenerator(contacts: 3000, seed: 7).write(to: path)
-        let summary = try Importer(store: store, options: ImportOptions(kind: .contacts, path: path)).run()
+        // Batches of 128 records: about 24 batches, 190 spill parts, read back in several groups.
+        var options = ImportOptions(kind: .contacts, path: path)
+        options.bulkBatchRows = 128
+        let summary = try Importer(store: store, options: options).run()
         #expect(summary.bulk)
         #expect(summary.duplicatesInFile > 0 && summary.rejected > 0)
         let loaded = try store.loadWorkingSetReporting()
