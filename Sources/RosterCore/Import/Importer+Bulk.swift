@@ -401,7 +401,9 @@ struct BulkState {
         identity = []
         emails = []
         phones = []
+        Trace.mark("settle: sorting")
         DispatchQueue.concurrentPerform(iterations: 3) { sorted.modify($0) { BulkLoader.Entry.sort(&$0) } }
+        Trace.mark("settle: sorted")
 
         // Last row wins: per identity, only the latest row stays, whether written or rejected.
         var latestRejected: [BlindIndexer.Words: Int64] = [:]
