@@ -205,6 +205,7 @@ extension Importer {
 
         progress?(ImportProgressReport(phase: .indexing, rows: summary.read, bytesRead: 0, totalBytes: nil))
         Trace.mark("bulk: \(state.written) rows sealed and written")
+        FreedMemory.release()  // the threads' freed batches (~20 MB at 1M rows) before settling allocates
         let removed = state.settle(summary: &summary)
         Trace.mark("bulk: settled (\(removed.count) rows to remove)")
         if options.strict && !summary.rejects.isEmpty {
