@@ -279,12 +279,15 @@ extension Importer {
     private func seal(_ batch: RecordBatch, now: Int64, fieldBits: [String: Int]) throws -> [SealedPart] {
         let kind = options.kind
         let store = self.store
+        // Taken out of the batch once: reached through `batch` in the loop, each row copied them (retains).
+        let planner = batch.planner
+        let firstOrdinal = batch.firstOrdinal
         return try Parallel.tryRanges(batch.records.count, minimum: 512) { range in
             var sealer = BulkLoader.Sealer(store: store, kind: kind, now: now)
             var out = SealedPart()
             out.rows.reserve(rows: range.count)
             for index in range {
-                let rowID = Int64(batch.firstOrdinal + index + 1)
+                let rowID = Int64(firstOrdinal + index + 1)
                 let record: CSVRecord
                 switch batch.records[index] {
                 case .failure(let error):
@@ -293,13 +296,13 @@ extension Importer {
                 case .success(let value): record = value
                 }
                 let key: String
-                switch batch.planner.key(of: record.fields) {
+                switch planner.key(of: record.fields) {
                 case .failure(let rejection):
                     out.rejects.append((record.line, rejection.reason))
                     continue
                 case .success(let value): key = value
                 }
-                switch batch.planner.plan(record.fields, line: record.line) {
+                switch planner.plan(record.fields, line: record.line) {
                 case .failure(let rejection):
                     out.rejects.append((record.line, rejection.reason))
                     out.rejectedKeys.append(BulkLoader.Entry(sealer.identity(of: key), rowID))
