@@ -230,6 +230,7 @@ extension Importer {
         Trace.mark("bulk: rows removed, rejects copied")
         try loader.writeIndexes(identity: state.identity, email: state.emails, phone: state.phones, fields: newFields)
         Trace.mark("bulk: blind indexes written")
+        progress?(ImportProgressReport(phase: .preparing, rows: summary.read, bytesRead: 0, totalBytes: nil))
         let removedRows = state.removedRows
         // The blind-index entries are written: their memory goes back to the system before the working set is
         // built (glibc keeps freed heap memory otherwise, and the peak would be the sum of both).
