@@ -342,6 +342,25 @@ struct ImportTests {
         }
     }
 
+    /// Imports `path` with the fast lane (one batch) into this suite's store and row by row (batches below the
+    /// fast lane's minimum) into a new store, both prepared the same way; the new store's directory is returned
+    /// to keep it alive.
+    func bothWays(_ path: String, prepare: (Store) throws -> Void) throws -> (
+        fast: ImportSummary, slow: ImportSummary, fastStore: Store, slowStore: Store, other: TemporaryDirectory
+    ) {
+        try prepare(store)
+        var fastOptions = ImportOptions(kind: .contacts, path: path)
+        fastOptions.batchSize = 5000
+        let fast = try Importer(store: store, options: fastOptions).run()
+        let other = try TemporaryDirectory()
+        let slowStore = try other.makeStore()
+        try prepare(slowStore)
+        var slowOptions = ImportOptions(kind: .contacts, path: path)
+        slowOptions.batchSize = 8
+        let slow = try Importer(store: slowStore, options: slowOptions).run()
+        return (fast, slow, store, slowStore, other)
+    }
+
     @Test("new customers created together in a batch end up exactly as when applied one row at a time")
     func fastLaneMatchesRowByRow() throws {
         var lines = ["customerId,email,countryCode,phone,name,birthdate,vip"]
@@ -359,20 +378,11 @@ struct ImportTests {
         ]
         let path = try file(
             "daily.csv", lines.joined(separator: "\n") + "\nN-43,n43@example.com,34,699000043,Last wins,,\n")
-        func prepared(_ store: Store) throws -> Store {
+        let (fast, slow, fastStore, slowStore, other) = try bothWays(path) { store in
             _ = try store.addCustomer(crmId: "OLD-1", email: "old1@example.com", fields: [("name", "Old One")])
             _ = try store.addCustomer(crmId: "OLD-2", email: "old2@example.com")
-            return store
         }
-        let fastStore = try prepared(store)
-        var fastOptions = ImportOptions(kind: .contacts, path: path)
-        fastOptions.batchSize = 1000
-        let fast = try Importer(store: fastStore, options: fastOptions).run()
-        let other = try TemporaryDirectory()
-        let slowStore = try prepared(try other.makeStore())
-        var slowOptions = ImportOptions(kind: .contacts, path: path)
-        slowOptions.batchSize = 8  // below the fast lane's minimum batch: row by row
-        let slow = try Importer(store: slowStore, options: slowOptions).run()
+        defer { withExtendedLifetime(other) {} }
 
         #expect(fast.created == 32)
         #expect(fast.updated == 1)
@@ -395,7 +405,8 @@ struct ImportTests {
         // The customers created together are found by every identifier and import again unchanged.
         #expect(try fastStore.customer("n7@example.com").crmId == "N-7")
         #expect(try fastStore.customer("+34600000017").crmId == "N-7")
-        #expect(try Importer(store: fastStore, options: fastOptions).run().unchanged == 33)
+        #expect(
+            try Importer(store: fastStore, options: ImportOptions(kind: .contacts, path: path)).run().unchanged == 33)
     }
 
     @Test("known customers and taken emails are found past the first statement of the fast lane's index inserts")
@@ -412,20 +423,12 @@ struct ImportTests {
             lines.append("\(id),\(email),34,6\(String(format: "%08d", number)),Name \(number)")
         }
         let path = try file("many.csv", lines.joined(separator: "\n") + "\n")
-        func prepared(_ store: Store) throws -> Store {
+        let (fast, slow, fastStore, slowStore, other) = try bothWays(path) { store in
             for number in stride(from: 45, through: 900, by: 45) {
                 _ = try store.addCustomer(crmId: "OLD-\(number)", email: "old\(number)@example.com")
             }
-            return store
         }
-        let fastStore = try prepared(store)
-        var fastOptions = ImportOptions(kind: .contacts, path: path)
-        fastOptions.batchSize = 5000
-        let fast = try Importer(store: fastStore, options: fastOptions).run()
-        let slowStore = try prepared(try TemporaryDirectory().makeStore())
-        var slowOptions = ImportOptions(kind: .contacts, path: path)
-        slowOptions.batchSize = 8
-        let slow = try Importer(store: slowStore, options: slowOptions).run()
+        defer { withExtendedLifetime(other) {} }
 
         // Rows 52, 97, ..., 862 take an email of OLD-45 ... OLD-855 (row 7's old0 is nobody's).
         #expect(fast.updated == 20)
