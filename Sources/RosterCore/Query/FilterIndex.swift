@@ -84,32 +84,23 @@ public final class FilterIndex: @unchecked Sendable {
 
     /// The emails as filters scan them: the working set's own column when it is already folded (lower-case ASCII,
     /// the usual case), checked on first use.
-    var emails: FoldedTextColumn {
-        lock.lock()
-        defer { lock.unlock() }
-        if let foldedEmails { return foldedEmails }
-        let column = FoldedTextColumn(rawEmails)
-        foldedEmails = column
-        return column
-    }
+    var emails: FoldedTextColumn { folded(\.foldedEmails, from: rawEmails) }
 
     /// The phones as filters scan them (E.164 is already folded), checked on first use.
-    var phones: FoldedTextColumn {
-        lock.lock()
-        defer { lock.unlock() }
-        if let foldedPhones { return foldedPhones }
-        let column = FoldedTextColumn(rawPhones)
-        foldedPhones = column
-        return column
-    }
+    var phones: FoldedTextColumn { folded(\.foldedPhones, from: rawPhones) }
 
     /// The CRM ids folded, built on first use.
-    var crmIds: FoldedTextColumn {
+    var crmIds: FoldedTextColumn { folded(\.foldedCRMIds, from: rawCRMIds) }
+
+    /// The folded column kept in `slot`, built from `raw` on first use (under the lock).
+    private func folded(_ slot: ReferenceWritableKeyPath<FilterIndex, FoldedTextColumn?>, from raw: TextColumn)
+        -> FoldedTextColumn
+    {
         lock.lock()
         defer { lock.unlock() }
-        if let foldedCRMIds { return foldedCRMIds }
-        let column = FoldedTextColumn(rawCRMIds)
-        foldedCRMIds = column
+        if let column = self[keyPath: slot] { return column }
+        let column = FoldedTextColumn(raw)
+        self[keyPath: slot] = column
         return column
     }
 
