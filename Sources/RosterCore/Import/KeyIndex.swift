@@ -2,25 +2,20 @@
 /// ordinal), never the rows.
 struct KeyIndex {
     /// A 128-bit digest of a key (two independently seeded hashes): collisions are negligible at any file size.
-    struct Digest: Hashable {
-        let high: Int
-        let low: Int
-
-        /// Of the key's UTF-8 bytes: `Hasher` would treat canonically equivalent strings (`José` composed and
-        /// decomposed) as one key, while the store's blind indexes, and so its customers, keep them apart.
-        init(_ key: String) {
-            var first = Hasher()
-            first.combine(0x5eed_0001 as UInt32)
-            var second = Hasher()
-            second.combine(0x5eed_0002 as UInt32)
-            var bytes = key
-            bytes.withUTF8 { utf8 in
-                first.combine(bytes: UnsafeRawBufferPointer(utf8))
-                second.combine(bytes: UnsafeRawBufferPointer(utf8))
-            }
-            high = first.finalize()
-            low = second.finalize()
+    /// Of the key's UTF-8 bytes: `Hasher` would treat canonically equivalent strings (`José` composed and
+    /// decomposed) as one key, while the store's blind indexes, and so its customers, keep them apart.
+    static func digest(_ key: String) -> BlindIndexer.Words {
+        var first = Hasher()
+        first.combine(0x5eed_0001 as UInt32)
+        var second = Hasher()
+        second.combine(0x5eed_0002 as UInt32)
+        var bytes = key
+        bytes.withUTF8 { utf8 in
+            first.combine(bytes: UnsafeRawBufferPointer(utf8))
+            second.combine(bytes: UnsafeRawBufferPointer(utf8))
         }
+        return BlindIndexer.Words(
+            high: UInt64(bitPattern: Int64(first.finalize())), low: UInt64(bitPattern: Int64(second.finalize())))
     }
 
     /// Every keyed row's digest and ordinal, sorted once at the end: 24 bytes per row. A dictionary of the last
@@ -31,12 +26,7 @@ struct KeyIndex {
 
     mutating func record(_ key: String, ordinal: Int) {
         keyedRows += 1
-        let digest = Digest(key)
-        rows.append(
-            BulkLoader.Entry(
-                BlindIndexer.Words(
-                    high: UInt64(bitPattern: Int64(digest.high)), low: UInt64(bitPattern: Int64(digest.low))),
-                Int64(ordinal)))
+        rows.append(BulkLoader.Entry(Self.digest(key), Int64(ordinal)))
         sorted = false
     }
 
