@@ -8,7 +8,12 @@ extension String {
     /// fall back to Foundation.
     public var trimmed: String {
         let utf8 = self.utf8
-        guard let first = utf8.first, let last = utf8.last else { return self }
+        // The usual cell needs nothing: its edge bytes read straight from contiguous storage (`utf8.last` goes
+        // through the generic index(before:), visible in an import's profile).
+        let edges = utf8.withContiguousStorageIfAvailable { bytes in
+            bytes.isEmpty ? nil : (bytes[0], bytes[bytes.count - 1])
+        }
+        guard let (first, last) = edges ?? utf8.first.map({ ($0, utf8.last!) }) else { return self }
         if !Self.isASCIISpace(first) && !Self.isASCIISpace(last) && first < 0x80 && last < 0x80 { return self }
         var start = utf8.startIndex
         var end = utf8.endIndex

@@ -201,7 +201,11 @@ final class BulkLoader: @unchecked Sendable {
         private var record = RecordWriter(version: RecordCodec.customerVersion, capacity: 512)
         /// The plain record of the customer sealed last (for the working set built at the end of the import).
         var lastRecord: [UInt8] { record.bytes }
-        private var associatedData: [UInt8] = []
+        /// `roster/v1|customer|ID|record`, as `Store.customerRecordContext(_:)` spells it: the prefix stays, the rest
+        /// is rewritten per row.
+        private var associatedData = Array("roster/v1|customer|".utf8)
+        private static let associatedDataPrefixCount = "roster/v1|customer|".utf8.count
+        private static let associatedDataSuffix = Array("|record".utf8)
         private var random: [UInt8] = []
         private var randomUsed = 0
 
@@ -223,19 +227,21 @@ final class BulkLoader: @unchecked Sendable {
             return random[randomUsed..<randomUsed + 28]
         }
 
-        /// `roster/v1|customer|ID|record`, as `Store.customerRecordContext(_:)` spells it.
         private mutating func setAssociatedData(_ rowID: Int64) {
-            associatedData.removeAll(keepingCapacity: true)
-            associatedData.append(contentsOf: "roster/v1|customer|".utf8)
+            associatedData.removeSubrange(Self.associatedDataPrefixCount...)
             // The decimal digits of the (positive) row id, without making a String per row.
-            let start = associatedData.count
-            var rest = rowID
-            repeat {
-                associatedData.append(UInt8(ascii: "0") + UInt8(rest % 10))
-                rest /= 10
-            } while rest > 0
-            associatedData[start...].reverse()
-            associatedData.append(contentsOf: "|record".utf8)
+            var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+            withUnsafeMutableBytes(of: &digits) { buffer in
+                var start = buffer.count
+                var rest = rowID
+                repeat {
+                    start -= 1
+                    buffer[start] = UInt8(ascii: "0") + UInt8(rest % 10)
+                    rest /= 10
+                } while rest > 0
+                associatedData.append(contentsOf: buffer[start...])
+            }
+            associatedData.append(contentsOf: Self.associatedDataSuffix)
         }
 
         /// The CRM id a new customer gets from a row: its customerId, else its email or phone (channel-only files).
@@ -250,32 +256,27 @@ final class BulkLoader: @unchecked Sendable {
 
         /// Seals one new customer into `rows` and returns its identity blind index.
         mutating func seal(_ plan: RowPlan, rowID: Int64, into rows: inout SealedRows) throws -> BlindIndexer.Words {
-            try codes.withCode(for: crmId(of: plan)) { code in
-                try seal(plan, code: code, rowID: rowID, into: &rows)
-                return blindIndex.identityWords(code)
-            }
+            // The code as a value: a closure around the sealing would copy the whole plan (a retain per member).
+            let code = codes.rawCode(for: crmId(of: plan))
+            try seal(plan, code: code, rowID: rowID, into: &rows)
+            return code.withUnsafeBytes { blindIndex.identityWords($0) }
         }
 
         /// `seal(_:rowID:into:)` with the customer's raw externalCode already computed.
-        mutating func seal(
-            _ plan: RowPlan, code: UnsafeRawBufferPointer, rowID: Int64, into rows: inout SealedRows
-        ) throws {
+        mutating func seal(_ plan: RowPlan, code: RawCode, rowID: Int64, into rows: inout SealedRows) throws {
             let crmId = crmId(of: plan)
             var consent = Consent.allEnabled
             for (channel, value) in plan.consent { consent[channel] = value }
             var fields = plan.fields
-            if fields.count > 1 {
-                if zip(fields, fields.dropFirst()).contains(where: { $0.key > $1.key }) {
-                    fields.sort { $0.key < $1.key }  // stable: a repeated key keeps its columns' order
+            if !Self.strictlyInKeyOrder(fields) {
+                // A planner's wide-file plans come sorted; others (jsonl, `fields`) may not. Stable: a repeated key
+                // keeps its columns' order, and then its last value wins (two columns whose names differ only in
+                // case), as in a customer's field dictionary.
+                RowPlanner.sortByKey(&fields)
+                fields = fields.enumerated().filter {
+                    $0.offset + 1 == fields.count || fields[$0.offset + 1].key != $0.element.key
                 }
-                // Last value wins for a repeated key (two columns whose names differ only in case), as in a
-                // customer's field dictionary. Rare: checked before anything is copied.
-                if zip(fields, fields.dropFirst()).contains(where: { $0.key == $1.key }) {
-                    fields = fields.enumerated().filter {
-                        $0.offset + 1 == fields.count || fields[$0.offset + 1].key != $0.element.key
-                    }
-                    .map(\.element)
-                }
+                .map(\.element)
             }
             let origin: CustomerOrigin = plan.identity != nil ? .explicit : (kind == .email ? .email : .sms)
             RecordCodec.encodeNew(
@@ -305,6 +306,16 @@ final class BulkLoader: @unchecked Sendable {
             }
             rows.rowIDs.append(rowID)
             rows.ends.append(rows.bytes.count)
+        }
+
+        /// Whether fields are in increasing key order without a repeated key: what a record stores as it is.
+        private static func strictlyInKeyOrder(_ fields: [FieldAssignment]) -> Bool {
+            var index = 1
+            while index < fields.count {
+                if fields[index - 1].key >= fields[index].key { return false }
+                index += 1
+            }
+            return true
         }
     }
 

@@ -125,16 +125,10 @@ extension Importer {
         let planner = RowPlanner(
             kind: options.kind, map: try ColumnMap(header: reader.header, kind: options.kind),
             storeFieldTypes: store.fieldTypes)
-        // Field columns by bit, to register only the fields a customer of the import has (a field seen only on
-        // rejected or superseded rows is not registered, as on the row-by-row path). Past 64 columns, all are.
-        let fieldKeys = Array(
-            Set(
-                planner.map.roles.compactMap { role -> String? in
-                    if case .field(let name) = role { return RowPlanner.FieldName(name).key }
-                    return nil
-                })
-        ).sorted()
-        let fieldBits = Dictionary(uniqueKeysWithValues: fieldKeys.prefix(64).enumerated().map { ($1, $0) })
+        // Field columns by bit (`RowPlan.fieldMask`), to register only the fields a customer of the import has (a
+        // field seen only on rejected or superseded rows is not registered, as on the row-by-row path). Past 64
+        // field keys, all are.
+        let fieldKeys = planner.fieldKeys
         // Everything that can fail before the threads start fails here: once they run, errors go through them.
         let spill = try RecordSpill(nextTo: store.path)
         let batches = Channel<Result<RecordBatch, Error>>(capacity: 3)
@@ -176,7 +170,7 @@ extension Importer {
                 if let error = writeFailure.withLock({ $0 }) { throw error }
                 let batch = try item.get()
                 lastPlanner = batch.planner
-                let parts = try seal(batch, now: now, fieldBits: fieldBits)
+                let parts = try seal(batch, now: now)
                 summary.read += batch.records.count
                 for part in parts {
                     if part.needsIncrementalPath { throw BulkNotApplicable() }
@@ -277,7 +271,7 @@ extension Importer {
     }
 
     /// Plans and seals a batch on all cores, in parts that keep file order.
-    private func seal(_ batch: RecordBatch, now: Int64, fieldBits: [String: Int]) throws -> [SealedPart] {
+    private func seal(_ batch: RecordBatch, now: Int64) throws -> [SealedPart] {
         let kind = options.kind
         let store = self.store
         // Taken out of the batch once: reached through `batch` in the loop, each row copied them (retains).
@@ -285,6 +279,7 @@ extension Importer {
         let firstOrdinal = batch.firstOrdinal
         return try Parallel.tryRanges(batch.records.count, minimum: 512) { range in
             var sealer = BulkLoader.Sealer(store: store, kind: kind, now: now)
+            var plan = RowPlan(line: 0)  // reused: its arrays keep their storage from row to row
             var out = SealedPart()
             out.rows.reserve(rows: range.count)
             for index in range {
@@ -296,36 +291,36 @@ extension Importer {
                     continue
                 case .success(let value): record = value
                 }
-                let key: String
-                switch planner.key(of: record.fields) {
-                case .failure(let rejection):
+                // A row's key (for "last row wins") is needed only when the row is rejected: a planned contacts or
+                // email row has one, the same cell checked the same way. A phone without a countryCode is the
+                // exception (the key refuses it, the plan reads it as international): an sms file looks first.
+                if kind == .sms, case .failure(let rejection) = planner.key(of: record.fields) {
                     out.rejects.append((record.line, rejection.reason))
                     continue
-                case .success(let value): key = value
                 }
-                switch planner.plan(record.fields, line: record.line) {
-                case .failure(let rejection):
-                    out.rejects.append((record.line, rejection.reason))
-                    out.rejectedKeys.append(BulkLoader.Entry(sealer.identity(of: key), rowID))
-                case .success(let plan):
-                    if kind == .contacts, let identity = plan.identity, Self.looksLikeOtherID(identity) {
-                        out.needsIncrementalPath = true
-                        return out
+                if let rejection = planner.plan(record.fields, line: record.line, into: &plan) {
+                    switch planner.key(of: record.fields) {
+                    case .failure(let keyRejection):
+                        out.rejects.append((record.line, keyRejection.reason))
+                    case .success(let key):
+                        out.rejects.append((record.line, rejection.reason))
+                        out.rejectedKeys.append(BulkLoader.Entry(sealer.identity(of: key), rowID))
                     }
-                    let identity = try sealer.seal(plan, rowID: rowID, into: &out.rows)
-                    sealer.lastRecord.withUnsafeBytes { out.plain.append(rowID: rowID, record: $0) }
-                    if !plan.fields.isEmpty {
-                        var mask: UInt64 = 0
-                        for field in plan.fields { mask |= fieldBits[field.key].map { 1 << UInt64($0) } ?? 0 }
-                        out.fieldMasks.append((rowID, mask))
-                    }
-                    out.identity.append(BulkLoader.Entry(identity, rowID))
-                    if let email = plan.email {
-                        out.emails.append(BulkLoader.Entry(sealer.blindIndex.indexWords(.email, email), rowID))
-                    }
-                    if let phone = plan.phone {
-                        out.phones.append(BulkLoader.Entry(sealer.blindIndex.indexWords(.phone, phone), rowID))
-                    }
+                    continue
+                }
+                if kind == .contacts, let identity = plan.identity, Self.looksLikeOtherID(identity) {
+                    out.needsIncrementalPath = true
+                    return out
+                }
+                let identity = try sealer.seal(plan, rowID: rowID, into: &out.rows)
+                sealer.lastRecord.withUnsafeBytes { out.plain.append(rowID: rowID, record: $0) }
+                if !plan.fields.isEmpty { out.fieldMasks.append((rowID, plan.fieldMask)) }
+                out.identity.append(BulkLoader.Entry(identity, rowID))
+                if let email = plan.email {
+                    out.emails.append(BulkLoader.Entry(sealer.blindIndex.indexWords(.email, email), rowID))
+                }
+                if let phone = plan.phone {
+                    out.phones.append(BulkLoader.Entry(sealer.blindIndex.indexWords(.phone, phone), rowID))
                 }
             }
             return out

@@ -12,10 +12,28 @@ struct RowPlan: Sendable {
     var consent: [(Channel, Bool)] = []
     var device: DevicePlan?
     var fields: [FieldAssignment] = []
+    /// The field columns of a wide file this row sets, as bits by `RowPlanner.fieldKeys` (the bulk import
+    /// registers only fields that some imported customer has).
+    var fieldMask: UInt64 = 0
     /// How a customer this row creates came to exist (jsonl keeps channel-only customers channel-only).
     var origin: CustomerOrigin = .explicit
     /// More devices of the same customer (a jsonl export lists them all).
     var moreDevices: [DevicePlan] = []
+
+    /// Empties the plan for the next row, keeping its arrays' storage.
+    mutating func reset(line: Int, identity: String?) {
+        self.line = line
+        self.identity = identity
+        email = nil
+        phone = nil
+        // Most rows leave these empty: not touched then (clearing an empty array still checks its storage).
+        if !consent.isEmpty { consent.removeAll(keepingCapacity: true) }
+        if device != nil { device = nil }
+        if !fields.isEmpty { fields.removeAll(keepingCapacity: true) }
+        fieldMask = 0
+        origin = .explicit
+        if !moreDevices.isEmpty { moreDevices.removeAll(keepingCapacity: true) }
+    }
 }
 
 /// A field value to set, already checked against the field's type.

@@ -11,6 +11,16 @@ struct RowPlanner: Sendable {
     private let fieldNames: [FieldName?]
     /// Field columns of a wide file whose type is not known yet: the only ones `learnTypes` looks at.
     private var untypedColumns: [(index: Int, name: FieldName)]
+    /// Whether a wide file's field columns come in key order (then a plan's fields need no sorting).
+    private let fieldColumnsInKeyOrder: Bool
+    /// The type of each field column whose field has one yet, by column index: a wide file's rows look their
+    /// columns' types up here, not by key in `fieldTypes` (a string hashed per value).
+    private var columnTypes: [(name: String, type: FieldType)?]
+    /// A wide file's field keys, sorted and without repeats; `RowPlan.fieldMask` has bit `i` for `fieldKeys[i]`
+    /// (the first 64).
+    let fieldKeys: [String]
+    /// Each column's bit in `RowPlan.fieldMask` (0 for other columns and past 64 keys).
+    private let columnBits: [UInt64]
 
     init(kind: ImportKind, map: ColumnMap, storeFieldTypes: [String: (name: String, type: FieldType)]) {
         self.kind = kind
@@ -21,6 +31,13 @@ struct RowPlanner: Sendable {
             return nil
         }
         self.fieldNames = fieldNames
+        let keys = fieldNames.compactMap { $0?.key }
+        self.fieldColumnsInKeyOrder = zip(keys, keys.dropFirst()).allSatisfy { $0 <= $1 }
+        self.columnTypes = fieldNames.map { name in name.flatMap { storeFieldTypes[$0.key] } }
+        let fieldKeys = Array(Set(keys)).sorted()
+        let bits = Dictionary(uniqueKeysWithValues: fieldKeys.prefix(64).enumerated().map { ($1, UInt64(1) << $0) })
+        self.fieldKeys = fieldKeys
+        self.columnBits = fieldNames.map { name in name.flatMap { bits[$0.key] } ?? 0 }
         self.untypedColumns = fieldNames.enumerated().compactMap { index, name in
             guard let name, name.problem == nil, !name.name.isEmpty, storeFieldTypes[name.key] == nil else {
                 return nil
@@ -77,10 +94,14 @@ struct RowPlanner: Sendable {
             if value.isEmpty {
                 position += 1
             } else {
-                if fieldTypes[column.name.key] == nil {
-                    fieldTypes[column.name.key] = (column.name.name, .infer(value))
+                let key = column.name.key
+                if fieldTypes[key] == nil {
+                    fieldTypes[key] = (column.name.name, .infer(value))
                 }
-                untypedColumns.removeAll { $0.name.key == column.name.key }
+                for index in fieldNames.indices where fieldNames[index]?.key == key {
+                    columnTypes[index] = fieldTypes[key]
+                }
+                untypedColumns.removeAll { $0.name.key == key }
             }
         }
     }
@@ -98,13 +119,21 @@ struct RowPlanner: Sendable {
 
     /// Validates and normalizes a row, or says why it is rejected.
     func plan(_ fields: [String], line: Int) -> Result<RowPlan, RowRejection> {
+        var plan = RowPlan(line: line)
+        if let problem = self.plan(fields, line: line, into: &plan) { return .failure(problem) }
+        return .success(plan)
+    }
+
+    /// `plan(_:line:)` into a plan the caller reuses from row to row (the bulk import: its arrays keep their
+    /// storage, and nothing is copied out of a `Result`). Returns why the row is rejected, or nil when `plan` holds
+    /// it. The fields of a wide file come out in key order, as records store them.
+    func plan(_ fields: [String], line: Int, into plan: inout RowPlan) -> RowRejection? {
         if fields.count > map.roles.count, fields[map.roles.count...].contains(where: { !$0.isEmpty }) {
-            return .failure(RowRejection("it has \(fields.count) values but the header has \(map.roles.count) columns"))
+            return RowRejection("it has \(fields.count) values but the header has \(map.roles.count) columns")
         }
-        var plan = RowPlan(line: line, identity: identity(in: fields))
+        plan.reset(line: line, identity: identity(in: fields))
         if let identity = plan.identity, identity.hasControlCharacters {
-            return .failure(
-                RowRejection("the customerId \"\(TerminalText.escape(identity))\" contains control characters"))
+            return RowRejection("the customerId \"\(TerminalText.escape(identity))\" contains control characters")
         }
         var deviceId: String?
         var device = DevicePlan(deviceId: "")
@@ -124,18 +153,20 @@ struct RowPlanner: Sendable {
                 case .phone: phone = raw
                 case .consent(let channel):
                     guard let flag = Flag.parse(value) else {
-                        return .failure(RowRejection("\"\(value)\" in column \(role.columnName) is not yes or no"))
+                        return RowRejection("\"\(value)\" in column \(role.columnName) is not yes or no")
                     }
                     plan.consent.append((channel, flag))
                 case .deviceId: deviceId = try DeviceID.normalize(raw)
                 case .device(let column):
-                    if let problem = apply(column, value, to: &device) { return .failure(problem) }
+                    if let problem = apply(column, value, to: &device) { return problem }
                 case .fieldName: fieldName = value
                 case .fieldValue: fieldValue = value
                 case .field:
-                    switch assignment(column: fieldNames[index], value: value) {
-                    case .success(let assignment): plan.fields.append(assignment)
-                    case .failure(let problem): return .failure(problem)
+                    switch assignment(column: index, value: value) {
+                    case .success(let assignment):
+                        plan.fields.append(assignment)
+                        plan.fieldMask |= columnBits[index]
+                    case .failure(let problem): return problem
                     }
                 }
             }
@@ -147,32 +178,47 @@ struct RowPlanner: Sendable {
                 }
             }
         } catch {
-            return .failure(RowRejection(error.description))
+            return RowRejection(error.description)
         }
         if let deviceId {
             device.deviceId = deviceId
             plan.device = device
         }
         switch kind {
-        case .email where plan.email == nil: return .failure(RowRejection("it has no email"))
-        case .sms where plan.phone == nil: return .failure(RowRejection("it has no phone"))
-        case .push where plan.device == nil: return .failure(RowRejection("it has no deviceId"))
+        case .email where plan.email == nil: return RowRejection("it has no email")
+        case .sms where plan.phone == nil: return RowRejection("it has no phone")
+        case .push where plan.device == nil: return RowRejection("it has no deviceId")
         case .contacts, .fields:
-            if plan.identity == nil { return .failure(RowRejection("it has no customerId")) }
+            if plan.identity == nil { return RowRejection("it has no customerId") }
         default: break
         }
         if kind == .fields {
-            guard let fieldName else { return .failure(RowRejection("it has no fieldName")) }
+            guard let fieldName else { return RowRejection("it has no fieldName") }
             guard let fieldValue else {
-                return .failure(
-                    RowRejection("it has no fieldValue for \(fieldName) (remove a field with `roster customer unset`)"))
+                return RowRejection(
+                    "it has no fieldValue for \(fieldName) (remove a field with `roster customer unset`)")
             }
             switch assignment(name: fieldName, value: fieldValue) {
             case .success(let assignment): plan.fields.append(assignment)
-            case .failure(let problem): return .failure(problem)
+            case .failure(let problem): return problem
+            }
+        } else if !fieldColumnsInKeyOrder {
+            Self.sortByKey(&plan.fields)
+        }
+        return nil
+    }
+
+    /// Sorts a few fields by key in place, keeping the columns' order for a repeated key (insertion sort: a row
+    /// has a handful, and `sort` would move them through a copy).
+    static func sortByKey(_ fields: inout [FieldAssignment]) {
+        guard fields.count > 1 else { return }
+        for index in 1..<fields.count {
+            var position = index
+            while position > 0, fields[position - 1].key > fields[position].key {
+                fields.swapAt(position - 1, position)
+                position -= 1
             }
         }
-        return .success(plan)
     }
 
     /// A field name checked once: its key, or why it cannot be a field.
@@ -195,16 +241,24 @@ struct RowPlanner: Sendable {
     }
 
     private func assignment(name rawName: String, value: String) -> Result<FieldAssignment, RowRejection> {
-        assignment(column: FieldName(rawName), value: value)
+        assignment(column: FieldName(rawName), value: value, known: nil)
     }
 
     // Wide files check each column's name once (in `init`), not once per row.
-    private func assignment(column: FieldName?, value: String) -> Result<FieldAssignment, RowRejection> {
-        guard let column else { return .failure(RowRejection("internal: a field column without a name")) }
+    private func assignment(column index: Int, value: String) -> Result<FieldAssignment, RowRejection> {
+        guard let column = fieldNames[index] else {
+            return .failure(RowRejection("internal: a field column without a name"))
+        }
+        return assignment(column: column, value: value, known: columnTypes[index])
+    }
+
+    private func assignment(
+        column: FieldName, value: String, known: (name: String, type: FieldType)?
+    ) -> Result<FieldAssignment, RowRejection> {
         if let problem = column.problem { return .failure(problem) }
         let name = column.name
         let key = column.key
-        let known = fieldTypes[key] ?? (name, FieldType.infer(value))
+        let known = known ?? fieldTypes[key] ?? (name, FieldType.infer(value))
         guard known.type.accepts(value) else {
             return .failure(RowRejection("\"\(value)\" is not \(known.type.phrase), the type of field \(known.name)"))
         }

@@ -209,9 +209,8 @@ extension Store {
             var rows = BulkLoader.SealedRows()
             rows.reserve(rows: range.count)
             for index in range {
-                try plans[index].code.withUnsafeBytes {
-                    try sealer.seal(plans[index].plan, code: $0, rowID: firstRowID + Int64(index), into: &rows)
-                }
+                let code = plans[index].code.withUnsafeBytes(RawCode.init)
+                try sealer.seal(plans[index].plan, code: code, rowID: firstRowID + Int64(index), into: &rows)
             }
             return rows
         }

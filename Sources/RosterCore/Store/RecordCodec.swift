@@ -40,7 +40,7 @@ enum RecordCodec {
     /// (the bulk import encodes a million of them into one reused writer). `code` is the raw
     /// externalCode; `fields` must be sorted by key, keys unique.
     static func encodeNew(
-        into writer: inout RecordWriter, crmId: String, code: UnsafeRawBufferPointer, origin: CustomerOrigin,
+        into writer: inout RecordWriter, crmId: String, code: RawCode, origin: CustomerOrigin,
         email: String?, phone: String?, consent: Consent, sortedFields fields: [FieldAssignment], at now: Int64
     ) {
         writer.reset(version: customerVersion)

@@ -18,12 +18,19 @@ struct RecordWriter {
         bytes.append(version)
     }
 
-    /// Writes bytes as a lowercase hex string, as `write(Hex.encode(bytes))` would.
-    mutating func writeHex(_ raw: UnsafeRawBufferPointer) {
-        write(UInt64(raw.count * 2))
-        for byte in raw {
-            bytes.append(Hex.digit(byte >> 4))
-            bytes.append(Hex.digit(byte & 0x0f))
+    /// Writes a code as a lowercase hex string, as `write(Hex.encode(bytes))` would (formatted on the stack and
+    /// appended at once: one byte at a time, each append checked the array's capacity).
+    mutating func writeHex(_ code: RawCode) {
+        var text: (RawCode, RawCode) = (code, code)
+        Swift.withUnsafeMutableBytes(of: &text) { out in
+            code.withUnsafeBytes { raw in
+                for (index, byte) in raw.enumerated() {
+                    out[2 * index] = Hex.digit(byte >> 4)
+                    out[2 * index + 1] = Hex.digit(byte & 0x0f)
+                }
+            }
+            write(UInt64(out.count))
+            bytes.append(contentsOf: out)
         }
     }
 

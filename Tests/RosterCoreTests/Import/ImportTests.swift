@@ -319,6 +319,34 @@ struct ImportTests {
         #expect(try run(.contacts, path).unchanged == 3)
     }
 
+    @Test("field columns out of key order, two of them named alike but for case: the same customers on both paths")
+    func fieldColumnsInAnyOrder() throws {
+        let text = """
+            customerId,name,City,birthdate,city,score
+            CRM-1,Ana,Madrid,1990-01-01,Sevilla,7
+            CRM-2,Bea,,1991-02-02,Bilbao,
+            CRM-3,Cai,Vigo,,,8
+
+            """
+        let path = try file("order.csv", text)
+        let bulk = try run(.contacts, path)
+        #expect(bulk.bulk)
+        let other = try TemporaryDirectory()
+        let incrementalStore = try other.makeStore()
+        _ = try incrementalStore.addCustomer(crmId: "CRM-OTHER")
+        let incremental = try Importer(store: incrementalStore, options: ImportOptions(kind: .contacts, path: path))
+            .run()
+        #expect(!incremental.bulk)
+        var expected = try contents(incrementalStore)
+        expected["CRM-OTHER"] = nil
+        #expect(try contents(store) == expected)
+        // The later of the two city columns wins where both have a value.
+        #expect(try store.customer("CRM-1").fields["city"]?.value == "Sevilla")
+        #expect(try store.customer("CRM-3").fields["city"]?.value == "Vigo")
+        #expect(try store.customer("CRM-1").fields.keys.sorted() == ["birthdate", "city", "name", "score"])
+        #expect(try run(.contacts, path).unchanged == 3)
+    }
+
     /// Every customer of a store, by CRM id, as one comparable line.
     func contents(_ store: Store) throws -> [String: String] {
         var out: [String: String] = [:]

@@ -11,8 +11,10 @@ struct RecordCodecTests {
             FieldAssignment(key: "birthdate", name: "Birthdate", type: .date, value: "1990-02-28"),
             FieldAssignment(key: "name", name: "Name", type: .text, value: "Zoë 山田"),
         ]
+        // Every byte different, high and low nibbles both above and below 10: the hex is written digit by digit.
+        let code = (0..<32).map { UInt8(truncatingIfNeeded: $0 * 37 + 11) }
         let customer = Customer(
-            rowID: 7, externalCode: String(repeating: "ab", count: 32), crmId: "CRM-7", origin: .explicit,
+            rowID: 7, externalCode: Hex.encode(code), crmId: "CRM-7", origin: .explicit,
             email: "zoe@example.com", phone: nil, consent: Consent(email: true, sms: false, push: true),
             fields: Dictionary(
                 uniqueKeysWithValues: fields.map { ($0.key, FieldValue(type: $0.type, value: $0.value)) }),
@@ -21,11 +23,9 @@ struct RecordCodecTests {
         var writer = RecordWriter(version: 0)
         // A writer reused for a second record starts afresh.
         writer.write("left over from an earlier record")
-        Hex.decode(customer.externalCode)!.withUnsafeBytes { code in
-            RecordCodec.encodeNew(
-                into: &writer, crmId: "CRM-7", code: code, origin: .explicit, email: "zoe@example.com",
-                phone: nil, consent: customer.consent, sortedFields: fields, at: 1_700_000_000)
-        }
+        RecordCodec.encodeNew(
+            into: &writer, crmId: "CRM-7", code: code.withUnsafeBytes(RawCode.init), origin: .explicit,
+            email: "zoe@example.com", phone: nil, consent: customer.consent, sortedFields: fields, at: 1_700_000_000)
         let bulk = writer.bytes
         #expect(bulk == general)
         #expect(try RecordCodec.decodeCustomer(bulk, rowID: 7) == customer)
