@@ -323,7 +323,22 @@ final class BulkLoader: @unchecked Sendable {
     func insert(_ rows: SealedRows) throws {
         guard let target, !rows.rowIDs.isEmpty else { return }
         try target.write { try BulkLoader.insert(rows, $0) }
+        startWriteback()
     }
+
+    /// Starts writing what the copy has so far to disk without waiting for it (Linux `sync_file_range`), while
+    /// the import goes on computing: the fsync before the swap then finds little left to write (it wrote ~500 MB
+    /// at a million customers, ~0.3 s). Best effort: that fsync is what makes the copy durable.
+    func startWriteback() {
+        guard let syncFileRange = Self.syncFileRange else { return }
+        let fd = Foundation.open(tempPath, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        _ = syncFileRange(fd, 0, 0, 2)  // SYNC_FILE_RANGE_WRITE: start writing the dirty pages, do not wait
+        close(fd)
+    }
+
+    private typealias SyncFileRange = @convention(c) (Int32, Int64, Int64, UInt32) -> Int32
+    private static let syncFileRange = GlibcExtension.function("sync_file_range", as: SyncFileRange.self)
 
     /// Inserts sealed customer rows (64 to a statement, bound straight from the buffers).
     static func insert(_ rows: SealedRows, _ db: Database) throws {
@@ -387,6 +402,7 @@ final class BulkLoader: @unchecked Sendable {
                     arguments: [field.key, field.name, field.type.rawValue])
             }
         }
+        startWriteback()  // while the working set is built
     }
 
     /// The field registry of the copy (after `writeIndexes`), for the working set of the imported customers.

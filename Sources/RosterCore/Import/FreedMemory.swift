@@ -5,15 +5,10 @@ import Foundation
 /// glibc keeps freed heap memory for reuse, and after arrays of tens of megabytes are freed it raises its
 /// threshold for mapping large blocks separately: a bulk import's blind-index entries (~70 MB at 1M rows) then
 /// stayed resident while the working set was built, and the peak was the sum of both. `malloc_trim` is a glibc
-/// extension that Swift's Glibc module does not import, so it is looked up at run time; elsewhere this does
-/// nothing.
+/// extension, looked up at run time (`GlibcExtension`); elsewhere this does nothing.
 enum FreedMemory {
     private typealias Trim = @convention(c) (Int) -> Int32
-    private static let trim: Trim? = {
-        // A null handle is glibc's RTLD_DEFAULT: the symbol is looked up in the process's libraries.
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return nil }
-        return unsafeBitCast(symbol, to: Trim.self)
-    }()
+    private static let trim = GlibcExtension.function("malloc_trim", as: Trim.self)
 
     static func release() {
         _ = trim?(0)
