@@ -55,7 +55,12 @@ public enum FieldType: String, CaseIterable, Codable, Sendable {
 
     /// Parses `YYYY-MM-DD` into (year, month, day) if it is a real calendar date.
     public static func parseDate(_ value: String) -> (year: Int, month: Int, day: Int)? {
-        let bytes = Array(value.utf8)
+        guard value.utf8.count == 10 else { return nil }
+        var native = value
+        return native.withUTF8 { parseDate($0) }  // no array per value (an import checks every date cell)
+    }
+
+    private static func parseDate(_ bytes: UnsafeBufferPointer<UInt8>) -> (year: Int, month: Int, day: Int)? {
         guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
         func number(_ range: Range<Int>) -> Int? {
             var result = 0

@@ -7,29 +7,47 @@ extension String {
     /// a tenth of the import's time. ASCII edges are handled here; other edges (a no-break space)
     /// fall back to Foundation.
     public var trimmed: String {
-        let utf8 = self.utf8
-        // The usual cell needs nothing: its edge bytes read straight from contiguous storage (`utf8.last` goes
-        // through the generic index(before:), visible in an import's profile).
-        let edges = utf8.withContiguousStorageIfAvailable { bytes in
-            bytes.isEmpty ? nil : (bytes[0], bytes[bytes.count - 1])
-        }
-        guard let (first, last) = edges ?? utf8.first.map({ ($0, utf8.last!) }) else { return self }
-        if !Self.isASCIISpace(first) && !Self.isASCIISpace(last) && first < 0x80 && last < 0x80 { return self }
-        var start = utf8.startIndex
-        var end = utf8.endIndex
-        while start < end, Self.isASCIISpace(utf8[start]) { start = utf8.index(after: start) }
-        while end > start, Self.isASCIISpace(utf8[utf8.index(before: end)]) { end = utf8.index(before: end) }
-        if start < end, utf8[start] >= 0x80 || utf8[utf8.index(before: end)] >= 0x80 {
-            // A non-ASCII edge (`José`) is usually a letter: only a space-like one needs Foundation.
-            let scalars = self[start..<end].unicodeScalars
-            let isSpace = { (scalar: Unicode.Scalar) in scalar.properties.isWhitespace }
-            if isSpace(scalars.first!) || isSpace(scalars.last!) {
+        // Bounds found on the UTF-8 bytes (the usual cell needs nothing and is returned as it is; `utf8.last` and
+        // Unicode property look-ups showed in an import's profile).
+        var native = self
+        return native.withUTF8 { bytes in
+            guard let (start, end) = Self.trimmedBounds(bytes) else {
                 return trimmingCharacters(in: .whitespacesAndNewlines)
             }
+            if start == 0 && end == bytes.count { return self }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
         }
-        // A non-ASCII edge that is a letter (`México`) leaves the string as it was: no copy.
-        if start == utf8.startIndex && end == utf8.endIndex { return self }
-        return String(self[start..<end])
+    }
+
+    /// The byte range without ASCII whitespace at either end, or nil when an edge is non-ASCII whitespace (a
+    /// no-break space): Foundation trims those.
+    private static func trimmedBounds(_ bytes: UnsafeBufferPointer<UInt8>) -> (Int, Int)? {
+        var start = 0
+        var end = bytes.count
+        while start < end, isASCIISpace(bytes[start]) { start += 1 }
+        while end > start, isASCIISpace(bytes[end - 1]) { end -= 1 }
+        guard start < end else { return (start, end) }
+        if bytes[start] < 0x80 && bytes[end - 1] < 0x80 { return (start, end) }
+        var last = end - 1
+        while last > start, bytes[last] & 0xC0 == 0x80 { last -= 1 }
+        // `José` and `山田` end in letters; a rare edge such as `©` or `€` is decoded and looked up.
+        if isWhitespace(bytes, at: start, end: end) || isWhitespace(bytes, at: last, end: end) { return nil }
+        return (start, end)
+    }
+
+    /// Whether the scalar starting at `lead` is non-ASCII whitespace.
+    private static func isWhitespace(_ bytes: UnsafeBufferPointer<UInt8>, at lead: Int, end: Int) -> Bool {
+        guard mayLeadWhitespace(bytes[lead]) else { return false }
+        var decoder = UTF8()
+        var iterator = UnsafeBufferPointer(rebasing: bytes[lead..<end]).makeIterator()
+        guard case .scalarValue(let scalar) = decoder.decode(&iterator) else { return false }
+        return scalar.properties.isWhitespace
+    }
+
+    /// Whether a UTF-8 lead byte can start a non-ASCII whitespace scalar: U+0085 and U+00A0 (0xC2), U+1680
+    /// (0xE1), U+2000–U+205F (0xE2) and U+3000 (0xE3).
+    private static func mayLeadWhitespace(_ byte: UInt8) -> Bool {
+        byte == 0xC2 || (byte >= 0xE1 && byte <= 0xE3)
     }
 
     /// Whether the string holds control characters (Unicode category Cc); printable ASCII, the usual identifier,

@@ -389,23 +389,31 @@ final class BulkLoader: @unchecked Sendable {
         }
     }
 
-    /// Writes the blind indexes (sorted by the caller) and the new fields into the copy.
-    func writeIndexes(identity: [Entry], email: [Entry], phone: [Entry], fields: [FieldAssignment]) throws {
-        guard let target else { return }
+    /// Registers the fields the imported customers have that the store did not know.
+    func register(fields: [FieldAssignment]) throws {
+        guard let target, !fields.isEmpty else { return }
         try target.write { db in
-            for (kind, entries) in [(BlindIndexKind.identity, identity), (.email, email), (.phone, phone)] {
-                try BulkLoader.insert(entries, into: kind, db)
-            }
             for field in fields {
                 try db.execute(
                     sql: "INSERT OR IGNORE INTO field(key, name, type) VALUES (?, ?, ?)",
                     arguments: [field.key, field.name, field.type.rawValue])
             }
         }
-        startWriteback()  // while the working set is built
     }
 
-    /// The field registry of the copy (after `writeIndexes`), for the working set of the imported customers.
+    /// Writes the blind indexes — identity, email and phone entries in `lists`, each sorted by the caller — into
+    /// the copy, emptying each list once written and giving its memory back.
+    func writeIndexes(from lists: Importer.Slots<[Entry]>) throws {
+        guard let target else { return }
+        for (slot, kind) in [BlindIndexKind.identity, .email, .phone].enumerated() {
+            try target.write { db in try BulkLoader.insert(lists[slot], into: kind, db) }
+            lists[slot] = []
+            FreedMemory.release()
+        }
+        startWriteback()  // while the working set is finished
+    }
+
+    /// The field registry of the copy (after `register(fields:)`), for the working set of the imported customers.
     func layout() throws -> WorkingSetLayout {
         guard let target else { return WorkingSetLayout(fields: []) }
         return try target.read { try WorkingSetLayout.current($0) }

@@ -222,15 +222,25 @@ extension Importer {
             try rejectsFile.close()
         }
         Trace.mark("bulk: rows removed, rejects copied")
-        try loader.writeIndexes(identity: state.identity, email: state.emails, phone: state.phones, fields: newFields)
-        Trace.mark("bulk: blind indexes written")
-        progress?(ImportProgressReport(phase: .preparing, rows: summary.read, bytesRead: 0, totalBytes: nil))
+        try loader.register(fields: newFields)
+        let layout = try loader.layout()
+        // SQLite writes the blind indexes on one core while the others build the working set from the plain
+        // records. Each list of entries is freed as soon as it is written, so the working set grows as they shrink
+        // (the peak stays that of the settled lists; see docs/import.md).
         let removedRows = state.removedRows
-        // The blind-index entries are written: their memory goes back to the system before the working set is
-        // built (glibc keeps freed heap memory otherwise, and the peak would be the sum of both).
+        let lists = Slots([state.identity, state.emails, state.phones])
         state = BulkState()
         FreedMemory.release()
-        let set = try workingSet(from: spill, skipping: removedRows, count: summary.created, layout: loader.layout())
+        let writing = Parallel.Background {
+            try loader.writeIndexes(from: lists)
+            Trace.mark("bulk: blind indexes written")
+        }
+        let built = Result {
+            try workingSet(from: spill, skipping: removedRows, count: summary.created, layout: layout)
+        }
+        try writing.wait()
+        let set = try built.get()
+        progress?(ImportProgressReport(phase: .preparing, rows: summary.read, bytesRead: 0, totalBytes: nil))
         Trace.mark("bulk: working set of \(set.count) customers built from the plain records")
         try loader.finish(
             snapshot: set,

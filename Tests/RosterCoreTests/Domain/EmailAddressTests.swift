@@ -184,5 +184,21 @@ struct TrimmingTests {
         #expect(" Zoë\t".trimmed == "Zoë")
         #expect("\u{00A0}José\u{3000}".trimmed == "José")
         #expect("\u{3000}".trimmed == "")
+        // Symbols that share a lead byte with the Unicode spaces are not spaces.
+        #expect("€100 ©".trimmed == "€100 ©")
+        #expect("\u{2003}Ana\u{0085}".trimmed == "Ana")
+        #expect("\u{1680}x\u{202F}".trimmed == "x")
+        #expect("Ã©".trimmed == "Ã©")
+    }
+
+    @Test("ASCII spaces, tabs and line breaks at the edges go; an untouched string comes back as it was")
+    func asciiEdges() {
+        #expect("  Ana María \r\n".trimmed == "Ana María")
+        #expect(" \t ".trimmed == "")
+        #expect("".trimmed == "")
+        #expect("a".trimmed == "a")
+        let long = "a value longer than a small string holds"
+        #expect(long.trimmed == long)
+        #expect((" " + long + " ").trimmed == long)
     }
 }
