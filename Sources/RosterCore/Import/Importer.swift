@@ -160,6 +160,8 @@ public final class Importer {
         var duplicates: Int
         /// Rows rejected in pass 1, by line.
         var rejects: [Int: String]
+        /// The plans of the first rows, made while pass 1 read them.
+        var early: EarlyPlans
     }
 
     func openReader() throws -> CSVReader {
@@ -172,12 +174,16 @@ public final class Importer {
 
     func scanKeys() throws -> KeyScan {
         let reader = try openReader()
+        reader.keepsRawBytes = false  // pass 2 reads the rows again for the rejects file
         var planner = RowPlanner(
             kind: options.kind, map: try ColumnMap(header: reader.header, kind: options.kind),
             storeFieldTypes: store.fieldTypes)
         var keys = KeyIndex()
         var rejects: [Int: String] = [:]
         var ordinal = 0
+        // The first batch is planned on another core meanwhile.
+        let early = EarlyPlans(limit: options.batchSize)
+        defer { early.finish(planner) }
         while let result = try reader.next() {
             switch result {
             case .success(let record):
@@ -187,6 +193,7 @@ public final class Importer {
                 case .failure(let rejection): rejects[record.line] = rejection.reason
                 }
                 planner.learnTypes(from: record.fields)
+                early.add(record, ordinal: ordinal, planner: planner)
             case .failure(let error):
                 rejects[error.line] = error.reason
             }
@@ -194,9 +201,10 @@ public final class Importer {
             if ordinal % 50_000 == 0 { report(.scanning, rows: ordinal, reader: reader) }
         }
         report(.scanning, rows: ordinal, reader: reader)
+        early.finish(planner)
         return KeyScan(
             planner: planner, survivors: keys.survivors(rowCount: ordinal), rows: ordinal, duplicates: keys.duplicates,
-            rejects: rejects)
+            rejects: rejects, early: early)
     }
 
     // MARK: Pass 2, incremental
@@ -329,15 +337,23 @@ public final class Importer {
         var batch = PlannedBatch()
         var records: [CSVRecord] = []
         records.reserveCapacity(batchSize)
+        /// The plans pass 1 made of `records` (nil for the rows planned here), by position.
+        var early: [Result<RowPlan, RowRejection>?] = []
         var ordinal = 0
         func send() {
-            for (record, result) in zip(records, plan(records, with: scan.planner)) {
-                switch result {
+            let unplanned =
+                early.allSatisfy { $0 == nil }
+                ? records : records.indices.filter { early[$0] == nil }.map { records[$0] }
+            var planned = plan(unplanned, with: scan.planner).makeIterator()
+            for (record, earlyPlan) in zip(records, early) {
+                switch earlyPlan ?? planned.next()! {
                 case .success(let plan): batch.plans.append(plan)
                 case .failure(let rejection): batch.rejects.append((record.line, record.raw, rejection.reason, true))
                 }
             }
             records.removeAll(keepingCapacity: true)
+            early.removeAll(keepingCapacity: true)
+            if ordinal >= scan.early.limit { scan.early.release() }
             batch.rejects.sort { $0.line < $1.line }
             batch.rowsRead = ordinal
             batch.bytesRead = reader.bytesRead
@@ -355,6 +371,7 @@ public final class Importer {
                         batch.rejects.append((record.line, record.raw, reason, false))
                     } else if scan.survivors.contains(ordinal - 1) {
                         records.append(record)
+                        early.append(scan.early.take(ordinal - 1))
                     }
                 }
                 if records.count >= batchSize {

@@ -347,6 +347,48 @@ struct ImportTests {
         #expect(try run(.contacts, path).unchanged == 3)
     }
 
+    @Test("rows planned while pass 1 reads them give the same import as rows planned later, whatever the batches")
+    func earlyPlansMatchLatePlans() throws {
+        // `score` is first a number on line 4 and `since` a date on line 7: rows before learn nothing of them,
+        // rows after are checked against them. A refused row (line 5) leaves a gap in the ordinals.
+        let text = """
+            customerId,email,score,since
+            CRM-1,a@example.com,,
+            CRM-2,b@example.com,,
+            CRM-3,c@example.com,12,
+            CRM-4,"d@example.com,7,
+            CRM-5,e@example.com,many,
+            CRM-6,f@example.com,8,2020-01-01
+            CRM-2,b2@example.com,9,soon
+            CRM-7,g@example.com,10,2021-02-02
+
+            """
+        let path = try file("late-types.csv", text)
+        var outcomes: [(summary: ImportSummary, contents: [String: String])] = []
+        for batchSize in [1, 2, 3, 5, 50_000] {
+            let other = try TemporaryDirectory()
+            let target = try other.makeStore()
+            _ = try target.addCustomer(crmId: "CRM-OTHER")  // not empty: the incremental path
+            var options = ImportOptions(kind: .contacts, path: path)
+            options.batchSize = batchSize
+            let summary = try Importer(store: target, options: options).run()
+            #expect(!summary.bulk)
+            outcomes.append((summary, try contents(target)))
+        }
+        let first = outcomes[0]
+        #expect(first.summary.created == 4)  // the rejected later CRM-2 row supersedes the first
+        #expect(first.summary.rejects.map(\.line) == [5, 6, 8])
+        #expect(first.summary.rejects[1].reason.contains("\"many\" is not a number"))
+        #expect(first.summary.rejects[2].reason.contains("\"soon\" is not a date"))
+        for outcome in outcomes.dropFirst() {
+            #expect(outcome.summary.created == first.summary.created)
+            #expect(outcome.summary.rejects.map(\.line) == first.summary.rejects.map(\.line))
+            #expect(outcome.summary.rejects.map(\.reason) == first.summary.rejects.map(\.reason))
+            #expect(outcome.summary.duplicatesInFile == first.summary.duplicatesInFile)
+            #expect(outcome.contents == first.contents)
+        }
+    }
+
     /// Every customer of a store, by CRM id, as one comparable line.
     func contents(_ store: Store) throws -> [String: String] {
         var out: [String: String] = [:]
