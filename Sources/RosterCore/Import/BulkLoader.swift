@@ -115,17 +115,6 @@ final class BulkLoader: @unchecked Sendable {
             bytes.reserveCapacity(rows * 256)
         }
 
-        /// These rows without those whose row id is in `dropped`.
-        func removing(_ dropped: Set<Int64>) -> SealedRows {
-            guard !dropped.isEmpty, rowIDs.contains(where: dropped.contains) else { return self }
-            var kept = SealedRows()
-            for (row, rowID) in rowIDs.enumerated() where !dropped.contains(rowID) {
-                kept.rowIDs.append(rowID)
-                kept.bytes.append(contentsOf: bytes[(row == 0 ? 0 : ends[row - 1])..<ends[row]])
-                kept.ends.append(kept.bytes.count)
-            }
-            return kept
-        }
     }
 
     init(store: Store) {
@@ -340,12 +329,16 @@ final class BulkLoader: @unchecked Sendable {
     private typealias SyncFileRange = @convention(c) (Int32, Int64, Int64, UInt32) -> Int32
     private static let syncFileRange = GlibcExtension.function("sync_file_range", as: SyncFileRange.self)
 
-    /// Inserts sealed customer rows (64 to a statement, bound straight from the buffers).
-    static func insert(_ rows: SealedRows, _ db: Database) throws {
+    /// Inserts sealed customer rows (64 to a statement, bound straight from the buffers), but those whose row id is
+    /// in `dropped`.
+    static func insert(_ rows: SealedRows, _ db: Database, dropping dropped: Set<Int64> = []) throws {
+        let kept = dropped.isEmpty ? nil : rows.rowIDs.indices.filter { !dropped.contains(rows.rowIDs[$0]) }
         try rows.bytes.withUnsafeBytes { bytes in
             try RawInsert.run(
-                db, table: "customer(id, keySalt, record)", columns: 3, rows: rows.rowIDs.count, perStatement: 64
-            ) { statement, parameter, row in
+                db, table: "customer(id, keySalt, record)", columns: 3, rows: kept?.count ?? rows.rowIDs.count,
+                perStatement: 64
+            ) { statement, parameter, index in
+                let row = kept?[index] ?? index
                 let start = row == 0 ? 0 : rows.ends[row - 1]
                 let end = rows.ends[row]
                 sqlite3_bind_int64(statement, parameter, rows.rowIDs[row])

@@ -13,7 +13,8 @@ struct RowPlan: Sendable {
     var device: DevicePlan?
     var fields: [FieldAssignment] = []
     /// The field columns of a wide file this row sets, as bits by `RowPlanner.fieldKeys` (the bulk import
-    /// registers only fields that some imported customer has).
+    /// registers only fields that some imported customer has). Zero in a file with more than 64 field keys and in
+    /// other kinds: a non-zero mask has the bit of every field in `fields`.
     var fieldMask: UInt64 = 0
     /// How a customer this row creates came to exist (jsonl keeps channel-only customers channel-only).
     var origin: CustomerOrigin = .explicit

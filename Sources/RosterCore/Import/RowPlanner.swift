@@ -17,9 +17,9 @@ struct RowPlanner: Sendable {
     /// columns' types up here, not by key in `fieldTypes` (a string hashed per value).
     private var columnTypes: [(name: String, type: FieldType)?]
     /// A wide file's field keys, sorted and without repeats; `RowPlan.fieldMask` has bit `i` for `fieldKeys[i]`
-    /// (the first 64).
+    /// (when there are 64 at most).
     let fieldKeys: [String]
-    /// Each column's bit in `RowPlan.fieldMask` (0 for other columns and past 64 keys).
+    /// Each column's bit in `RowPlan.fieldMask` (0 for other columns, and for all past 64 keys).
     private let columnBits: [UInt64]
 
     init(kind: ImportKind, map: ColumnMap, storeFieldTypes: [String: (name: String, type: FieldType)]) {
@@ -35,7 +35,10 @@ struct RowPlanner: Sendable {
         self.fieldColumnsInKeyOrder = zip(keys, keys.dropFirst()).allSatisfy { $0 <= $1 }
         self.columnTypes = fieldNames.map { name in name.flatMap { storeFieldTypes[$0.key] } }
         let fieldKeys = Array(Set(keys)).sorted()
-        let bits = Dictionary(uniqueKeysWithValues: fieldKeys.prefix(64).enumerated().map { ($1, UInt64(1) << $0) })
+        // Past 64 keys no column has a bit: a plan's non-zero mask then always covers all its fields.
+        let bits =
+            fieldKeys.count > 64
+            ? [:] : Dictionary(uniqueKeysWithValues: fieldKeys.enumerated().map { ($1, UInt64(1) << $0) })
         self.fieldKeys = fieldKeys
         self.columnBits = fieldNames.map { name in name.flatMap { bits[$0.key] } ?? 0 }
         self.untypedColumns = fieldNames.enumerated().compactMap { index, name in

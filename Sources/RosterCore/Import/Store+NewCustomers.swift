@@ -36,7 +36,7 @@ extension Store {
         let dropped = known.union(unregistrable(db, candidates, plans, skipping: known))
         try removeIndexes(db, of: dropped, skipped: skipped, candidates, keys, firstRowID: firstRowID)
         let droppedRows = Set(dropped.map { firstRowID + Int64($0) })
-        for rows in try sealing.wait() { try BulkLoader.insert(rows.removing(droppedRows), db) }
+        for rows in try sealing.wait() { try BulkLoader.insert(rows, db, dropping: droppedRows) }
         Trace.mark(
             "new: \(candidates.count - dropped.count) customers created, \(dropped.count) left to the row-by-row path")
         var created: [Int: Int64] = [:]
@@ -186,11 +186,16 @@ extension Store {
     {
         var refused = Set<String>()
         var checked = Set<String>()
+        var checkedBits: UInt64 = 0
         for (offset, index) in candidates.enumerated() where !skipping.contains(offset) {
+            // A wide file's rows share their field columns: most have no key that was not checked already.
+            let bits = plans[index].fieldMask
+            if bits != 0 && bits & ~checkedBits == 0 { continue }
             for field in plans[index].fields where !checked.contains(field.key) {
                 checked.insert(field.key)
                 do { try registerField(db, field) } catch { refused.insert(field.key) }
             }
+            checkedBits |= bits
         }
         guard !refused.isEmpty else { return [] }
         return Set(

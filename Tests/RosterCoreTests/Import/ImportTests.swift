@@ -550,6 +550,22 @@ struct ImportTests {
         return (bulk, incremental, other)
     }
 
+    @Test("a file with more than 64 field columns sets every field, on both paths")
+    func manyFieldColumns() throws {
+        let header = "customerId," + (0..<70).map { "f\($0)" }.joined(separator: ",")
+        let full = "CRM-1," + (0..<70).map { "v\($0)" }.joined(separator: ",")
+        let last = "CRM-2," + String(repeating: ",", count: 69) + "last"
+        let (bulk, incremental, other) = try bothPaths([header, full, last, ""].joined(separator: "\n"))
+        #expect(bulk.created == 2 && incremental.created == 2)
+        #expect(try store.customer("CRM-1").fields.count == 70)
+        #expect(try store.customer("CRM-1").fields["f42"] == FieldValue(type: .text, value: "v42"))
+        #expect(try store.customer("CRM-2").fields == ["f69": FieldValue(type: .text, value: "last")])
+        #expect(try other.customer("CRM-1").fields == store.customer("CRM-1").fields)
+        #expect(try other.customer("CRM-2").fields == store.customer("CRM-2").fields)
+        #expect(store.fields.count == 70)
+        #expect(other.fields.count == 70)
+    }
+
     @Test("a row rejected for its phone keeps no email either, on both paths")
     func chainedConflict() throws {
         let (bulk, incremental, other) = try bothPaths(
