@@ -69,7 +69,8 @@ struct JSONLImport {
                 else { continue }
                 plan.line = reader.line
                 plans.append(plan)
-                if plans.count >= options.batchSize && !options.dryRun && !options.strict { try flush() }
+                // Plans are held until written: a transaction here is at most one planning batch.
+                if plans.count >= options.planningRows && !options.dryRun && !options.strict { try flush() }
             }
             try flush()
         } catch is DryRun {

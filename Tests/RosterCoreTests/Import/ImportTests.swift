@@ -389,6 +389,34 @@ struct ImportTests {
         }
     }
 
+    @Test("a transaction applies planned batches until it holds --batch-size rows, and commits whole")
+    func transactionsOfSeveralPlannedBatches() throws {
+        _ = try store.addCustomer(crmId: "FIRST")
+        let rows = (1...25).map { "T-\($0),t\($0)@example.com" }.joined(separator: "\n")
+        let path = try file("t.csv", "customerId,email\n\(rows)\n")
+        final class Seen: @unchecked Sendable {
+            var reports: [(rows: Int, committed: Int)] = []
+        }
+        let seen = Seen()
+        let storePath = store.path
+        var options = ImportOptions(kind: .contacts, path: path)
+        options.batchSize = 10
+        options.planningBatchRows = 3
+        let importer = Importer(store: store, options: options) { report in
+            guard report.phase == .importing else { return }
+            // What another process sees: only committed transactions.
+            let count = try? DatabaseQueue(path: storePath).read {
+                try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM customer")
+            }
+            seen.reports.append((report.rows, count ?? -1))
+        }
+        let summary = try importer.run()
+        #expect(summary.created == 25)
+        // Batches of 3 rows; a transaction ends with the batch that takes it to 10 rows or more (12, 24, 25).
+        #expect(seen.reports.map(\.rows) == [3, 6, 9, 12, 15, 18, 21, 24, 25])
+        #expect(seen.reports.map(\.committed) == [1, 1, 1, 13, 13, 13, 13, 25, 26])
+    }
+
     /// Every customer of a store, by CRM id, as one comparable line.
     func contents(_ store: Store) throws -> [String: String] {
         var out: [String: String] = [:]
