@@ -53,8 +53,8 @@ struct ImportCommand: ParsableCommand {
     @Option(
         name: .customLong("batch-size"),
         help: ArgumentHelp(
-            "Rows per transaction when importing into a store that has customers; a killed import keeps "
-                + "every whole batch.", valueName: "rows"))
+            "Rows per transaction when importing into a store that has customers (jsonl: at most 50,000); a "
+                + "killed import keeps every whole transaction.", valueName: "rows"))
     var batchSize = ImportOptions.defaultBatchSize
 
     func validate() throws {

@@ -35,17 +35,18 @@ extension String {
         return (start, end)
     }
 
-    /// Whether the scalar starting at `lead` is non-ASCII whitespace.
+    /// Whether the scalar starting at `lead` is non-ASCII whitespace, or the zero-width space that Foundation's
+    /// `.whitespacesAndNewlines` also trims.
     private static func isWhitespace(_ bytes: UnsafeBufferPointer<UInt8>, at lead: Int, end: Int) -> Bool {
         guard mayLeadWhitespace(bytes[lead]) else { return false }
         var decoder = UTF8()
         var iterator = UnsafeBufferPointer(rebasing: bytes[lead..<end]).makeIterator()
         guard case .scalarValue(let scalar) = decoder.decode(&iterator) else { return false }
-        return scalar.properties.isWhitespace
+        return scalar.properties.isWhitespace || scalar == "\u{200B}"
     }
 
     /// Whether a UTF-8 lead byte can start a non-ASCII whitespace scalar: U+0085 and U+00A0 (0xC2), U+1680
-    /// (0xE1), U+2000–U+205F (0xE2) and U+3000 (0xE3).
+    /// (0xE1), U+2000–U+205F, with U+200B (0xE2) and U+3000 (0xE3).
     private static func mayLeadWhitespace(_ byte: UInt8) -> Bool {
         byte == 0xC2 || (byte >= 0xE1 && byte <= 0xE3)
     }

@@ -231,6 +231,7 @@ extension Importer {
         let lists = Slots([state.identity, state.emails, state.phones])
         state = BulkState()
         FreedMemory.release()
+        progress?(ImportProgressReport(phase: .preparing, rows: summary.read, bytesRead: 0, totalBytes: nil))
         let writing = Parallel.Background {
             try loader.writeIndexes(from: lists)
             Trace.mark("bulk: blind indexes written")
@@ -240,7 +241,6 @@ extension Importer {
         }
         try writing.wait()
         let set = try built.get()
-        progress?(ImportProgressReport(phase: .preparing, rows: summary.read, bytesRead: 0, totalBytes: nil))
         Trace.mark("bulk: working set of \(set.count) customers built from the plain records")
         try loader.finish(
             snapshot: set,

@@ -20,10 +20,17 @@ public struct ImportOptions: Sendable {
     /// 100k rows commit once (~0.2 s less than twice).
     public var batchSize = defaultBatchSize
     public static let defaultBatchSize = 100_000
-    /// Rows planned at a time on the incremental path (a transaction of `batchSize` rows applies several such
-    /// batches): their plans are most of what an import holds in memory. Tests make it small.
+    /// The most rows planned at a time on the incremental path (a transaction of `batchSize` rows applies
+    /// several such batches): their plans are most of what an import holds in memory. Tests make it small.
     var planningBatchRows = 50_000
-    var planningRows: Int { min(batchSize, planningBatchRows) }
+    /// Rows per planning batch: `batchSize` split into equal batches of at most `planningBatchRows`, so that a
+    /// transaction is a whole number of them (`batchSize` rows, or up to one fewer than batches more).
+    var planningRows: Int {
+        let batches = (batchSize + planningBatchRows - 1) / planningBatchRows
+        return (batchSize + batches - 1) / batches
+    }
+    /// Planning batches per transaction.
+    var planningBatchesPerTransaction: Int { (batchSize + planningRows - 1) / planningRows }
     /// Records per batch handed from the bulk path's reading thread to the sealing cores (tests make it small to
     /// exercise many batches and spill parts with few rows).
     var bulkBatchRows = 8192
@@ -58,8 +65,9 @@ public struct ImportRefused: Error, CustomStringConvertible {
 /// Imports one CSV file into a store in two streaming passes.
 ///
 /// Pass 1 reads every row's key (and fixes new fields' types) to know which row is the last for its
-/// key; pass 2 validates and applies the surviving rows. Memory holds a 16-byte digest per key,
-/// never the rows. Bad rows are rejected with their line and reason; they never stop the import.
+/// key; pass 2 validates and applies the surviving rows. Memory holds a 16-byte digest per key, and the
+/// plans of one planning batch at a time (the first made during pass 1). Bad rows are rejected with their line
+/// and reason; they never stop the import.
 public final class Importer {
     let store: Store
     let options: ImportOptions
@@ -234,6 +242,7 @@ public final class Importer {
             try RejectsFile(path: $0, header: reader.header, dialect: reader.dialect)
         }
         var tally = ChangeTally()
+        var committed = tally  // the tally as of the last commit
         let fileSize = reader.fileSize
         let batches = Channel<Result<PlannedBatch, Error>>(capacity: 1)
         let stop = Locked(false)
@@ -303,30 +312,30 @@ public final class Importer {
             return item
         }
         var next = take()
-        // Applies planned batches from `next` on until they hold `rows` rows or the file ends; returns the last
-        // one, reported once its transaction is committed.
-        func applyBatches(_ db: Database, upTo rows: Int) throws -> PlannedBatch? {
-            var applied = 0
+        // Applies up to `count` planned batches from `next` on; returns the last one, reported once its
+        // transaction is committed.
+        func applyBatches(_ db: Database, count: Int) throws -> PlannedBatch? {
             var last: PlannedBatch?
-            while let item = next {
+            var applied = 0
+            while let item = next, applied < count {
                 if let last { report(last) }
                 let batch = try item.get()
                 try flush(batch, db)
-                applied += batch.plans.count
+                applied += 1
                 last = batch
                 next = take()
-                if applied >= rows { break }
             }
             return last
         }
         func applyAll(_ db: Database?) throws {
             if let db {
-                if let last = try applyBatches(db, upTo: .max) { report(last) }
+                if let last = try applyBatches(db, count: .max) { report(last) }
                 return
             }
             while next != nil {
                 var last: PlannedBatch?
-                try store.write { last = try applyBatches($0, upTo: options.batchSize) }
+                try store.write { last = try applyBatches($0, count: options.planningBatchesPerTransaction) }
+                committed = tally
                 if let last { report(last) }
             }
         }
@@ -344,8 +353,9 @@ public final class Importer {
             do {
                 try applyAll(nil)
             } catch {
-                // The batches committed before the error stay: the audit log says so.
-                tally.apply(to: &summary)
+                // The transactions committed before the error stay: the audit log says so (not counting the
+                // batches of the transaction rolled back).
+                committed.apply(to: &summary)
                 if summary.created + summary.updated > 0 {
                     try? store.audit(
                         .import, subject: "*",

@@ -85,28 +85,21 @@ struct RowPlanner: Sendable {
             learn(name: fields[nameColumn], value: fields[valueColumn])
             return
         }
-        // A wide file's columns are known once: only those without a type yet are looked at.
-        var position = 0
-        while position < untypedColumns.count {
-            let column = untypedColumns[position]
-            guard column.index < fields.count else {
-                position += 1
-                continue
-            }
+        // A wide file's columns are known once: only those without a type yet are looked at, in column order (of
+        // two columns named alike but for case, the first with a value sets the type). The learned ones leave the
+        // list after the scan: removing them during it skipped the column after a case twin.
+        var learned = false
+        for column in untypedColumns where column.index < fields.count && fieldTypes[column.name.key] == nil {
             let value = fields[column.index].trimmed
-            if value.isEmpty {
-                position += 1
-            } else {
-                let key = column.name.key
-                if fieldTypes[key] == nil {
-                    fieldTypes[key] = (column.name.name, .infer(value))
-                }
-                for index in fieldNames.indices where fieldNames[index]?.key == key {
-                    columnTypes[index] = fieldTypes[key]
-                }
-                untypedColumns.removeAll { $0.name.key == key }
+            guard !value.isEmpty else { continue }
+            let key = column.name.key
+            fieldTypes[key] = (column.name.name, .infer(value))
+            for index in fieldNames.indices where fieldNames[index]?.key == key {
+                columnTypes[index] = fieldTypes[key]
             }
+            learned = true
         }
+        if learned { untypedColumns.removeAll { fieldTypes[$0.name.key] != nil } }
     }
 
     private mutating func learn(name rawName: String, value rawValue: String) {

@@ -189,6 +189,20 @@ struct TrimmingTests {
         #expect("\u{2003}Ana\u{0085}".trimmed == "Ana")
         #expect("\u{1680}x\u{202F}".trimmed == "x")
         #expect("Ã©".trimmed == "Ã©")
+        #expect("\u{200B}Ana\u{200B}".trimmed == "Ana")
+    }
+
+    @Test("every scalar of the basic plane at either edge is trimmed as Foundation trims it")
+    func sameAsFoundation() {
+        var differences: [String] = []
+        for value in UInt32(0)...0xFFFF {
+            guard let scalar = Unicode.Scalar(value) else { continue }  // surrogates
+            for text in ["\(scalar)a", "a\(scalar)", "\(scalar)é\(scalar)"] {
+                let expected = text.trimmingCharacters(in: .whitespacesAndNewlines)
+                if text.trimmed != expected { differences.append(String(value, radix: 16)) }
+            }
+        }
+        #expect(differences.isEmpty, "U+\(differences.prefix(10))")
     }
 
     @Test("ASCII spaces, tabs and line breaks at the edges go; an untouched string comes back as it was")

@@ -61,4 +61,19 @@ struct RowPlannerTests {
         let date = planner.plan(["CRM-5", "soon", ""], line: 6, into: &plan)
         #expect(date?.reason.contains("the type of field birthdate") == true)
     }
+
+    @Test("of two columns named alike but for case, the first with a value types the field; the next column too")
+    func learnedTypesWithCaseTwins() throws {
+        var planner = try planner(["customerId", "Age", "age", "City", "since"])
+        planner.learnTypes(from: ["CRM-1", "", "5", "3", ""])
+        #expect(planner.fieldTypes["age"]?.type == .number)
+        #expect(planner.fieldTypes["city"]?.type == .number)
+        #expect(planner.fieldTypes["since"] == nil)
+        planner.learnTypes(from: ["CRM-2", "x", "", "Paris", "2020-01-01"])
+        #expect(planner.fieldTypes["age"]?.type == .number)
+        #expect(planner.fieldTypes["city"]?.type == .number)
+        #expect(planner.fieldTypes["since"]?.type == .date)
+        var plan = RowPlan(line: 0)
+        #expect(planner.plan(["CRM-3", "", "", "Paris", ""], line: 4, into: &plan)?.reason.contains("City") == true)
+    }
 }
