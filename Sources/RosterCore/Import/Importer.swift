@@ -274,7 +274,16 @@ public final class Importer {
             let created = try store.createNewCustomers(db, batch.plans, kind: options.kind)
             Trace.mark("import: \(created.count) new customers created together")
             for rowID in created.values { tally.record(rowID, .created) }
+            // Rows that would change nothing are only counted, unless a row before them in the batch changed
+            // their customer (then they are applied like the others).
+            let unchanged = try store.unchangedRows(db, batch.plans, skipping: created)
+            Trace.mark("import: \(unchanged.count) rows change nothing")
+            var touched = Set<Int64>()
             for (index, plan) in batch.plans.enumerated() where created[index] == nil {
+                if let rowID = unchanged[index], !touched.contains(rowID) {
+                    tally.record(rowID, .unchanged)
+                    continue
+                }
                 do {
                     try db.inSavepoint {
                         let outcome = try store.apply(db, plan, kind: options.kind)
@@ -283,8 +292,10 @@ public final class Importer {
                         } else if let customer = outcome.customer {
                             tally.record(customer.rowID, customer.change)
                         }
+                        if let customer = outcome.customer { touched.insert(customer.rowID) }
                         return .commit
                     }
+                    touched.formUnion(store.absorbedRows)
                     for rowID in store.absorbedRows { tally.forget(rowID) }
                     store.absorbedRows.removeAll()
                 } catch let error as RosterError where !error.isIntegrityFailure {

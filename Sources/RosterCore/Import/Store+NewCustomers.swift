@@ -23,7 +23,7 @@ extension Store {
 
         let keys = blindIndexes(of: plans, kind: kind)
         let candidates = uniqueAndEligible(keys)
-        guard !candidates.isEmpty else { return [:] }
+        guard !candidates.isEmpty, try !mostlyKnown(db, candidates, keys) else { return [:] }
         let firstRowID =
             (try Int64.fetchOne(try db.cachedStatement(sql: "SELECT COALESCE(MAX(id), 0) + 1 FROM customer"))) ?? 1
         // The candidates are sealed on the other cores while this thread writes their blind indexes, which finds
@@ -106,6 +106,23 @@ extension Store {
             }
         }
         return keys.indices.filter { keys[$0].eligible && keys[$0].identity != nil && !shared.contains($0) }
+    }
+
+    /// Whether most of a sample of the candidates (64, spread over the batch) are customers the store has: a full
+    /// export sent again. Sealing them all and writing their blind indexes only to find them known cost ~0.5 s per
+    /// 50,000 rows; they go the row-by-row way (where those that change nothing are only counted), and so do the
+    /// few new ones among them.
+    private func mostlyKnown(_ db: Database, _ candidates: [Int], _ keys: [RowKeys]) throws -> Bool {
+        let owner = try db.cachedStatement(sql: "SELECT customerId FROM identityIndex WHERE blindIndex = ?")
+        let step = max(1, candidates.count / 64)
+        var sampled = 0
+        var known = 0
+        for index in stride(from: 0, to: candidates.count, by: step) {
+            guard let words = keys[candidates[index]].identity else { continue }
+            sampled += 1
+            if try Self.rowID(of: words, owner, db) != nil { known += 1 }
+        }
+        return known * 2 > sampled
     }
 
     /// Inserts the candidates' blind indexes (row ids from `firstRowID`, in candidate order), each table in index

@@ -43,9 +43,14 @@ extension Store {
         else {
             throw RosterError.integrity(what: "the index entry for customer #\(rowID), which has no record,")
         }
-        let salt: Data = row["keySalt"]
+        return try openCustomer(salt: row["keySalt"], record: row["record"], rowID: rowID)
+    }
+
+    /// Decrypts one customer from its row's salt and sealed record and checks that its externalCode matches its CRM
+    /// id. Touches no database: an import opens many at once on all cores.
+    func openCustomer(salt: Data, record: Data, rowID: Int64) throws -> Customer {
         let plain = try Sealer.open(
-            row["record"], key: keys.customerKey(salt: Array(salt)), context: customerRecordContext(rowID))
+            record, key: keys.customerKey(salt: Array(salt)), context: customerRecordContext(rowID))
         let customer: Customer
         do {
             customer = try RecordCodec.decodeCustomer(plain, rowID: rowID)

@@ -402,6 +402,67 @@ struct ImportTests {
         return first
     }
 
+    @Test("a file sent again: unchanged rows are only counted, changed and new ones applied, as row by row")
+    func fileSentAgain() throws {
+        let first = (1...40).map { "CRM-\($0),c\($0)@example.com,34,6000000\(10 + $0),\($0),yes" }
+        let header = "customerId,email,countryCode,phone,score,newsletter"
+        var again = first
+        again[2] = "CRM-3,c3@example.com,34,600000013,300,yes"  // a field changed
+        again[4] = "CRM-5,c5@example.com,34,600000015,5,no"  // a text field changed
+        again[6] = "CRM-7,seven@example.com,34,600000017,7,yes"  // a new email
+        again[8] = "c9@example.com,,,,90,"  // CRM-9 named by its email, its score changed ...
+        again.append("CRM-9,c9@example.com,34,600000019,9,yes")  // ... then set back by CRM id: applied, not skipped
+        again.append("CRM-41,c41@example.com,34,600000051,41,yes")  // new
+        again.append("CRM-42,c2@example.com,34,600000052,42,yes")  // new, but its email is CRM-2's: refused
+        let (one, all, base) = try importTwice(header: header, first: first, again: again)
+        #expect(all.summary.created == 1)
+        #expect(all.summary.updated == 4)  // CRM-3, 5, 7, and 9 (changed, then set back)
+        #expect(all.summary.unchanged == 36)
+        #expect(all.summary.rejects.map(\.line) == [44])
+        #expect(all.contents["CRM-9"] == base["CRM-9"])  // set back
+        #expect(one.summary.created == all.summary.created)
+        #expect(one.summary.updated == all.summary.updated)
+        #expect(one.summary.unchanged == all.summary.unchanged)
+        #expect(one.summary.rejects.map(\.line) == all.summary.rejects.map(\.line))
+        #expect(one.contents == all.contents)
+    }
+
+    @Test("a file sent again with a few new customers: they are created, the others counted unchanged")
+    func fileSentAgainWithNewCustomers() throws {
+        // No customerId that could be an email here: the batch reaches the fast lane, finds it mostly known and
+        // leaves every row to the row-by-row way.
+        let header = "customerId,email,score"
+        let first = (1...40).map { "CRM-\($0),c\($0)@example.com,\($0)" }
+        let again = first + (41...45).map { "CRM-\($0),c\($0)@example.com,\($0)" }
+        let (one, all, _) = try importTwice(header: header, first: first, again: again)
+        #expect(all.summary.created == 5 && all.summary.unchanged == 40 && all.summary.updated == 0)
+        #expect(one.summary.created == 5 && one.summary.unchanged == 40)
+        #expect(one.contents == all.contents)
+    }
+
+    /// Imports `first` into two new stores (the bulk path), then `again` into one row by row (batches of one) and
+    /// into the other in one batch; returns both outcomes and the contents after the first import.
+    func importTwice(header: String, first: [String], again: [String]) throws -> (
+        one: (summary: ImportSummary, contents: [String: String]),
+        all: (summary: ImportSummary, contents: [String: String]), base: [String: String]
+    ) {
+        let firstPath = try file("first.csv", ([header] + first + [""]).joined(separator: "\n"))
+        let againPath = try file("again.csv", ([header] + again + [""]).joined(separator: "\n"))
+        var outcomes: [(summary: ImportSummary, contents: [String: String])] = []
+        var base: [String: String] = [:]
+        for batchSize in [1, 50_000] {
+            let directory = try TemporaryDirectory()
+            let target = try directory.makeStore()
+            #expect(try Importer(store: target, options: ImportOptions(kind: .contacts, path: firstPath)).run().bulk)
+            base = try contents(target)
+            var options = ImportOptions(kind: .contacts, path: againPath)
+            options.batchSize = batchSize
+            outcomes.append((try Importer(store: target, options: options).run(), try contents(target)))
+            withExtendedLifetime(directory) {}
+        }
+        return (outcomes[0], outcomes[1], base)
+    }
+
     @Test("an sms file's phone without a countryCode is refused alike on both paths")
     func smsWithoutCountryCode() throws {
         let path = try file("sms.csv", "countryCode,phone\n,+34600112233\n34,600112234\n")
