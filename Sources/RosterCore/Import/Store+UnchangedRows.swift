@@ -36,54 +36,59 @@ extension Store {
         }
         .flatMap { $0 }
         // The database, one row after another: the customer a CRM id names, and its sealed row, in one statement
-        // bound and read in place (through GRDB's arguments and rows this was most of the time).
-        var candidates: [Candidate] = []
-        candidates.reserveCapacity(eligible.count)
+        // bound and read in place (through GRDB's arguments and rows this was most of the time). Then decrypting
+        // and comparing, on all cores. A chunk at a time, so that few sealed rows are held at once.
         let statement = try db.cachedStatement(
             sql: """
                 SELECT customer.id, customer.keySalt, customer.record FROM identityIndex
                 JOIN customer ON customer.id = identityIndex.customerId WHERE identityIndex.blindIndex = ?
                 """)
         let handle = statement.sqliteStatement
-        for (position, index) in eligible.enumerated() {
-            var blob = (words[position].high.bigEndian, words[position].low.bigEndian)
-            let found = try withUnsafeBytes(of: &blob) { raw -> Candidate? in
-                sqlite3_bind_blob(handle, 1, raw.baseAddress, 16, nil)
-                defer { sqlite3_reset(handle) }
-                switch sqlite3_step(handle) {
-                case SQLITE_ROW:
-                    return Candidate(
-                        index: index, rowID: sqlite3_column_int64(handle, 0), salt: Self.blob(handle, 1),
-                        record: Self.blob(handle, 2))
-                case SQLITE_DONE: return nil
-                case let code:
-                    throw DatabaseError(
-                        resultCode: ResultCode(rawValue: code),
-                        message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+        var unchanged: [Int: Int64] = [:]
+        for chunk in stride(from: 0, to: eligible.count, by: 8192) {
+            var candidates: [Candidate] = []
+            for position in chunk..<min(eligible.count, chunk + 8192) {
+                var blob = (words[position].high.bigEndian, words[position].low.bigEndian)
+                let found = try withUnsafeBytes(of: &blob) { raw -> Candidate? in
+                    defer {
+                        sqlite3_reset(handle)
+                        sqlite3_clear_bindings(handle)  // the blob was bound in place: no pointer outlives it
+                    }
+                    try Self.check(sqlite3_bind_blob(handle, 1, raw.baseAddress, 16, nil), db)
+                    switch sqlite3_step(handle) {
+                    case SQLITE_ROW:
+                        return Candidate(
+                            index: eligible[position], rowID: sqlite3_column_int64(handle, 0),
+                            salt: Self.blob(handle, 1), record: Self.blob(handle, 2))
+                    case SQLITE_DONE: return nil
+                    case let code:
+                        try Self.check(code, db)
+                        return nil
+                    }
+                }
+                if let found { candidates.append(found) }
+            }
+            let found = Parallel.ranges(candidates.count, minimum: 256) { range in
+                range.compactMap { position -> (Int, Int64)? in
+                    let candidate = candidates[position]
+                    let plan = plans[candidate.index]
+                    guard
+                        let customer = try? openCustomer(
+                            salt: candidate.salt, record: candidate.record, rowID: candidate.rowID),
+                        customer.crmId == plan.identity, Self.changesNothing(plan, in: customer)
+                    else { return nil }
+                    return (candidate.index, candidate.rowID)
                 }
             }
-            if let found { candidates.append(found) }
+            for (index, rowID) in found.joined() { unchanged[index] = rowID }
         }
-        // Decrypting and comparing, on all cores.
-        let unchanged = Parallel.ranges(candidates.count, minimum: 256) { range in
-            range.compactMap { position -> (Int, Int64)? in
-                let candidate = candidates[position]
-                let plan = plans[candidate.index]
-                guard
-                    let customer = try? openCustomer(
-                        salt: candidate.salt, record: candidate.record, rowID: candidate.rowID),
-                    customer.crmId == plan.identity, Self.changesNothing(plan, in: customer)
-                else { return nil }
-                return (candidate.index, candidate.rowID)
-            }
-        }
-        return Dictionary(unchanged.joined(), uniquingKeysWith: { first, _ in first })
+        return unchanged
     }
 
     private static func blob(_ statement: OpaquePointer, _ column: Int32) -> Data {
-        let count = Int(sqlite3_column_bytes(statement, column))
-        guard count > 0, let bytes = sqlite3_column_blob(statement, column) else { return Data() }
-        return Data(bytes: bytes, count: count)
+        // The pointer first, then its size, as SQLite advises.
+        guard let bytes = sqlite3_column_blob(statement, column) else { return Data() }
+        return Data(bytes: bytes, count: Int(sqlite3_column_bytes(statement, column)))
     }
 
     /// Whether applying `plan` to `customer` (who has the plan's CRM id) would write nothing: its email and phone
