@@ -7,9 +7,9 @@ struct AuditCommand: ParsableCommand {
         commandName: "audit",
         abstract: "Show the audit log: who revealed, exported, erased or changed what, and when.",
         discussion: """
-            Entries name the operating-system user, the time, the action (import, reveal, export, erase, consent,
-            field) and the customer's externalCode, never a personal value. The log is append-only and chained:
-            each entry carries a MAC over itself and the entry before it. --verify checks the chain and fails
+            Entries name the operating-system user, the time, the action (import, reveal, export, erase, consent, \
+            field) and the customer's externalCode, never a personal value. The log is append-only and chained: \
+            each entry carries a MAC over itself and the entry before it. --verify checks the chain and fails \
             (exit status 1) if an entry was altered or removed.
             """)
 
@@ -60,11 +60,11 @@ extension CustomerCommand {
         static let configuration = CommandConfiguration(
             abstract: "Erase a customer for good (GDPR Art. 17): data, identifiers, devices.",
             discussion: """
-                The customer's record, its key, its blind indexes, its devices and its field values are removed;
-                freed pages are overwritten and the WAL is checkpointed, so the store files keep nothing of it.
-                --suppress keeps only blind indexes of its CRM id, email and phone so that a later import of the
-                same person is refused with a reason. Backups made before the erasure still hold the customer
-                and open with the same passphrase or key file: see the README (Privacy) for what that means.
+                The customer's record, its key, its blind indexes, its devices and its field values are removed; \
+                freed pages are overwritten and the WAL is checkpointed, so the store files keep nothing of it. \
+                --suppress keeps only blind indexes of its CRM id, email and phone so that a later import of the \
+                same person is refused with a reason. Backups made before the erasure still hold the customer \
+                and open with the same passphrase or key file: see the README (Privacy) for what that means. \
                 On a terminal you are asked to confirm; otherwise --yes is required.
                 """)
 

@@ -9,12 +9,12 @@ struct ConsoleCommand: ParsableCommand {
         commandName: "console",
         abstract: "Browse customers, devices and channels; filter, preview templates, simulate deviceGet.",
         discussion: """
-            Needs a terminal; without one (or with an unknown TERM) it says so and exits with status 2.
-            Emails and phones are masked (a***@example.com, +34 6** *** *33) until `r` reveals them, which is
+            Needs a terminal; without one (or with an unknown TERM) it says so and exits with status 2. \
+            Emails and phones are masked (a***@example.com, +34 6** *** *33) until `r` reveals them, which is \
             recorded in the audit log. `?` lists every key; `:help` every command.
 
-            Themes are files NAME.toml in $ROSTER_THEMES, ~/.config/roster/themes or the themes folder of
-            Roster (default, light, high-contrast, mono); a path to a .toml file works too. A broken theme
+            Themes are files NAME.toml in $ROSTER_THEMES, ~/.config/roster/themes or the themes folder of \
+            Roster (default, light, high-contrast, mono); a path to a .toml file works too. A broken theme \
             falls back to the default and says which file and line is wrong. NO_COLOR turns colours off.
             """)
 

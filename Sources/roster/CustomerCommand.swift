@@ -12,8 +12,8 @@ struct CustomerCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Add a customer by its CRM id, with channels and fields.",
             discussion: """
-                An email or phone that belongs to a customer created from that channel alone is merged into
-                this one (its fields, devices and consent come along). One that belongs to another customer
+                An email or phone that belongs to a customer created from that channel alone is merged into \
+                this one (its fields, devices and consent come along). One that belongs to another customer \
                 with its own CRM id is refused. New channels are enabled.
                 """)
 
@@ -82,8 +82,8 @@ struct CustomerCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Set a customer field, or the email or phone channel.",
             discussion: """
-                FIELD is a field name (case-insensitive), or `email`, or `phone` (international: +34600112233).
-                A field's type (text, date YYYY-MM-DD, number, boolean) is fixed by its first value, or by --type;
+                FIELD is a field name (case-insensitive), or `email`, or `phone` (international: +34600112233). \
+                A field's type (text, date YYYY-MM-DD, number, boolean) is fixed by its first value, or by --type; \
                 later values must fit it.
                 """)
 

@@ -8,9 +8,9 @@ struct DemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: "Create (once) a demo store of synthetic customers and open the console on it.",
         discussion: """
-            The demo store is ~/.local/share/roster/demo.roster (or --store PATH) with its own key file beside it
-            (PATH.key, mode 0600). Its customers come from `roster generate` (valid rows only): accented and CJK
-            names, national and international phones, some devices, and birthdays today. It is made again when
+            The demo store is ~/.local/share/roster/demo.roster (or --store PATH) with its own key file beside it \
+            (PATH.key, mode 0600). Its customers come from `roster generate` (valid rows only): accented and CJK \
+            names, national and international phones, some devices, and birthdays today. It is made again when \
             --contacts asks for a different number of customers.
             """)
 

@@ -12,8 +12,8 @@ struct DeviceCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Register a push device (anonymous until `device login`).",
             discussion: """
-                Defaults are what a browser would report: a new UUID, the environment's locale ($LANG) and time
-                zone; timeOffset is the zone's offset now, in minutes east of UTC. Registering a deviceId that
+                Defaults are what a browser would report: a new UUID, the environment's locale ($LANG) and time \
+                zone; timeOffset is the zone's offset now, in minutes east of UTC. Registering a deviceId that \
                 exists refreshes it and enables it again.
                 """)
 
@@ -120,10 +120,10 @@ struct DeviceCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print what the web SDK's deviceGet prints for a device.",
             discussion: """
-                The object has exactly the keys enabled, locale, timeZone, timeOffset and deviceId. Known SDK
-                quirks: the documented `indigitall.deviceGet(console.log)` throws in SDK 4.3 and 4.5 (the working
-                call is `indigitall.Push.deviceGet`), and for a disabled device the SDK's object has no `enabled`
-                key at all; Roster prints "enabled": false explicitly so a tester sees the state. The ID may also
+                The object has exactly the keys enabled, locale, timeZone, timeOffset and deviceId. Known SDK \
+                quirks: the documented `indigitall.deviceGet(console.log)` throws in SDK 4.3 and 4.5 (the working \
+                call is `indigitall.Push.deviceGet`), and for a disabled device the SDK's object has no `enabled` \
+                key at all; Roster prints "enabled": false explicitly so a tester sees the state. The ID may also \
                 name a customer with exactly one device. --full prints the whole device record.
                 """)
 

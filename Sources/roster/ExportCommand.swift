@@ -13,9 +13,9 @@ struct ExportCommand: ParsableCommand {
             commandName: "customers",
             abstract: "Export every customer, or a segment, with externalCode, channels, consent and fields.",
             discussion: """
-                csv: one row per customer; cells starting with = + - or @ get a leading apostrophe so a spreadsheet
-                shows them as text (phones in E.164 too). --excel writes UTF-8 with a BOM and ; separators.
-                jsonl: Roster's lossless format; its first line names the store's region, and `roster import jsonl`
+                csv: one row per customer; cells starting with = + - or @ get a leading apostrophe so a spreadsheet \
+                shows them as text (phones in E.164 too). --excel writes UTF-8 with a BOM and ; separators. \
+                jsonl: Roster's lossless format; its first line names the store's region, and `roster import jsonl` \
                 restores it into a store of the same region (externalCodes match when both stores share an app key).
                 """)
 

@@ -10,19 +10,20 @@ struct ImportCommand: ParsableCommand {
             KIND is email, sms, push, fields, contacts or jsonl. Columns (names match case-insensitively):
               email     email [, externalCode] [, consent] [, field columns]
               sms       countryCode, phone [, externalCode] [, consent] [, field columns]
-              push      deviceId [, externalId] [, platform, pushToken, browserName, browserVersion, osName,
-                        osVersion, deviceType, locale, timeZone, enabled] [, field columns]
+              push      deviceId [, externalId] [, platform, pushToken, browserName,
+                        browserVersion, osName, osVersion, deviceType, locale,
+                        timeZone, enabled] [, field columns]
               fields    customerId, fieldName, fieldValue
               contacts  customerId [, email] [, countryCode, phone] [, field columns]
-            customerId, externalCode or externalId carry the CRM id; they resolve as a CRM id, an externalCode,
+            customerId, externalCode or externalId carry the CRM id; they resolve as a CRM id, an externalCode, \
             an email, then a phone, and an unknown value creates the customer.
 
-            The separator (, ; tab) and encoding (UTF-8 with or without BOM, else Windows-1252) are detected.
-            Within one file the last row for a key wins; the rows it supersedes are counted as duplicatesInFile.
-            A bad row is reported with its line and reason and never stops the import; the exit status is 0
-            when the file was processed. It is non-zero only when the import could not run (unreadable file,
-            missing columns, wrong key) or, with --strict, when any row was rejected: then nothing is written.
-            Counts are of customers (devices, for push files) by net change: importing the same file again
+            The separator (, ; tab) and encoding (UTF-8 with or without BOM, else Windows-1252) are detected. \
+            Within one file the last row for a key wins; the rows it supersedes are counted as duplicatesInFile. \
+            A bad row is reported with its line and reason and never stops the import; the exit status is 0 \
+            when the file was processed. It is non-zero only when the import could not run (unreadable file, \
+            missing columns, wrong key) or, with --strict, when any row was rejected: then nothing is written. \
+            Counts are of customers (devices, for push files) by net change: importing the same file again \
             reports everything unchanged.
             """)
 
@@ -117,8 +118,8 @@ struct GenerateCommand: ParsableCommand {
         commandName: "generate",
         abstract: "Write a realistic, messy contacts CSV file for tests and benchmarks.",
         discussion: """
-            customerId,email,countryCode,phone,name,birthdate,city — mixed-case emails, phones in national and
-            international habits, accented and CJK names, about 2% invalid rows and 1% repeated customers.
+            customerId,email,countryCode,phone,name,birthdate,city — mixed-case emails, phones in national and \
+            international habits, accented and CJK names, about 2% invalid rows and 1% repeated customers. \
             The same seed always gives the same file.
             """)
 

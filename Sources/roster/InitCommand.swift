@@ -7,11 +7,11 @@ struct InitCommand: ParsableCommand {
         commandName: "init",
         abstract: "Create a new encrypted store for one region.",
         discussion: """
-            A random 256-bit root key is made for the store and wrapped by your passphrase (scrypt, N=2^16,
-            r=8, p=1) or by a key file. With --keyfile PATH, a new key file is created (mode 0600) if none
+            A random 256-bit root key is made for the store and wrapped by your passphrase (scrypt, N=2^16, \
+            r=8, p=1) or by a key file. With --keyfile PATH, a new key file is created (mode 0600) if none \
             exists there. The region is fixed for the life of the store: nothing leaves it for another region.
 
-            --app-key reproduces the platform's web SDK: externalCodes are then exactly what its logIn(id)
+            --app-key reproduces the platform's web SDK: externalCodes are then exactly what its logIn(id) \
             computes. Without it, a random app key is made and kept sealed in the store.
             """)
 

@@ -7,11 +7,11 @@ struct QueryCommand: ParsableCommand {
         commandName: "query",
         abstract: "Select customers with a filter.",
         discussion: """
-            Field comparisons: name = "Ana", city != Madrid, score >= 10, birthdate < 1990-01-01 (= and != on text
-            ignore case and accents). Contains: name ~ "mar". Channels: has email, has sms, has push;
-            consent email, consent sms, consent push. Birthdays: birthday = today (month and day of the
-            birthdate field, in the store's time zone or --tz; 29 February counts on 1 March in other years).
-            Combine with and, or, not and parentheses; quote values with spaces.
+            Field comparisons: name = "Ana", city != Madrid, score >= 10, birthdate < 1990-01-01 (= and != on text \
+            ignore case and accents). Contains: name ~ "mar". Channels: has email, has sms, has push; \
+            consent email, consent sms, consent push. Birthdays: birthday = today (month and day of the \
+            birthdate field, in the store's time zone or --tz; 29 February counts on 1 March in other years). \
+            Combine with and, or, not and parentheses; quote values with spaces. \
             Examples:
               roster query 'birthday = today and consent email'
               roster query 'city = "A Coruña" or (has sms and not consent sms)' --count
@@ -86,9 +86,9 @@ struct PreviewCommand: ParsableCommand {
         commandName: "preview",
         abstract: "Render a personalized message for one customer, or preview it over a segment.",
         discussion: """
-            Templates: $Name or ${Name} insert a field (names ignore case), ${Name|friend} falls back to "friend"
-            when the field is missing or blank, $$ is a literal $. email, phone, crmId and externalCode are
-            available too. A field that is missing without a fallback is reported and left visible in the text.
+            Templates: $Name or ${Name} insert a field (names ignore case), ${Name|friend} falls back to "friend" \
+            when the field is missing or blank, $$ is a literal $. email, phone, crmId and externalCode are \
+            available too. A field that is missing without a fallback is reported and left visible in the text. \
             Examples:
               roster preview 'Hi ${Name|there}, happy birthday!' --customer CRM-1
               roster preview 'Hi $Name' --filter 'birthday = today'

@@ -12,9 +12,9 @@ struct Roster: ParsableCommand {
         commandName: "roster",
         abstract: "A local, encrypted, region-bound store of CRM customers for a customer-engagement platform.",
         discussion: """
-            Every personal value is sealed with AES-256-GCM; identifiers are found through blind indexes.
-            The store is chosen by --store, else $ROSTER_STORE, else $XDG_DATA_HOME/roster/store.roster,
-            else ~/.local/share/roster/store.roster. It is unlocked by --keyfile (or $ROSTER_KEYFILE), or by
+            Every personal value is sealed with AES-256-GCM; identifiers are found through blind indexes. \
+            The store is chosen by --store, else $ROSTER_STORE, else $XDG_DATA_HOME/roster/store.roster, \
+            else ~/.local/share/roster/store.roster. It is unlocked by --keyfile (or $ROSTER_KEYFILE), or by \
             the passphrase in $ROSTER_PASSPHRASE, or by one typed at the prompt on a terminal.
 
             An ID may be a CRM id, an externalCode, an email, an E.164 phone (+34600112233) or a deviceId.

@@ -112,3 +112,32 @@ struct CommandLineTests {
         #expect(!shown.stdout.contains("\u{1b}"))
     }
 }
+
+@Suite("Help texts")
+struct HelpTextTests {
+    static let commands: [[String]] = [
+        [], ["init"], ["demo"], ["console"], ["import"], ["export", "customers"], ["export", "customer"],
+        ["customer", "add"], ["customer", "erase"], ["customer", "consent"], ["query"], ["preview"], ["device", "get"],
+        ["device", "register"], ["externalcode"], ["generate"], ["audit"],
+    ]
+
+    @Test("paragraphs wrap whole at 80 columns: no line cut short in the middle of a sentence", arguments: commands)
+    func paragraphsWrapWhole(_ command: [String]) throws {
+        let scratch = try Scratch()
+        let result = try RosterProcess(directory: scratch.path).run(
+            command + ["--help"], environment: ["COLUMNS": "80"])
+        #expect(result.status == 0)
+        let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines.count > 3)
+        // A discussion written with its own line breaks, wider than the terminal, wraps each line: a full line,
+        // then a stub of a few words, then the next written line.
+        for index in lines.indices.dropFirst().dropLast() where !lines[index].hasPrefix(" ") {
+            let before = lines[index - 1]
+            let after = lines[index + 1]
+            let stub =
+                !lines[index].isEmpty && lines[index].count < 40 && before.count >= 70 && !before.hasPrefix("USAGE")
+                && !after.isEmpty && !after.hasPrefix(" ")
+            #expect(!stub, "roster \(command.joined(separator: " ")) --help, line \(index + 1): \"\(lines[index])\"")
+        }
+    }
+}
