@@ -22,9 +22,12 @@ extension Importer {
 
         init(limit: Int) {
             self.limit = limit
-            plans = Array(repeating: nil, count: limit)
+            plans = []
             let thread = Thread { [self] in
                 while let chunk = chunks.take() {
+                    // Grown as chunks come (a file of ten rows does not get room for a batch of plans).
+                    let end = chunk.first + chunk.records.count
+                    if plans.count < end { plans.append(contentsOf: repeatElement(nil, count: end - plans.count)) }
                     for (offset, result) in Importer.plan(chunk.records, with: chunk.planner).enumerated() {
                         plans[chunk.first + offset] = result
                     }
