@@ -23,6 +23,7 @@ extension Importer {
         init(limit: Int) {
             self.limit = limit
             plans = []
+            plans.reserveCapacity(limit)  // address space only: pages are touched as plans are stored
             let thread = Thread { [self] in
                 while let chunk = chunks.take() {
                     // Grown as chunks come (a file of ten rows does not get room for a batch of plans).
