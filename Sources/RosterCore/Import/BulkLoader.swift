@@ -510,11 +510,7 @@ enum RawInsert {
             for offset in 0..<count { bind(handle, Int32(offset * columns + 1), start + offset) }
             let code = sqlite3_step(handle)
             sqlite3_reset(handle)
-            guard code == SQLITE_DONE else {
-                throw DatabaseError(
-                    resultCode: ResultCode(rawValue: code),
-                    message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-            }
+            guard code == SQLITE_DONE else { throw RawQuery.error(code, db) }
             if let skipped, sqlite3_changes(db.sqliteConnection) < count { try skipped(start..<start + count) }
             start += count
         }

@@ -199,7 +199,7 @@ public final class Importer {
         var ordinal = 0
         // The first batch is planned on another core meanwhile.
         let early = EarlyPlans(limit: options.planningRows)
-        defer { early.finish(planner) }
+        defer { early.finish(planner) }  // before the scan reaches pass 2, or on an error
         while let result = try reader.next() {
             switch result {
             case .success(let record):
@@ -217,7 +217,6 @@ public final class Importer {
             if ordinal % 50_000 == 0 { report(.scanning, rows: ordinal, reader: reader) }
         }
         report(.scanning, rows: ordinal, reader: reader)
-        early.finish(planner)
         return KeyScan(
             planner: planner, survivors: keys.survivors(rowCount: ordinal), rows: ordinal, duplicates: keys.duplicates,
             rejects: rejects, early: early)

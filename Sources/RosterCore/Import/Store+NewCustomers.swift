@@ -177,32 +177,8 @@ extension Store {
     }
 
     /// The row id an index table gives a blind index, or nil.
-    /// Throws SQLite's error for a result code other than OK.
-    static func check(_ code: Int32, _ db: Database) throws {
-        guard code != SQLITE_OK else { return }
-        throw DatabaseError(
-            resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-    }
-
     private static func rowID(of words: BlindIndexer.Words, _ statement: Statement, _ db: Database) throws -> Int64? {
-        let handle = statement.sqliteStatement
-        var blob = (words.high.bigEndian, words.low.bigEndian)
-        return try withUnsafeBytes(of: &blob) { raw in
-            defer {
-                sqlite3_reset(handle)
-                sqlite3_clear_bindings(handle)  // the blob was bound in place: no pointer outlives it
-            }
-            try Self.check(sqlite3_bind_blob(handle, 1, raw.baseAddress, 16, nil), db)
-            switch sqlite3_step(handle) {
-            case SQLITE_ROW: return sqlite3_column_int64(handle, 0)
-            case SQLITE_DONE: return nil
-            case let code:
-                throw DatabaseError(
-                    resultCode: ResultCode(rawValue: code),
-                    message: String(cString: sqlite3_errmsg(db.sqliteConnection))
-                )
-            }
-        }
+        try RawQuery.firstRow(statement, blindIndex: words, db) { sqlite3_column_int64($0, 0) }
     }
 
     private static func blob(_ words: BlindIndexer.Words) -> Data {

@@ -43,28 +43,14 @@ extension Store {
                 SELECT customer.id, customer.keySalt, customer.record FROM identityIndex
                 JOIN customer ON customer.id = identityIndex.customerId WHERE identityIndex.blindIndex = ?
                 """)
-        let handle = statement.sqliteStatement
         var unchanged: [Int: Int64] = [:]
         for chunk in stride(from: 0, to: eligible.count, by: 8192) {
             var candidates: [Candidate] = []
             for position in chunk..<min(eligible.count, chunk + 8192) {
-                var blob = (words[position].high.bigEndian, words[position].low.bigEndian)
-                let found = try withUnsafeBytes(of: &blob) { raw -> Candidate? in
-                    defer {
-                        sqlite3_reset(handle)
-                        sqlite3_clear_bindings(handle)  // the blob was bound in place: no pointer outlives it
-                    }
-                    try Self.check(sqlite3_bind_blob(handle, 1, raw.baseAddress, 16, nil), db)
-                    switch sqlite3_step(handle) {
-                    case SQLITE_ROW:
-                        return Candidate(
-                            index: eligible[position], rowID: sqlite3_column_int64(handle, 0),
-                            salt: Self.blob(handle, 1), record: Self.blob(handle, 2))
-                    case SQLITE_DONE: return nil
-                    case let code:
-                        try Self.check(code, db)
-                        return nil
-                    }
+                let found = try RawQuery.firstRow(statement, blindIndex: words[position], db) { row in
+                    Candidate(
+                        index: eligible[position], rowID: sqlite3_column_int64(row, 0), salt: Self.blob(row, 1),
+                        record: Self.blob(row, 2))
                 }
                 if let found { candidates.append(found) }
             }
