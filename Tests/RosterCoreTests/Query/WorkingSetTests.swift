@@ -407,6 +407,31 @@ struct WorkingSetFirstImportTests {
         #expect(loaded.set.count == 50)
     }
 
+    @Test("the bulk path fills its copy without the change triggers and puts them back: later changes are recorded")
+    func triggersBackAfterBulk() throws {
+        let dir = try TemporaryDirectory()
+        let store = try dir.makeStore()
+        let fresh = try TemporaryDirectory().makeStore()
+        func triggers(_ store: Store) throws -> [String] {
+            try store.db.read {
+                try String.fetchAll($0, sql: "SELECT sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
+            }
+        }
+        let path = dir.file("c.csv")
+        let rows = (1...50).map { "CRM-\($0),u\($0)@example.com,Name \($0)" }.joined(separator: "\n")
+        try Data("customerId,email,name\n\(rows)\n".utf8).write(to: URL(fileURLWithPath: path))
+        let summary = try Importer(store: store, options: ImportOptions(kind: .contacts, path: path)).run()
+        #expect(summary.bulk)
+        #expect(try triggers(store).count == 7)
+        #expect(try triggers(store) == triggers(fresh))
+        _ = try store.set("CRM-7", field: "name", value: "Changed")
+        #expect(try store.db.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM workingSetChange") } == 1)
+        let loaded = try store.loadWorkingSetReporting()
+        #expect(loaded.set.count == 50)
+        let row = try #require((0..<loaded.set.count).first { loaded.set.crmId(at: $0) == "CRM-7" })
+        #expect(loaded.set.value(column: 0, at: row) == "Changed")
+    }
+
     @Test(
         "the snapshot a bulk import builds from its plain records is the working set its sealed customers decrypt to")
     func bulkSnapshotMatchesScan() throws {
