@@ -200,7 +200,7 @@ extension Importer {
         progress?(ImportProgressReport(phase: .indexing, rows: summary.read, bytesRead: 0, totalBytes: nil))
         Trace.mark("bulk: \(state.written) rows sealed and written")
         FreedMemory.release()  // the threads' freed batches (~20 MB at 1M rows) before settling allocates
-        let removed = state.settle(summary: &summary)
+        let removed = try state.settle(summary: &summary)
         Trace.mark("bulk: settled (\(removed.count) rows to remove)")
         if options.strict && !summary.rejects.isEmpty {
             summary.rejects.sort { $0.line < $1.line }
@@ -397,7 +397,7 @@ struct BulkState {
 
     /// Applies "last row wins" and "an identifier belongs to the earlier row" to what was written;
     /// fills the summary's rejects and duplicates; returns the row ids to delete from the copy.
-    mutating func settle(summary: inout ImportSummary) -> [Int64] {
+    mutating func settle(summary: inout ImportSummary) throws -> [Int64] {
         var removed = Bitset(count: lines.count + 1)
         var deleted: [Int64] = []
         func remove(_ rowID: Int64) {
@@ -414,6 +414,10 @@ struct BulkState {
         Trace.mark("settle: sorting")
         DispatchQueue.concurrentPerform(iterations: 3) { sorted.modify($0) { BulkLoader.Entry.sort(&$0) } }
         Trace.mark("settle: sorted")
+        let rowCount = lines.count
+        let grouping = Parallel.Background {
+            (Self.groups(sorted[1], rows: rowCount), Self.groups(sorted[2], rows: rowCount))
+        }
 
         // Last row wins: per identity, only the latest row stays, whether written or rejected.
         var latestRejected: [BlindIndexer.Words: Int64] = [:]
@@ -455,23 +459,12 @@ struct BulkState {
 
         // An email or phone belongs to the earliest row that keeps it. Rows are taken in file order and a row
         // that meets an email or phone an earlier kept row has is rejected whole — it keeps neither, as a row
-        // rolled back on the row-by-row path. Each value is a group (its run in the sort), looked up by row id.
-        func groups(_ entries: [BulkLoader.Entry]) -> (byRow: [Int32], count: Int) {
-            var byRow = [Int32](repeating: -1, count: lines.count + 1)
-            var count = 0
-            var previous: BulkLoader.Entry?
-            for entry in entries where !removed.contains(Int(entry.rowID)) {
-                if previous.map({ !BulkLoader.Entry.sameIndex($0, entry) }) ?? true { count += 1 }
-                byRow[Int(entry.rowID)] = Int32(count - 1)
-                previous = entry
-            }
-            return (byRow, count)
-        }
-        let emailGroups = groups(sorted[1])
-        let phoneGroups = groups(sorted[2])
+        // rolled back on the row-by-row path. Each value is a group (its run in the sort), looked up by row id;
+        // the groups were made while the identities were settled (a row removed above owns nothing below).
+        let (emailGroups, phoneGroups) = try grouping.wait()
         var emailOwner = [Int64](repeating: 0, count: emailGroups.count)
         var phoneOwner = [Int64](repeating: 0, count: phoneGroups.count)
-        for row in 1..<emailGroups.byRow.count {
+        for row in 1..<emailGroups.byRow.count where !removed.contains(row) {
             let email = Int(emailGroups.byRow[row])
             let phone = Int(phoneGroups.byRow[row])
             var conflict: (noun: String, owner: Int64)?
@@ -490,13 +483,32 @@ struct BulkState {
                 if phone >= 0 { phoneOwner[phone] = Int64(row) }
             }
         }
-        emails = sorted[1].filter { !removed.contains(Int($0.rowID)) }
-        phones = sorted[2].filter { !removed.contains(Int($0.rowID)) }
-        identity.removeAll { removed.contains(Int($0.rowID)) }
+        let kept = Importer.Slots([identity, sorted[1], sorted[2]])
+        identity = []
+        let removedRows = removed
+        DispatchQueue.concurrentPerform(iterations: 3) { slot in
+            kept.modify(slot) { entries in entries.removeAll { removedRows.contains(Int($0.rowID)) } }
+        }
+        identity = kept[0]
+        emails = kept[1]
+        phones = kept[2]
 
-        self.removedRows = removed
+        self.removedRows = removedRows
         summary.duplicatesInFile = duplicates
         summary.rejects = rejectedLines.map { ImportSummary.Rejection(line: $0.key, reason: $0.value) }
         return deleted
+    }
+
+    /// The groups of equal blind indexes in sorted `entries`: each row's group number (-1 for none) and how many.
+    private static func groups(_ entries: [BulkLoader.Entry], rows: Int) -> (byRow: [Int32], count: Int) {
+        var byRow = [Int32](repeating: -1, count: rows + 1)
+        var count = 0
+        var previous: BulkLoader.Entry?
+        for entry in entries {
+            if previous.map({ !BulkLoader.Entry.sameIndex($0, entry) }) ?? true { count += 1 }
+            byRow[Int(entry.rowID)] = Int32(count - 1)
+            previous = entry
+        }
+        return (byRow, count)
     }
 }
