@@ -131,7 +131,9 @@ final class BulkLoader: @unchecked Sendable {
         else { return false }
         if options.kind != .contacts, !map.identityColumns.isEmpty { return false }
         return try store.db.read { db in
-            try Int.fetchOne(db, sql: "SELECT (SELECT COUNT(*) FROM customer) + (SELECT COUNT(*) FROM device)") == 0
+            // EXISTS, not COUNT(*): counting reads every page of the customer table (~0.1 s at a million).
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM customer) OR EXISTS (SELECT 1 FROM device)")
+                == false
         }
     }
 
