@@ -109,6 +109,13 @@ public final class CSVReader {
         set { scanner.keepsRawBytes = newValue }
     }
 
+    /// Whether records carry their fields (`fields` is empty when off); set before each `next()` to step over
+    /// records whose fields are not needed.
+    var decodesFields: Bool {
+        get { scanner.decodesFields }
+        set { scanner.decodesFields = newValue }
+    }
+
     /// Bytes of the file consumed so far, for a progress percentage against `fileSize`.
     public var bytesRead: Int {
         scanner.bytesConsumed

@@ -51,6 +51,9 @@ struct CSVScanner: ~Copyable {
     var encoding = CSVEncoding.utf8
     /// Whether records carry their raw bytes (for rejects files); a bulk import re-reads rejected rows instead.
     var keepsRawBytes = true
+    /// Whether records carry their fields; off to step over a record whose fields are not needed (its text is
+    /// still checked, so a row that cannot be read is reported the same).
+    var decodesFields = true
     /// The physical line the next record starts on.
     private(set) var line = 1
     private var source: CSVByteSource
@@ -336,8 +339,8 @@ struct CSVScanner: ~Copyable {
         // UTF-8 is validated for the whole record above; ASCII needs no transcoding in either encoding.
         let decodesAsUTF8 = isASCII || encoding == .utf8
         var fields: [String] = []
-        fields.reserveCapacity(spanCount)
-        for slot in 0..<spanCount {
+        fields.reserveCapacity(decodesFields ? spanCount : 0)
+        for slot in 0..<spanCount where decodesFields {
             fields.append(decode(spans[slot], asUTF8: decodesAsUTF8))
         }
         return .success(CSVRecord(line: line, fields: fields, raw: keepsRawBytes ? Array(recordBytes) : []))

@@ -70,8 +70,9 @@ extension Importer {
         /// by one thread.
         func take(_ ordinal: Int) -> Result<RowPlan, RowRejection>? {
             guard finished, ordinal < plans.count else { return nil }
-            defer { plans[ordinal] = nil }
-            return plans[ordinal]
+            var plan: Result<RowPlan, RowRejection>?
+            swap(&plan, &plans[ordinal])  // moved out, not copied
+            return plan
         }
 
         /// Frees the plans not taken.

@@ -420,7 +420,11 @@ public final class Importer {
             batch = PlannedBatch()
         }
         do {
-            while let result = try reader.next() {
+            while true {
+                // A row planned in pass 1, or one that does not survive it, is read for its line and raw bytes only.
+                let plannedEarly = scan.early.take(ordinal)
+                reader.decodesFields = plannedEarly == nil && scan.survivors.contains(ordinal)
+                guard let result = try reader.next() else { break }
                 ordinal += 1
                 switch result {
                 case .failure(let error):
@@ -430,7 +434,7 @@ public final class Importer {
                         batch.rejects.append((record.line, record.raw, reason, false))
                     } else if scan.survivors.contains(ordinal - 1) {
                         records.append(record)
-                        early.append(scan.early.take(ordinal - 1))
+                        early.append(plannedEarly)
                     }
                 }
                 if records.count >= batchSize {
