@@ -460,6 +460,7 @@ public final class Importer {
     /// Re-reads the file for the rows rejected while applying, so the rejects file has them as they were.
     func copyRows(lines: [Int: String], to file: RejectsFile) throws {
         let reader = try openReader()
+        reader.decodesFields = false  // lines and raw bytes only
         while let result = try reader.next() {
             switch result {
             case .success(let record):
