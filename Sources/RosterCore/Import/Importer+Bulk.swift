@@ -350,6 +350,7 @@ extension Importer {
                 try decoder.decode(plain: spill.read(first + offset), skipping: removed)
             }
             for part in parts { rows.append(contentsOf: part) }
+            if first == 0 { rows.reserve(rows: count) }
         }
         return rows.build(layout: layout, deviceCounts: [Int32](repeating: 0, count: rows.count))
     }
