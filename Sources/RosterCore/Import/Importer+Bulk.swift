@@ -171,11 +171,6 @@ extension Importer {
                 let batch = try item.get()
                 lastPlanner = batch.planner
                 let parts = try seal(batch, now: now)
-                if summary.read == 0, let fileSize, batch.bytesRead > 0 {
-                    // The rows the file holds, from the bytes the first batch took (and 5% more).
-                    state.reserve(
-                        rows: Int(Double(batch.records.count) * Double(fileSize) / Double(batch.bytesRead) * 1.05))
-                }
                 summary.read += batch.records.count
                 for part in parts {
                     if part.needsIncrementalPath { throw BulkNotApplicable() }
@@ -381,16 +376,6 @@ struct BulkState {
     var fieldMasks: [(rowID: Int64, mask: UInt64)] = []
     /// The rows `settle` removed (superseded or rejected after they were written).
     private(set) var removedRows = Bitset(count: 0)
-
-    /// Room for the entries of about `rows` rows: the lists grow with every batch, and doubling copies each (and
-    /// touches fresh pages) several times on the way to a million.
-    mutating func reserve(rows: Int) {
-        identity.reserveCapacity(rows)
-        emails.reserveCapacity(rows)
-        phones.reserveCapacity(rows)
-        lines.reserveCapacity(rows)
-        fieldMasks.reserveCapacity(rows)
-    }
 
     mutating func absorb(_ part: Importer.SealedPart) {
         identity += part.identity
