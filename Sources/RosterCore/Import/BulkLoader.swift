@@ -180,8 +180,10 @@ final class BulkLoader: @unchecked Sendable {
             try store.discardWorkingSetSnapshot(db)
             // With no snapshot the working-set triggers record nothing, but SQLite still runs each one per row
             // (~0.85 µs a row, a third of the writer's time at a million rows): they are left out of the copy
-            // until `finish` puts them back, in the transaction that saves the snapshot.
-            for row in try Row.fetchAll(db, sql: "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'") {
+            // until `finish` puts them back, in the transaction that saves the snapshot. Only those: another
+            // trigger would have a job to do on these rows.
+            let working = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'workingSet%'"
+            for row in try Row.fetchAll(db, sql: working) {
                 try db.execute(sql: "DROP TRIGGER \((row["name"] as String).quotedDatabaseIdentifier)")
                 triggers.append(row["sql"])
             }
@@ -452,6 +454,9 @@ final class BulkLoader: @unchecked Sendable {
             try store.audit(db, .import, subject: "*", detail: detail)
         }
         Trace.mark("bulk: snapshot saved in the copy")
+        // Closing any descriptor of a file drops this process's POSIX locks on it, SQLite's included: harmless on
+        // the private copy, not on the store it is about to become. Every writeback ends before the switch.
+        Self.writeback.sync {}
         try target.writeWithoutTransaction { db in
             _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
         }
@@ -470,6 +475,7 @@ final class BulkLoader: @unchecked Sendable {
 
     /// Throws the copy away (a failed or refused import).
     func discard() {
+        Self.writeback.sync {}
         unlockStore()
         try? target?.close()
         target = nil

@@ -107,8 +107,9 @@ extension Importer {
 
     func applyBulk(fingerprint: [String]) throws {
         let loader = BulkLoader(store: store)
-        try loader.open()
         do {
+            // Inside: a copy that fails half made (after the store was locked) is discarded too.
+            try loader.open()
             try runBulk(loader: loader, fingerprint: fingerprint)
         } catch {
             loader.discard()
@@ -350,7 +351,7 @@ extension Importer {
                 try decoder.decode(plain: spill.read(first + offset), skipping: removed)
             }
             for part in parts { rows.append(contentsOf: part) }
-            if first == 0 { rows.reserve(rows: count) }
+            if first == 0 { rows.reserve(rows: count, maximumBytes: spill.byteCount) }
         }
         return rows.build(layout: layout, deviceCounts: [Int32](repeating: 0, count: rows.count))
     }

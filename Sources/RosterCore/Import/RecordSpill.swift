@@ -62,6 +62,8 @@ final class RecordSpill: @unchecked Sendable {
     }
 
     var partCount: Int { extents.count }
+    /// The bytes written (sealed plain records): more than any one column of their working set can take.
+    var byteCount: Int { end }
 
     /// Seals and appends one part (one thread at a time).
     func append(_ part: Part) throws {

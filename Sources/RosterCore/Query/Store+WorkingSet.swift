@@ -117,7 +117,7 @@ extension Store {
         let decoder = CustomerRecordDecoder(keys: keys, layout: layout)
         var rows = WorkingSetRows(fieldCount: layout.fields.count, capacity: 0)
         let cursor = try Row.fetchCursor(db, sql: "SELECT id, keySalt, record FROM customer ORDER BY id")
-        try decodeAll(cursor, decoder: decoder, into: &rows, expecting: total) { last in
+        try decodeAll(cursor, decoder: decoder, into: &rows) { last in
             if total > 0 { progress?(min(1, Double(last) / Double(total))) }
         }
         Trace.mark("scan: \(rows.count) customers decrypted")
@@ -126,9 +126,8 @@ extension Store {
 
     /// Decodes every row of a `SELECT id, keySalt, record` cursor: this thread reads the next batch while the cores
     /// open and decode the current one.
-    /// About `expected` rows (the highest id: ids have few gaps) get room once the first batch shows their sizes.
     private func decodeAll(
-        _ cursor: RowCursor, decoder: CustomerRecordDecoder, into rows: inout WorkingSetRows, expecting expected: Int,
+        _ cursor: RowCursor, decoder: CustomerRecordDecoder, into rows: inout WorkingSetRows,
         progress: (Int64) -> Void
     ) throws {
         func read() throws -> SealedCustomerBatch {
@@ -145,9 +144,7 @@ extension Store {
                 return rows
             }
             let next = try read()
-            let first = rows.count == 0
             rows.append(contentsOf: try decoding.wait())
-            if first { rows.reserve(rows: expected) }
             if let last = rows.rowIDs.last { progress(last) }
             current = next
         }
@@ -184,9 +181,7 @@ extension Store {
                 ORDER BY w.customerId
                 """)
         var fresh = WorkingSetRows(fieldCount: layout.fields.count, capacity: changed.count)
-        try decodeAll(
-            cursor, decoder: CustomerRecordDecoder(keys: keys, layout: layout), into: &fresh, expecting: changed.count
-        ) { _ in }
+        try decodeAll(cursor, decoder: CustomerRecordDecoder(keys: keys, layout: layout), into: &fresh) { _ in }
         var devices = [Int32](repeating: 0, count: fresh.count)
         let counts = try Row.fetchCursor(
             db,

@@ -280,6 +280,11 @@ struct TextColumnBuilder {
 
     mutating func reserveBytes(_ count: Int) { bytes.reserveCapacity(count) }
 
+    mutating func reserve(rows: Int, bytes count: Int) {
+        starts.reserveCapacity(rows + 1)
+        bytes.reserveCapacity(count)
+    }
+
     mutating func appendMissing(count: Int) {
         starts.append(contentsOf: repeatElement(starts[starts.count - 1], count: count))
     }
@@ -288,7 +293,10 @@ struct TextColumnBuilder {
     mutating func append(contentsOf other: TextColumnBuilder) {
         let base = UInt32(bytes.count)
         bytes.append(contentsOf: other.bytes)
-        starts.reserveCapacity(starts.count + other.count)
+        // Grown as `append` grows it (doubling): reserving the exact count here reallocated it for every part.
+        if starts.capacity < starts.count + other.count {
+            starts.reserveCapacity(max(starts.count + other.count, 2 * starts.capacity))
+        }
         for index in 1..<other.starts.count { starts.append(base + other.starts[index]) }
         precondition(bytes.count < Int(UInt32.max), "a text column holds less than 4 GiB")
     }

@@ -38,17 +38,19 @@ struct WorkingSetRows {
         for index in fields.indices { fields[index].append(contentsOf: other.fields[index]) }
     }
 
-    /// Reserves room for `total` rows, in the text columns at the bytes per row they hold so far (and 5% more): the
-    /// first guesses are small, and a column that outgrows its room doubles it, copying itself (at a million
-    /// customers a spike of ~40 MB at the end of a bulk import, and up to twice the room kept).
-    mutating func reserve(rows total: Int) {
+    /// Reserves room for `total` rows (an exact count), in the text columns at the bytes per row they hold so far
+    /// and 5% more, but never more than `maximumBytes` for one column: the first guesses are small, and a column
+    /// that outgrows its room doubles it, copying itself (at a million customers a spike of ~40 MB at the end of
+    /// a bulk import, and up to twice the room kept).
+    mutating func reserve(rows total: Int, maximumBytes: Int) {
         guard count > 0, total > count else { return }
         rowIDs.reserveCapacity(total)
         codes.reserveCapacity(total * 32)
         consent.reserveCapacity(total)
         let rows = Double(count)
         func reserve(_ column: inout TextColumnBuilder) {
-            column.reserveBytes(Int(Double(column.bytes.count) / rows * Double(total) * 1.05) + 4096)
+            let projected = Double(column.bytes.count) / rows * Double(total) * 1.05
+            column.reserve(rows: total, bytes: Int(min(projected, Double(maximumBytes))) + 4096)
         }
         reserve(&crmIds)
         reserve(&emails)

@@ -411,7 +411,8 @@ struct WorkingSetFirstImportTests {
     func triggersBackAfterBulk() throws {
         let dir = try TemporaryDirectory()
         let store = try dir.makeStore()
-        let fresh = try TemporaryDirectory().makeStore()
+        let freshDir = try TemporaryDirectory()
+        let fresh = try freshDir.makeStore()
         func triggers(_ store: Store) throws -> [String] {
             try store.db.read {
                 try String.fetchAll($0, sql: "SELECT sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
@@ -427,6 +428,7 @@ struct WorkingSetFirstImportTests {
         _ = try store.set("CRM-7", field: "name", value: "Changed")
         #expect(try store.db.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM workingSetChange") } == 1)
         let loaded = try store.loadWorkingSetReporting()
+        #expect(loaded.source == .patched(changes: 1))
         #expect(loaded.set.count == 50)
         let row = try #require((0..<loaded.set.count).first { loaded.set.crmId(at: $0) == "CRM-7" })
         #expect(loaded.set.value(column: 0, at: row) == "Changed")
