@@ -2,7 +2,7 @@
 # Import benchmark: roster's encrypted import against a plain `sqlite3 .import` of the same file, in one run.
 #
 #   bench/run.sh [N]        N rows (default 1,000,000), then N/10 more into the N-row store
-#   ROUNDS=5 bench/run.sh   rounds of the import comparisons (default 3)
+#   ROUNDS=3 bench/run.sh   rounds of the import comparisons (default 5)
 #
 # Prints wall time and peak RSS of each step and the ratios the import issue sets targets for:
 # roster ≤ 2.5x sqlite3 into an empty store, ≤ 5x for the incremental 10%, peak RSS ≤ 350 MB.
@@ -32,7 +32,7 @@ measure() {
     awk '{ printf "%.2f %.0f", $1, $2 / 1024 }' time.txt
 }
 
-ROUNDS=${ROUNDS:-3}
+ROUNDS=${ROUNDS:-5}
 export ROSTER_STORE=$WORK/store.roster ROSTER_KEYFILE=$WORK/store.key
 sq=(); ro=(); sq2=(); ro2=(); ro_peak=0; ro2_peak=0
 for round in $(seq "$ROUNDS"); do
