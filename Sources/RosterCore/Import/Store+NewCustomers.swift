@@ -41,7 +41,17 @@ extension Store {
         let dropped = known.union(unregistrable(db, candidates, plans, skipping: known))
         try removeIndexes(db, of: dropped, skipped: skipped, candidates, keys, firstRowID: firstRowID)
         let droppedRows = Set(dropped.map { firstRowID + Int64($0) })
-        for rows in try sealing.wait() { try BulkLoader.insert(rows, db, dropping: droppedRows) }
+        let sealed = try sealing.wait()
+        // The new rows are inserted with the triggers off and recorded as changed with one statement, as the
+        // trigger `workingSetCustomerInsert` would one row at a time (~0.85 µs a row on this thread).
+        try db.withoutTriggers {
+            for rows in sealed { try BulkLoader.insert(rows, db, dropping: droppedRows) }
+        }
+        try db.execute(
+            sql: """
+                INSERT OR IGNORE INTO workingSetChange(customerId)
+                SELECT id FROM customer WHERE id >= ? AND EXISTS (SELECT 1 FROM snapshot)
+                """, arguments: [firstRowID])
         Trace.mark(
             "new: \(candidates.count - dropped.count) customers created, \(dropped.count) left to the row-by-row path")
         var created: [Int: Int64] = [:]

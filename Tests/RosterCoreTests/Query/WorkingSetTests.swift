@@ -407,7 +407,7 @@ struct WorkingSetFirstImportTests {
         #expect(loaded.set.count == 50)
     }
 
-    @Test("the bulk path fills its copy without the change triggers and puts them back: later changes are recorded")
+    @Test("the bulk path fills its copy with the triggers off; the store it becomes has them: changes are recorded")
     func triggersBackAfterBulk() throws {
         let dir = try TemporaryDirectory()
         let store = try dir.makeStore()
@@ -432,6 +432,33 @@ struct WorkingSetFirstImportTests {
         #expect(loaded.set.count == 50)
         let row = try #require((0..<loaded.set.count).first { loaded.set.crmId(at: $0) == "CRM-7" })
         #expect(loaded.set.value(column: 0, at: row) == "Changed")
+    }
+
+    @Test("customers a later import creates together (its fast lane, triggers off) are recorded and patched in")
+    func fastLaneRecordsChanges() throws {
+        let dir = try TemporaryDirectory()
+        let store = try dir.makeStore()
+        func write(_ name: String, _ rows: ClosedRange<Int>, extra: String = "") throws -> String {
+            let path = dir.file(name)
+            let lines = rows.map { "CRM-\($0),u\($0)@example.com,Name \($0)" }.joined(separator: "\n")
+            try Data("customerId,email,name\n\(lines)\n\(extra)".utf8).write(to: URL(fileURLWithPath: path))
+            return path
+        }
+        let first = try Importer(
+            store: store, options: ImportOptions(kind: .contacts, path: try write("a.csv", 1...50))
+        )
+        .run()
+        #expect(first.bulk)
+        // 40 new customers (the fast lane) and one changed row by row.
+        let path = try write("b.csv", 51...90, extra: "CRM-3,u3@example.com,Renamed\n")
+        let second = try Importer(store: store, options: ImportOptions(kind: .contacts, path: path)).run()
+        #expect(!second.bulk && second.created == 40 && second.updated == 1)
+        #expect(try store.db.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM workingSetChange") } == 41)
+        let loaded = try store.loadWorkingSetReporting()
+        #expect(loaded.source == .patched(changes: 41))
+        let layout = try store.db.read { try WorkingSetLayout.current($0) }
+        expectSame(loaded.set, try store.db.read { try store.scan($0, layout: layout, progress: nil) })
+        #expect(loaded.set.count == 90)
     }
 
     @Test(
