@@ -486,7 +486,10 @@ struct BulkState {
             }
         }
         let kept = Importer.Slots([identity, sorted[1], sorted[2]])
+        // Each list held once, so that it is filtered in place rather than copied.
         identity = []
+        sorted[1] = []
+        sorted[2] = []
         let removedRows = removed
         DispatchQueue.concurrentPerform(iterations: 3) { slot in
             kept.modify(slot) { entries in entries.removeAll { removedRows.contains(Int($0.rowID)) } }
