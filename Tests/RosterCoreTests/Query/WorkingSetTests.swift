@@ -461,6 +461,45 @@ struct WorkingSetFirstImportTests {
         #expect(loaded.set.count == 90)
     }
 
+    @Test("the fast lane itself, called directly: its customers are created together and recorded as changed")
+    func fastLaneCalledDirectly() throws {
+        let dir = try TemporaryDirectory()
+        let store = try dir.makeStore()
+        let path = dir.file("a.csv")
+        let rows = (1...20).map { "CRM-\($0),u\($0)@example.com,Name \($0)" }.joined(separator: "\n")
+        try Data("customerId,email,name\n\(rows)\n".utf8).write(to: URL(fileURLWithPath: path))
+        #expect(try Importer(store: store, options: ImportOptions(kind: .contacts, path: path)).run().bulk)
+        let planner = RowPlanner(
+            kind: .contacts, map: try ColumnMap(header: ["customerId", "email", "name"], kind: .contacts),
+            storeFieldTypes: store.fieldTypes)
+        let plans = try (21...40).map {
+            try planner.plan(["CRM-\($0)", "u\($0)@example.com", "N\($0)"], line: $0).get()
+        }
+        let created = try store.db.write { try store.createNewCustomers($0, plans, kind: .contacts) }
+        #expect(created.count == 20)
+        #expect(try store.db.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM workingSetChange") } == 20)
+        // The triggers are on again for this connection: a change made afterwards is recorded by them.
+        _ = try store.set("CRM-1", field: "name", value: "Changed")
+        #expect(try store.db.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM workingSetChange") } == 21)
+        let loaded = try store.loadWorkingSetReporting()
+        #expect(loaded.source == .patched(changes: 21))
+        #expect(loaded.set.count == 40)
+    }
+
+    /// The bulk copy and the fast lane turn triggers off and record what the customer-insert one would: a trigger
+    /// added later must be handled there too.
+    @Test("every trigger is a working-set trigger, and only one fires when a customer is inserted")
+    func onlyWorkingSetTriggers() throws {
+        let store = try TemporaryDirectory().makeStore()
+        let triggers = try store.db.read {
+            try Row.fetchAll($0, sql: "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+        }
+        #expect(!triggers.isEmpty)
+        #expect(triggers.allSatisfy { ($0["name"] as String).hasPrefix("workingSet") })
+        let onInsert = triggers.filter { ($0["sql"] as String).contains("AFTER INSERT ON customer") }
+        #expect(onInsert.map { $0["name"] as String } == ["workingSetCustomerInsert"])
+    }
+
     @Test(
         "the snapshot a bulk import builds from its plain records is the working set its sealed customers decrypt to")
     func bulkSnapshotMatchesScan() throws {
