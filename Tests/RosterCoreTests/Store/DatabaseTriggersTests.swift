@@ -5,8 +5,9 @@ import Testing
 
 @Suite("Triggers turned off for one connection")
 struct DatabaseTriggersTests {
-    private func makeQueue() throws -> DatabaseQueue {
-        let queue = try DatabaseQueue()
+    /// A table whose inserts a trigger logs, in `path` (in memory without one).
+    private func makeQueue(path: String? = nil) throws -> DatabaseQueue {
+        let queue = try path.map { try DatabaseQueue(path: $0) } ?? DatabaseQueue()
         try queue.write { db in
             try db.execute(
                 sql: """
@@ -53,15 +54,7 @@ struct DatabaseTriggersTests {
     func otherConnectionUnaffected() throws {
         let dir = try TemporaryDirectory()
         let path = dir.file("t.sqlite")
-        let first = try DatabaseQueue(path: path)
-        try first.write { db in
-            try db.execute(
-                sql: """
-                    CREATE TABLE item(id INTEGER PRIMARY KEY);
-                    CREATE TABLE log(id INTEGER);
-                    CREATE TRIGGER logged AFTER INSERT ON item BEGIN INSERT INTO log(id) VALUES (NEW.id); END;
-                    """)
-        }
+        let first = try makeQueue(path: path)
         let second = try DatabaseQueue(path: path)
         try first.writeWithoutTransaction { try $0.setTriggers(enabled: false) }
         try second.write { try $0.execute(sql: "INSERT INTO item(id) VALUES (7)") }
