@@ -195,11 +195,14 @@ final class BulkLoader: @unchecked Sendable {
         private var record = RecordWriter(version: RecordCodec.customerVersion, capacity: 512)
         /// The plain record of the customer sealed last (for the working set built at the end of the import).
         var lastRecord: [UInt8] { record.bytes }
-        /// `roster/v1|customer|ID|record`, as `Store.customerRecordContext(_:)` spells it: the prefix stays, the rest
-        /// is rewritten per row.
-        private var associatedData = Array("roster/v1|customer|".utf8)
+        /// `roster/v1|customer|ID|record`, as `Store.customerRecordContext(_:)` spells it, in the first
+        /// `associatedDataCount` bytes: the prefix stays, the rest is rewritten per row in place (through array
+        /// appends and removals it took ~0.15 µs a row).
+        private var associatedData = Array("roster/v1|customer|".utf8) + [UInt8](repeating: 0, count: 48)
+        private var associatedDataCount = 0
         private static let associatedDataPrefixCount = "roster/v1|customer|".utf8.count
-        private static let associatedDataSuffix = Array("|record".utf8)
+        /// Zeros to append in one copy where a sealed record will be written (`repeatElement` went byte by byte).
+        private let zeros = [UInt8](repeating: 0, count: 2048)
         private var random: [UInt8] = []
         private var randomUsed = 0
 
@@ -222,10 +225,9 @@ final class BulkLoader: @unchecked Sendable {
         }
 
         private mutating func setAssociatedData(_ rowID: Int64) {
-            associatedData.removeSubrange(Self.associatedDataPrefixCount...)
             // The decimal digits of the (positive) row id, without making a String per row.
             var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
-            withUnsafeMutableBytes(of: &digits) { buffer in
+            let count = withUnsafeMutableBytes(of: &digits) { buffer in
                 var start = buffer.count
                 var rest = rowID
                 repeat {
@@ -233,9 +235,22 @@ final class BulkLoader: @unchecked Sendable {
                     buffer[start] = UInt8(ascii: "0") + UInt8(rest % 10)
                     rest /= 10
                 } while rest > 0
-                associatedData.append(contentsOf: buffer[start...])
+                return buffer.count - start
             }
-            associatedData.append(contentsOf: Self.associatedDataSuffix)
+            associatedDataCount = associatedData.withUnsafeMutableBufferPointer { out in
+                var index = Self.associatedDataPrefixCount
+                withUnsafeBytes(of: digits) { buffer in
+                    for byte in buffer[(buffer.count - count)...] {
+                        out[index] = byte
+                        index += 1
+                    }
+                }
+                for byte in "|record".utf8 {
+                    out[index] = byte
+                    index += 1
+                }
+                return index
+            }
         }
 
         /// The CRM id a new customer gets from a row: its customerId, else its email or phone (channel-only files).
@@ -283,11 +298,21 @@ final class BulkLoader: @unchecked Sendable {
             let plainCount = record.bytes.count
             let customerKeys = self.customerKeys
             rows.bytes.append(contentsOf: random)
-            rows.bytes.append(contentsOf: repeatElement(0, count: plainCount + BoringPrimitives.GCM.tagCount))
+            let room = plainCount + BoringPrimitives.GCM.tagCount
+            if room <= zeros.count {
+                zeros.withUnsafeBufferPointer {
+                    rows.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: $0[..<room]))
+                }
+            } else {
+                rows.bytes.append(contentsOf: repeatElement(0, count: room))
+            }
+            let aadCount = associatedDataCount
             let sealed = rows.bytes.withUnsafeMutableBytes { out in
                 record.bytes.withUnsafeBytes { plain in
-                    associatedData.withUnsafeBytes { aad in
-                        customerKeys.authenticate(UnsafeRawBufferPointer(rebasing: out[start..<start + 16])) { key in
+                    associatedData.withUnsafeBytes { allAAD in
+                        let aad = UnsafeRawBufferPointer(rebasing: allAAD[..<aadCount])
+                        return customerKeys.authenticate(UnsafeRawBufferPointer(rebasing: out[start..<start + 16])) {
+                            key in
                             BoringPrimitives.GCM.seal(
                                 key: key, nonce: UnsafeRawBufferPointer(rebasing: out[start + 16..<start + 28]),
                                 plaintext: plain, associatedData: aad, into: out.baseAddress! + start + 28)
