@@ -195,12 +195,7 @@ final class BulkLoader: @unchecked Sendable {
         private var record = RecordWriter(version: RecordCodec.customerVersion, capacity: 512)
         /// The plain record of the customer sealed last (for the working set built at the end of the import).
         var lastRecord: [UInt8] { record.bytes }
-        /// `roster/v1|customer|ID|record`, as `Store.customerRecordContext(_:)` spells it, in the first
-        /// `associatedDataCount` bytes: the prefix stays, the rest is rewritten per row in place (through array
-        /// appends and removals it took ~0.15 µs a row).
-        private var associatedData = Array("roster/v1|customer|".utf8) + [UInt8](repeating: 0, count: 48)
-        private var associatedDataCount = 0
-        private static let associatedDataPrefixCount = "roster/v1|customer|".utf8.count
+        private var associatedData = CustomerRecordAAD()
         /// Zeros to append in one copy where a sealed record will be written (`repeatElement` went byte by byte).
         private let zeros = [UInt8](repeating: 0, count: 2048)
         private var random: [UInt8] = []
@@ -222,35 +217,6 @@ final class BulkLoader: @unchecked Sendable {
             }
             defer { randomUsed += 28 }
             return random[randomUsed..<randomUsed + 28]
-        }
-
-        private mutating func setAssociatedData(_ rowID: Int64) {
-            // The decimal digits of the (positive) row id, without making a String per row.
-            var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
-            let count = withUnsafeMutableBytes(of: &digits) { buffer in
-                var start = buffer.count
-                var rest = rowID
-                repeat {
-                    start -= 1
-                    buffer[start] = UInt8(ascii: "0") + UInt8(rest % 10)
-                    rest /= 10
-                } while rest > 0
-                return buffer.count - start
-            }
-            associatedDataCount = associatedData.withUnsafeMutableBufferPointer { out in
-                var index = Self.associatedDataPrefixCount
-                withUnsafeBytes(of: digits) { buffer in
-                    for byte in buffer[(buffer.count - count)...] {
-                        out[index] = byte
-                        index += 1
-                    }
-                }
-                for byte in "|record".utf8 {
-                    out[index] = byte
-                    index += 1
-                }
-                return index
-            }
         }
 
         /// The CRM id a new customer gets from a row: its customerId, else its email or phone (channel-only files).
@@ -292,7 +258,7 @@ final class BulkLoader: @unchecked Sendable {
                 into: &record, crmId: crmId, code: code, origin: origin, email: plan.email, phone: plan.phone,
                 consent: consent, sortedFields: fields, at: now)
             let random = saltAndNonce()
-            setAssociatedData(rowID)
+            associatedData.set(rowID: rowID)
             // Salt (16), nonce (12), ciphertext, tag (16), written in place at the end of the part's buffer.
             let start = rows.bytes.count
             let plainCount = record.bytes.count
@@ -306,12 +272,10 @@ final class BulkLoader: @unchecked Sendable {
             } else {
                 rows.bytes.append(contentsOf: repeatElement(0, count: room))
             }
-            let aadCount = associatedDataCount
             let sealed = rows.bytes.withUnsafeMutableBytes { out in
                 record.bytes.withUnsafeBytes { plain in
-                    associatedData.withUnsafeBytes { allAAD in
-                        let aad = UnsafeRawBufferPointer(rebasing: allAAD[..<aadCount])
-                        return customerKeys.authenticate(UnsafeRawBufferPointer(rebasing: out[start..<start + 16])) {
+                    associatedData.withUnsafeBytes { aad in
+                        customerKeys.authenticate(UnsafeRawBufferPointer(rebasing: out[start..<start + 16])) {
                             key in
                             BoringPrimitives.GCM.seal(
                                 key: key, nonce: UnsafeRawBufferPointer(rebasing: out[start + 16..<start + 28]),

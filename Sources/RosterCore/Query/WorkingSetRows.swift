@@ -148,9 +148,6 @@ struct CustomerRecordDecoder: @unchecked Sendable {
     let keys: KeyRing
     let layout: WorkingSetLayout
 
-    private static let aadPrefix = Array("roster/v1|customer|".utf8)
-    private static let aadSuffix = Array("|record".utf8)
-
     /// Decodes `batch` on all cores (halves in order) and appends the rows to `rows`.
     func decode(_ batch: SealedCustomerBatch, into rows: inout WorkingSetRows) throws {
         let parts = batch.count < 512 ? 1 : max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
@@ -165,7 +162,7 @@ struct CustomerRecordDecoder: @unchecked Sendable {
     /// Decodes rows `range` of a batch.
     func decode(_ batch: SealedCustomerBatch, _ range: Range<Int>) throws -> WorkingSetRows {
         var rows = WorkingSetRows(fieldCount: layout.fields.count, capacity: range.count)
-        var aad = CustomerRecordDecoder.aadPrefix
+        var aad = CustomerRecordAAD()
         var slots = [(start: Int, count: Int)?](repeating: nil, count: layout.fields.count)
         var plain: [UInt8] = []
         plain.reserveCapacity(512)
@@ -175,9 +172,7 @@ struct CustomerRecordDecoder: @unchecked Sendable {
                     let rowID = batch.rowIDs[index]
                     let saltStart = index == 0 ? 0 : batch.saltEnds[index - 1]
                     let recordStart = index == 0 ? 0 : batch.recordEnds[index - 1]
-                    aad.removeSubrange(CustomerRecordDecoder.aadPrefix.count...)
-                    aad += String(rowID).utf8
-                    aad += CustomerRecordDecoder.aadSuffix
+                    aad.set(rowID: rowID)
                     let salt = UnsafeRawBufferPointer(
                         UnsafeBufferPointer(rebasing: salts[saltStart..<batch.saltEnds[index]]))
                     let box = UnsafeRawBufferPointer(
