@@ -196,8 +196,6 @@ final class BulkLoader: @unchecked Sendable {
         /// The plain record of the customer sealed last (for the working set built at the end of the import).
         var lastRecord: [UInt8] { record.bytes }
         private var associatedData = CustomerRecordAAD()
-        /// Zeros to append in one copy where a sealed record will be written (`repeatElement` went byte by byte).
-        private let zeros = [UInt8](repeating: 0, count: 2048)
         private var random: [UInt8] = []
         private var randomUsed = 0
 
@@ -264,14 +262,7 @@ final class BulkLoader: @unchecked Sendable {
             let plainCount = record.bytes.count
             let customerKeys = self.customerKeys
             rows.bytes.append(contentsOf: random)
-            let room = plainCount + BoringPrimitives.GCM.tagCount
-            if room <= zeros.count {
-                zeros.withUnsafeBufferPointer {
-                    rows.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: $0[..<room]))
-                }
-            } else {
-                rows.bytes.append(contentsOf: repeatElement(0, count: room))
-            }
+            rows.bytes.appendZeros(plainCount + BoringPrimitives.GCM.tagCount)
             let sealed = rows.bytes.withUnsafeMutableBytes { out in
                 record.bytes.withUnsafeBytes { plain in
                     associatedData.withUnsafeBytes { aad in

@@ -181,7 +181,7 @@ struct CustomerRecordDecoder: @unchecked Sendable {
                         throw RosterError.integrity(what: "customer #\(rowID) (record)")
                     }
                     plain.removeAll(keepingCapacity: true)
-                    plain.append(contentsOf: repeatElement(0, count: box.count - Sealer.overhead))
+                    plain.appendZeros(box.count - Sealer.overhead)
                     let opened = plain.withUnsafeMutableBytes { out in
                         aad.withUnsafeBytes { aadBytes in
                             keys.withCustomerKey(salt: salt) { key in

@@ -14,3 +14,17 @@ struct CustomerRecordAADTests {
         }
     }
 }
+
+@Suite("Room for a sealed or opened record")
+struct AppendZerosTests {
+    @Test("appends exactly the zeros asked for, across the block's size, after what the array holds")
+    func appendsZeros() {
+        for count in [0, 1, 4095, 4096, 4097, 10_000] {
+            var bytes: [UInt8] = [7, 8]
+            bytes.appendZeros(count)
+            #expect(bytes.count == 2 + count)
+            #expect(bytes.prefix(2) == [7, 8])
+            #expect(bytes.dropFirst(2).allSatisfy { $0 == 0 })
+        }
+    }
+}
