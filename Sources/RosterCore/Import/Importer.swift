@@ -423,7 +423,8 @@ public final class Importer {
             while true {
                 // A row planned in pass 1, or one that does not survive it, is read for its line and raw bytes only.
                 let plannedEarly = scan.early.take(ordinal)
-                reader.decodesFields = plannedEarly == nil && scan.survivors.contains(ordinal)
+                let survives = scan.survivors.contains(ordinal)
+                reader.decodesFields = plannedEarly == nil && survives
                 guard let result = try reader.next() else { break }
                 ordinal += 1
                 switch result {
@@ -432,7 +433,7 @@ public final class Importer {
                 case .success(let record):
                     if let reason = scan.rejects[record.line] {
                         batch.rejects.append((record.line, record.raw, reason, false))
-                    } else if scan.survivors.contains(ordinal - 1) {
+                    } else if survives {
                         records.append(record)
                         early.append(plannedEarly)
                     }
