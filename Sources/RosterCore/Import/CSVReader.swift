@@ -116,6 +116,12 @@ public final class CSVReader {
         set { scanner.decodesFields = newValue }
     }
 
+    /// The columns to decode (nil: all): the others read as empty strings. Set between records.
+    var decodedColumns: [Bool]? {
+        get { scanner.decodedColumns }
+        set { scanner.decodedColumns = newValue }
+    }
+
     /// Bytes of the file consumed so far, for a progress percentage against `fileSize`.
     public var bytesRead: Int {
         scanner.bytesConsumed

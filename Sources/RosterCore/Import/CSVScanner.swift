@@ -54,6 +54,9 @@ struct CSVScanner: ~Copyable {
     /// Whether records carry their fields; off to step over a record whose fields are not needed (its text is
     /// still checked, so a row that cannot be read is reported the same).
     var decodesFields = true
+    /// When set, only the columns marked true are decoded; the others read as empty strings (the count of fields is
+    /// the same). Pass 1 of an import reads only the columns that make a row's key.
+    var decodedColumns: [Bool]?
     /// The physical line the next record starts on.
     private(set) var line = 1
     private var source: CSVByteSource
@@ -340,8 +343,12 @@ struct CSVScanner: ~Copyable {
         let decodesAsUTF8 = isASCII || encoding == .utf8
         var fields: [String] = []
         fields.reserveCapacity(decodesFields ? spanCount : 0)
-        for slot in 0..<spanCount where decodesFields {
-            fields.append(decode(spans[slot], asUTF8: decodesAsUTF8))
+        if decodesFields, let columns = decodedColumns {
+            for slot in 0..<spanCount {
+                fields.append(slot < columns.count && columns[slot] ? decode(spans[slot], asUTF8: decodesAsUTF8) : "")
+            }
+        } else if decodesFields {
+            for slot in 0..<spanCount { fields.append(decode(spans[slot], asUTF8: decodesAsUTF8)) }
         }
         return .success(CSVRecord(line: line, fields: fields, raw: keepsRawBytes ? Array(recordBytes) : []))
     }

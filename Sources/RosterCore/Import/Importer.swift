@@ -200,7 +200,14 @@ public final class Importer {
         // The first batch is planned on another core meanwhile.
         let early = EarlyPlans(limit: options.planningRows)
         defer { early.finish(planner) }  // before the scan reaches pass 2, or on an error
-        while let result = try reader.next() {
+        // Past the rows planned early, a row is decoded only in the columns that make its key or may teach a type.
+        var untyped = -1
+        while true {
+            if ordinal >= early.limit && planner.untypedColumnCount != untyped {
+                untyped = planner.untypedColumnCount
+                reader.decodedColumns = planner.keyAndUntypedColumns
+            }
+            guard let result = try reader.next() else { break }
             switch result {
             case .success(let record):
                 switch planner.key(of: record.fields) {
@@ -234,6 +241,8 @@ public final class Importer {
         /// Rows read and bytes consumed so far, for the summary and the progress line.
         var rowsRead = 0
         var bytesRead = 0
+        /// `Store.fastLaneKeys` of `plans`.
+        var fastLane: Store.FastLaneKeys?
     }
 
     /// Pass 2 reads and plans the next batch on another thread while this one writes the current batch: planning
@@ -250,8 +259,15 @@ public final class Importer {
         let stop = Locked(false)
         nonisolated(unsafe) let sharedReader = reader  // used by the reading thread only, until it sends nil
         let planningRows = options.planningRows
-        Thread { Self.readAndPlan(sharedReader, scan: scan, batchSize: planningRows, into: batches, until: stop) }
-            .start()
+        let store = store
+        let kind = options.kind
+        let fastLane = !store.hasSuppressions  // a store with suppressions applies every row one by one
+        Thread {
+            Self.readAndPlan(
+                sharedReader, scan: scan, batchSize: planningRows,
+                prepare: { fastLane ? store.fastLaneKeys(of: $0, kind: kind) : nil }, into: batches, until: stop)
+        }
+        .start()
         var drained = false
         defer {
             // On an error the reading thread is told to stop, and what it still sends is drained so that it ends.
@@ -274,7 +290,8 @@ public final class Importer {
             // Rows that plainly create a customer go together; the others one by one, after them.
             Trace.mark("import: batch of \(batch.plans.count) planned")
             let created = try store.createNewCustomers(
-                db, batch.plans, kind: options.kind, unlessMostlyKnown: options.countsUnchangedTogether)
+                db, batch.plans, kind: options.kind, unlessMostlyKnown: options.countsUnchangedTogether,
+                prepared: batch.fastLane)
             Trace.mark("import: \(created.count) new customers created together")
             for rowID in created.values { tally.record(rowID, .created) }
             // Rows that would change nothing are only counted, unless a row before them in the batch changed
@@ -390,8 +407,8 @@ public final class Importer {
 
     /// Pass 2's reading thread: the rows that survive pass 1 in batches of `batchSize`, each planned on all cores.
     private static func readAndPlan(
-        _ reader: CSVReader, scan: KeyScan, batchSize: Int, into batches: Channel<Result<PlannedBatch, Error>>,
-        until stop: Locked<Bool>
+        _ reader: CSVReader, scan: KeyScan, batchSize: Int, prepare: ([RowPlan]) -> Store.FastLaneKeys?,
+        into batches: Channel<Result<PlannedBatch, Error>>, until stop: Locked<Bool>
     ) {
         var batch = PlannedBatch()
         var records: [CSVRecord] = []
@@ -403,13 +420,20 @@ public final class Importer {
             let unplanned =
                 early.allSatisfy { $0 == nil }
                 ? records : records.indices.filter { early[$0] == nil }.map { records[$0] }
-            var planned = plan(unplanned, with: scan.planner).makeIterator()
-            for (record, earlyPlan) in zip(records, early) {
-                switch earlyPlan ?? planned.next()! {
+            // Plans are moved out of both lists, not copied (a copy retains every string of a plan).
+            var planned = Array(plan(unplanned, with: scan.planner).reversed())
+            batch.plans.reserveCapacity(records.count)
+            for index in records.indices {
+                var earlyPlan: Result<RowPlan, RowRejection>?
+                swap(&earlyPlan, &early[index])
+                switch earlyPlan ?? planned.removeLast() {
                 case .success(let plan): batch.plans.append(plan)
-                case .failure(let rejection): batch.rejects.append((record.line, record.raw, rejection.reason, true))
+                case .failure(let rejection):
+                    batch.rejects.append((records[index].line, records[index].raw, rejection.reason, true))
                 }
             }
+            // The fast lane's keys are made here, while the writing thread applies the batch before.
+            batch.fastLane = prepare(batch.plans)
             records.removeAll(keepingCapacity: true)
             early.removeAll(keepingCapacity: true)
             if ordinal >= scan.early.limit { scan.early.release() }
@@ -425,6 +449,12 @@ public final class Importer {
                 let plannedEarly = scan.early.take(ordinal)
                 let survives = scan.survivors.contains(ordinal)
                 reader.decodesFields = plannedEarly == nil && survives
+                // Raw bytes are kept for the rows that may be rejected (a surviving row is not a pass 1 reject).
+                if case .success = plannedEarly, survives {
+                    reader.keepsRawBytes = false
+                } else {
+                    reader.keepsRawBytes = true
+                }
                 guard let result = try reader.next() else { break }
                 ordinal += 1
                 switch result {

@@ -76,6 +76,32 @@ struct RowPlanner: Sendable {
         }
     }
 
+    /// The columns `key(of:)` and `learnTypes(from:)` read, by column index: what pass 1 needs decoded of a row
+    /// it does not plan. Changes only when `learnTypes` learns a type (compare `untypedColumnCount`).
+    var keyAndUntypedColumns: [Bool] {
+        var columns = [Bool](repeating: false, count: map.roles.count)
+        func mark(_ index: Int?) {
+            if let index { columns[index] = true }
+        }
+        switch kind {
+        case .email: mark(map.column(.email))
+        case .sms:
+            mark(map.column(.countryCode))
+            mark(map.column(.phone))
+        case .push: mark(map.column(.deviceId))
+        case .fields:
+            map.identityColumns.forEach(mark)
+            mark(map.column(.fieldName))
+            mark(map.column(.fieldValue))
+        case .contacts, .jsonl: map.identityColumns.forEach(mark)
+        }
+        for column in untypedColumns { mark(column.index) }
+        return columns
+    }
+
+    /// How many field columns of a wide file have no type yet.
+    var untypedColumnCount: Int { untypedColumns.count }
+
     /// Fixes the type of fields the store does not know yet from their first non-empty value in the file.
     mutating func learnTypes(from fields: [String]) {
         if kind == .fields {

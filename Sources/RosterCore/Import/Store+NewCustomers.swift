@@ -17,16 +17,15 @@ extension Store {
     /// Creates, in the caller's transaction, the customers of `plans` that take the fast lane.
     /// Returns the row id created for each plan index that took it.
     /// With `unlessMostlyKnown`, a batch whose candidates are nearly all known customers is left whole to the
-    /// row-by-row way (see `mostlyKnown`).
-    func createNewCustomers(_ db: Database, _ plans: [RowPlan], kind: ImportKind, unlessMostlyKnown: Bool = true)
-        throws -> [Int: Int64]
-    {
-        guard [.contacts, .email, .sms].contains(kind), plans.count >= 16, !hasSuppressions else { return [:] }
-        // A customerId that is an email, phone or code may name someone found another way: row by row.
-        if plans.contains(where: { $0.identity.map(Importer.looksLikeOtherID) ?? false }) { return [:] }
-
-        let keys = blindIndexes(of: plans, kind: kind)
-        let candidates = uniqueAndEligible(keys)
+    /// row-by-row way (see `mostlyKnown`). `prepared` is `fastLaneKeys(of: plans, kind:)` when the caller made it
+    /// already (pass 2's planning thread does, while this thread writes the batch before).
+    func createNewCustomers(
+        _ db: Database, _ plans: [RowPlan], kind: ImportKind, unlessMostlyKnown: Bool = true,
+        prepared: FastLaneKeys? = nil
+    ) throws -> [Int: Int64] {
+        guard !hasSuppressions, let lane = prepared ?? fastLaneKeys(of: plans, kind: kind) else { return [:] }
+        let keys = lane.keys
+        let candidates = lane.candidates
         guard !candidates.isEmpty else { return [:] }
         if unlessMostlyKnown, try mostlyKnown(db, candidates, keys) { return [:] }
         let firstRowID =
@@ -34,7 +33,7 @@ extension Store {
         // The candidates are sealed on the other cores while this thread writes their blind indexes, which finds
         // those the store already knows: inserting an index entry and looking it up cost the same descent.
         let sealing = Parallel.Background {
-            try self.seal(candidates.map { (plans[$0], keys[$0].code) }, firstRowID: firstRowID, kind: kind)
+            try self.seal(plans, candidates, keys, firstRowID: firstRowID, kind: kind)
         }
         defer { _ = try? sealing.wait() }  // on an error below too: the task never outlives the batch
         let (known, skipped) = try insertIndexes(db, candidates, keys, firstRowID: firstRowID)
@@ -61,10 +60,28 @@ extension Store {
         return created
     }
 
+    /// What the fast lane needs to know of a batch before it looks at the store: every row's blind indexes, and
+    /// which rows may take it. It depends on the plans only, so it can be made on another thread.
+    struct FastLaneKeys: Sendable {
+        var keys: [RowKeys]
+        /// Eligible rows none of whose identifiers appears on another row of the batch, by plan index.
+        var candidates: [Int]
+    }
+
+    /// The fast lane's keys for a batch, or nil when the batch goes row by row whatever the store holds (another
+    /// kind, a handful of rows, or a customerId that may name someone found another way).
+    func fastLaneKeys(of plans: [RowPlan], kind: ImportKind) -> FastLaneKeys? {
+        guard [.contacts, .email, .sms].contains(kind), plans.count >= 16 else { return nil }
+        // A customerId that is an email, phone or code may name someone found another way: row by row.
+        if plans.contains(where: { $0.identity.map(Importer.looksLikeOtherID) ?? false }) { return nil }
+        let keys = blindIndexes(of: plans, kind: kind)
+        return FastLaneKeys(keys: keys, candidates: uniqueAndEligible(keys))
+    }
+
     /// The blind indexes a row would be found by.
-    struct RowKeys {
-        /// The raw externalCode of the customer the row would create.
-        var code: [UInt8] = []
+    struct RowKeys: Sendable {
+        /// The raw externalCode of the customer the row would create (nil without a CRM id).
+        var code: RawCode?
         var identity: BlindIndexer.Words?
         var email: BlindIndexer.Words?
         var phone: BlindIndexer.Words?
@@ -90,10 +107,10 @@ extension Store {
             range.map { index in
                 let plan = plans[index]
                 let crmId = sealer.crmId(of: plan)
-                let code = crmId.isEmpty ? [] : codes.code(for: crmId)
+                let code = crmId.isEmpty ? nil : codes.rawCode(for: crmId)
                 return RowKeys(
                     code: code,
-                    identity: code.isEmpty ? nil : code.withUnsafeBytes { blindIndex.identityWords($0) },
+                    identity: code?.withUnsafeBytes { blindIndex.identityWords($0) },
                     email: plan.email.map { blindIndex.indexWords(.email, $0) },
                     phone: plan.phone.map { blindIndex.indexWords(.phone, $0) },
                     eligible: !crmId.isEmpty && plan.device == nil && plan.moreDevices.isEmpty)
@@ -220,18 +237,22 @@ extension Store {
             })
     }
 
-    /// Seals new customers on all cores; row ids follow the order of `plans` from `firstRowID`.
+    /// Seals the candidates' new customers on all cores; row ids follow the candidates' order from `firstRowID`.
     private func seal(
-        _ plans: [(plan: RowPlan, code: [UInt8])], firstRowID: Int64, kind: ImportKind
+        _ plans: [RowPlan], _ candidates: [Int], _ keys: [RowKeys], firstRowID: Int64, kind: ImportKind
     ) throws -> [BulkLoader.SealedRows] {
         let now = Store.now()
-        return try Parallel.tryRanges(plans.count, minimum: 256) { range in
+        return try Parallel.tryRanges(candidates.count, minimum: 256) { range in
             var sealer = BulkLoader.Sealer(store: self, kind: kind, now: now)
             var rows = BulkLoader.SealedRows()
             rows.reserve(rows: range.count)
-            for index in range {
-                let code = plans[index].code.withUnsafeBytes(RawCode.init)
-                try sealer.seal(plans[index].plan, code: code, rowID: firstRowID + Int64(index), into: &rows)
+            for offset in range {
+                let index = candidates[offset]
+                // A candidate has an identity, hence a code (`uniqueAndEligible`).
+                guard let code = keys[index].code else {
+                    throw RosterError.invalidValue("internal error: a fast-lane row without an externalCode")
+                }
+                try sealer.seal(plans[index], code: code, rowID: firstRowID + Int64(offset), into: &rows)
             }
             return rows
         }

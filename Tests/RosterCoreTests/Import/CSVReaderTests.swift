@@ -405,6 +405,18 @@ struct CSVReaderTests {
         #expect(records.map(\.fields) == [["x", "y\"\r\nz"], ["José", "1"]])
     }
 
+    @Test func onlyTheMarkedColumnsAreDecoded() throws {
+        let csv = try reader(bytes("a,b,c\n x ,\"y,z\",w\n1,2,3,4\n5\n6,7,8\n"))
+        #expect(try csv.next()?.get().fields == ["x", "y,z", "w"])
+        csv.decodedColumns = [false, true]  // shorter than the row: the columns past it are not decoded
+        #expect(try csv.next()?.get().fields == ["", "2", "", ""])
+        #expect(try csv.next()?.get().fields == [""])
+        csv.decodedColumns = nil
+        let last = try csv.next()?.get()
+        #expect(last?.fields == ["6", "7", "8"])
+        #expect(last?.line == 5)
+    }
+
     @Test func trickyFileParsesAsExpected() throws {
         let csv = try reader(trickyFile)
         #expect(csv.dialect == CSVDialect(delimiter: UInt8(ascii: ";"), encoding: .utf8, hasBOM: false))
