@@ -207,14 +207,18 @@ final class BulkLoader: @unchecked Sendable {
             self.now = now
         }
 
-        /// 28 random bytes (a salt and a nonce) from a pool refilled with one system call per 1,024 rows.
-        private mutating func saltAndNonce() -> ArraySlice<UInt8> {
+        /// Appends 28 random bytes (a salt and a nonce) to `bytes`, from a pool refilled with one system call per
+        /// 1,024 rows (copied through a pointer: a slice of the pool retained it per row).
+        private mutating func appendSaltAndNonce(to bytes: inout [UInt8]) {
             if randomUsed + 28 > random.count {
                 random = Random.bytes(28 * 1024)
                 randomUsed = 0
             }
-            defer { randomUsed += 28 }
-            return random[randomUsed..<randomUsed + 28]
+            let used = randomUsed
+            random.withUnsafeBufferPointer {
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: $0[used..<used + 28]))
+            }
+            randomUsed += 28
         }
 
         /// The CRM id a new customer gets from a row: its customerId, else its email or phone (channel-only files).
@@ -240,28 +244,31 @@ final class BulkLoader: @unchecked Sendable {
             let crmId = crmId(of: plan)
             var consent = Consent.allEnabled
             for (channel, value) in plan.consent { consent[channel] = value }
-            var fields = plan.fields
-            if !Self.strictlyInKeyOrder(fields) {
+            let origin: CustomerOrigin = plan.identity != nil ? .explicit : (kind == .email ? .email : .sms)
+            if Self.strictlyInKeyOrder(plan.fields) {
+                RecordCodec.encodeNew(
+                    into: &record, crmId: crmId, code: code, origin: origin, email: plan.email, phone: plan.phone,
+                    consent: consent, sortedFields: plan.fields, at: now)
+            } else {
                 // A planner's wide-file plans come sorted; others (jsonl, `fields`) may not. Stable: a repeated key
                 // keeps its columns' order, and then its last value wins (two columns whose names differ only in
                 // case), as in a customer's field dictionary.
+                var fields = plan.fields
                 RowPlanner.sortByKey(&fields)
                 fields = fields.enumerated().filter {
                     $0.offset + 1 == fields.count || fields[$0.offset + 1].key != $0.element.key
                 }
                 .map(\.element)
+                RecordCodec.encodeNew(
+                    into: &record, crmId: crmId, code: code, origin: origin, email: plan.email, phone: plan.phone,
+                    consent: consent, sortedFields: fields, at: now)
             }
-            let origin: CustomerOrigin = plan.identity != nil ? .explicit : (kind == .email ? .email : .sms)
-            RecordCodec.encodeNew(
-                into: &record, crmId: crmId, code: code, origin: origin, email: plan.email, phone: plan.phone,
-                consent: consent, sortedFields: fields, at: now)
-            let random = saltAndNonce()
             associatedData.set(rowID: rowID)
             // Salt (16), nonce (12), ciphertext, tag (16), written in place at the end of the part's buffer.
             let start = rows.bytes.count
             let plainCount = record.bytes.count
             let customerKeys = self.customerKeys
-            rows.bytes.append(contentsOf: random)
+            appendSaltAndNonce(to: &rows.bytes)
             rows.bytes.appendZeros(plainCount + BoringPrimitives.GCM.tagCount)
             let sealed = rows.bytes.withUnsafeMutableBytes { out in
                 record.bytes.withUnsafeBytes { plain in

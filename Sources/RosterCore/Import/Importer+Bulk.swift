@@ -16,9 +16,33 @@ extension Importer {
     /// Records of the file in order, with the planner as it was after learning their field types.
     struct RecordBatch: Sendable {
         var firstOrdinal = 0
-        var records: [Result<CSVRecord, CSVRowError>] = []
+        /// Each row's fields (none for a row the reader refused), by position: kept apart from the lines so that a
+        /// sealing thread hands a row's fields to the planner without copying a record out of a `Result` (retains).
+        var fields: [[String]] = []
+        var lines: [Int] = []
+        /// Why the reader refused rows, by position (rare).
+        var failures: [Int: String] = [:]
         var planner: RowPlanner
         var bytesRead = 0
+
+        var count: Int { lines.count }
+
+        mutating func reserve(_ rows: Int) {
+            fields.reserveCapacity(rows)
+            lines.reserveCapacity(rows)
+        }
+
+        mutating func append(_ result: Result<CSVRecord, CSVRowError>) {
+            switch result {
+            case .success(let record):
+                fields.append(record.fields)
+                lines.append(record.line)
+            case .failure(let error):
+                failures[lines.count] = error.reason
+                fields.append([])
+                lines.append(error.line)
+            }
+        }
     }
 
     /// What sealing one part of a batch found, besides the sealed rows.
@@ -172,17 +196,12 @@ extension Importer {
                 let batch = try item.get()
                 lastPlanner = batch.planner
                 let parts = try seal(batch, now: now)
-                summary.read += batch.records.count
+                summary.read += batch.count
                 for part in parts {
                     if part.needsIncrementalPath { throw BulkNotApplicable() }
                     state.absorb(part)
                 }
-                for record in batch.records {
-                    switch record {
-                    case .success(let record): state.lines.append(Int32(clamping: record.line))
-                    case .failure(let error): state.lines.append(Int32(clamping: error.line))
-                    }
-                }
+                for line in batch.lines { state.lines.append(Int32(clamping: line)) }
                 writes.put(parts)
                 progress?(
                     ImportProgressReport(
@@ -256,20 +275,20 @@ extension Importer {
     ) {
         var planner = start
         var batch = RecordBatch(planner: planner)
-        batch.records.reserveCapacity(rows)
+        batch.reserve(rows)
         var ordinal = 0
         do {
             while let result = try reader.next() {
                 if case .success(let record) = result { planner.learnTypes(from: record.fields) }
-                batch.records.append(result)
+                batch.append(result)
                 ordinal += 1
-                if batch.records.count == rows {
+                if batch.count == rows {
                     if stop.withLock({ $0 }) { break }
                     batch.planner = planner
                     batch.bytesRead = reader.bytesRead
                     batches.put(.success(batch))
                     batch = RecordBatch(firstOrdinal: ordinal, planner: planner)
-                    batch.records.reserveCapacity(rows)
+                    batch.reserve(rows)
                 }
             }
             batch.planner = planner
@@ -288,33 +307,31 @@ extension Importer {
         // Taken out of the batch once: reached through `batch` in the loop, each row copied them (retains).
         let planner = batch.planner
         let firstOrdinal = batch.firstOrdinal
-        return try Parallel.tryRanges(batch.records.count, minimum: 512) { range in
+        return try Parallel.tryRanges(batch.count, minimum: 512) { range in
             var sealer = BulkLoader.Sealer(store: store, kind: kind, now: now)
             var plan = RowPlan(line: 0)  // reused: its arrays keep their storage from row to row
             var out = SealedPart()
             out.rows.reserve(rows: range.count)
             for index in range {
                 let rowID = Int64(firstOrdinal + index + 1)
-                let record: CSVRecord
-                switch batch.records[index] {
-                case .failure(let error):
-                    out.rejects.append((error.line, error.reason))
+                let line = batch.lines[index]
+                if !batch.failures.isEmpty, let reason = batch.failures[index] {
+                    out.rejects.append((line, reason))
                     continue
-                case .success(let value): record = value
                 }
                 // A row's key (for "last row wins") is needed only when the row is rejected: a planned contacts or
                 // email row has one, the same cell checked the same way. A phone without a countryCode is the
                 // exception (the key refuses it, the plan reads it as international): an sms file looks first.
-                if kind == .sms, case .failure(let rejection) = planner.key(of: record.fields) {
-                    out.rejects.append((record.line, rejection.reason))
+                if kind == .sms, case .failure(let rejection) = planner.key(of: batch.fields[index]) {
+                    out.rejects.append((line, rejection.reason))
                     continue
                 }
-                if let rejection = planner.plan(record.fields, line: record.line, into: &plan) {
-                    switch planner.key(of: record.fields) {
+                if let rejection = planner.plan(batch.fields[index], line: line, into: &plan) {
+                    switch planner.key(of: batch.fields[index]) {
                     case .failure(let keyRejection):
-                        out.rejects.append((record.line, keyRejection.reason))
+                        out.rejects.append((line, keyRejection.reason))
                     case .success(let key):
-                        out.rejects.append((record.line, rejection.reason))
+                        out.rejects.append((line, rejection.reason))
                         out.rejectedKeys.append(BulkLoader.Entry(sealer.identity(of: key), rowID))
                     }
                     continue

@@ -9,6 +9,9 @@ struct RowPlanner: Sendable {
 
     /// The checked name of each field column, by column index (nil for other columns).
     private let fieldNames: [FieldName?]
+    /// `map.roles` without the field columns' names: what `plan` walks per row (a role holding a name was retained
+    /// and released at every column of every row).
+    private let slots: [Slot]
     /// Field columns of a wide file whose type is not known yet: the only ones `learnTypes` looks at.
     private var untypedColumns: [(index: Int, name: FieldName)]
     /// Whether a wide file's field columns come in key order (then a plan's fields need no sorting).
@@ -31,6 +34,7 @@ struct RowPlanner: Sendable {
             return nil
         }
         self.fieldNames = fieldNames
+        self.slots = map.roles.map(Slot.init)
         let keys = fieldNames.compactMap { $0?.key }
         self.fieldColumnsInKeyOrder = zip(keys, keys.dropFirst()).allSatisfy { $0 <= $1 }
         self.columnTypes = fieldNames.map { name in name.flatMap { storeFieldTypes[$0.key] } }
@@ -164,18 +168,18 @@ struct RowPlanner: Sendable {
         var fieldName: String?
         var fieldValue: String?
         do {
-            for (index, role) in map.roles.enumerated() where index < fields.count {
+            for (index, slot) in slots.enumerated() where index < fields.count {
                 let raw = fields[index]
                 let value = raw.trimmed
                 if value.isEmpty { continue }
-                switch role {
+                switch slot {
                 case .identity: break
                 case .email: plan.email = try EmailAddress.normalize(raw)
                 case .countryCode: countryCode = value
                 case .phone: phone = raw
                 case .consent(let channel):
                     guard let flag = Flag.parse(value) else {
-                        return RowRejection("\"\(value)\" in column \(role.columnName) is not yes or no")
+                        return RowRejection("\"\(value)\" in column \(map.roles[index].columnName) is not yes or no")
                     }
                     plan.consent.append((channel, flag))
                 case .deviceId: deviceId = try DeviceID.normalize(raw)
@@ -228,6 +232,27 @@ struct RowPlanner: Sendable {
             Self.sortByKey(&plan.fields)
         }
         return nil
+    }
+
+    /// A column's role as `plan` needs it: a field column's name stays in `fieldNames`.
+    private enum Slot {
+        case identity, email, countryCode, phone, consent(Channel), deviceId, device(DeviceColumn), fieldName
+        case fieldValue, field
+
+        init(_ role: ColumnRole) {
+            switch role {
+            case .identity: self = .identity
+            case .email: self = .email
+            case .countryCode: self = .countryCode
+            case .phone: self = .phone
+            case .consent(let channel): self = .consent(channel)
+            case .deviceId: self = .deviceId
+            case .device(let column): self = .device(column)
+            case .fieldName: self = .fieldName
+            case .fieldValue: self = .fieldValue
+            case .field: self = .field
+            }
+        }
     }
 
     /// Sorts a few fields by key in place, keeping the columns' order for a repeated key (insertion sort: a row

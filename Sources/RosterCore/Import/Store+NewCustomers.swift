@@ -105,15 +105,14 @@ extension Store {
         let codes = externalCodes
         return Parallel.ranges(plans.count) { range in
             range.map { index in
-                let plan = plans[index]
-                let crmId = sealer.crmId(of: plan)
+                let crmId = sealer.crmId(of: plans[index])
                 let code = crmId.isEmpty ? nil : codes.rawCode(for: crmId)
                 return RowKeys(
                     code: code,
                     identity: code?.withUnsafeBytes { blindIndex.identityWords($0) },
-                    email: plan.email.map { blindIndex.indexWords(.email, $0) },
-                    phone: plan.phone.map { blindIndex.indexWords(.phone, $0) },
-                    eligible: !crmId.isEmpty && plan.device == nil && plan.moreDevices.isEmpty)
+                    email: plans[index].email.map { blindIndex.indexWords(.email, $0) },
+                    phone: plans[index].phone.map { blindIndex.indexWords(.phone, $0) },
+                    eligible: !crmId.isEmpty && plans[index].device == nil && plans[index].moreDevices.isEmpty)
             }
         }
         .flatMap { $0 }
