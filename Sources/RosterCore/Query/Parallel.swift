@@ -25,6 +25,17 @@ enum Parallel {
         try map(count) { index in Result { try body(index) } }.map { try $0.get() }
     }
 
+    /// `tryMap` on at most `lanes` threads at once (lane `l` takes iterations `l`, `l + lanes`, ...): for work that
+    /// must leave a core to another thread (one lane runs on the calling thread only).
+    static func tryMap<Value>(_ count: Int, lanes: Int, _ body: (Int) throws -> Value) throws -> [Value] {
+        let lanes = max(1, min(lanes, count))
+        guard lanes > 1 else { return try (0..<count).map(body) }
+        let perLane = map(lanes) { lane in
+            stride(from: lane, to: count, by: lanes).map { index in Result { try body(index) } }
+        }
+        return try (0..<count).map { index in try perLane[index % lanes][index / lanes].get() }
+    }
+
     /// `body` over `0..<count` cut into ranges, four per core so that a core finishing early takes another;
     /// the results per range, in order. Below `minimum` items, one range on the calling thread.
     static func ranges<Value>(_ count: Int, minimum: Int = 0, _ body: (Range<Int>) -> Value) -> [Value] {
