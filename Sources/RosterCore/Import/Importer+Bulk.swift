@@ -363,11 +363,11 @@ extension Importer {
         let decoder = CustomerRecordDecoder(keys: store.keys, layout: layout)
         var rows = WorkingSetRows(fieldCount: layout.fields.count, capacity: count)
         let group = 4 * ProcessInfo.processInfo.activeProcessorCount
-        let lanes = ProcessInfo.processInfo.activeProcessorCount - 1
         for first in stride(from: 0, to: spill.partCount, by: group) {
             // One core is left to SQLite, which writes the blind indexes meanwhile: with every core decoding, the
             // writer (the longer of the two) was slowed by a fifth and the decoding ended no sooner.
-            let parts = try Parallel.tryMap(min(group, spill.partCount - first), lanes: lanes) { offset in
+            let parts = try Parallel.tryMap(min(group, spill.partCount - first), lanes: Parallel.lanesBesideWriter) {
+                offset in
                 try decoder.decode(plain: spill.read(first + offset), skipping: removed)
             }
             for part in parts { rows.append(contentsOf: part) }

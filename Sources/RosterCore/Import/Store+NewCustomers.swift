@@ -241,7 +241,8 @@ extension Store {
         _ plans: [RowPlan], _ candidates: [Int], _ keys: [RowKeys], firstRowID: Int64, kind: ImportKind
     ) throws -> [BulkLoader.SealedRows] {
         let now = Store.now()
-        return try Parallel.tryRanges(candidates.count, minimum: 256) { range in
+        // All cores but one: the writing thread inserts the blind indexes meanwhile, and it is the longer of the two.
+        return try Parallel.tryRanges(candidates.count, minimum: 256, lanes: Parallel.lanesBesideWriter) { range in
             var sealer = BulkLoader.Sealer(store: self, kind: kind, now: now)
             var rows = BulkLoader.SealedRows()
             rows.reserve(rows: range.count)

@@ -51,6 +51,20 @@ enum Parallel {
         try ranges(count, minimum: minimum) { range in Result { try body(range) } }.map { try $0.get() }
     }
 
+    /// `tryRanges` on at most `lanes` threads at once (see `tryMap(_:lanes:_:)`), four ranges per lane.
+    static func tryRanges<Value>(
+        _ count: Int, minimum: Int = 0, lanes: Int, _ body: (Range<Int>) throws -> Value
+    ) throws -> [Value] {
+        let parts = count < minimum ? 1 : 4 * max(1, lanes)
+        let chunk = max(1, (count + parts - 1) / parts)
+        return try tryMap(parts, lanes: lanes) { part in
+            try body(min(count, part * chunk)..<min(count, (part + 1) * chunk))
+        }
+    }
+
+    /// All cores but one: for work done while another thread (SQLite's writer) needs a core of its own.
+    static var lanesBesideWriter: Int { max(1, ProcessInfo.processInfo.activeProcessorCount - 1) }
+
     /// Work started on another thread now, its result (or error) collected by `wait()`.
     final class Background<Value>: @unchecked Sendable {
         private let group = DispatchGroup()

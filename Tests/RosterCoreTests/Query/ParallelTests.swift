@@ -46,6 +46,17 @@ struct ParallelTests {
         }
     }
 
+    @Test("tryRanges on a number of lanes covers every index once, in order")
+    func rangesOnLanes() throws {
+        for lanes in [1, 2, 3] {
+            for count in [0, 1, 5, 100] {
+                let ranges = try Parallel.tryRanges(count, minimum: 4, lanes: lanes) { $0 }
+                #expect(ranges.flatMap { Array($0) } == Array(0..<count), "lanes \(lanes), count \(count)")
+                #expect(ranges.count == (count < 4 ? 1 : 4 * lanes))
+            }
+        }
+    }
+
     @Test("tryMap on lanes throws the first error in order")
     func lanesThrowFirstError() {
         for lanes in [1, 2, 3] {
