@@ -121,20 +121,34 @@ enum WorkingSetSnapshot {
                 chunks.append((index, start..<min(buffer.count, start + chunkSize)))
             }
         }
-        let lanes = max(1, ProcessInfo.processInfo.activeProcessorCount)
-        var next = 0
-        while next < chunks.count {
-            let batch = next..<min(chunks.count, next + lanes)
-            let sealed = try Parallel.tryMap(batch.count) { offset in
-                let chunk = chunks[batch.lowerBound + offset]
-                return try Sealer.seal(
-                    buffers[chunk.buffer].bytes(chunk.range), key: snapshotKey,
-                    context: context(version, part: batch.lowerBound + offset + 1))
+        // The next chunks are sealed on the other cores while this thread inserts the ones before (SQLite copying
+        // 4 MB into its pages takes about as long as sealing them): at most two batches are held at once.
+        let lanes = Parallel.lanesBesideWriter
+        func seal(_ batch: Range<Int>) -> Parallel.Background<[Data]> {
+            Parallel.Background {
+                try Parallel.tryMap(batch.count, lanes: lanes) { offset in
+                    let chunk = chunks[batch.lowerBound + offset]
+                    return try Sealer.seal(
+                        buffers[chunk.buffer].bytes(chunk.range), key: snapshotKey,
+                        context: context(version, part: batch.lowerBound + offset + 1))
+                }
+            }
+        }
+        var next = min(chunks.count, lanes)
+        var sealing = chunks.isEmpty ? nil : seal(0..<next)
+        defer { _ = try? sealing?.wait() }  // on an error too: no sealing outlives the save
+        var first = 0
+        while let current = sealing {
+            let sealed = try current.wait()
+            sealing = nil
+            if next < chunks.count {
+                sealing = seal(next..<min(chunks.count, next + lanes))
             }
             for (offset, data) in sealed.enumerated() {
-                try insert.execute(arguments: [batch.lowerBound + offset + 1, version, data])
+                try insert.execute(arguments: [first + offset + 1, version, data])
             }
-            next = batch.upperBound
+            first = next
+            next = min(chunks.count, next + lanes)
         }
         Trace.mark("save: \(chunks.count) chunks sealed and inserted")
     }
