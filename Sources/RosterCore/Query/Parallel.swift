@@ -25,8 +25,9 @@ enum Parallel {
         try map(count) { index in Result { try body(index) } }.map { try $0.get() }
     }
 
-    /// `tryMap` on at most `lanes` threads at once (lane `l` takes iterations `l`, `l + lanes`, ...): for work that
-    /// must leave a core to another thread (one lane runs on the calling thread only).
+    /// `tryMap` on at most `lanes` threads at once (lane `l` takes iterations `l`, `l + lanes`, ...: fixed shares,
+    /// no stealing): for work that must leave a core to another thread. One lane runs on the calling thread and
+    /// stops at the first error; the first error in order is thrown either way.
     static func tryMap<Value>(_ count: Int, lanes: Int, _ body: (Int) throws -> Value) throws -> [Value] {
         let lanes = max(1, min(lanes, count))
         guard lanes > 1 else { return try (0..<count).map(body) }

@@ -75,8 +75,8 @@ enum WorkingSetSnapshot {
     }
 
     /// Saves `set` as the snapshot of data version `version` and empties the change table, in one transaction that
-    /// does nothing if another write came first. Chunks are sealed two at a time inside the transaction, so only a
-    /// few exist at once.
+    /// does nothing if another write came first. Chunks are sealed inside the transaction on all cores but one, the
+    /// next ones while the ones before are inserted: at most two batches of them exist at once.
     static func save(_ set: WorkingSet, version: Int64, to store: Store) throws {
         try store.db.write { db in
             guard try store.dataVersion(db) == version else { return }
@@ -115,10 +115,9 @@ enum WorkingSetSnapshot {
             arguments: [
                 0, version, try Sealer.seal(manifestBytes, key: keys.recordKey, context: context(version, part: 0)),
             ])
-        var chunks: [(buffer: Int, range: Range<Int>)] = []
-        for (index, buffer) in buffers.enumerated() {
-            for start in stride(from: 0, to: buffer.count, by: chunkSize) {
-                chunks.append((index, start..<min(buffer.count, start + chunkSize)))
+        let chunks: [(buffer: Int, range: Range<Int>)] = buffers.enumerated().flatMap { index, buffer in
+            stride(from: 0, to: buffer.count, by: chunkSize).map { start in
+                (index, start..<min(buffer.count, start + chunkSize))
             }
         }
         // The next chunks are sealed on the other cores while this thread inserts the ones before (SQLite copying

@@ -417,6 +417,21 @@ struct CSVReaderTests {
         #expect(last?.line == 5)
     }
 
+    @Test func aColumnNotDecodedIsStillRead() throws {
+        // A quoted cell with doubled quotes and a line break is stepped over whole; invalid UTF-8 in a column that
+        // is not decoded still makes the row unreadable, as when every column is decoded.
+        let input = bytes("a,b\n\"x \"\"q\"\"\ny\",2\n") + [0xFF] + bytes(",3\n4,5\n")
+        let csv = try reader(input, encoding: .utf8)
+        csv.decodedColumns = [false, true]
+        #expect(try csv.next()?.get().fields == ["", "2"])
+        guard case .failure(let error)? = try csv.next() else {
+            Issue.record("the row with invalid UTF-8 was read")
+            return
+        }
+        #expect(error.line == 4)
+        #expect(try csv.next()?.get().fields == ["", "5"])
+    }
+
     @Test func trickyFileParsesAsExpected() throws {
         let csv = try reader(trickyFile)
         #expect(csv.dialect == CSVDialect(delimiter: UInt8(ascii: ";"), encoding: .utf8, hasBOM: false))

@@ -841,17 +841,20 @@ struct ImportTests {
             lines.append(",nobody@example.com,No Id,,")
         }
         let path = try file("pass1.csv", lines.joined(separator: "\n") + "\n")
-        var outcomes: [(ImportSummary, [String: String])] = []
-        for planningRows in [4, 10_000] {
+        var outcomes: [(ImportSummary, [String: String], String)] = []
+        // One transaction either way; planning batches of 16 rows (the fast lane's least) or one for the file.
+        for planningRows in [16, 10_000] {
             let directory = try TemporaryDirectory()
             let target = try directory.makeStore()
             _ = try target.addCustomer(crmId: "EXISTING")  // not empty: the incremental path
             var options = ImportOptions(kind: kind, path: path)
-            options.batchSize = planningRows
+            options.batchSize = 10_000
             options.planningBatchRows = planningRows
+            options.rejectsPath = directory.file("rejects.csv")
             let summary = try Importer(store: target, options: options).run()
             #expect(!summary.bulk)
-            outcomes.append((summary, try contents(target)))
+            let rejected = try String(contentsOfFile: directory.file("rejects.csv"), encoding: .utf8)
+            outcomes.append((summary, try contents(target), rejected))
             withExtendedLifetime(directory) {}
         }
         let (few, all) = (outcomes[0].0, outcomes[1].0)
@@ -860,6 +863,9 @@ struct ImportTests {
         #expect(few.rejects.map(\.line) == all.rejects.map(\.line))
         #expect(few.rejects.map(\.reason) == all.rejects.map(\.reason))
         #expect(outcomes[0].1 == outcomes[1].1)
+        // The rejected rows as they were (pass 2 keeps raw bytes only for the rows that may be rejected).
+        #expect(outcomes[0].2 == outcomes[1].2)
+        #expect(outcomes[0].2.contains("many"))
         // The type of `score` came from a row past the first batch, and a later row was checked against it.
         #expect(all.rejects.contains { $0.line == 34 && $0.reason.contains("many") })
         #expect(all.created > 20)
