@@ -23,7 +23,8 @@ extension Store {
         _ db: Database, _ plans: [RowPlan], kind: ImportKind, unlessMostlyKnown: Bool = true,
         prepared: FastLaneKeys? = nil
     ) throws -> [Int: Int64] {
-        guard !hasSuppressions, let lane = prepared ?? fastLaneKeys(of: plans, kind: kind) else { return [:] }
+        guard !hasSuppressions else { return [:] }
+        let lane = prepared ?? fastLaneKeys(of: plans, kind: kind)
         let keys = lane.keys
         let candidates = lane.candidates
         guard !candidates.isEmpty else { return [:] }
@@ -66,14 +67,17 @@ extension Store {
         var keys: [RowKeys]
         /// Eligible rows none of whose identifiers appears on another row of the batch, by plan index.
         var candidates: [Int]
+
+        /// A batch that cannot take the fast lane.
+        static let empty = FastLaneKeys(keys: [], candidates: [])
     }
 
-    /// The fast lane's keys for a batch, or nil when the batch goes row by row whatever the store holds (another
-    /// kind, a handful of rows, or a customerId that may name someone found another way).
-    func fastLaneKeys(of plans: [RowPlan], kind: ImportKind) -> FastLaneKeys? {
-        guard [.contacts, .email, .sms].contains(kind), plans.count >= 16 else { return nil }
+    /// The fast lane's keys for a batch; none (no candidates) when the batch goes row by row whatever the store
+    /// holds: another kind, a handful of rows, or a customerId that may name someone found another way.
+    func fastLaneKeys(of plans: [RowPlan], kind: ImportKind) -> FastLaneKeys {
+        guard [.contacts, .email, .sms].contains(kind), plans.count >= 16 else { return .empty }
         // A customerId that is an email, phone or code may name someone found another way: row by row.
-        if plans.contains(where: { $0.identity.map(Importer.looksLikeOtherID) ?? false }) { return nil }
+        if plans.contains(where: { $0.identity.map(Importer.looksLikeOtherID) ?? false }) { return .empty }
         let keys = blindIndexes(of: plans, kind: kind)
         return FastLaneKeys(keys: keys, candidates: uniqueAndEligible(keys))
     }
