@@ -144,10 +144,9 @@ public final class Importer {
         try warming.wait()
         Trace.mark("import: blind indexes in the page cache")
         guard try fileFingerprint() == fingerprint else { throw fileChanged() }
-        if options.strict && !scan.rejects.isEmpty {
-            summary.rejects = scan.rejects.sorted { $0.key < $1.key }.map { .init(line: $0.key, reason: $0.value) }
-            throw ImportRefused(summary: summary)
-        }
+        // With --strict, rows pass 1 rejected do not stop it here: pass 2 goes on in one transaction, rolled back at
+        // the end, so that the refusal lists every rejected row (those refused while planning or applying too), as
+        // the bulk path's does.
         summary.duplicatesInFile = scan.duplicates
         try applyIncrementally(scan)
     }
@@ -236,8 +235,8 @@ public final class Importer {
     /// One batch of pass 2: the surviving rows planned, and the rows rejected so far in line order.
     struct PlannedBatch: Sendable {
         var plans: [RowPlan] = []
-        /// Rejected by the CSV reader, by pass 1 or by the planner (`planned`), with their raw bytes.
-        var rejects: [(line: Int, raw: [UInt8], reason: String, planned: Bool)] = []
+        /// Rejected by the CSV reader, by pass 1 or by the planner, with their raw bytes.
+        var rejects: [(line: Int, raw: [UInt8], reason: String)] = []
         /// Rows read and bytes consumed so far, for the summary and the progress line.
         var rowsRead = 0
         var bytesRead = 0
@@ -278,13 +277,10 @@ public final class Importer {
         }
 
         func flush(_ batch: PlannedBatch, _ db: Database) throws {
-            if options.strict, let first = batch.rejects.first(where: \.planned) {
-                summary.rejects.append(.init(line: first.line, reason: first.reason))
-                throw ImportRefused(summary: summary)
-            }
             for row in batch.rejects {
                 summary.rejects.append(.init(line: row.line, reason: row.reason))
-                try rejectsFile?.write(raw: row.raw, reason: row.reason)
+                // With --strict nothing is imported, and no rows are written to the rejects file (as on the bulk path).
+                if !options.strict { try rejectsFile?.write(raw: row.raw, reason: row.reason) }
             }
             summary.read = batch.rowsRead
             // Rows that plainly create a customer go together; the others one by one, after them.
@@ -323,8 +319,9 @@ public final class Importer {
                     store.absorbedRows.removeAll()
                     try store.loadFieldTypes(db)
                     if options.strict {
+                        // Rolled back with the transaction at the end; the rows after it are still checked.
                         summary.rejects.append(.init(line: plan.line, reason: error.description))
-                        throw ImportRefused(summary: summary)
+                        continue
                     }
                     // The raw bytes of a row rejected here are re-read for the rejects file at the end.
                     lateRejects[plan.line] = error.description
@@ -376,6 +373,10 @@ public final class Importer {
             do {
                 try store.write { db in
                     try applyAll(db)
+                    if options.strict && !summary.rejects.isEmpty {
+                        summary.rejects.sort { $0.line < $1.line }
+                        throw ImportRefused(summary: summary)  // rolls the transaction back: nothing is written
+                    }
                     if options.dryRun { throw DryRunRollback() }
                 }
             } catch is DryRunRollback {
@@ -429,7 +430,7 @@ public final class Importer {
                 switch earlyPlan ?? planned.removeLast() {
                 case .success(let plan): batch.plans.append(plan)
                 case .failure(let rejection):
-                    batch.rejects.append((records[index].line, records[index].raw, rejection.reason, true))
+                    batch.rejects.append((records[index].line, records[index].raw, rejection.reason))
                 }
             }
             // The fast lane's keys are made here, while the writing thread applies the batch before.
@@ -459,10 +460,10 @@ public final class Importer {
                 ordinal += 1
                 switch result {
                 case .failure(let error):
-                    batch.rejects.append((error.line, error.raw, error.reason, false))
+                    batch.rejects.append((error.line, error.raw, error.reason))
                 case .success(let record):
                     if let reason = scan.rejects[record.line] {
-                        batch.rejects.append((record.line, record.raw, reason, false))
+                        batch.rejects.append((record.line, record.raw, reason))
                     } else if survives {
                         records.append(record)
                         early.append(plannedEarly)

@@ -225,6 +225,45 @@ struct ImportTests {
         #expect(throws: RosterError.self) { try store.customer("CRM-1") }
     }
 
+    @Test("--strict lists every rejected row on both paths: read, planned or refused while applied")
+    func strictListsEveryRejection() throws {
+        let text = """
+            customerId,email,name
+            CRM-1,a@example.com,Ana
+            ,nobody@example.com,No Id
+            CRM-3,bad@,Bad Email
+            CRM-4,taken@example.com,Taken
+            CRM-5,e@example.com,Eve
+            CRM-6,"unterminated,x
+
+            """
+        let path = try file("strict.csv", text)
+        // The incremental path: the store has a customer who owns taken@example.com.
+        _ = try store.addCustomer(crmId: "CRM-OTHER", email: "taken@example.com")
+        var refused: ImportRefused?
+        do { _ = try run(.contacts, path) { $0.strict = true } } catch let error as ImportRefused { refused = error }
+        let incremental = try #require(refused)
+        #expect(incremental.summary.rejects.map(\.line) == [3, 4, 5, 7])
+        #expect(incremental.summary.rejects[2].reason.contains("already belongs"))
+        #expect(incremental.description.hasPrefix("4 rows were rejected"))
+        // Nothing was written: the row-by-row refusal rolled back with the rest.
+        for id in ["CRM-1", "CRM-5"] { #expect(throws: RosterError.self) { try store.customer(id) } }
+        #expect(try store.customer("CRM-OTHER").email == "taken@example.com")
+        #expect(store.fields.isEmpty)
+
+        // The bulk path on an empty store lists the same rows but the conflict, which needs the other customer.
+        let other = try TemporaryDirectory()
+        let empty = try other.makeStore()
+        refused = nil
+        var options = ImportOptions(kind: .contacts, path: path)
+        options.strict = true
+        do { _ = try Importer(store: empty, options: options).run() } catch let error as ImportRefused {
+            refused = error
+        }
+        #expect(try #require(refused).summary.rejects.map(\.line) == [3, 4, 7])
+        withExtendedLifetime(other) {}
+    }
+
     @Test("an identifier owned by another explicit customer rejects the row, not the import")
     func conflictRejectsRow() throws {
         _ = try store.addCustomer(crmId: "CRM-1", email: "taken@example.com")
