@@ -28,10 +28,8 @@ struct JSONLImport {
         let survivors = keys.survivors(rowCount: ordinal)
         var summary = importer.summary
         summary.duplicatesInFile = keys.duplicates
-        if options.strict && !rejects.isEmpty {
-            summary.rejects = rejects.sorted { $0.key < $1.key }.map { .init(line: $0.key, reason: $0.value) }
-            throw ImportRefused(summary: summary)
-        }
+        // With --strict, lines refused here do not stop the import yet: the rest is applied in one transaction, rolled
+        // back at the end, so that the refusal lists the lines refused while applied too.
 
         var tally = ChangeTally()
         let reader = try LineReader(path: options.path)
@@ -54,7 +52,7 @@ struct JSONLImport {
                     }
                 }
                 plans.removeAll()
-                // --strict writes all or nothing: one transaction, rolled back at the first rejection.
+                // --strict writes all or nothing: one transaction, rolled back when any line was refused.
                 if options.strict && !rejects.isEmpty { throw StrictRefusal() }
                 if options.dryRun { throw DryRun() }
             }

@@ -80,10 +80,21 @@ struct ExportTests {
         let target = try TemporaryDirectory()
         let copy = try target.makeStore()
         _ = try copy.addCustomer(crmId: "OTHER", email: "c5@example.com")
+        // And a line that is not JSON, at the end: both are listed (the one refused while applied too).
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("{not json\n".utf8))
+        try handle.close()
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        let conflict = try #require(lines.firstIndex { $0.contains("c5@example.com") }) + 1
         var options = ImportOptions(kind: .jsonl, path: path)
         options.strict = true
         options.batchSize = 2
-        #expect(throws: ImportRefused.self) { try Importer(store: copy, options: options).run() }
+        var refused: ImportRefused?
+        do { _ = try Importer(store: copy, options: options).run() } catch let error as ImportRefused {
+            refused = error
+        }
+        #expect(try #require(refused).summary.rejects.map(\.line) == [conflict, lines.count])
         #expect(try copy.customerCount() == 1)
         #expect(throws: RosterError.self) { try copy.customer("CRM-1") }
     }
