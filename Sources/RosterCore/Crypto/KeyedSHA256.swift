@@ -31,14 +31,7 @@ struct KeyedSHA256: Sendable {
 
     /// Calls `body` with the 32-byte MAC of a string's UTF-8 bytes.
     func authenticate<Result>(_ text: String, _ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
-        // A native string lends its bytes in place; only another kind is copied (a `var` copy retained every one).
-        if let result = try text.utf8.withContiguousStorageIfAvailable({
-            try authenticate(UnsafeRawBufferPointer($0), body)
-        }) {
-            return result
-        }
-        var copy = text
-        return try copy.withUTF8 { try authenticate(UnsafeRawBufferPointer($0), body) }
+        try text.withUTF8Bytes { try authenticate(UnsafeRawBufferPointer($0), body) }
     }
 
     /// The MAC of some bytes.

@@ -56,8 +56,7 @@ public enum FieldType: String, CaseIterable, Codable, Sendable {
     /// Parses `YYYY-MM-DD` into (year, month, day) if it is a real calendar date.
     public static func parseDate(_ value: String) -> (year: Int, month: Int, day: Int)? {
         guard value.utf8.count == 10 else { return nil }
-        var native = value
-        return native.withUTF8 { parseDate($0) }  // no array per value (an import checks every date cell)
+        return value.withUTF8Bytes { parseDate($0) }  // no array per value (an import checks every date cell)
     }
 
     private static func parseDate(_ bytes: UnsafeBufferPointer<UInt8>) -> (year: Int, month: Int, day: Int)? {

@@ -1,6 +1,14 @@
 import Foundation
 
 extension String {
+    /// Calls `body` with the string's UTF-8 bytes: a native string lends its own storage (no copy and no retain, as
+    /// a `var` copy for `withUTF8` took: once per cell and MAC in an import); another kind is made contiguous first.
+    func withUTF8Bytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
+        if let result = try utf8.withContiguousStorageIfAvailable(body) { return result }
+        var copy = self
+        return try copy.withUTF8(body)
+    }
+
     /// The string without surrounding whitespace and line breaks.
     ///
     /// Imports trim every cell; Foundation's `trimmingCharacters` bridges through NSString and was
@@ -9,8 +17,7 @@ extension String {
     public var trimmed: String {
         // Bounds found on the UTF-8 bytes (the usual cell needs nothing and is returned as it is; `utf8.last` and
         // Unicode property look-ups showed in an import's profile).
-        var native = self
-        return native.withUTF8 { bytes in
+        withUTF8Bytes { bytes in
             guard let (start, end) = Self.trimmedBounds(bytes) else {
                 return trimmingCharacters(in: .whitespacesAndNewlines)
             }

@@ -50,15 +50,7 @@ struct RecordWriter {
     mutating func write(_ value: Bool) { bytes.append(value ? 1 : 0) }
 
     mutating func write(_ value: String) {
-        // A native string lends its bytes in place; only another kind is copied first.
-        let lent: Bool? = value.utf8.withContiguousStorageIfAvailable { utf8 in
-            write(UInt64(utf8.count))
-            bytes.append(contentsOf: utf8)
-            return true
-        }
-        if lent != nil { return }
-        var copy = value
-        copy.withUTF8 { utf8 in
+        value.withUTF8Bytes { utf8 in
             write(UInt64(utf8.count))
             bytes.append(contentsOf: utf8)
         }
