@@ -133,21 +133,15 @@ enum WorkingSetSnapshot {
                 }
             }
         }
-        var next = min(chunks.count, lanes)
-        var sealing = chunks.isEmpty ? nil : seal(0..<next)
+        let batches = stride(from: 0, to: chunks.count, by: lanes).map { $0..<min(chunks.count, $0 + lanes) }
+        var sealing = batches.first.map(seal)
         defer { _ = try? sealing?.wait() }  // on an error too: no sealing outlives the save
-        var first = 0
-        while let current = sealing {
-            let sealed = try current.wait()
-            sealing = nil
-            if next < chunks.count {
-                sealing = seal(next..<min(chunks.count, next + lanes))
-            }
+        for (index, batch) in batches.enumerated() {
+            let sealed = try sealing!.wait()
+            sealing = index + 1 < batches.count ? seal(batches[index + 1]) : nil
             for (offset, data) in sealed.enumerated() {
-                try insert.execute(arguments: [first + offset + 1, version, data])
+                try insert.execute(arguments: [batch.lowerBound + offset + 1, version, data])
             }
-            first = next
-            next = min(chunks.count, next + lanes)
         }
         Trace.mark("save: \(chunks.count) chunks sealed and inserted")
     }
