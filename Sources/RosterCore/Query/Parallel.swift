@@ -40,9 +40,8 @@ enum Parallel {
     /// `body` over `0..<count` cut into ranges, four per core so that a core finishing early takes another;
     /// the results per range, in order. Below `minimum` items, one range on the calling thread.
     static func ranges<Value>(_ count: Int, minimum: Int = 0, _ body: (Range<Int>) -> Value) -> [Value] {
-        let parts = count < minimum ? 1 : 4 * ProcessInfo.processInfo.activeProcessorCount
-        let chunk = max(1, (count + parts - 1) / parts)
-        return map(parts) { part in body(min(count, part * chunk)..<min(count, (part + 1) * chunk)) }
+        let cut = Cut(count, minimum: minimum, lanes: ProcessInfo.processInfo.activeProcessorCount)
+        return map(cut.parts) { body(cut.range($0)) }
     }
 
     /// `ranges` for work that throws: every range runs, then the first error (in order) is thrown.
@@ -56,11 +55,23 @@ enum Parallel {
     static func tryRanges<Value>(
         _ count: Int, minimum: Int = 0, lanes: Int, _ body: (Range<Int>) throws -> Value
     ) throws -> [Value] {
-        let parts = count < minimum ? 1 : 4 * max(1, lanes)
-        let chunk = max(1, (count + parts - 1) / parts)
-        return try tryMap(parts, lanes: lanes) { part in
-            try body(min(count, part * chunk)..<min(count, (part + 1) * chunk))
+        let cut = Cut(count, minimum: minimum, lanes: lanes)
+        return try tryMap(cut.parts, lanes: lanes) { try body(cut.range($0)) }
+    }
+
+    /// `0..<count` cut into four ranges per lane (one below `minimum` items), as `ranges` and `tryRanges` use it.
+    private struct Cut {
+        let count: Int
+        let parts: Int
+        let chunk: Int
+
+        init(_ count: Int, minimum: Int, lanes: Int) {
+            self.count = count
+            parts = count < minimum ? 1 : 4 * max(1, lanes)
+            chunk = max(1, (count + parts - 1) / parts)
         }
+
+        func range(_ part: Int) -> Range<Int> { min(count, part * chunk)..<min(count, (part + 1) * chunk) }
     }
 
     /// All cores but one: for work done while another thread (SQLite's writer) needs a core of its own.
