@@ -28,6 +28,10 @@ public enum RosterError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidValue(String)
     /// An I/O failure on a file the user named.
     case io(path: String, detail: String)
+    /// Another process holds the store longer than `--wait` allows (`holder`: who, when the lock file says).
+    case busy(path: String, holder: String?)
+    /// A write to a store whose file or folder this user cannot write.
+    case readOnly(path: String)
 
     /// Whether the store's bytes were altered: such an error stops an import instead of rejecting one row.
     public var isIntegrityFailure: Bool {
@@ -71,6 +75,12 @@ public enum RosterError: Error, Equatable, Sendable, CustomStringConvertible {
             return reason
         case .io(let path, let detail):
             return "\(path): \(detail)"
+        case .busy(let path, let holder):
+            return "the store \(path) is busy: \(holder ?? "another roster process") holds it; nothing was changed: "
+                + "retry, or wait with --wait SECONDS"
+        case .readOnly(let path):
+            return "the store \(path) is read-only (its file or folder is not writable by this user); nothing was "
+                + "changed: it can still be read (show, query, export, console)"
         }
     }
 }

@@ -13,6 +13,13 @@ struct StoreOptions: ParsableArguments {
             "A key file that unlocks the store, instead of a passphrase ($ROSTER_KEYFILE).", valueName: "path"))
     var keyfile: String?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "How long to wait for a store another roster process holds before giving up ($ROSTER_WAIT; default 5).",
+            valueName: "seconds"))
+    var wait: Double?
+
     var environment: [String: String] { ProcessInfo.processInfo.environment }
 
     /// The store path this invocation names.
@@ -28,6 +35,12 @@ struct StoreOptions: ParsableArguments {
     /// Unlocks the store: key file, else `$ROSTER_PASSPHRASE`, else a prompt on the terminal.
     func open() throws -> Store {
         let path = storePath
+        if let seconds = wait ?? environment["ROSTER_WAIT"].flatMap(Double.init) {
+            guard seconds >= 0, seconds.isFinite else {
+                throw RosterError.invalidValue("--wait takes a number of seconds (0 or more), not \(seconds)")
+            }
+            Store.lockWait = seconds
+        }
         if let keyFilePath { return try Store.open(at: path, key: .keyFile(path: keyFilePath)) }
         // Read the clear header first: a missing store or one that needs a key file is said before any prompt.
         let header = try Store.header(at: path)

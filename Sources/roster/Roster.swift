@@ -37,6 +37,10 @@ struct Roster: ParsableCommand {
         } catch let error as RosterError {
             Output.error(error.description)
             Foundation.exit(1)
+        } catch let error where RosterError.describing(error, storePath: Store.defaultPath()) != nil {
+            // A store failure that reached here unconverted (busy, full, read-only): said in words.
+            Output.error(RosterError.describing(error, storePath: Store.defaultPath())!.description)
+            Foundation.exit(1)
         } catch {
             exit(withError: error)
         }

@@ -15,8 +15,8 @@ final class BulkLoader: @unchecked Sendable {
     let store: Store
     let tempPath: String
     private var target: DatabaseQueue?
-    /// The data version of the store when it was copied; the store is locked from then on.
-    private var copiedVersion: Int64?
+    /// The data version and audit head of the store when it was copied: the swap checks that they did not move.
+    private var copiedStamp: [String]?
 
     /// Index entries: a 16-byte blind index (as two words, so sorting compares integers) and a row id.
     struct Entry {
@@ -153,17 +153,14 @@ final class BulkLoader: @unchecked Sendable {
         try? FileManager.default.removeItem(atPath: tempPath)
         // VACUUM INTO accepts an empty file: create it 0600 first, as every store file.
         try FileSecurity.createPrivateFile(at: tempPath, contents: [])
-        let version = try store.db.writeWithoutTransaction { db in
-            // The version is read before the copy: a write that lands between the copy and the lock below
-            // changes it, and the swap then refuses instead of losing that write.
-            let version = try store.dataVersion(db)
+        // The stamp is read before the copy: a write that lands after it (another process's `customer add`) changes
+        // it, and the swap then refuses the copy instead of losing that write. Other processes keep writing
+        // meanwhile: the store is not locked while the copy is built (docs/store.md, "Many processes, one store").
+        copiedStamp = try store.db.writeWithoutTransaction { db in
+            let stamp = try store.contentStamp(db)
             try db.execute(sql: "VACUUM INTO ?", arguments: [tempPath])
-            // Other processes' writes wait (then fail loudly) until the copy replaces the store,
-            // instead of landing in a file about to be replaced.
-            try db.execute(sql: "BEGIN EXCLUSIVE")
-            return version
+            return stamp
         }
-        copiedVersion = version
         var config = Configuration()
         config.prepareDatabase { db in
             try db.execute(
@@ -182,6 +179,13 @@ final class BulkLoader: @unchecked Sendable {
             try db.setTriggers(enabled: false)
         }
         target = queue
+        // Row ids are the rows' ordinals: a customer written before the copy was made (by another process since
+        // the store was found empty) needs the incremental path.
+        let empty = try queue.read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM customer) OR EXISTS (SELECT 1 FROM device)")
+                == false
+        }
+        guard empty else { throw Importer.BulkNotApplicable() }
     }
 
     /// The sealing work of one thread: reused buffers for records and associated data.
@@ -445,17 +449,9 @@ final class BulkLoader: @unchecked Sendable {
         Trace.mark("bulk: copy synced and swapped in")
     }
 
-    /// Ends the exclusive lock on the store (before the swap, or when the import is abandoned).
-    private func unlockStore() {
-        guard copiedVersion != nil else { return }
-        copiedVersion = nil
-        try? store.db.writeWithoutTransaction { try $0.execute(sql: "ROLLBACK") }
-    }
-
     /// Throws the copy away (a failed or refused import).
     func discard() {
         Self.writeback.sync {}
-        unlockStore()
         try? target?.close()
         target = nil
         for suffix in ["", "-wal", "-shm", "-journal"] {
@@ -463,30 +459,14 @@ final class BulkLoader: @unchecked Sendable {
         }
     }
 
+    /// Renames the copy over the store, unless another process changed the store since the copy was made: then
+    /// nothing is replaced and the import starts again on the incremental path, on top of that change.
     private func swapIn() throws {
         try FileSecurity.sync(path: tempPath)
-        let unchanged = try store.db.writeWithoutTransaction { try store.dataVersion($0) } == copiedVersion
-        unlockStore()
-        guard unchanged else {
-            throw RosterError.conflict(
-                "the store \(store.path) changed while the file was imported; nothing was imported: run the import again"
-            )
-        }
-        try store.closeForReplacement()
-        guard rename(tempPath, store.path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try store.reopen()
-            throw RosterError.io(path: store.path, detail: "cannot replace the store with the imported copy: \(reason)")
-        }
-        // The store is replaced from here on: reopen it whatever happens to the directory sync.
-        let directorySync = Result {
-            try FileSecurity.sync(path: (store.path as NSString).deletingLastPathComponent, directory: true)
-        }
-        try store.reopen()
-        if case .failure(let error) = directorySync {
-            throw RosterError.io(
-                path: store.path, detail: "the file was imported, but its folder could not be flushed to disk: \(error)"
-            )
+        TestHook.stop(at: "bulk-before-swap")
+        guard let copiedStamp, try store.replace(with: tempPath, madeFrom: copiedStamp) else {
+            Trace.mark("bulk: the store changed meanwhile; going the incremental way")
+            throw Importer.BulkNotApplicable()
         }
     }
 }

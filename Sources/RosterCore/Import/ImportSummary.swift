@@ -57,13 +57,31 @@ enum NetChange: UInt8, Sendable {
 /// Tallies net changes per subject (row id) across the batches of one import.
 struct ChangeTally {
     private var changes: [Int64: NetChange] = [:]
+    /// Customers created and updated so far, kept as changes are recorded (a batch's audit entry reads them).
+    private(set) var created = 0
+    private(set) var updated = 0
 
     mutating func record(_ rowID: Int64, _ change: NetChange) {
-        changes[rowID] = changes[rowID].map { $0.merged(with: change) } ?? change
+        let old = changes[rowID]
+        let new = old.map { $0.merged(with: change) } ?? change
+        count(old, -1)
+        count(new, 1)
+        changes[rowID] = new
     }
 
     /// A merged-away customer is no longer counted on its own.
-    mutating func forget(_ rowID: Int64) { changes[rowID] = nil }
+    mutating func forget(_ rowID: Int64) {
+        count(changes[rowID], -1)
+        changes[rowID] = nil
+    }
+
+    private mutating func count(_ change: NetChange?, _ delta: Int) {
+        switch change {
+        case .created: created += delta
+        case .updated: updated += delta
+        default: break
+        }
+    }
 
     func apply(to summary: inout ImportSummary) {
         for change in changes.values {

@@ -203,6 +203,7 @@ extension Importer {
                 }
                 for line in batch.lines { state.lines.append(Int32(clamping: line)) }
                 writes.put(parts)
+                TestHook.stop(at: "bulk-batch-sealed")
                 progress?(
                     ImportProgressReport(
                         phase: .importing, rows: summary.read, bytesRead: batch.bytesRead, totalBytes: fileSize))

@@ -363,8 +363,22 @@ public final class Importer {
             }
             while next != nil {
                 var last: PlannedBatch?
-                try store.write { last = try applyBatches($0, count: options.planningBatchesPerTransaction) }
+                try store.write { db in
+                    last = try applyBatches(db, count: options.planningBatchesPerTransaction)
+                    TestHook.stop(at: "batch-applied")
+                    // Audited in the transaction that commits the batch: a killed import leaves an entry for exactly
+                    // what it committed.
+                    let created = tally.created - committed.created
+                    let updated = tally.updated - committed.updated
+                    if created + updated > 0 {
+                        try store.audit(
+                            db, .import, subject: "*",
+                            detail: "\(options.kind.rawValue) file: batch committed: \(created) created, "
+                                + "\(updated) updated")
+                    }
+                }
                 committed = tally
+                TestHook.stop(at: "batch-committed")
                 if let last { report(last) }
             }
         }
@@ -386,15 +400,8 @@ public final class Importer {
             do {
                 try applyAll(nil)
             } catch {
-                // The transactions committed before the error stay: the audit log says so (not counting the
-                // batches of the transaction rolled back).
+                // The transactions committed before the error stay, each audited as it was committed.
                 committed.apply(to: &summary)
-                if summary.created + summary.updated > 0 {
-                    try? store.audit(
-                        .import, subject: "*",
-                        detail: "\(options.kind.rawValue) file: stopped by an error after \(summary.created) created, "
-                            + "\(summary.updated) updated in committed batches")
-                }
                 throw error
             }
         }

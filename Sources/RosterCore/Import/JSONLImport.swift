@@ -36,6 +36,7 @@ struct JSONLImport {
         _ = try reader.next()
         ordinal = 0
         var plans: [RowPlan] = []
+        var audited = (created: 0, updated: 0)  // what the batches committed so far were audited with
         func flush() throws {
             try store.write { db in
                 for plan in plans {
@@ -55,7 +56,16 @@ struct JSONLImport {
                 // --strict writes all or nothing: one transaction, rolled back when any line was refused.
                 if options.strict && !rejects.isEmpty { throw StrictRefusal() }
                 if options.dryRun { throw DryRun() }
+                // Audited in the transaction that commits the batch (a killed import leaves what it committed).
+                let created = tally.created - audited.created
+                let updated = tally.updated - audited.updated
+                if created + updated > 0 {
+                    try store.audit(
+                        db, .import, subject: "*",
+                        detail: "jsonl file: batch committed: \(created) created, \(updated) updated")
+                }
             }
+            audited = (tally.created, tally.updated)
         }
         do {
             while let bytes = try reader.next() {

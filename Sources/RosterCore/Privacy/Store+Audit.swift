@@ -65,8 +65,23 @@ extension Store {
     }
 
     /// Appends an entry in a transaction of its own.
+    ///
+    /// A read-only store (a backup on read-only media) can still be read, but its log cannot grow: the read goes on
+    /// and stderr says that it was not recorded, rather than refusing to read what the key already opens.
     public func audit(_ action: AuditAction, subject: String, detail: String = "") throws {
-        try db.write { try audit($0, action, subject: subject, detail: detail) }
+        do {
+            try translatingStoreErrors(path: path) {
+                try db.write { db in
+                    lock.recordHolder()
+                    try audit(db, action, subject: subject, detail: detail)
+                }
+            }
+        } catch RosterError.readOnly(let path) where [.reveal, .export].contains(action) {
+            FileHandle.standardError.write(
+                Data(
+                    "roster: note: the store \(path) is read-only: this \(action.rawValue) is not in its audit log\n"
+                        .utf8))
+        }
     }
 
     /// Records that an operator revealed a customer's masked values in the console.

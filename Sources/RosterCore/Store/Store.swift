@@ -13,10 +13,18 @@ public final class Store: @unchecked Sendable {
     /// When 29 February birthdays are celebrated in other years.
     public var leapDayRule: LeapDayRule { header.leapDayRule }
 
-    private(set) var db: DatabaseQueue
+    var db: DatabaseQueue
+    /// The sidecar lock every process holds while it uses the store (`StoreLock`).
+    let lock: StoreLock
+    /// The device and inode of the file `db` has open: a different pair at `path` means a bulk import replaced it.
+    var openedFile: FileIdentity?
+    /// Whether the shared lock taken at open is still held (long-running processes give it up: `holdOnlyDuringUse`).
+    var holdsFromOpen = true
+    /// How many times another process's bulk import replaced the file under this store (then it was reopened).
+    public internal(set) var reopenCount = 0
     let keys: KeyRing
     let externalCodes: ExternalCodeDeriver
-    private(set) var header: StoreHeader
+    var header: StoreHeader
     /// Whether any customer was erased with suppression (only then are new identifiers checked).
     var hasSuppressions = false
     /// Customers merged away since the importer last looked (it counts customers by net change).
@@ -24,9 +32,13 @@ public final class Store: @unchecked Sendable {
     /// Field types by lower-cased field name, loaded at unlock.
     var fieldTypes: [String: (name: String, type: FieldType)] = [:]
 
-    private init(path: String, db: DatabaseQueue, header: StoreHeader, keys: KeyRing, appKey: String) throws {
+    private init(
+        path: String, db: DatabaseQueue, lock: StoreLock, header: StoreHeader, keys: KeyRing, appKey: String
+    ) throws {
         self.path = path
         self.db = db
+        self.lock = lock
+        self.openedFile = FileIdentity(path: path)
         self.header = header
         self.keys = keys
         self.externalCodes = ExternalCodeDeriver(appKey: appKey)
@@ -35,6 +47,12 @@ public final class Store: @unchecked Sendable {
             try Bool.fetchOne($0, sql: "SELECT EXISTS (SELECT 1 FROM suppression)") ?? false
         }
         Hardening.disableCoreDumps()
+    }
+
+    /// The connection closes before the lock goes: closing can checkpoint and delete the WAL by name, which must
+    /// not happen to a file another process has swapped in.
+    deinit {
+        try? db.close()
     }
 
     /// The default store path: `$ROSTER_STORE`, else `$XDG_DATA_HOME/roster/store.roster`,
@@ -52,7 +70,8 @@ public final class Store: @unchecked Sendable {
         // WAL is set once at creation and persists in the file. GRDB's `.wal` option is not used:
         // it writes a dummy table at every open, and a refused unlock must write nothing.
         config.journalMode = .default
-        config.busyMode = .timeout(5)
+        // A write waits this long for another process's write lock, then fails with `RosterError.busy`.
+        config.busyMode = .timeout(StoreLock.wait)
         // A bulk import holds an exclusive transaction across accesses while it builds the replacement file.
         config.allowsUnsafeTransactions = true
         config.prepareDatabase { db in
@@ -137,16 +156,18 @@ public final class Store: @unchecked Sendable {
 
         try FileSecurity.createPrivateFile(at: path, contents: [])
         do {
+            let lock = StoreLock(storePath: path)
+            try lock.acquireShared {}
             let db = try DatabaseQueue(path: path, configuration: configuration())
             _ = try db.writeWithoutTransaction { try String.fetchOne($0, sql: "PRAGMA journal_mode = WAL") }
             try Schema.migrator.migrate(db)
             try db.write { try header.write($0) }
-            let store = try Store(path: path, db: db, header: header, keys: keys, appKey: appKeyText)
+            let store = try Store(path: path, db: db, lock: lock, header: header, keys: keys, appKey: appKeyText)
             try db.write { try store.startAuditLog($0) }
             return store
         } catch {
             // A half-made store is worse than none: remove what this call created.
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            for suffix in ["", "-wal", "-shm", ".lock"] { try? FileManager.default.removeItem(atPath: path + suffix) }
             throw error
         }
     }
@@ -161,6 +182,10 @@ public final class Store: @unchecked Sendable {
 
     /// Unlocks an existing store; nothing is written when the key is wrong.
     public static func open(at path: String, key: KeySource) throws -> Store {
+        guard FileManager.default.fileExists(atPath: path) else { throw RosterError.storeMissing(path: path) }
+        // Held from before the file is opened: a swap cannot happen between the open and the identity taken below.
+        let lock = StoreLock(storePath: path)
+        try lock.acquireShared {}
         let db = try openDatabase(at: path, readonly: false)
         let header = try db.read { try StoreHeader.read($0, path: path) }
         switch (header.keyProtection, key) {
@@ -183,11 +208,13 @@ public final class Store: @unchecked Sendable {
         }
         let appKey = String(
             decoding: try Sealer.open(header.sealedAppKey, key: keys.recordKey, context: appKeyContext), as: UTF8.self)
-        try Schema.migrator.migrate(db)
+        try translatingStoreErrors(path: path) { try Schema.migrator.migrate(db) }
         // A bulk import killed before its swap leaves a sealed copy beside the store: remove it now rather than
         // at the next import, so that it does not outlive an erasure.
         BulkLoader.removeLeftovers(of: path)
-        return try Store(path: path, db: db, header: header, keys: keys, appKey: appKey)
+        let store = try Store(path: path, db: db, lock: lock, header: header, keys: keys, appKey: appKey)
+        TestHook.stop(at: "store-opened")
+        return store
     }
 
     private static func openDatabase(at path: String, readonly: Bool) throws -> DatabaseQueue {
@@ -197,8 +224,26 @@ public final class Store: @unchecked Sendable {
             _ = try db.read { try $0.tableExists("meta") }
             return db
         } catch let error as DatabaseError {
+            if error.resultCode == .SQLITE_CANTOPEN, let db = try? openImmutable(at: path) { return db }
             throw RosterError.notAStore(path: path, detail: error.message ?? "\(error)")
         }
+    }
+
+    /// A store in a folder this process cannot write (a read-only mount): SQLite cannot create the WAL's `-shm`
+    /// there, so the file is opened immutable — read as it is, no locks, every write refused as read-only. Nobody
+    /// else can write it either, as long as the folder stays read-only; a `-wal` left beside it would be ignored,
+    /// so it is used only when there is none.
+    private static func openImmutable(at path: String) throws -> DatabaseQueue? {
+        let directory = (path as NSString).deletingLastPathComponent
+        guard access(directory.isEmpty ? "." : directory, W_OK) != 0,
+            !FileManager.default.fileExists(atPath: path + "-wal")
+        else { return nil }
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.remove(charactersIn: "?#%")
+        guard let escaped = path.addingPercentEncoding(withAllowedCharacters: allowed) else { return nil }
+        let db = try DatabaseQueue(path: "file:\(escaped)?immutable=1", configuration: configuration(readonly: true))
+        _ = try db.read { try $0.tableExists("meta") }
+        return db
     }
 
     private static let appKeyContext = SealContext(kind: "store", id: 0, column: "appKey")
@@ -225,9 +270,10 @@ public final class Store: @unchecked Sendable {
         for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
 
-    /// Opens the store file again (after a bulk import replaced it); the keys are unchanged.
+    /// Opens the store file again (after this process's bulk import replaced it); the keys are unchanged.
     func reopen() throws {
         db = try DatabaseQueue(path: path, configuration: Store.configuration())
+        openedFile = FileIdentity(path: path)
         try loadFieldTypes()
     }
 
@@ -257,15 +303,19 @@ public final class Store: @unchecked Sendable {
     func write<T>(_ body: (Database) throws -> T) throws -> T {
         do {
             absorbedRows.removeAll()
-            return try db.write { db in
-                let result = try body(db)
-                // Any change makes the working-set snapshot stale.
-                try db.execute(
-                    sql: """
-                        INSERT INTO meta(key, value) VALUES ('dataVersion', 1)
-                        ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1
-                        """)
-                return result
+            return try translatingStoreErrors(path: path) {
+                try db.write { db in
+                    // The write lock is this process's from here (an immediate transaction): say so in the lock file.
+                    lock.recordHolder()
+                    let result = try body(db)
+                    // Any change makes the working-set snapshot stale.
+                    try db.execute(
+                        sql: """
+                            INSERT INTO meta(key, value) VALUES ('dataVersion', 1)
+                            ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1
+                            """)
+                    return result
+                }
             }
         } catch {
             try? loadFieldTypes()

@@ -14,15 +14,20 @@ final class StoreConsole: ConsoleStore, @unchecked Sendable {
     /// The filter index of the last working set handed out, rebuilt only when the set changes.
     private var indexed: (rowIDs: [Int64], index: FilterIndex)?
 
-    init(store: Store) { self.store = store }
+    init(store: Store) {
+        self.store = store
+        // The console stays open for hours: it holds the store only during each call, so that another process's
+        // bulk import can replace the file; the next call reopens it (`Store.use`).
+        store.holdOnlyDuringUse()
+    }
 
     var storePath: String { store.path }
     var region: String { store.region }
 
-    private func locked<T>(_ body: () throws -> T) rethrows -> T {
+    private func locked<T>(_ body: () throws -> T) throws -> T {
         lock.lock()
         defer { lock.unlock() }
-        return try body()
+        return try store.use(body)
     }
 
     func loadWorkingSet(progress: @escaping @Sendable (Double) -> Void) throws -> WorkingSet {
@@ -70,7 +75,10 @@ final class StoreConsole: ConsoleStore, @unchecked Sendable {
     }
 
     func search(_ text: String, in workingSet: WorkingSet) -> [Int32] {
-        locked { index(for: workingSet).search(text: text) }
+        // The index is in memory: no store access, so no need to hold it.
+        lock.lock()
+        defer { lock.unlock() }
+        return index(for: workingSet).search(text: text)
     }
 
     func preview(template: String, rowID: Int64) throws -> Template.Rendering {
@@ -101,7 +109,7 @@ final class StoreConsole: ConsoleStore, @unchecked Sendable {
     }
 
     func recordReveal(rowID: Int64) {
-        locked { store.recordReveal(rowID: rowID) }
+        try? locked { store.recordReveal(rowID: rowID) }
     }
 
     func edit(rowID: Int64, _ change: CustomerEdit) throws -> CustomerDetail {

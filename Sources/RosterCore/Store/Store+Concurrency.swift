@@ -1,0 +1,142 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+
+/// A file's device and inode: what a path names now, compared with the file a connection has open.
+struct FileIdentity: Equatable {
+    let device: UInt64
+    let inode: UInt64
+
+    init?(path: String) {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        device = UInt64(info.st_dev)
+        inode = UInt64(info.st_ino)
+    }
+}
+
+/// Many processes on one store: the shared lock, the swap of a bulk import, reopening after it (docs/store.md).
+extension Store {
+    /// How long a command waits for a store another process holds (`--wait`): its write lock, or a swap.
+    public static var lockWait: Double {
+        get { StoreLock.wait }
+        set { StoreLock.wait = max(0, newValue) }
+    }
+
+    /// For long-running processes (the console, a server): from now on the store is held only during `use`, so
+    /// that another process's bulk import can replace the file between two calls; the next call reopens it.
+    public func holdOnlyDuringUse() {
+        guard holdsFromOpen else { return }
+        holdsFromOpen = false
+        lock.releaseShared()
+    }
+
+    /// Runs `body` holding the store: after another process's bulk import replaced the file, it is reopened
+    /// first (so `body` sees the new data and never writes into the replaced file).
+    public func use<T>(_ body: () throws -> T) throws -> T {
+        try lock.acquireShared { try reopenIfReplaced() }
+        defer { lock.releaseShared() }
+        return try body()
+    }
+
+    /// Reopens the store when the file at its path is no longer the one open (called holding the lock).
+    func reopenIfReplaced() throws {
+        let current = FileIdentity(path: path)
+        guard current != openedFile else { return }
+        guard current != nil else { throw RosterError.storeMissing(path: path) }
+        // The old connection must not delete the -wal and -shm files by name when it closes: those names are the
+        // new file's now. With a persistent WAL, SQLite leaves them alone.
+        db.writeWithoutTransaction { db in
+            var persist: Int32 = 1
+            _ = sqlite3_file_control(db.sqliteConnection, "main", SQLITE_FCNTL_PERSIST_WAL, &persist)
+        }
+        try? db.close()
+        let queue = try DatabaseQueue(path: path, configuration: Store.configuration())
+        let newHeader = try queue.read { try StoreHeader.read($0, path: path) }
+        // The same store (a bulk import's copy keeps the header), not another one renamed over it.
+        guard newHeader.storeID == header.storeID, newHeader.mac(with: keys.headerKey) == newHeader.headerMAC else {
+            throw RosterError.integrity(what: "the store header of \(path), replaced while it was open")
+        }
+        db = queue
+        openedFile = current
+        header = newHeader
+        absorbedRows.removeAll()
+        try loadFieldTypes()
+        hasSuppressions = try db.read {
+            try Bool.fetchOne($0, sql: "SELECT EXISTS (SELECT 1 FROM suppression)") ?? false
+        }
+        reopenCount += 1
+    }
+
+    /// What a bulk import's copy was made from: the data version and the audit head (entries written outside a
+    /// data change, an export's, move it too).
+    func contentStamp(_ db: Database) throws -> [String] {
+        try String.fetchAll(
+            db,
+            sql: "SELECT key || '=' || quote(value) FROM meta WHERE key IN ('dataVersion', 'auditHead') ORDER BY key")
+    }
+
+    /// Renames `copy` over the store under the exclusive lock if the store is still what the copy was made from
+    /// (`stamp`, and the same file); returns false, having changed nothing, when it is not.
+    func replace(with copy: String, madeFrom stamp: [String]) throws -> Bool {
+        let seconds = max(Store.lockWait, Store.swapWait)
+        return try lock.withExclusive(waiting: seconds, fresh: { try reopenIfReplaced() }) {
+            guard FileIdentity(path: path) == openedFile,
+                try db.writeWithoutTransaction({ try contentStamp($0) }) == stamp
+            else { return false }
+            lock.recordHolder()
+            try closeForReplacement()
+            guard rename(copy, path) == 0 else {
+                let reason = String(cString: strerror(errno))
+                try reopen()
+                throw RosterError.io(path: path, detail: "cannot replace the store with the imported copy: \(reason)")
+            }
+            // The store is replaced from here on: reopen it whatever happens to the directory sync.
+            let directorySync = Result {
+                try FileSecurity.sync(path: (path as NSString).deletingLastPathComponent, directory: true)
+            }
+            try reopen()
+            if case .failure(let error) = directorySync {
+                throw RosterError.io(
+                    path: path, detail: "the file was imported, but its folder could not be flushed to disk: \(error)")
+            }
+            return true
+        }
+    }
+
+    /// How long a finished bulk import waits for the processes using the store to let it go before its swap: they
+    /// are commands that end, or long-running ones that hold it only during a call.
+    static let swapWait: Double = 600
+}
+
+/// SQLite's result codes for a store in use, full or read-only, turned into sentences naming the store.
+func translatingStoreErrors<T>(path: String, _ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as DatabaseError {
+        throw storeError(error, path: path)
+    }
+}
+
+func storeError(_ error: DatabaseError, path: String) -> Error {
+    switch error.resultCode {
+    case .SQLITE_BUSY, .SQLITE_LOCKED:
+        return RosterError.busy(path: path, holder: StoreLock(storePath: path).holder())
+    case .SQLITE_READONLY:
+        return RosterError.readOnly(path: path)
+    case .SQLITE_FULL:
+        return RosterError.io(
+            path: path, detail: "the disk is full; nothing was changed: free some space and run the command again")
+    default:
+        return error
+    }
+}
+
+extension RosterError {
+    /// A store failure from SQLite said in words, for errors that reached the command unconverted; nil otherwise.
+    public static func describing(_ error: Error, storePath: String) -> RosterError? {
+        guard let error = error as? DatabaseError, let converted = storeError(error, path: storePath) as? RosterError
+        else { return nil }
+        return converted
+    }
+}
