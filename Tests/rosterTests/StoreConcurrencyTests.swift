@@ -57,6 +57,31 @@ struct StoreConcurrencyTests {
         #expect(try roster.run("audit", "--verify").status == 0)
     }
 
+    @Test("two first imports and a write between their copies and their swaps: all three are in the store")
+    func concurrentFirstImportsAndWriter() throws {
+        let (scratch, roster) = try prepared()
+        #expect(
+            try roster.run(
+                "generate", "--contacts", "2000", "--seed", "2", "--start", "100000", "--out", scratch.path + "/b.csv"
+            ).status == 0)
+        let first = try BackgroundRoster(
+            roster, ["import", "contacts", scratch.path + "/a.csv", "--json"], stopAt: "bulk-before-swap")
+        let second = try BackgroundRoster(
+            roster, ["import", "contacts", scratch.path + "/b.csv", "--json"], stopAt: "bulk-before-swap")
+        // Neither copy holds this customer: both swaps are refused, and both files go the incremental way (the
+        // second one meets the fields the first registered meanwhile).
+        #expect(try roster.run("customer", "add", "BETWEEN", "--field", "city=Oviedo").status == 0)
+        first.resume()
+        second.resume()
+        let a = first.result()
+        let b = second.result()
+        #expect(a.status == 0, "\(a.stderr)")
+        #expect(b.status == 0, "\(b.stderr)")
+        #expect(try count(roster) == created(a) + created(b) + 1)
+        #expect(try roster.run("customer", "show", "BETWEEN").status == 0)
+        #expect(try roster.run("audit", "--verify").status == 0)
+    }
+
     @Test("20 writers adding customers during a bulk import: every add that exited 0 is there, with its audit entry")
     func writersDuringBulkImport() throws {
         let (scratch, roster) = try prepared(contacts: 20000)

@@ -61,6 +61,7 @@ extension Store {
         openedFile = current
         header = newHeader
         absorbedRows.removeAll()
+        seenDataVersion = -1
         try loadFieldTypes()
         hasSuppressions = try db.read {
             try Bool.fetchOne($0, sql: "SELECT EXISTS (SELECT 1 FROM suppression)") ?? false

@@ -27,6 +27,8 @@ public final class Store: @unchecked Sendable {
     var header: StoreHeader
     /// Whether any customer was erased with suppression (only then are new identifiers checked).
     var hasSuppressions = false
+    /// SQLite's `data_version` of this connection when the in-memory state was last reloaded.
+    var seenDataVersion: Int64 = -1
     /// Customers merged away since the importer last looked (it counts customers by net change).
     var absorbedRows: [Int64] = []
     /// Field types by lower-cased field name, loaded at unlock.
@@ -274,6 +276,7 @@ public final class Store: @unchecked Sendable {
     func reopen() throws {
         db = try DatabaseQueue(path: path, configuration: Store.configuration())
         openedFile = FileIdentity(path: path)
+        seenDataVersion = -1
         try loadFieldTypes()
     }
 
@@ -307,6 +310,7 @@ public final class Store: @unchecked Sendable {
                 try db.write { db in
                     // The write lock is this process's from here (an immediate transaction): say so in the lock file.
                     lock.recordHolder()
+                    try reloadIfWrittenElsewhere(db)
                     let result = try body(db)
                     // Any change makes the working-set snapshot stale.
                     try db.execute(
@@ -321,6 +325,17 @@ public final class Store: @unchecked Sendable {
             try? loadFieldTypes()
             throw error
         }
+    }
+
+    /// Reloads what this process keeps in memory from the store (the field registry, whether anything is
+    /// suppressed) when another process committed since this connection last looked: a field another import
+    /// registered meanwhile must not be registered again (SQLite's `data_version` moves only for other connections).
+    func reloadIfWrittenElsewhere(_ db: Database) throws {
+        let version = try Int64.fetchOne(db, sql: "PRAGMA data_version") ?? 0
+        guard version != seenDataVersion else { return }
+        seenDataVersion = version
+        try loadFieldTypes(db)
+        hasSuppressions = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM suppression)") ?? false
     }
 
     /// Fields known to this store with their types, sorted by name.
