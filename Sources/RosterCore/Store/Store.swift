@@ -263,6 +263,8 @@ public final class Store: @unchecked Sendable {
     /// Closes the store: the WAL is checkpointed into the store file and removed.
     public func close() throws {
         try db.close()
+        // Closed means no longer in use: another process's bulk import may replace the file now.
+        holdOnlyDuringUse()
     }
 
     /// Closes the connection before a bulk import renames a new file over the store.
