@@ -105,6 +105,8 @@ public final class Importer {
             if !summary.bulk { try applyTwoPass(fingerprint: fingerprint) }
         } catch {
             try? store.loadFieldTypes()
+            // A full disk (the bulk path's copy is beside the store), a busy or read-only store: said in words.
+            if let error = error as? DatabaseError { throw storeError(error, path: store.path) }
             throw error
         }
         summary.rejects.sort { $0.line < $1.line }

@@ -74,8 +74,6 @@ public final class Store: @unchecked Sendable {
         config.journalMode = .default
         // A write waits this long for another process's write lock, then fails with `RosterError.busy`.
         config.busyMode = .timeout(StoreLock.wait)
-        // A bulk import holds an exclusive transaction across accesses while it builds the replacement file.
-        config.allowsUnsafeTransactions = true
         config.prepareDatabase { db in
             // Overwrite freed pages so that deleted ciphertexts and index entries leave no trace,
             // and keep SQLite's temporary tables (sorts) in memory, never in temp files.

@@ -28,13 +28,16 @@ final class StoreLock: @unchecked Sendable {
     /// How long a command waits for the store (`--wait`, `$ROSTER_WAIT`): for SQLite's write lock and for a swap.
     nonisolated(unsafe) static var wait: Double = 5
 
-    /// The command recorded as holder: `roster` and its first plain word (`roster import`), never an argument.
+    /// The command recorded as holder: `roster` and its subcommand (`roster import`), never an argument's value.
     static let command: String = {
-        let words = CommandLine.arguments.dropFirst().filter { !$0.hasPrefix("-") }
-        guard let first = words.first, (1...16).contains(first.utf8.count),
-            first.utf8.allSatisfy({ $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") })
-        else { return "roster" }
-        return "roster \(first)"
+        let subcommands: Set = [
+            "audit", "check", "console", "customer", "demo", "device", "export", "externalcode", "field", "generate",
+            "import", "init", "preview", "query", "serve",
+        ]
+        guard let name = CommandLine.arguments.dropFirst().first(where: { subcommands.contains($0) }) else {
+            return "roster"
+        }
+        return "roster \(name)"
     }()
 
     private static let recordSize = 96
