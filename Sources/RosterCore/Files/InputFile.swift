@@ -48,7 +48,7 @@ final class InputFile: @unchecked Sendable {
 
     /// Opens `path` (`-`: standard input); an input that is not a regular file is spilled into `spillFolder`.
     init(path: String, spillFolder: String) throws {
-        self.path = path
+        self.path = path == "-" ? "standard input" : path
         let source = path == "-" ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC)
         guard source >= 0 else {
             let reason = errno == ENOENT ? "no such file" : String(cString: strerror(errno))

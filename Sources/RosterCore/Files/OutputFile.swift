@@ -39,12 +39,15 @@ public final class OutputFile {
             }
             // `roster export … >> store.roster`: the shell opened it, Roster refuses to write into it.
             if let entry = protected.conflict(resolvedPath: "", identity: FileIdentity(info)) {
-                throw Self.refusal(path, entry)
+                throw Self.refusal(path == "-" ? "standard output" : path, entry)
             }
             descriptor = inherited
             ownsDescriptor = false
             replacement = nil
             return
+        }
+        guard !path.isEmpty else {
+            throw RosterError.io(path: "\"\"", detail: "an empty file name (nothing was written)")
         }
         try Self.refuseIfProtected(path, protected)
         let resolved = PathResolution.resolve(path)
