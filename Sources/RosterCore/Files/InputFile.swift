@@ -200,19 +200,23 @@ final class InputFile: @unchecked Sendable {
 
     // MARK: The spill
 
+    /// An unlinked file in the store's folder, else in the temporary folder (a dry run of a store on a read-only
+    /// medium still reads a pipe).
     private static func createSpill(in folder: String, for path: String) throws -> Int32 {
-        let spillPath =
-            folder + "/.roster-input-\(getpid())-"
-            + Random.bytes(6).map { String(format: "%02x", $0) }
-            .joined()
-        let descriptor = open(spillPath, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else {
-            throw RosterError.io(
-                path: path,
-                detail: "cannot keep a sealed copy of the input in \(folder): \(String(cString: strerror(errno)))")
+        var reason = ""
+        for candidate in [folder, NSTemporaryDirectory()] {
+            let spillPath =
+                (candidate.hasSuffix("/") ? candidate : candidate + "/") + ".roster-input-\(getpid())-"
+                + Random.bytes(6).map { String(format: "%02x", $0) }.joined()
+            let descriptor = open(spillPath, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+            if descriptor >= 0 {
+                unlink(spillPath)
+                return descriptor
+            }
+            reason += (reason.isEmpty ? "" : "; ") + "\(candidate): \(String(cString: strerror(errno)))"
         }
-        unlink(spillPath)
-        return descriptor
+        throw RosterError.io(
+            path: path, detail: "cannot keep a sealed copy of the input (\(reason)); nothing was imported")
     }
 
     /// Reads `source` to its end into the spill, one sealed block at a time; returns the number of plain bytes.
