@@ -131,6 +131,14 @@ public final class OutputFile {
         guard fsync(descriptor) == 0 else { throw failure(writing: true) }
         // The target may have been swapped for a protected file while this one was written (a hard link, a link).
         try Self.refuseIfProtected(path, protected)
+        // Nor replaced by a device, a pipe or a link meanwhile: rename would put a regular file in its place.
+        var info = stat()
+        if lstat(replacement.target, &info) == 0 && info.st_mode & S_IFMT != S_IFREG {
+            throw RosterError.io(
+                path: path,
+                detail: "it was replaced by something other than a regular file while it was written "
+                    + "(nothing was written)")
+        }
         guard rename(replacement.temporary, replacement.target) == 0 else {
             throw RosterError.io(
                 path: path, detail: "cannot put the written file in place: \(Self.lastError()) (nothing was written)")
