@@ -30,6 +30,7 @@ struct JSONLImport {
             }
         }
         try verifier.finish(lastLine: scan.line, endsWithLineBreak: scan.lastLineEndedWithBreak)
+        try input.checkUnchanged()  // a file written to since the first pass is refused before anything is written
         let survivors = keys.survivors(rowCount: ordinal)
         var summary = importer.summary
         summary.duplicatesInFile = keys.duplicates
@@ -57,6 +58,7 @@ struct JSONLImport {
                     }
                 }
                 plans.removeAll()
+                try input.checkUnchanged()  // nothing read after the file was written to is committed
                 // --strict writes all or nothing: one transaction, rolled back when any line was refused.
                 if options.strict && !rejects.isEmpty { throw StrictRefusal() }
                 if options.dryRun { throw DryRun() }
