@@ -90,13 +90,21 @@ struct InputFileTests {
             let fifo = scratch.path + "/in-\(round).fifo"
             #expect(mkfifo(fifo, 0o600) == 0)
             let text = contacts(range, bad: range.lowerBound + 3)
+            let written = OnceValue(false)
             let writer = Thread {
                 let handle = FileHandle(forWritingAtPath: fifo)
                 handle?.write(Data(text.utf8))
                 try? handle?.close()
+                written.set(true)
             }
             writer.start()
             let result = try roster.run("import", "contacts", fifo, "--json")
+            if !written.isSet {
+                // Had roster not read the FIFO, the writer would wait for ever: read it here until the writer is done.
+                let descriptor = open(fifo, O_RDONLY | O_NONBLOCK)
+                while !written.isSet { usleep(1000) }
+                if descriptor >= 0 { close(descriptor) }
+            }
             #expect(result.status == 0, "\(result.stderr)")
             #expect(summary(result)["created"] as? Int == range.count - 1)
             let rejects = summary(result)["rejects"] as? [[String: Any]]

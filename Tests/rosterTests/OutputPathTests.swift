@@ -151,6 +151,11 @@ struct OutputPathTests {
         reader.start()
         let result = try roster.run("export", "customers", "--format", "jsonl", "--out", fifo)
         #expect(result.status == 0, "\(result.stderr)")
+        if !received.isSet {
+            // Had roster not opened the FIFO, the reader would wait for ever: open and close it once to end the wait.
+            let descriptor = open(fifo, O_WRONLY | O_NONBLOCK)
+            if descriptor >= 0 { close(descriptor) }
+        }
         while !received.isSet { usleep(1000) }
         #expect(String(decoding: received.value, as: UTF8.self).contains("c1@example.com"))
         #expect(fileType(fifo) == S_IFIFO)
