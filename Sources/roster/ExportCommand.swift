@@ -13,10 +13,14 @@ struct ExportCommand: ParsableCommand {
             commandName: "customers",
             abstract: "Export every customer, or a segment, with externalCode, channels, consent and fields.",
             discussion: """
-                csv: one row per customer; cells starting with = + - or @ get a leading apostrophe so a spreadsheet \
-                shows them as text (phones in E.164 too). --excel writes UTF-8 with a BOM and ; separators. \
-                jsonl: Roster's lossless format; its first line names the store's region, and `roster import jsonl` \
-                restores it into a store of the same region (externalCodes match when both stores share an app key).
+                csv: one row per customer, the columns `roster import contacts` reads back (customerId, externalCode, \
+                email, consents, phone, fields), values as they are. --excel is for spreadsheets: UTF-8 with a BOM, ; \
+                separators, the origin and device count, and a leading apostrophe on cells starting with = + - or @ \
+                (phones in E.164 too) so that a spreadsheet shows them as text. \
+                jsonl: Roster's lossless format; its first line names the store's region, its last counts and digests \
+                the lines, and `roster import jsonl` restores it into a store of the same region (externalCodes match \
+                when both stores share an app key). --out never replaces the store, its companions or the key file; \
+                a regular file is replaced only once the export is complete.
                 """)
 
         @OptionGroup var storeOptions: StoreOptions
@@ -36,12 +40,18 @@ struct ExportCommand: ParsableCommand {
         var excel = false
 
         func run() throws {
+            try OutputFile.check(out, protecting: storeOptions.protectedFiles)
             let store = try storeOptions.open()
             var export = CustomerExport(format: format)
             export.excel = excel
             if let filter { export.rowIDs = try Segment.rowIDs(matching: filter, in: store) }
-            let count = try Sink.write(to: out) { sink in try export.write(from: store, to: sink) }
+            let file = try OutputFile(path: out, protecting: storeOptions.protectedFiles)
+            let count = try export.write(from: store) { try file.write($0) }
+            // On the disk before it is recorded, and recorded before it is in place: a failed export is never
+            // audited as done.
+            try file.sync()
             try store.audit(.export, subject: "*", detail: "\(format.rawValue) export of \(count) customers")
+            try file.commit()
             Output.note(
                 "Exported \(count) customers from \(store.path) (region \(store.region))\(out.map { " to \($0)" } ?? "")."
             )
@@ -62,27 +72,17 @@ struct ExportCommand: ParsableCommand {
         var out: String?
 
         func run() throws {
+            try OutputFile.check(out, protecting: storeOptions.protectedFiles)
             let store = try storeOptions.open()
-            let document = try store.accessExport(id)
-            _ = try Sink.write(to: out) { sink in try sink(Data((document.rendered(pretty: true) + "\n").utf8)) }
+            let file = try OutputFile(path: out, protecting: storeOptions.protectedFiles)
+            // Written and flushed inside the transaction that audits it: a failure (a full disk) records nothing.
+            try store.accessExport(id) { document in
+                try file.write(Array((document.rendered(pretty: true) + "\n").utf8))
+                try file.sync()
+            }
+            try file.commit()
         }
     }
 }
 
 extension CustomerExport.Format: ExpressibleByArgument {}
-
-/// Output to a file (created 0600 through the process umask) or stdout.
-enum Sink {
-    static func write<T>(to path: String?, _ body: ((Data) throws -> Void) throws -> T) throws -> T {
-        guard let path else {
-            return try body { FileHandle.standardOutput.write($0) }
-        }
-        guard FileManager.default.createFile(atPath: path, contents: nil),
-            let handle = FileHandle(forWritingAtPath: path)
-        else { throw RosterError.io(path: path, detail: "cannot create the file") }
-        defer { try? handle.close() }
-        let result = try body { try handle.write(contentsOf: $0) }
-        try handle.synchronize()
-        return result
-    }
-}

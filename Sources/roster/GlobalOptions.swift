@@ -32,6 +32,14 @@ struct StoreOptions: ParsableArguments {
         return nil
     }
 
+    /// The files an output (`--out`, `--rejects`) must never replace: this store, its companions and its key file.
+    var protectedFiles: ProtectedFiles {
+        var protected = ProtectedFiles()
+        protected.addStore(storePath)
+        protected.addKeyFile(keyFilePath)
+        return protected
+    }
+
     /// Unlocks the store: key file, else `$ROSTER_PASSPHRASE`, else a prompt on the terminal.
     func open() throws -> Store {
         let path = storePath

@@ -33,7 +33,7 @@ struct ImportCommand: ParsableCommand {
     @Argument(help: "email, sms, push, fields, contacts or jsonl.")
     var kind: ImportKind
 
-    @Argument(help: "The file to import.")
+    @Argument(help: "The file to import; - for standard input (a pipe or a FIFO is read once, into a sealed copy).")
     var file: String
 
     @Flag(name: .customLong("dry-run"), help: "Compute the same summary and write nothing.")
@@ -42,7 +42,10 @@ struct ImportCommand: ParsableCommand {
     @Flag(help: "Fail, writing nothing, if any row is rejected.")
     var strict = false
 
-    @Option(help: ArgumentHelp("Write the rejected rows, as they were, plus a reason column.", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "Write the rejected rows, as they were, plus a reason column (not with --strict, which writes nothing).",
+            valueName: "file"))
     var rejects: String?
 
     @Option(help: ArgumentHelp("The separator: , ; tab (default: detected).", valueName: "char"))
@@ -69,8 +72,13 @@ struct ImportCommand: ParsableCommand {
     }
 
     func run() throws {
+        var protected = storeOptions.protectedFiles
+        protected.addInput(file)
+        // Refused before the store is opened or the input read: nothing happens.
+        if !strict { try OutputFile.check(rejects, protecting: protected) }
         let store = try storeOptions.open()
         var options = ImportOptions(kind: kind, path: file)
+        options.protectedFiles = protected
         options.dryRun = dryRun
         options.strict = strict
         options.rejectsPath = rejects
@@ -98,7 +106,7 @@ struct ImportCommand: ParsableCommand {
                 + "\(summary.subject) \(summary.created) created, \(summary.updated) updated, "
                 + "\(summary.unchanged) unchanged; \(summary.rejected) rejected, "
                 + "\(summary.duplicatesInFile) duplicates in file.")
-        if let rejects, summary.rejected > 0 { Output.line("Rejected rows were written to \(rejects).") }
+        if let rejects, summary.rejected > 0, !strict { Output.line("Rejected rows were written to \(rejects).") }
     }
 
     static func printRejects(_ summary: ImportSummary, limit: Int = 20) {
@@ -142,7 +150,9 @@ struct GenerateCommand: ParsableCommand {
     func run() throws {
         var generator = ContactGenerator(contacts: contacts, seed: seed)
         generator.firstCustomer = start
-        let rows = try generator.write(to: out)
+        // No store is opened, but the one the environment names (and its key file) is still never overwritten.
+        let protected = (try? StoreOptions.parse([]))?.protectedFiles ?? ProtectedFiles()
+        let rows = try generator.write(to: out, protecting: protected)
         Output.note("Wrote \(rows) rows to \(out).")
     }
 }

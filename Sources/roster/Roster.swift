@@ -42,7 +42,12 @@ struct Roster: ParsableCommand {
             Output.error(RosterError.describing(error, storePath: Store.defaultPath())!.description)
             Foundation.exit(1)
         } catch {
-            exit(withError: error)
+            if let sentence = FileErrorMessage.sentence(for: error) {
+                Output.error(sentence)
+            } else {
+                exit(withError: error)
+            }
+            Foundation.exit(1)
         }
     }
 }

@@ -71,13 +71,13 @@ struct CommandLinePrivacyTests {
     func export() throws {
         let (scratch, roster) = try prepared()
         let csv = try roster.run(["export", "customers", "--format", "csv"])
-        #expect(csv.stdout.hasPrefix("externalCode,customerId,origin,email"))
+        #expect(csv.stdout.hasPrefix("customerId,externalCode,email,emailConsent"))
         #expect(csv.stdout.contains("c1@example.com"))
         #expect(
             try roster.run(["export", "customers", "--format", "jsonl", "--out", scratch.path + "/all.jsonl"]).status
                 == 0)
         let jsonl = try String(contentsOfFile: scratch.path + "/all.jsonl", encoding: .utf8)
-        #expect(jsonl.hasPrefix("{\"roster\":\"export\",\"version\":1,\"region\":\"eu\""))
+        #expect(jsonl.hasPrefix("{\"roster\":\"export\",\"version\":2,\"region\":\"eu\""))
         let segment = try roster.run(["export", "customers", "--format", "csv", "--filter", "name = Bea"])
         #expect(segment.stdout.split(separator: "\n").count == 2)
         let access = try roster.run(["export", "customer", "C1"])

@@ -15,7 +15,8 @@ public struct CustomerExport {
     /// The first line of a jsonl export: what it is and which region it belongs to.
     static func jsonlHeader(store: Store) -> JSONValue {
         .object([
-            ("roster", .string("export")), ("version", .int(1)), ("region", .string(store.region)),
+            ("roster", .string("export")), ("version", .int(Int64(JSONLTrailer.firstVersion))),
+            ("region", .string(store.region)),
             ("exportedAt", .string(Timestamp.iso8601(Store.now()))),
             (
                 "fields",
@@ -29,8 +30,15 @@ public struct CustomerExport {
     public func write(from store: Store, to sink: (Data) throws -> Void) throws -> Int {
         var buffer = [UInt8]()
         buffer.reserveCapacity(1 << 16)
+        var trailer = JSONLTrailer()
         func flush(force: Bool = false) throws {
             guard force || buffer.count >= 1 << 16 else { return }
+            if format == .jsonl {
+                // Each line is counted once, as it leaves (every line of the export ends with a line feed).
+                for line in buffer.split(separator: 0x0A, omittingEmptySubsequences: false).dropLast() {
+                    trailer.add(line: line)
+                }
+            }
             try sink(Data(buffer))
             buffer.removeAll(keepingCapacity: true)
         }
@@ -42,10 +50,11 @@ public struct CustomerExport {
         case .csv:
             if excel { buffer += [0xEF, 0xBB, 0xBF] }
             let header =
-                [
-                    "externalCode", "customerId", "origin", "email", "emailConsent", "phone", "smsConsent",
-                    "pushConsent", "devices",
-                ]
+                (excel
+                    ? [
+                        "externalCode", "customerId", "origin", "email", "emailConsent", "phone", "smsConsent",
+                        "pushConsent", "devices",
+                    ] : ["customerId", "externalCode", "email", "emailConsent", "phone", "smsConsent", "pushConsent"])
                 + store.fields.map(\.name)
             buffer += csvLine(header, separator: separator)
         }
@@ -60,11 +69,19 @@ public struct CustomerExport {
                 buffer += Array((value.rendered() + "\n").utf8)
             case .csv:
                 guard let customer else { return }
-                var cells = [
-                    customer.externalCode, customer.crmId, customer.origin.rawValue, customer.email ?? "",
-                    String(customer.consent.email), customer.phone ?? "", String(customer.consent.sms),
-                    String(customer.consent.push), String(devices.count),
-                ]
+                // Without --excel, exactly the columns `roster import contacts` reads back (nothing it would take
+                // for a field).
+                var cells =
+                    excel
+                    ? [
+                        customer.externalCode, customer.crmId, customer.origin.rawValue, customer.email ?? "",
+                        String(customer.consent.email), customer.phone ?? "", String(customer.consent.sms),
+                        String(customer.consent.push), String(devices.count),
+                    ]
+                    : [
+                        customer.crmId, customer.externalCode, customer.email ?? "", String(customer.consent.email),
+                        customer.phone ?? "", String(customer.consent.sms), String(customer.consent.push),
+                    ]
                 cells += fieldKeys.map { customer.fields[$0]?.value ?? "" }
                 buffer += csvLine(cells, separator: separator)
             }
@@ -72,6 +89,7 @@ public struct CustomerExport {
             try flush()
         }
         try flush(force: true)
+        if format == .jsonl { try sink(Data(trailer.line)) }
         return count
     }
 
@@ -79,20 +97,21 @@ public struct CustomerExport {
         var line = [UInt8]()
         for (index, cell) in cells.enumerated() {
             if index > 0 { line.append(separator) }
-            line += Array(CustomerExport.csvCell(cell, separator: separator).utf8)
+            line += Array(CustomerExport.csvCell(cell, separator: separator, neutralized: excel).utf8)
         }
         line += excel ? [0x0D, 0x0A] : [0x0A]
         return line
     }
 
-    /// One CSV cell: neutralized against formula injection, quoted when needed.
+    /// One CSV cell, quoted when needed; for a spreadsheet (`neutralized`), also made safe from formula injection.
     ///
     /// A cell starting with `=`, `+`, `-`, `@` (or a tab or carriage return) would run as a formula in a
     /// spreadsheet; a leading apostrophe makes it text (OWASP's advice). Phones in E.164 start with `+`
-    /// and get one too: the jsonl export is the lossless format.
-    static func csvCell(_ value: String, separator: UInt8) -> String {
+    /// and get one too. That changes the value, so it is done only for `--excel`: a plain CSV export is data for
+    /// `roster import contacts`, not for a spreadsheet.
+    static func csvCell(_ value: String, separator: UInt8, neutralized: Bool = true) -> String {
         var text = value
-        if let first = text.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) {
+        if neutralized, let first = text.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) {
             text = "'" + text
         }
         let needsQuotes = text.utf8.contains { (byte: UInt8) -> Bool in

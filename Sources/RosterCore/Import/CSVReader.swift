@@ -48,6 +48,11 @@ public final class CSVReader {
         try self.init(source: CSVByteSource(path: path), delimiter: delimiter, encoding: encoding, limits: limits)
     }
 
+    /// A new pass over an import's input, opened once for every pass.
+    convenience init(input: InputFile, delimiter: UInt8?, encoding: CSVEncoding?) throws {
+        try self.init(source: CSVByteSource(input: input), delimiter: delimiter, encoding: encoding, limits: .standard)
+    }
+
     convenience init(
         bytes: [UInt8], name: String = "(in memory)", delimiter: UInt8?, encoding: CSVEncoding?,
         limits: CSVScanner.Limits

@@ -26,11 +26,11 @@ public struct ContactGenerator: Sendable {
 
     /// Writes the file; returns the number of data rows written.
     @discardableResult
-    public func write(to path: String) throws -> Int {
-        guard FileManager.default.createFile(atPath: path, contents: nil),
-            let handle = FileHandle(forWritingAtPath: path)
-        else { throw RosterError.io(path: path, detail: "cannot create the file") }
-        defer { try? handle.close() }
+    public func write(to path: String, protecting protected: ProtectedFiles = ProtectedFiles()) throws -> Int {
+        try OutputFile.write(to: path, protecting: protected) { file in try write(to: file) }
+    }
+
+    private func write(to handle: OutputFile) throws -> Int {
         var buffer = [UInt8]()
         buffer.reserveCapacity(1 << 20)
         buffer += Array((ContactGenerator.header + "\n").utf8)
@@ -40,11 +40,11 @@ public struct ContactGenerator: Sendable {
             buffer.append(0x0A)
             rows += 1
             if buffer.count >= 1 << 20 {
-                try handle.write(contentsOf: buffer)
+                try handle.write(buffer)
                 buffer.removeAll(keepingCapacity: true)
             }
         }
-        try handle.write(contentsOf: buffer)
+        try handle.write(buffer)
         return rows
     }
 

@@ -144,9 +144,7 @@ extension Importer {
     private func runBulk(loader: BulkLoader, fingerprint: [String]) throws {
         let reader = try openReader()
         reader.keepsRawBytes = false
-        let rejectsFile = try options.rejectsPath.map {
-            try RejectsFile(path: $0, header: reader.header, dialect: reader.dialect)
-        }
+        let rejectsFile = try openRejectsFile(reader)
         let planner = RowPlanner(
             kind: options.kind, map: try ColumnMap(header: reader.header, kind: options.kind),
             storeFieldTypes: store.fieldTypes)

@@ -12,6 +12,8 @@ public struct ImportOptions: Sendable {
     public var strict = false
     /// Where to write the rejected rows, as they were, with a `reason` column.
     public var rejectsPath: String?
+    /// Files besides the store and the input that the rejects file must never replace (the key file).
+    public var protectedFiles = ProtectedFiles()
     public var delimiter: UInt8?
     public var encoding: CSVEncoding?
     /// Rows per transaction on the incremental path. Each transaction rewrites the index pages its
@@ -78,6 +80,8 @@ public final class Importer {
     var summary: ImportSummary
     /// Rows rejected after they were read (conflicts found while writing), by line: re-read for the rejects file.
     var lateRejects: [Int: String] = [:]
+    /// The file, opened once by `run()`: every pass reads it.
+    var input: InputFile?
 
     public init(store: Store, options: ImportOptions, progress: (@Sendable (ImportProgressReport) -> Void)? = nil) {
         self.store = store
@@ -89,6 +93,8 @@ public final class Importer {
 
     /// Runs the import and returns its summary; throws only when it could not run (then nothing was written).
     public func run() throws -> ImportSummary {
+        if !options.strict { try OutputFile.check(options.rejectsPath, protecting: rejectsProtection) }
+        input = try InputFile(path: options.path, spillFolder: PathResolution.parent(of: store.path))
         if options.kind == .jsonl { return try JSONLImport(importer: self).run() }
         let fingerprint = try fileFingerprint()
         Trace.mark("import: start")
@@ -145,6 +151,7 @@ public final class Importer {
         Trace.mark("import: pass 1 read \(scan.rows) rows")
         try warming.wait()
         Trace.mark("import: blind indexes in the page cache")
+        TestPause.at("import-between-passes")
         guard try fileFingerprint() == fingerprint else { throw fileChanged() }
         // With --strict, rows pass 1 rejected do not stop it here: pass 2 goes on in one transaction, rolled back at
         // the end, so that the refusal lists every rejected row (those refused while planning or applying too), as
@@ -182,8 +189,9 @@ public final class Importer {
     }
 
     func openReader() throws -> CSVReader {
+        guard let input else { preconditionFailure("openReader() before run() opened the input") }
         do {
-            return try CSVReader(path: options.path, delimiter: options.delimiter, encoding: options.encoding)
+            return try CSVReader(input: input, delimiter: options.delimiter, encoding: options.encoding)
         } catch let error as CSVReaderError {
             throw RosterError.io(path: options.path, detail: error.description)
         }
@@ -250,9 +258,7 @@ public final class Importer {
     /// does not depend on what was written (field types are fixed by pass 1).
     private func applyIncrementally(_ scan: KeyScan) throws {
         let reader = try openReader()
-        let rejectsFile = try options.rejectsPath.map {
-            try RejectsFile(path: $0, header: reader.header, dialect: reader.dialect)
-        }
+        let rejectsFile = try openRejectsFile(reader)
         var tally = ChangeTally()
         var committed = tally  // the tally as of the last commit
         let fileSize = reader.fileSize
@@ -356,6 +362,8 @@ public final class Importer {
                 last = batch
                 next = take()
             }
+            // Nothing read after the file was written to is committed.
+            try input?.checkUnchanged()
             return last
         }
         func applyAll(_ db: Database?) throws {
@@ -411,6 +419,7 @@ public final class Importer {
             for (line, reason) in lateRejects { summary.rejects.append(.init(line: line, reason: reason)) }
             if let rejectsFile { try copyRows(lines: lateRejects, to: rejectsFile) }
         }
+        try input?.checkUnchanged()
         try rejectsFile?.close()
         tally.apply(to: &summary)
     }
@@ -519,16 +528,13 @@ public final class Importer {
             ImportProgressReport(phase: phase, rows: rows, bytesRead: reader.bytesRead, totalBytes: reader.fileSize))
     }
 
+    /// The input's size, times and inode as opened (its descriptor's, not the path's: see `InputFile`).
     func fileFingerprint() throws -> [String] {
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: options.path) else {
-            throw RosterError.io(path: options.path, detail: "cannot read the file (does it exist?)")
-        }
-        return [
-            "\(attributes[.size] ?? "")", "\((attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)",
-        ]
+        guard let input else { return [] }
+        return try input.fingerprint()
     }
 
     func fileChanged() -> RosterError {
-        RosterError.io(path: options.path, detail: "the file changed while it was being read; nothing was imported")
+        input?.changed() ?? RosterError.io(path: options.path, detail: "the file changed while it was being read")
     }
 }

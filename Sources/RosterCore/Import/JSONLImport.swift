@@ -9,22 +9,28 @@ struct JSONLImport {
     let importer: Importer
     var store: Store { importer.store }
     var options: ImportOptions { importer.options }
+    var input: InputFile { importer.input! }
 
     func run() throws -> ImportSummary {
         let header = try readHeader()
         var keys = KeyIndex()
         var rejects: [Int: String] = [:]
         var ordinal = 0
-        let scan = try LineReader(path: options.path)
-        _ = try scan.next()
+        let scan = LineReader(input)
+        // The end line is checked before anything is written: a truncated or edited export is refused whole.
+        var verifier = JSONLTrailer.Verifier(path: options.path, version: header.version)
+        _ = try verifier.add(try scan.next() ?? [], number: 1)
         while let bytes = try scan.next() {
             defer { ordinal += 1 }
+            if try verifier.add(bytes, number: scan.line) { continue }
             guard !bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) else { continue }
             switch parse(bytes, header: header) {
             case .success(let plan): keys.record(plan.identity ?? "\u{1}anonymous", ordinal: ordinal)
             case .failure(let rejection): rejects[scan.line] = rejection.reason
             }
         }
+        try verifier.finish(lastLine: scan.line, endsWithLineBreak: scan.lastLineEndedWithBreak)
+        try input.checkUnchanged()  // a file written to since the first pass is refused before anything is written
         let survivors = keys.survivors(rowCount: ordinal)
         var summary = importer.summary
         summary.duplicatesInFile = keys.duplicates
@@ -32,7 +38,7 @@ struct JSONLImport {
         // back at the end, so that the refusal lists the lines refused while applied too.
 
         var tally = ChangeTally()
-        let reader = try LineReader(path: options.path)
+        let reader = LineReader(input)
         _ = try reader.next()
         ordinal = 0
         var plans: [RowPlan] = []
@@ -53,6 +59,7 @@ struct JSONLImport {
                     }
                 }
                 plans.removeAll()
+                try input.checkUnchanged()  // nothing read after the file was written to is committed
                 // --strict writes all or nothing: one transaction, rolled back when any line was refused.
                 if options.strict && !rejects.isEmpty { throw StrictRefusal() }
                 if options.dryRun { throw DryRun() }
@@ -70,6 +77,7 @@ struct JSONLImport {
         do {
             while let bytes = try reader.next() {
                 defer { ordinal += 1 }
+                if JSONLTrailer.isTrailer(bytes) { continue }
                 guard !bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) else { continue }
                 summary.read += 1
                 guard survivors.contains(ordinal), rejects[reader.line] == nil,
@@ -103,11 +111,12 @@ struct JSONLImport {
 
     struct Header {
         let region: String
+        let version: Int
         let fieldNames: [String: (name: String, type: FieldType)]
     }
 
     private func readHeader() throws -> Header {
-        let reader = try LineReader(path: options.path)
+        let reader = LineReader(input)
         guard let first = try reader.next(),
             let object = try? JSONSerialization.jsonObject(with: Data(first)) as? [String: Any],
             object["roster"] as? String == "export", let region = object["region"] as? String
@@ -126,7 +135,7 @@ struct JSONLImport {
                 names[name.lowercased()] = (name, type)
             }
         }
-        return Header(region: region, fieldNames: names)
+        return Header(region: region, version: object["version"] as? Int ?? 1, fieldNames: names)
     }
 
     private func parse(_ bytes: [UInt8], header: Header) -> Result<RowPlan, RowRejection> {

@@ -1,22 +1,20 @@
 import Foundation
 
-/// Reads a text file line by line in chunks, for jsonl: memory holds one chunk and one line.
+/// Reads an import's input line by line in chunks, for jsonl: memory holds one chunk and one line.
 final class LineReader {
-    private let handle: FileHandle
+    private let input: InputFile.Reader
     private var buffer: [UInt8] = []
     private var position = 0
     private var atEnd = false
     private(set) var line = 0
     private(set) var bytesRead = 0
+    /// Whether the last line returned ended with a line break (not so for a file cut off inside its last line).
+    private(set) var lastLineEndedWithBreak = true
 
-    init(path: String) throws {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw RosterError.io(path: path, detail: "cannot open the file (does it exist?)")
-        }
-        self.handle = handle
+    /// A new pass over `file`, from its first line.
+    init(_ file: InputFile) {
+        self.input = file.reader()
     }
-
-    deinit { try? handle.close() }
 
     /// The next line without its line break, or nil at the end of the file.
     func next() throws -> [UInt8]? {
@@ -26,6 +24,7 @@ final class LineReader {
                 if slice.last == 0x0D { slice = slice.dropLast() }
                 position = newline + 1
                 line += 1
+                lastLineEndedWithBreak = true
                 return Array(slice)
             }
             if atEnd {
@@ -33,11 +32,15 @@ final class LineReader {
                 let rest = Array(buffer[position...])
                 position = buffer.count
                 line += 1
+                lastLineEndedWithBreak = false
                 return rest
             }
             buffer.removeFirst(position)
             position = 0
-            let chunk = try handle.read(upToCount: 1 << 20) ?? Data()
+            let chunk = try [UInt8](unsafeUninitializedCapacity: 1 << 20) { destination, count in
+                count = 0
+                count = try input.read(into: destination.baseAddress!, count: destination.count)
+            }
             if chunk.isEmpty { atEnd = true }
             bytesRead += chunk.count
             buffer += chunk

@@ -2,20 +2,17 @@ import Foundation
 
 /// `--rejects FILE`: the rejected rows exactly as they were in the file, plus a `reason` column.
 final class RejectsFile {
-    private let handle: FileHandle
-    private let path: String
+    private let file: OutputFile
     private let delimiter: UInt8
     private let encoding: CSVEncoding
     private var buffer: [UInt8] = []
 
-    init(path: String, header: [String], dialect: CSVDialect) throws {
-        self.path = path
+    /// Opens the rejects file through `OutputFile`: it replaces the old one only at `close()`, and never one of the
+    /// `protected` files.
+    init(path: String, header: [String], dialect: CSVDialect, protecting protected: ProtectedFiles) throws {
         self.delimiter = dialect.delimiter
         self.encoding = dialect.encoding
-        guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]),
-            let handle = FileHandle(forWritingAtPath: path)
-        else { throw RosterError.io(path: path, detail: "cannot create the rejects file") }
-        self.handle = handle
+        self.file = try OutputFile(path: path, protecting: protected)
         if dialect.hasBOM { buffer += [0xEF, 0xBB, 0xBF] }
         let line = (header + ["reason"]).map { RejectsFile.quoted($0, delimiter: delimiter) }
         buffer += encode(line.joined(separator: String(UnicodeScalar(delimiter))))
@@ -31,18 +28,19 @@ final class RejectsFile {
         if buffer.count > 1 << 16 { try flush() }
     }
 
+    /// Writes what is buffered and puts the file in place; until then an older rejects file is untouched.
     func close() throws {
         try flush()
-        try handle.synchronize()
-        try handle.close()
+        try file.commit()
+    }
+
+    /// Drops the file: an import that fails, or a `--strict` one, leaves any older rejects file as it was.
+    func discard() {
+        file.discard()
     }
 
     private func flush() throws {
-        do {
-            try handle.write(contentsOf: buffer)
-        } catch {
-            throw RosterError.io(path: path, detail: "cannot write the rejects file: \(error.localizedDescription)")
-        }
+        try file.write(buffer)
         buffer.removeAll(keepingCapacity: true)
     }
 

@@ -92,14 +92,16 @@ extension Store {
 
     /// Every entry, oldest first.
     public func auditEntries() throws -> [AuditEntry] {
-        try db.read { db in
-            try Row.fetchAll(db, sql: "SELECT id, at, actor, action, subject, detail FROM audit ORDER BY id").map {
-                row in
-                AuditEntry(
-                    id: row["id"], at: row["at"], actor: row["actor"],
-                    action: AuditAction(rawValue: row["action"]) ?? .field, subject: row["subject"],
-                    detail: row["detail"])
-            }
+        try db.read { try auditEntries($0) }
+    }
+
+    /// Every entry, oldest first, inside the caller's transaction.
+    func auditEntries(_ db: Database) throws -> [AuditEntry] {
+        try Row.fetchAll(db, sql: "SELECT id, at, actor, action, subject, detail FROM audit ORDER BY id").map { row in
+            AuditEntry(
+                id: row["id"], at: row["at"], actor: row["actor"],
+                action: AuditAction(rawValue: row["action"]) ?? .field, subject: row["subject"],
+                detail: row["detail"])
         }
     }
 

@@ -11,23 +11,29 @@ struct ExportTests {
         return bytes
     }
 
-    @Test("CSV cells that start with = + - @ are neutralized; --excel writes a BOM and semicolons")
+    @Test("--excel neutralizes cells that start with = + - @ and writes a BOM and semicolons; plain CSV keeps values")
     func formulaInjection() throws {
         let dir = try TemporaryDirectory()
         let store = try dir.makeStore()
         _ = try store.addCustomer(
             crmId: "=HYPERLINK(\"http://x\")", email: "a@example.com", fields: [("note", "@SUM(A1)"), ("city", "-2+3")])
-        let csv = String(decoding: try exported(store, CustomerExport(format: .csv)), as: UTF8.self)
-        #expect(csv.contains("\"'=HYPERLINK(\"\"http://x\"\")\""))
-        #expect(csv.contains("'@SUM(A1)"))
-        #expect(csv.contains("'-2+3"))
-        #expect(!csv.contains(",=") && !csv.contains(",@") && !csv.contains(",-2"))
-
         var excel = CustomerExport(format: .csv)
         excel.excel = true
         let bytes = try exported(store, excel)
         #expect(Array(bytes.prefix(3)) == [0xEF, 0xBB, 0xBF])
-        #expect(String(decoding: bytes.dropFirst(3), as: UTF8.self).hasPrefix("externalCode;customerId;"))
+        let sheet = String(decoding: bytes.dropFirst(3), as: UTF8.self)
+        #expect(sheet.hasPrefix("externalCode;customerId;"))
+        #expect(sheet.contains("\"'=HYPERLINK(\"\"http://x\"\")\""))
+        #expect(sheet.contains("'@SUM(A1)"))
+        #expect(sheet.contains("'-2+3"))
+        #expect(!sheet.contains(";=") && !sheet.contains(";@") && !sheet.contains(";-2"))
+
+        // Plain CSV is data for `import contacts`: values exactly as held, quoted where needed.
+        let csv = String(decoding: try exported(store, CustomerExport(format: .csv)), as: UTF8.self)
+        #expect(csv.hasPrefix("customerId,externalCode,email,"))
+        #expect(csv.contains("\"=HYPERLINK(\"\"http://x\"\")\""))
+        #expect(csv.contains(",@SUM(A1)") || csv.contains(",-2+3,@SUM(A1)"))
+        #expect(!csv.contains("'"))
     }
 
     @Test("the jsonl export re-imports losslessly into another store of the same region and app key")
@@ -80,11 +86,14 @@ struct ExportTests {
         let target = try TemporaryDirectory()
         let copy = try target.makeStore()
         _ = try copy.addCustomer(crmId: "OTHER", email: "c5@example.com")
-        // And a line that is not JSON, at the end: both are listed (the one refused while applied too).
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        try handle.seekToEnd()
-        try handle.write(contentsOf: Data("{not json\n".utf8))
-        try handle.close()
+        // And a line that is not JSON, at the end (before a new end line): both are listed (the one refused while
+        // applied too).
+        var exportedLines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
+        exportedLines[exportedLines.count - 1] = "{not json"
+        var trailer = JSONLTrailer()
+        for line in exportedLines { trailer.add(line: Array(line.utf8)) }
+        try Data((exportedLines.joined(separator: "\n") + "\n").utf8 + trailer.line).write(
+            to: URL(fileURLWithPath: path))
         let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
         let conflict = try #require(lines.firstIndex { $0.contains("c5@example.com") }) + 1
         var options = ImportOptions(kind: .jsonl, path: path)
@@ -94,7 +103,7 @@ struct ExportTests {
         do { _ = try Importer(store: copy, options: options).run() } catch let error as ImportRefused {
             refused = error
         }
-        #expect(try #require(refused).summary.rejects.map(\.line) == [conflict, lines.count])
+        #expect(try #require(refused).summary.rejects.map(\.line) == [conflict, lines.count - 1])
         #expect(try copy.customerCount() == 1)
         #expect(throws: RosterError.self) { try copy.customer("CRM-1") }
     }
