@@ -108,6 +108,7 @@ public final class Importer {
             throw error
         }
         summary.rejects.sort { $0.line < $1.line }
+        summary.dialect = try? openReader().dialect
         Trace.mark("import: rows applied")
         try prepareWorkingSet()
         if !options.dryRun && !summary.bulk {

@@ -24,13 +24,19 @@ public final class Store: @unchecked Sendable {
     /// Field types by lower-cased field name, loaded at unlock.
     var fieldTypes: [String: (name: String, type: FieldType)] = [:]
 
-    private init(path: String, db: DatabaseQueue, header: StoreHeader, keys: KeyRing, appKey: String) throws {
+    private init(
+        path: String, db: DatabaseQueue, header: StoreHeader, keys: KeyRing, appKey: String, forCheck: Bool = false
+    ) throws {
         self.path = path
         self.db = db
         self.header = header
         self.keys = keys
         self.externalCodes = ExternalCodeDeriver(appKey: appKey)
-        try loadFieldTypes()
+        do {
+            try loadFieldTypes()
+        } catch let error as RosterError where forCheck && error.isIntegrityFailure {
+            // `roster check` reports a damaged field registry itself, in detail, and changes nothing.
+        }
         hasSuppressions = try db.read {
             try Bool.fetchOne($0, sql: "SELECT EXISTS (SELECT 1 FROM suppression)") ?? false
         }
@@ -159,8 +165,18 @@ public final class Store: @unchecked Sendable {
         return try db.read { try StoreHeader.read($0, path: path) }
     }
 
+    /// Unlocks an existing store; `forCheck` opens one whose field registry fails its MACs, for `roster check`
+    /// to report on (such a store serves no other command).
+    public static func open(at path: String, key: KeySource, forCheck: Bool) throws -> Store {
+        try open(at: path, key: key, checking: forCheck)
+    }
+
     /// Unlocks an existing store; nothing is written when the key is wrong.
     public static func open(at path: String, key: KeySource) throws -> Store {
+        try open(at: path, key: key, checking: false)
+    }
+
+    private static func open(at path: String, key: KeySource, checking: Bool) throws -> Store {
         let db = try openDatabase(at: path, readonly: false)
         let header = try db.read { try StoreHeader.read($0, path: path) }
         switch (header.keyProtection, key) {
@@ -187,7 +203,9 @@ public final class Store: @unchecked Sendable {
         // A bulk import killed before its swap leaves a sealed copy beside the store: remove it now rather than
         // at the next import, so that it does not outlive an erasure.
         BulkLoader.removeLeftovers(of: path)
-        return try Store(path: path, db: db, header: header, keys: keys, appKey: appKey)
+        let store = try Store(path: path, db: db, header: header, keys: keys, appKey: appKey, forCheck: checking)
+        if !checking { try? store.authenticateLegacyFieldTypes() }
+        return store
     }
 
     private static func openDatabase(at path: String, readonly: Bool) throws -> DatabaseQueue {
@@ -243,10 +261,13 @@ public final class Store: @unchecked Sendable {
     /// Reloads the field registry inside a transaction (after a savepoint was rolled back).
     func loadFieldTypes(_ db: Database) throws {
         var result: [String: (name: String, type: FieldType)] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT key, name, type FROM field") {
+        let authenticated = try fieldTypesAuthenticated(db)
+        for row in try Row.fetchAll(db, sql: "SELECT key, name, type, mac FROM field") {
             let key: String = row["key"]
-            guard let type = FieldType(rawValue: row["type"]) else {
-                throw RosterError.integrity(what: "the type of field \(key)")
+            guard fieldTypeProblem(row, authenticated: authenticated) == nil,
+                let type = FieldType(rawValue: row["type"])
+            else {
+                throw RosterError.integrity(what: "the type of field \(TerminalText.escape(key))")
             }
             result[key] = (row["name"], type)
         }
