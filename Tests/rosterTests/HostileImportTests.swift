@@ -103,6 +103,25 @@ struct HostileImportTests {
         #expect(dot.status != 0 && dot.stderr.contains("starts with a dot"), "\(dot.stderr)")
     }
 
+    @Test("a file with customerId and externalCode uses both: rows where they name different customers are refused")
+    func identityColumnsAgree() throws {
+        let scratch = try Scratch()
+        let roster = try store(in: scratch)
+        let code = try roster.run("externalcode", "D").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let csv = "customerId,externalCode,email\nA,A,a@example.com\nB,C,b@example.com\nD,\(code),d@example.com\n"
+        let path = try write(Array(csv.utf8), scratch, "both.csv")
+        for round in ["empty store (bulk path)", "store with customers (row by row)"] {
+            let result = try roster.run("import", "contacts", path, "--json")
+            #expect(result.status == 0, "\(round): \(result.stderr)")
+            let rejects = try json(result.stdout)["rejects"] as? [[String: Any]] ?? []
+            #expect(rejects.count == 1, "\(round): \(rejects)")
+            #expect(rejects.first?["line"] as? Int == 3)
+            #expect((rejects.first?["reason"] as? String)?.contains("name different customers") == true)
+        }
+        #expect(try roster.run("customer", "show", "crm:D").status == 0)
+        #expect(try roster.run("customer", "show", "crm:B").status != 0)
+    }
+
     @Test("messages: an empty file names its path once, mixed separators are said once, damage points to check")
     func messages() throws {
         let scratch = try Scratch()

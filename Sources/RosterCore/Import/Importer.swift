@@ -194,6 +194,7 @@ public final class Importer {
         var planner = RowPlanner(
             kind: options.kind, map: try ColumnMap(header: reader.header, kind: options.kind),
             storeFieldTypes: store.fieldTypes)
+        planner.externalCodes = store.externalCodes
         var keys = KeyIndex()
         var rejects: [Int: String] = [:]
         var ordinal = 0
