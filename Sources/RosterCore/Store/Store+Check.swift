@@ -20,6 +20,8 @@ public struct CheckReport: Sendable {
     /// How many problems are listed at most per area; the count of all is in `problemCount`.
     static let listedPerArea = 50
     public var problemCount = 0
+    /// Index entries found pointing back at the record that holds their value, by kind.
+    var verifiedEntries: [BlindIndexKind: Int] = [:]
 
     mutating func add(_ area: String, _ message: String) {
         problemCount += 1
@@ -105,6 +107,7 @@ extension Store {
             for (kind, blindIndex, what) in expected {
                 guard let statement = lookups[kind] ?? nil else { continue }
                 let owner = try Int64.fetchOne(statement, arguments: [blindIndex])
+                if owner == rowID { report.verifiedEntries[kind, default: 0] += 1 }
                 if owner == nil {
                     report.add(
                         "indexes",
@@ -156,6 +159,7 @@ extension Store {
                 report.add("records", "device #\(rowID) is logged in as customer #\(customerID), who does not exist")
             }
             let owner = try Int64.fetchOne(lookup, arguments: [keys.blindIndex.index(.deviceId, device.deviceId)])
+            if owner == rowID { report.verifiedEntries[.deviceId, default: 0] += 1 }
             if owner != rowID {
                 report.add(
                     "indexes",
@@ -173,12 +177,15 @@ extension Store {
     ) throws {
         progress?("index entries", 0)
         for kind in BlindIndexKind.allCases {
+            let entries = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(kind.table)") ?? 0
+            report.indexEntries += entries
+            // Each verified entry is a distinct row of the table: when they are all of it, none is stray.
+            guard entries != report.verifiedEntries[kind, default: 0] else { continue }
             let column = kind == .deviceId ? "deviceId" : "customerId"
             let owners = kind == .deviceId ? "device" : "customer"
             let rows = try Row.fetchCursor(db, sql: "SELECT blindIndex, \(column) AS owner FROM \(kind.table)")
             var cache: [Int64: Data?] = [:]
             while let row = try rows.next() {
-                report.indexEntries += 1
                 let blindIndex: Data = row["blindIndex"]
                 let owner: Int64 = row["owner"]
                 let value: Data?
