@@ -22,6 +22,8 @@ public enum RosterError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidIdentifier(IdentifierError)
     /// An ID given on the command line matches nothing in the store.
     case unknownID(String)
+    /// An ID that names different customers under different kinds; only a typed form (`email:…`) names one.
+    case ambiguousID(String, candidates: [IDCandidate])
     /// A write that would break an identity rule (an identifier owned by another customer).
     case conflict(String)
     /// A value that does not fit its field's type, or another invalid argument.
@@ -32,6 +34,11 @@ public enum RosterError: Error, Equatable, Sendable, CustomStringConvertible {
     case busy(path: String, holder: String?)
     /// A write to a store whose file or folder this user cannot write.
     case readOnly(path: String)
+
+    /// Whether SQLite's words for an open failure mean a damaged file rather than a foreign one.
+    static func isDamage(_ detail: String) -> Bool {
+        detail.contains("malformed") || detail.contains("corrupt")
+    }
 
     /// Whether the store's bytes were altered: such an error stops an import instead of rejecting one row.
     public var isIntegrityFailure: Bool {
@@ -46,6 +53,10 @@ public enum RosterError: Error, Equatable, Sendable, CustomStringConvertible {
         case .storeExists(let path):
             return "a store already exists at \(path); nothing was changed"
         case .notAStore(let path, let detail):
+            if RosterError.isDamage(detail) {
+                return "the store \(path) is damaged (SQLite says: \(detail)); nothing was changed. Run `roster check` "
+                    + "to see what is wrong, and restore the store from a backup"
+            }
             return "\(path) is not a Roster store that this version can open: \(detail)"
         case .wrongKey(let path, let keyFile):
             if let keyFile {
@@ -68,13 +79,23 @@ public enum RosterError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidIdentifier(let error):
             return error.description
         case .unknownID(let id):
+            if let kind = TypedID(id).kind {
+                return "no customer or device matches \"\(id)\" (looked up as \(kind.rawValue) only)"
+            }
             return "no customer or device matches \"\(id)\" (tried CRM id, externalCode, email, phone and deviceId)"
+        case .ambiguousID(let id, let candidates):
+            let value = TypedID(id).value
+            let typed = candidates.map { "\($0.kind.prefix)\(value)" }.joined(separator: " or ")
+            return "\"\(id)\" is ambiguous: it is "
+                + candidates.map(\.phrase).joined(separator: ", and ")
+                + ". Name one with a typed ID: \(typed) (nothing was changed)"
         case .conflict(let reason):
             return reason
         case .invalidValue(let reason):
             return reason
         case .io(let path, let detail):
-            return "\(path): \(detail)"
+            // Messages from the CSV reader already name their file.
+            return detail.contains(path) ? detail : "\(path): \(detail)"
         case .busy(let path, let holder):
             return "the store \(path) is busy: \(holder ?? "another roster process") holds it; nothing was changed: "
                 + "retry, or wait with --wait SECONDS"

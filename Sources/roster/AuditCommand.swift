@@ -71,7 +71,7 @@ extension CustomerCommand {
         @OptionGroup var storeOptions: StoreOptions
         @OptionGroup var output: OutputOptions
 
-        @Argument(help: "CRM id, externalCode, email, E.164 phone or deviceId.")
+        @Argument(help: ArgumentHelp(idHelp, valueName: "id"))
         var id: String
 
         @Flag(help: "Do not ask for confirmation.")

@@ -67,11 +67,16 @@ struct CustomerCommand: ParsableCommand {
         @OptionGroup var storeOptions: StoreOptions
         @OptionGroup var output: OutputOptions
 
-        @Argument(help: "CRM id, externalCode, email, E.164 phone or deviceId.")
+        @Argument(help: ArgumentHelp(idHelp, valueName: "id"))
         var id: String
 
         func run() throws {
             let store = try storeOptions.open()
+            let matches = try store.candidates(id)
+            if matches.count > 1 {
+                try AmbiguousShow(id: id, matches: matches, store: store, json: output.json).run()
+                throw ExitCode.failure
+            }
             let customer = try store.customer(id)
             try store.audit(.reveal, subject: customer.externalCode, detail: "customer show")
             try report(customer, store: store, json: output.json, verb: nil)
@@ -90,7 +95,7 @@ struct CustomerCommand: ParsableCommand {
         @OptionGroup var storeOptions: StoreOptions
         @OptionGroup var output: OutputOptions
 
-        @Argument(help: "CRM id, externalCode, email, E.164 phone or deviceId.")
+        @Argument(help: ArgumentHelp(idHelp, valueName: "id"))
         var id: String
 
         @Argument(help: "The field name, or email, or phone.")
@@ -116,7 +121,7 @@ struct CustomerCommand: ParsableCommand {
         @OptionGroup var storeOptions: StoreOptions
         @OptionGroup var output: OutputOptions
 
-        @Argument(help: "CRM id, externalCode, email, E.164 phone or deviceId.")
+        @Argument(help: ArgumentHelp(idHelp, valueName: "id"))
         var id: String
 
         @Argument(help: "The field name, or email, or phone.")
@@ -136,7 +141,7 @@ struct CustomerCommand: ParsableCommand {
         @OptionGroup var storeOptions: StoreOptions
         @OptionGroup var output: OutputOptions
 
-        @Argument(help: "CRM id, externalCode, email, E.164 phone or deviceId.")
+        @Argument(help: ArgumentHelp(idHelp, valueName: "id"))
         var id: String
 
         @Argument(help: "email, sms or push.")

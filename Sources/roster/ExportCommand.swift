@@ -65,7 +65,7 @@ struct ExportCommand: ParsableCommand {
 
         @OptionGroup var storeOptions: StoreOptions
 
-        @Argument(help: "CRM id, externalCode, email, E.164 phone or deviceId.")
+        @Argument(help: ArgumentHelp(idHelp, valueName: "id"))
         var id: String
 
         @Option(help: ArgumentHelp("Write to this file instead of stdout.", valueName: "file"))

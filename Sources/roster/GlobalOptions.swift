@@ -41,7 +41,7 @@ struct StoreOptions: ParsableArguments {
     }
 
     /// Unlocks the store: key file, else `$ROSTER_PASSPHRASE`, else a prompt on the terminal.
-    func open() throws -> Store {
+    func open(forCheck: Bool = false) throws -> Store {
         let path = storePath
         if let seconds = wait ?? environment["ROSTER_WAIT"].flatMap(Double.init) {
             guard seconds >= 0, seconds.isFinite else {
@@ -49,17 +49,17 @@ struct StoreOptions: ParsableArguments {
             }
             Store.lockWait = seconds
         }
-        if let keyFilePath { return try Store.open(at: path, key: .keyFile(path: keyFilePath)) }
+        if let keyFilePath { return try Store.open(at: path, key: .keyFile(path: keyFilePath), forCheck: forCheck) }
         // Read the clear header first: a missing store or one that needs a key file is said before any prompt.
         let header = try Store.header(at: path)
         if header.keyProtection == .keyFile { throw RosterError.keyKindMismatch(path: path, needsKeyFile: true) }
         if let passphrase = environment["ROSTER_PASSPHRASE"], !passphrase.isEmpty {
-            return try Store.open(at: path, key: .passphrase(passphrase))
+            return try Store.open(at: path, key: .passphrase(passphrase), forCheck: forCheck)
         }
         guard let typed = Passphrase.prompt("Passphrase for \(path): ") else {
             throw RosterError.noKeyMaterial(path: path)
         }
-        return try Store.open(at: path, key: .passphrase(typed))
+        return try Store.open(at: path, key: .passphrase(typed), forCheck: forCheck)
     }
 }
 

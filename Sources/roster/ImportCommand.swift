@@ -18,7 +18,10 @@ struct ImportCommand: ParsableCommand {
             customerId, externalCode or externalId carry the CRM id; they resolve as a CRM id, an externalCode, \
             an email, then a phone, and an unknown value creates the customer.
 
-            The separator (, ; tab) and encoding (UTF-8 with or without BOM, else Windows-1252) are detected. \
+            The separator (, ; tab) and encoding are detected, and the summary says which were used. A file \
+            is read as UTF-8 (with or without BOM) unless its first megabyte holds bytes that are not UTF-8 and \
+            no character that is: then as Windows-1252. In a UTF-8 file a row with bytes that are not UTF-8 is \
+            rejected with the byte at fault; --encoding utf-8 or windows-1252 overrides the detection. \
             Within one file the last row for a key wins; the rows it supersedes are counted as duplicatesInFile. \
             A bad row is reported with its line and reason and never stops the import; the exit status is 0 \
             when the file was processed. It is non-zero only when the import could not run (unreadable file, \
@@ -105,7 +108,8 @@ struct ImportCommand: ParsableCommand {
             "\(verb) \(file) into \(store.path) (region \(store.region)): \(summary.read) rows read; "
                 + "\(summary.subject) \(summary.created) created, \(summary.updated) updated, "
                 + "\(summary.unchanged) unchanged; \(summary.rejected) rejected, "
-                + "\(summary.duplicatesInFile) duplicates in file.")
+                + "\(summary.duplicatesInFile) duplicates in file."
+                + (summary.dialect.map { " Read as \($0.summary)." } ?? ""))
         if let rejects, summary.rejected > 0, !strict { Output.line("Rejected rows were written to \(rejects).") }
     }
 

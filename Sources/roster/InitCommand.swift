@@ -12,7 +12,10 @@ struct InitCommand: ParsableCommand {
             exists there. The region is fixed for the life of the store: nothing leaves it for another region.
 
             --app-key reproduces the platform's web SDK: externalCodes are then exactly what its logIn(id) \
-            computes. Without it, a random app key is made and kept sealed in the store.
+            computes. Without it, a random app key is made and kept sealed in the store. So that the key stays \
+            out of `ps` and shell history, it may instead come from a file (--app-key-file PATH: its content, \
+            without the trailing line break) or from $ROSTER_APP_KEY; --app-key wins, then --app-key-file, then \
+            the environment.
             """)
 
     @OptionGroup var storeOptions: StoreOptions
@@ -25,6 +28,44 @@ struct InitCommand: ParsableCommand {
         name: .customLong("app-key"),
         help: ArgumentHelp("The platform app key used for externalCodes.", valueName: "key"))
     var appKey: String?
+
+    @Option(
+        name: .customLong("app-key-file"),
+        help: ArgumentHelp("Read the app key from this file instead of the command line.", valueName: "path"))
+    var appKeyFile: String?
+
+    func validate() throws {
+        if appKey != nil && appKeyFile != nil {
+            throw ValidationError("give the app key once: --app-key or --app-key-file, not both")
+        }
+    }
+
+    /// The app key from the option, the file or the environment, in that order; nil for a random one.
+    private func chosenAppKey() throws -> String? {
+        if let appKey { return appKey }
+        if let appKeyFile {
+            let bytes: Data
+            do {
+                bytes = try Data(contentsOf: URL(fileURLWithPath: appKeyFile))
+            } catch {
+                throw RosterError.io(path: appKeyFile, detail: "cannot read the app key file; nothing was created")
+            }
+            guard let text = String(data: bytes, encoding: .utf8) else {
+                throw RosterError.io(
+                    path: appKeyFile, detail: "the app key file is not UTF-8 text; nothing was created")
+            }
+            let key = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !key.isEmpty, !key.contains(where: \.isNewline) else {
+                throw RosterError.io(
+                    path: appKeyFile, detail: "the app key file must hold the key on one line; nothing was created")
+            }
+            return key
+        }
+        if let fromEnvironment = ProcessInfo.processInfo.environment["ROSTER_APP_KEY"], !fromEnvironment.isEmpty {
+            return fromEnvironment
+        }
+        return nil
+    }
 
     @Option(
         name: .customLong("time-zone"),
@@ -45,6 +86,7 @@ struct InitCommand: ParsableCommand {
     func run() throws {
         let path = storeOptions.storePath
         if FileManager.default.fileExists(atPath: path) { throw RosterError.storeExists(path: path) }
+        let appKey = try chosenAppKey()
         let key: KeySource
         var createdKeyFile = false
         if let keyFile = storeOptions.keyFilePath {

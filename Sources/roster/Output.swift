@@ -2,17 +2,21 @@ import Foundation
 import RosterCore
 
 /// Where command output goes: results on stdout, messages and errors on stderr.
+///
+/// This is the one boundary text crosses to reach a terminal: every line and note is passed through
+/// `TerminalText.escapeMessage`, so a CSV header, a file name or a field value holding `ESC]52;…` or `ESC[2J` is
+/// shown escaped whichever message carries it. JSON needs no pass: its strings escape control characters.
 enum Output {
     static func line(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+        FileHandle.standardOutput.write(Data((TerminalText.escapeMessage(text) + "\n").utf8))
     }
 
     static func json(_ value: JSONValue, pretty: Bool = true) {
-        line(value.rendered(pretty: pretty))
+        FileHandle.standardOutput.write(Data((value.rendered(pretty: pretty) + "\n").utf8))
     }
 
     static func note(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        FileHandle.standardError.write(Data((TerminalText.escapeMessage(text) + "\n").utf8))
     }
 
     static func error(_ text: String) {

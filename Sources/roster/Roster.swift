@@ -17,13 +17,16 @@ struct Roster: ParsableCommand {
             else ~/.local/share/roster/store.roster. It is unlocked by --keyfile (or $ROSTER_KEYFILE), or by \
             the passphrase in $ROSTER_PASSPHRASE, or by one typed at the prompt on a terminal.
 
-            An ID may be a CRM id, an externalCode, an email, an E.164 phone (+34600112233) or a deviceId.
+            An ID may be a CRM id, an externalCode, an email, an E.164 phone (+34600112233) or a deviceId. \
+            One that names different customers under different kinds is ambiguous: commands that change or \
+            disclose data refuse it, and a typed ID names one kind: crm:ID, code:ID, email:ID, phone:ID, device:ID.
             """,
         version: RosterVersion.string,
         subcommands: [
             ConsoleCommand.self, DemoCommand.self, InitCommand.self, ImportCommand.self, CustomerCommand.self,
             DeviceCommand.self, ExternalCodeCommand.self,
-            QueryCommand.self, PreviewCommand.self, ExportCommand.self, AuditCommand.self, GenerateCommand.self,
+            QueryCommand.self, PreviewCommand.self, ExportCommand.self, AuditCommand.self, CheckCommand.self,
+            GenerateCommand.self,
         ],
         defaultSubcommand: ConsoleCommand.self
     )
@@ -44,10 +47,15 @@ struct Roster: ParsableCommand {
         } catch {
             if let sentence = FileErrorMessage.sentence(for: error) {
                 Output.error(sentence)
-            } else {
-                exit(withError: error)
+                Foundation.exit(1)
             }
-            Foundation.exit(1)
+            // ArgumentParser's messages quote what was typed: they cross the same sanitizing boundary.
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if !message.isEmpty {
+                if code == .success { Output.line(message) } else { Output.note(message) }
+            }
+            Foundation.exit(code.rawValue)
         }
     }
 }

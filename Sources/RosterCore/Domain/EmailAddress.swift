@@ -1,6 +1,7 @@
 import Foundation
 
-/// The email channel's address, normalized so that one address is one key: trimmed, lower-cased, checked.
+/// The email channel's address, normalized so that one address is one key: trimmed, lower-cased, checked, its
+/// domain in Unicode form (`xn--exmple-cua.com` is kept as `exämple.com`).
 public enum EmailAddress {
     /// The longest address SMTP can carry (RFC 5321: a 256-octet path less its angle brackets).
     static let maximumLength = 254
@@ -51,6 +52,7 @@ public enum EmailAddress {
         if at - lower > maximumLocalLength {
             return .refused("has more than \(maximumLocalLength) characters before the @")
         }
+        if bytes[lower] == UInt8(ascii: ".") { return .refused("starts with a dot, which no mailbox does") }
         for index in lower..<at where !isLocalByte(bytes[index]) {
             return .refused(
                 "contains \"\(Character(Unicode.Scalar(bytes[index])))\", which an email address cannot hold")
@@ -60,8 +62,13 @@ public enum EmailAddress {
         }
 
         let trimmed = UnsafeBufferPointer(rebasing: bytes[lower..<upper])
-        let address = isASCII ? lowercasedASCII(trimmed) : lowercasedUnicode(trimmed)
-        guard case .address(let text) = address else { return address }
+        var address = isASCII ? lowercasedASCII(trimmed) : lowercasedUnicode(trimmed)
+        guard case .address(var text) = address else { return address }
+        if text.contains("xn--") {
+            address = unicodeDomain(text)
+            guard case .address(let decoded) = address else { return address }
+            text = decoded
+        }
         if text.utf8.count > maximumLength {
             return .refused("is longer than the \(maximumLength) characters an email address may have")
         }
@@ -96,6 +103,27 @@ public enum EmailAddress {
             }
         }
         return hasDot ? nil : "has no dot in its domain"
+    }
+
+    /// The address with its domain's `xn--` (IDNA ASCII-compatible) labels decoded to Unicode, lower-cased and
+    /// composed: one domain has one spelling, whichever the file used.
+    private static func unicodeDomain(_ address: String) -> Outcome {
+        guard let at = address.lastIndex(of: "@") else { return .address(address) }
+        let domain = address[address.index(after: at)...]
+        var labels: [String] = []
+        for label in domain.split(separator: ".", omittingEmptySubsequences: false) {
+            guard label.hasPrefix("xn--") else {
+                labels.append(String(label))
+                continue
+            }
+            guard let decoded = Punycode.decode(label.dropFirst(4)), !decoded.isEmpty,
+                decoded.unicodeScalars.allSatisfy({
+                    !$0.properties.isWhitespace && $0.properties.generalCategory != .control && $0 != "." && $0 != "@"
+                })
+            else { return .refused("has a domain label \"\(label)\" that is not valid IDNA (xn--…)") }
+            labels.append(decoded.lowercased().precomposedStringWithCanonicalMapping)
+        }
+        return .address(String(address[...at]) + labels.joined(separator: "."))
     }
 
     /// Letters, digits and the symbols RFC 5322 allows unquoted before the @, dots included, and non-ASCII

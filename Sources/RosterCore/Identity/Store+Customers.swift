@@ -153,8 +153,7 @@ extension Store {
             type = known.type
         } else {
             type = declared ?? FieldType.infer(value)
-            try db.execute(
-                sql: "INSERT INTO field(key, name, type) VALUES (?, ?, ?)", arguments: [key, name, type.rawValue])
+            try writeFieldType(db, key: key, name: name, type: type)
             fieldTypes[key] = (name, type)
         }
         guard type.accepts(value) else {

@@ -3,7 +3,8 @@ import GRDB
 
 /// Finding customers and devices from any ID a user types.
 extension Store {
-    /// Resolves an ID as a CRM id, then an externalCode, then an email, then an E.164 phone, then a deviceId.
+    /// The one customer or device an ID names, as a CRM id, an externalCode, an email, an E.164 phone or a deviceId;
+    /// an ID that names different ones under different kinds is refused as ambiguous (`RosterError.ambiguousID`).
     public func resolve(_ id: String) throws -> Subject {
         try db.read { try resolve($0, id) }
     }
@@ -26,42 +27,68 @@ extension Store {
     }
 
     func resolve(_ db: Database, _ id: String) throws -> Subject {
-        guard let (kind, rowID) = try locate(db, id) else { throw RosterError.unknownID(id) }
-        if kind == .deviceId { return .device(try loadDevice(db, rowID)) }
-        return .customer(try loadCustomer(db, rowID))
+        let found = try candidates(db, id)
+        guard let first = found.first else { throw RosterError.unknownID(id) }
+        guard found.count == 1 else {
+            throw RosterError.ambiguousID(
+                id, candidates: try found.map { try $0.candidate { try loadCustomer(db, $0) } })
+        }
+        return first.subject
     }
 
-    /// Which table row an ID points to, checked against the decrypted value.
-    func locate(_ db: Database, _ id: String) throws -> (IDKind, Int64)? {
-        let trimmed = CRMID.trim(id)
-        guard !trimmed.isEmpty else { return nil }
-        if let rowID = try owner(db, crmId: trimmed) {
+    /// Every customer (or anonymous device) an ID names, one match each, in the order CRM id, externalCode, email,
+    /// phone, deviceId: more than one means the ID is ambiguous and only a typed form (`email:…`) names one.
+    public func candidates(_ id: String) throws -> [IDMatch] {
+        try db.read { try candidates($0, id) }
+    }
+
+    func candidates(_ db: Database, _ id: String) throws -> [IDMatch] {
+        var seen: Set<String> = []
+        var found: [IDMatch] = []
+        for (kind, rowID) in try locate(db, id) {
+            let subject: Subject =
+                kind == .deviceId ? .device(try loadDevice(db, rowID)) : .customer(try loadCustomer(db, rowID))
+            let match = IDMatch(kind: kind, subject: subject)
+            if seen.insert(match.target).inserted { found.append(match) }
+        }
+        return found
+    }
+
+    /// Which table rows an ID points to, under every kind it may be read as, each checked against the decrypted value.
+    func locate(_ db: Database, _ id: String) throws -> [(IDKind, Int64)] {
+        let typed = TypedID(id)
+        let trimmed = typed.value
+        guard !trimmed.isEmpty else { return [] }
+        var found: [(IDKind, Int64)] = []
+        if typed.allows(.crmId), let rowID = try owner(db, crmId: trimmed) {
             try verify(db, rowID, \.crmId, trimmed)
-            return (.crmId, rowID)
+            found.append((.crmId, rowID))
         }
-        if trimmed.utf8.count == 64, let code = Hex.decode(trimmed), let rowID = try owner(db, externalCode: code) {
+        if typed.allows(.externalCode), trimmed.utf8.count == 64, let code = Hex.decode(trimmed.lowercased()),
+            let rowID = try owner(db, externalCode: code)
+        {
             try verify(db, rowID, \.externalCode, Hex.encode(code))
-            return (.externalCode, rowID)
+            found.append((.externalCode, rowID))
         }
-        if trimmed.contains("@"), let email = try? EmailAddress.normalize(trimmed),
-            let rowID = try owner(db, .email, email)
+        if typed.allows(.email), typed.kind == .email || trimmed.contains("@"),
+            let email = try? EmailAddress.normalize(trimmed), let rowID = try owner(db, .email, email)
         {
             try verify(db, rowID, \.email, email)
-            return (.email, rowID)
+            found.append((.email, rowID))
         }
-        if trimmed.hasPrefix("+") || trimmed.hasPrefix("00"), let phone = try? PhoneNumber.parseInternational(trimmed),
-            let rowID = try owner(db, .phone, phone.e164)
+        if typed.allows(.phone), typed.kind == .phone || trimmed.hasPrefix("+") || trimmed.hasPrefix("00"),
+            let phone = try? PhoneNumber.parseInternational(trimmed), let rowID = try owner(db, .phone, phone.e164)
         {
             try verify(db, rowID, \.phone, phone.e164)
-            return (.phone, rowID)
+            found.append((.phone, rowID))
         }
-        if let rowID = try owner(db, .deviceId, trimmed) {
+        if typed.allows(.deviceId), let rowID = try owner(db, .deviceId, trimmed) {
             guard try loadDevice(db, rowID).deviceId == trimmed else {
                 throw RosterError.integrity(what: "the deviceId index entry of device #\(rowID)")
             }
-            return (.deviceId, rowID)
+            found.append((.deviceId, rowID))
         }
-        return nil
+        return found
     }
 
     /// The customer of a row a blind index pointed to, if it has the value looked up: anything else is a moved or

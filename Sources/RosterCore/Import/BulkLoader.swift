@@ -398,9 +398,7 @@ final class BulkLoader: @unchecked Sendable {
         guard let target, !fields.isEmpty else { return }
         try target.write { db in
             for field in fields {
-                try db.execute(
-                    sql: "INSERT OR IGNORE INTO field(key, name, type) VALUES (?, ?, ?)",
-                    arguments: [field.key, field.name, field.type.rawValue])
+                try store.writeFieldType(db, key: field.key, name: field.name, type: field.type, ifAbsent: true)
             }
         }
     }

@@ -65,19 +65,55 @@ public struct CSVDialect: Sendable, Equatable {
         } else if hasBOM {
             detectedEncoding = .utf8
         } else {
-            switch TextDecoding.validateUTF8(body) {
-            case .valid: detectedEncoding = .utf8
-            case .truncated: detectedEncoding = isWholeInput ? .windows1252 : .utf8
-            case .invalid: detectedEncoding = .windows1252
-            }
+            detectedEncoding = detectEncoding(in: body, isWholeInput: isWholeInput)
         }
         return CSVDialect(
             delimiter: delimiter ?? detectDelimiter(in: body), encoding: detectedEncoding, hasBOM: hasBOM)
     }
 
+    /// UTF-8 unless the sample shows Windows-1252: bytes that are not UTF-8 and not one character that is.
+    ///
+    /// A UTF-8 file with one bad row stays UTF-8 (that row is rejected with the byte at fault); decoding the whole
+    /// file as Windows-1252 instead would turn every "José" into "JosÃ©" without a word.
+    static func detectEncoding(in body: UnsafeBufferPointer<UInt8>, isWholeInput: Bool) -> CSVEncoding {
+        let evidence = TextDecoding.utf8Evidence(body)
+        if evidence.characters > 0 { return .utf8 }
+        if evidence.invalidBytes > 0 { return .windows1252 }
+        // Only a sequence cut by the end of the sample: a chunk boundary, unless the sample is the whole file.
+        return isWholeInput && TextDecoding.validateUTF8(body) == .truncated ? .windows1252 : .utf8
+    }
+
+    /// The encoding and separator in words, for an import's summary: `UTF-8, separator ";"`.
+    public var summary: String {
+        let separator = delimiter == UInt8(ascii: "\t") ? "tab" : "\"\(String(UnicodeScalar(delimiter)))\""
+        return "\(encoding == .utf8 ? "UTF-8" : "Windows-1252")\(hasBOM ? " with BOM" : ""), separator \(separator)"
+    }
+
     /// Picks the most frequent of `,`, `;` and tab outside quotes on the header line (the first non-blank line),
     /// defaulting to a comma.
     static func detectDelimiter(in bytes: UnsafeBufferPointer<UInt8>) -> UInt8 {
+        let counts = headerSeparatorCounts(in: bytes)
+        var best = 0
+        for slot in counts.indices where counts[slot] > counts[best] {
+            best = slot
+        }
+        return detectableDelimiters[best]
+    }
+
+    /// The detectable separators the header line holds outside quotes, with their counts, when tabs are mixed with
+    /// `,` or `;` and do not win: every column name would then hold a tab, and every row would be refused for it.
+    /// (`a;b,c` is a comma file with a column `a;b`: a name may hold a `;`, never a control character.)
+    static func mixedSeparators(in bytes: UnsafeBufferPointer<UInt8>) -> [(UInt8, Int)]? {
+        let used = zip(detectableDelimiters, headerSeparatorCounts(in: bytes)).filter { $0.1 > 0 }
+        let tab = UInt8(ascii: "\t")
+        guard used.count > 1, used.contains(where: { $0.0 == tab }), detectDelimiter(in: bytes) != tab else {
+            return nil
+        }
+        return used
+    }
+
+    /// How many of each detectable separator the header line (the first non-blank line) holds outside quotes.
+    private static func headerSeparatorCounts(in bytes: UnsafeBufferPointer<UInt8>) -> [Int] {
         let quote = UInt8(ascii: "\""), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
         var counts = [Int](repeating: 0, count: detectableDelimiters.count)
         var inQuotes = false
@@ -97,10 +133,6 @@ public struct CSVDialect: Sendable, Equatable {
                 if byte != UInt8(ascii: " ") && byte != UInt8(ascii: "\t") { lineHasText = true }
             }
         }
-        var best = 0
-        for slot in counts.indices where counts[slot] > counts[best] {
-            best = slot
-        }
-        return detectableDelimiters[best]
+        return counts
     }
 }

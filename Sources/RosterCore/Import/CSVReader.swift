@@ -73,6 +73,9 @@ public final class CSVReader {
         let dialect = sniffed.bytes.withUnsafeBufferPointer {
             CSVDialect.detect(in: $0, isWholeInput: sniffed.isWholeInput, delimiter: delimiter, encoding: encoding)
         }
+        if delimiter == nil, let mixed = sniffed.bytes.withUnsafeBufferPointer(CSVDialect.mixedSeparators(in:)) {
+            throw CSVReaderError.mixedSeparators(path: name, counts: mixed)
+        }
         if dialect.hasBOM { scanner.skip(CSVDialect.byteOrderMark.count) }
         scanner.delimiter = dialect.delimiter
         scanner.encoding = dialect.encoding

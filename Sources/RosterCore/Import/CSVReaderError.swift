@@ -12,6 +12,10 @@ public enum CSVReaderError: Error, Sendable, Equatable, CustomStringConvertible,
     case unreadableHeader(path: String, error: CSVRowError)
     /// The delimiter given cannot separate fields.
     case unusableDelimiter(UInt8)
+    /// The header line uses more than one of `,` `;` and tab, so no detected separator reads every column.
+    case mixedSeparators(path: String, counts: [(UInt8, Int)])
+
+    public static func == (lhs: CSVReaderError, rhs: CSVReaderError) -> Bool { lhs.description == rhs.description }
 
     /// A sentence naming the file, what happened and what to do.
     public var description: String {
@@ -24,6 +28,12 @@ public enum CSVReaderError: Error, Sendable, Equatable, CustomStringConvertible,
             return "CSV file \(path) is empty: its first line must name the columns"
         case .unreadableHeader(let path, let error):
             return "cannot read the header of CSV file \(path): \(error)"
+        case .mixedSeparators(let path, let counts):
+            let listed = counts.map { byte, count in
+                "\(count) \(byte == UInt8(ascii: "\t") ? "tab" : "'\(String(UnicodeScalar(byte)))'")"
+            }
+            return "the header of CSV file \(path) mixes separators (\(listed.joined(separator: ", "))): save the file "
+                + "with one separator, or name the one it uses with --delimiter"
         case .unusableDelimiter(let byte):
             return "cannot use \(String(UnicodeScalar(byte)).debugDescription) as a CSV delimiter: "
                 + "use one ASCII character other than a quote, a space or a line break"

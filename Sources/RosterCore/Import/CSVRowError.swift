@@ -41,8 +41,11 @@ public enum CSVRowError: Error, Sendable, Equatable, CustomStringConvertible {
                 + "reading resumed on line \(line + 1)"
         case .recordTooLong:
             return "row is longer than 1 MiB"
-        case .invalidText:
-            return "not valid UTF-8 text (use --encoding windows-1252?)"
+        case .invalidText(_, let raw):
+            let offset = raw.withUnsafeBufferPointer { TextDecoding.firstInvalidUTF8Offset($0) }
+            return
+                "not valid UTF-8 text\(offset.map { " at byte \($0) of the row" } ?? "") (the file is read as UTF-8; "
+                + "if it is Windows-1252, import it with --encoding windows-1252)"
         }
     }
 

@@ -22,21 +22,33 @@ public struct ImportSummary: Sendable, Equatable {
     /// Whether the empty-store bulk path was used.
     public var bulk = false
     public var dryRun = false
+    /// How a CSV file was read (nil for jsonl): its encoding and separator, detected or given.
+    public var dialect: CSVDialect?
 
     public init(kind: ImportKind) { self.kind = kind }
 
     /// The `--json` document.
     public var json: JSONValue {
-        .object([
-            ("read", .int(Int64(read))), ("created", .int(Int64(created))), ("updated", .int(Int64(updated))),
-            ("unchanged", .int(Int64(unchanged))), ("rejected", .int(Int64(rejected))),
-            ("duplicatesInFile", .int(Int64(duplicatesInFile))),
-            (
-                "rejects",
-                .array(rejects.map { .object([("line", .int(Int64($0.line))), ("reason", .string($0.reason))]) })
-            ),
-            ("dryRun", .bool(dryRun)),
-        ])
+        .object(
+            [
+                ("read", .int(Int64(read))), ("created", .int(Int64(created))), ("updated", .int(Int64(updated))),
+                ("unchanged", .int(Int64(unchanged))), ("rejected", .int(Int64(rejected))),
+                ("duplicatesInFile", .int(Int64(duplicatesInFile))),
+                (
+                    "rejects",
+                    .array(rejects.map { .object([("line", .int(Int64($0.line))), ("reason", .string($0.reason))]) })
+                ),
+                ("dryRun", .bool(dryRun)),
+            ] + dialectMembers)
+    }
+
+    private var dialectMembers: [(String, JSONValue)] {
+        guard let dialect else { return [] }
+        let separator = dialect.delimiter == UInt8(ascii: "\t") ? "tab" : String(UnicodeScalar(dialect.delimiter))
+        return [
+            ("encoding", .string(dialect.encoding.rawValue)), ("separator", .string(separator)),
+            ("byteOrderMark", .bool(dialect.hasBOM)),
+        ]
     }
 
     /// What the counts are of.

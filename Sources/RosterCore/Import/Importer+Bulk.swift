@@ -145,9 +145,11 @@ extension Importer {
         let reader = try openReader()
         reader.keepsRawBytes = false
         let rejectsFile = try openRejectsFile(reader)
-        let planner = RowPlanner(
+        var configured = RowPlanner(
             kind: options.kind, map: try ColumnMap(header: reader.header, kind: options.kind),
             storeFieldTypes: store.fieldTypes)
+        configured.externalCodes = store.externalCodes
+        let planner = configured
         // Field columns by bit (`RowPlan.fieldMask`), to register only the fields a customer of the import has (a
         // field seen only on rejected or superseded rows is not registered, as on the row-by-row path). Past 64
         // field keys, all are.

@@ -116,6 +116,7 @@ public final class Importer {
             throw error
         }
         summary.rejects.sort { $0.line < $1.line }
+        summary.dialect = try? openReader().dialect
         Trace.mark("import: rows applied")
         try prepareWorkingSet()
         if !options.dryRun && !summary.bulk {
@@ -203,6 +204,7 @@ public final class Importer {
         var planner = RowPlanner(
             kind: options.kind, map: try ColumnMap(header: reader.header, kind: options.kind),
             storeFieldTypes: store.fieldTypes)
+        planner.externalCodes = store.externalCodes
         var keys = KeyIndex()
         var rejects: [Int: String] = [:]
         var ordinal = 0

@@ -117,7 +117,7 @@ struct JSONLImport {
 
     private func readHeader() throws -> Header {
         let reader = LineReader(input)
-        guard let first = try reader.next(),
+        guard let first = try reader.next(), JSONDepth.offsetPastLimit(first) == nil,
             let object = try? JSONSerialization.jsonObject(with: Data(first)) as? [String: Any],
             object["roster"] as? String == "export", let region = object["region"] as? String
         else {
@@ -139,6 +139,9 @@ struct JSONLImport {
     }
 
     private func parse(_ bytes: [UInt8], header: Header) -> Result<RowPlan, RowRejection> {
+        if let offset = JSONDepth.offsetPastLimit(bytes) {
+            return .failure(RowRejection(JSONDepth.rejection(at: offset)))
+        }
         guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else {
             return .failure(RowRejection("it is not a JSON object"))
         }
@@ -149,10 +152,10 @@ struct JSONLImport {
                 return plan
             }
         }
-        guard let crmId = object["crmId"] as? String, !CRMID.trim(crmId).isEmpty else {
-            return .failure(RowRejection("it has no crmId"))
+        switch JSONLValidation.crmId(object["crmId"]) {
+        case .success(let crmId): plan.identity = crmId
+        case .failure(let rejection): return .failure(rejection)
         }
-        plan.identity = CRMID.trim(crmId)
         plan.origin = (object["origin"] as? String).flatMap(CustomerOrigin.init) ?? .explicit
         do {
             if let email = object["email"] as? String { plan.email = try EmailAddress.normalize(email) }
@@ -160,18 +163,36 @@ struct JSONLImport {
         } catch {
             return .failure(RowRejection(error.description))
         }
-        if let consent = object["consent"] as? [String: Bool] {
-            plan.consent = Channel.allCases.compactMap { channel in consent[channel.rawValue].map { (channel, $0) } }
+        switch JSONLValidation.consent(object["consent"]) {
+        case .success(let consent): plan.consent = consent
+        case .failure(let rejection): return .failure(rejection)
         }
-        for (key, entry) in (object["fields"] as? [String: [String: String]] ?? [:]).sorted(by: { $0.key < $1.key }) {
-            guard let value = entry["value"], let type = entry["type"].flatMap(FieldType.init) else {
-                return .failure(RowRejection("field \(key) has no type or value"))
+        switch JSONLValidation.timestamps(object) {
+        case .success(let stamps): plan.timestamps = stamps
+        case .failure(let rejection): return .failure(rejection)
+        }
+        if object["fields"] != nil && !(object["fields"] is [String: Any]) {
+            return .failure(RowRejection("fields must be an object of {\"type\", \"value\"} entries"))
+        }
+        for (rawKey, raw) in (object["fields"] as? [String: Any] ?? [:]).sorted(by: { $0.key < $1.key }) {
+            if let rejection = JSONLValidation.fieldName(rawKey) { return .failure(rejection) }
+            let key = rawKey.trimmed.lowercased()
+            guard let entry = raw as? [String: Any], let rawValue = entry["value"] as? String else {
+                return .failure(RowRejection("field \(key) has no text value"))
             }
-            let name = header.fieldNames[key]?.name ?? store.fieldTypes[key]?.name ?? key
-            guard type.accepts(value) else {
-                return .failure(RowRejection("\"\(value)\" is not \(type.phrase), the type of field \(name)"))
+            let value = rawValue.trimmed
+            let name = store.fieldTypes[key]?.name ?? header.fieldNames[key]?.name ?? rawKey.trimmed
+            if let rejection = JSONLValidation.fieldName(name) { return .failure(rejection) }
+            let type: FieldType
+            switch JSONLValidation.fieldType(
+                key: key, name: name, value: value, declared: entry["type"] as? String,
+                store: store.fieldTypes[key]?.type, header: header.fieldNames[key]?.type)
+            {
+            case .success(let checked): type = checked
+            case .failure(let rejection): return .failure(rejection)
             }
-            plan.fields.append(FieldAssignment(key: key, name: name, type: type, value: value))
+            plan.fields.append(
+                FieldAssignment(key: key, name: name, type: type, value: type == .boolean ? value.lowercased() : value))
         }
         return devices(object["devices"] as? [[String: Any]] ?? []).map { found in
             plan.moreDevices = found

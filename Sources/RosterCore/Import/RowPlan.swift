@@ -20,6 +20,8 @@ struct RowPlan: Sendable {
     var origin: CustomerOrigin = .explicit
     /// More devices of the same customer (a jsonl export lists them all).
     var moreDevices: [DevicePlan] = []
+    /// When the customer was created and last updated, kept by a jsonl import that creates it.
+    var timestamps: (createdAt: Int64, updatedAt: Int64)?
 
     /// Empties the plan for the next row, keeping its arrays' storage.
     mutating func reset(line: Int, identity: String?) {
@@ -34,6 +36,7 @@ struct RowPlan: Sendable {
         fieldMask = 0
         origin = .explicit
         if !moreDevices.isEmpty { moreDevices.removeAll(keepingCapacity: true) }
+        timestamps = nil
     }
 }
 

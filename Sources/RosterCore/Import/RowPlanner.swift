@@ -24,6 +24,8 @@ struct RowPlanner: Sendable {
     let fieldKeys: [String]
     /// Each column's bit in `RowPlan.fieldMask` (0 for other columns, and for all past 64 keys).
     private let columnBits: [UInt64]
+    /// The store's externalCode derivation, to check that a row's identity columns agree (`IdentityAgreement`).
+    var externalCodes: ExternalCodeDeriver?
 
     init(kind: ImportKind, map: ColumnMap, storeFieldTypes: [String: (name: String, type: FieldType)]) {
         self.kind = kind
@@ -158,6 +160,7 @@ struct RowPlanner: Sendable {
             return RowRejection("it has \(fields.count) values but the header has \(map.roles.count) columns")
         }
         plan.reset(line: line, identity: identity(in: fields))
+        if map.identityColumns.count > 1, let disagreement = identityDisagreement(in: fields) { return disagreement }
         if let identity = plan.identity, identity.hasControlCharacters {
             return RowRejection("the customerId \"\(TerminalText.escape(identity))\" contains control characters")
         }

@@ -43,6 +43,7 @@ extension Store {
                     customer.email = plan.email
                     customer.phone = plan.phone
                     try fill(db, &customer, plan, consent: consent)
+                    if let stamps = plan.timestamps { (customer.createdAt, customer.updatedAt) = stamps }
                 }
                 outcome.customer = (current!.rowID, .created)
             } else {
@@ -126,9 +127,7 @@ extension Store {
             }
             return
         }
-        try db.exec(
-            "INSERT INTO field(key, name, type) VALUES (?, ?, ?)",
-            arguments: [field.key, field.name, field.type.rawValue])
+        try writeFieldType(db, key: field.key, name: field.name, type: field.type)
         fieldTypes[field.key] = (field.name, field.type)
     }
 

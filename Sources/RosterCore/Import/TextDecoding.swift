@@ -68,6 +68,70 @@ enum TextDecoding {
         return .valid
     }
 
+    /// What a sample says about its encoding: how many well-formed multi-byte UTF-8 characters and how many bytes
+    /// that are not UTF-8 it holds. A sequence cut short at the end counts as neither.
+    static func utf8Evidence(_ bytes: UnsafeBufferPointer<UInt8>) -> (characters: Int, invalidBytes: Int) {
+        var characters = 0
+        var invalid = 0
+        var index = 0
+        while index < bytes.count {
+            guard bytes[index] >= 0x80 else {
+                index += 1
+                continue
+            }
+            switch sequenceLength(bytes, at: index) {
+            case .some(let length) where length > 0:
+                characters += 1
+                index += length
+            case .some:
+                return (characters, invalid)
+            case nil:
+                invalid += 1
+                index += 1
+            }
+        }
+        return (characters, invalid)
+    }
+
+    /// The 1-based offset of the first byte in `bytes` that is not part of well-formed UTF-8, if any.
+    static func firstInvalidUTF8Offset(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        var index = 0
+        while index < bytes.count {
+            guard bytes[index] >= 0x80 else {
+                index += 1
+                continue
+            }
+            guard let length = sequenceLength(bytes, at: index), length > 0 else { return index + 1 }
+            index += length
+        }
+        return nil
+    }
+
+    /// The length of the well-formed UTF-8 sequence at `index` (a non-ASCII lead), 0 when it is cut short by the
+    /// end of `bytes`, nil when it is not UTF-8.
+    private static func sequenceLength(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Int? {
+        let length: Int
+        var low: UInt8 = 0x80
+        var high: UInt8 = 0xBF
+        switch bytes[index] {
+        case 0xC2...0xDF: length = 2
+        case 0xE0: (length, low) = (3, 0xA0)
+        case 0xE1...0xEC, 0xEE...0xEF: length = 3
+        case 0xED: (length, high) = (3, 0x9F)
+        case 0xF0: (length, low) = (4, 0x90)
+        case 0xF1...0xF3: length = 4
+        case 0xF4: (length, high) = (4, 0x8F)
+        default: return nil
+        }
+        for offset in 1..<length {
+            guard index + offset < bytes.count else { return 0 }
+            let byte = bytes[index + offset]
+            let (minimum, maximum) = offset == 1 ? (low, high) : (0x80, 0xBF)
+            guard byte >= minimum && byte <= maximum else { return nil }
+        }
+        return length
+    }
+
     /// Decodes Windows-1252 text; bytes 0x81, 0x8D, 0x8F, 0x90 and 0x9D, undefined there, become the C1
     /// controls of the same value, as browsers do, so no byte is ever lost.
     static func windows1252String(_ bytes: UnsafeBufferPointer<UInt8>) -> String {

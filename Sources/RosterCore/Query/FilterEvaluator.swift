@@ -113,7 +113,7 @@ struct FilterEvaluator {
             guard FieldType.number.accepts(text), let number = text.withUTF8(IndexedField.number) else {
                 throw mismatch()
             }
-            return numberRows(numbers, comparison.comparison, number)
+            return numberRows(numbers, field.numberTexts, comparison.comparison, number, written: text)
         case .boolean(let booleans):
             guard comparison.comparison == .equal || comparison.comparison == .notEqual else {
                 throw FilterError(
@@ -163,11 +163,25 @@ struct FilterEvaluator {
         }
     }
 
-    private func numberRows(_ numbers: [Double], _ comparison: FilterExpression.Operator, _ value: Double) -> RowSet {
+    private func numberRows(
+        _ numbers: [Double], _ texts: TextColumn?, _ comparison: FilterExpression.Operator, _ value: Double,
+        written: String
+    ) -> RowSet {
         numbers.withUnsafeBufferPointer { numbers in
-            RowSet.matching(
-                count: index.count,
-                RowPredicates.NumberRange(numbers: numbers, value: value, comparison: comparison))
+            let range = RowPredicates.NumberRange(numbers: numbers, value: value, comparison: comparison)
+            guard let texts else { return RowSet.matching(count: index.count, range) }
+            var written = written
+            return written.withUTF8 { operand in
+                texts.bytes.withUnsafeBufferPointer { bytes in
+                    texts.starts.withUnsafeBufferPointer { starts in
+                        RowSet.matching(
+                            count: index.count,
+                            RowPredicates.ExactNumberRange(
+                                range: range, numbers: numbers, value: value, texts: bytes, starts: starts,
+                                operand: operand, comparison: comparison))
+                    }
+                }
+            }
         }
     }
 

@@ -44,8 +44,13 @@
 /// Errors name the position of the offending token: `query:1:17: expected a value after '='`,
 /// `query:1:1: unknown field "nmae" (fields: birthdate, city, name)`.
 struct FilterParser {
+    /// How deep parentheses and `not` may nest. The parser and the evaluator recurse once per level, so a query
+    /// of 20,000 `(` must be refused by count before it can exhaust a thread's stack.
+    static let maximumDepth = 100
+
     private let tokens: [FilterToken]
     private var index = 0
+    private var depth = 0
 
     private init(tokens: [FilterToken]) {
         self.tokens = tokens
@@ -82,25 +87,48 @@ struct FilterParser {
     }
 
     private mutating func parseOr(after previous: String?) throws(FilterError) -> FilterExpression {
-        var expression = try parseAnd(after: previous)
+        var operands = [try parseAnd(after: previous)]
         while current.isKeyword("or"), !currentIsFieldName {
             advance()
-            expression = .or(expression, try parseAnd(after: "or"))
+            operands.append(try parseAnd(after: "or"))
         }
-        return expression
+        return Self.balanced(operands[...], FilterExpression.or)
     }
 
     private mutating func parseAnd(after previous: String?) throws(FilterError) -> FilterExpression {
-        var expression = try parseNot(after: previous)
+        var operands = [try parseNot(after: previous)]
         while current.isKeyword("and"), !currentIsFieldName {
             advance()
-            expression = .and(expression, try parseNot(after: "and"))
+            operands.append(try parseNot(after: "and"))
         }
-        return expression
+        return Self.balanced(operands[...], FilterExpression.and)
+    }
+
+    /// `a or b or c …` as a balanced tree: the same set (and/or are associative), in the same left-to-right order,
+    /// but a query of thousands of conditions nests only as deep as their logarithm.
+    private static func balanced(
+        _ operands: ArraySlice<FilterExpression>, _ join: (FilterExpression, FilterExpression) -> FilterExpression
+    ) -> FilterExpression {
+        if operands.count == 1 { return operands.first! }
+        if operands.count == 2 { return join(operands.first!, operands.last!) }
+        let middle = operands.startIndex + (operands.count + 1) / 2
+        return join(balanced(operands[..<middle], join), balanced(operands[middle...], join))
+    }
+
+    /// Enters one level of `(` or `not`, refusing the level past `maximumDepth` at the token that opens it.
+    private mutating func nest(at position: FilterPosition) throws(FilterError) {
+        depth += 1
+        guard depth <= Self.maximumDepth else {
+            throw FilterError(
+                "the query nests parentheses and 'not' more than \(Self.maximumDepth) levels deep; simplify it",
+                at: position)
+        }
     }
 
     private mutating func parseNot(after previous: String?) throws(FilterError) -> FilterExpression {
         if current.isKeyword("not"), !currentIsFieldName {
+            try nest(at: current.position)
+            defer { depth -= 1 }
             advance()
             return .not(try parseNot(after: "not"))
         }
@@ -124,6 +152,8 @@ struct FilterParser {
         case .comparison(let comparison):
             throw FilterError("expected a field name before '\(comparison.symbol)'", at: token.position)
         case .openParenthesis:
+            try nest(at: token.position)
+            defer { depth -= 1 }
             advance()
             let inner = try parseOr(after: "(")
             guard current.kind == .closeParenthesis else {

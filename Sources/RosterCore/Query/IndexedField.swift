@@ -6,6 +6,8 @@ struct IndexedField: Sendable {
     let key: String
     let type: FieldType
     let storage: Storage
+    /// A number field's values as written, for the rows whose doubles tie with an operand (see `DecimalText`).
+    let numberTexts: TextColumn?
 
     enum Storage: Sendable {
         case text(FoldedTextColumn)
@@ -25,6 +27,7 @@ struct IndexedField: Sendable {
         key = column.key
         type = column.type
         let values = column.values
+        numberTexts = column.type == .number ? values : nil
         switch column.type {
         case .text: storage = .text(FoldedTextColumn(values))
         case .date: storage = .date(IndexedField.parsed(values, missing: IndexedField.missingDate, IndexedField.date))

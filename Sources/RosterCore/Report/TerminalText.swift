@@ -2,10 +2,23 @@
 public enum TerminalText {
     /// `ESC[2J` becomes `^[[2J`, a newline `^J`, DEL `^?`; C1 controls become `<U+009B>`.
     public static func escape(_ value: String) -> String {
-        guard value.unicodeScalars.contains(where: isControl) else { return value }
+        escape(value, keeping: [])
+    }
+
+    /// A whole message or report as it may reach a terminal: line breaks and tabs stay, every other control
+    /// character and escape sequence is shown escaped. Output calls this once for everything it prints, so no
+    /// value has to be escaped where a message is composed.
+    public static func escapeMessage(_ text: String) -> String {
+        escape(text, keeping: ["\n", "\t"])
+    }
+
+    private static func escape(_ value: String, keeping kept: Set<Unicode.Scalar>) -> String {
+        guard value.unicodeScalars.contains(where: { isControl($0) && !kept.contains($0) }) else { return value }
         var out = ""
         for scalar in value.unicodeScalars {
-            if scalar.value < 0x20 {
+            if kept.contains(scalar) {
+                out.unicodeScalars.append(scalar)
+            } else if scalar.value < 0x20 {
                 out += "^" + String(UnicodeScalar(UInt8(scalar.value) + 0x40))
             } else if scalar.value == 0x7f {
                 out += "^?"

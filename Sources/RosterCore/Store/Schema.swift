@@ -88,6 +88,16 @@ enum Schema {
                     END;
                     """)
         }
+        // Field types are authenticated (see Store+FieldTypes.swift): rows written before this get their MAC at
+        // the first unlock after it, while `fieldMACs` is `pending`.
+        migrator.registerMigration("v5-field-type-mac") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE field ADD COLUMN mac BLOB;
+                    INSERT OR REPLACE INTO meta(key, value)
+                        SELECT 'fieldMACs', CAST('pending' AS BLOB) WHERE EXISTS (SELECT 1 FROM field);
+                    """)
+        }
         return migrator
     }
 }

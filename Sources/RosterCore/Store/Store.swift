@@ -35,7 +35,8 @@ public final class Store: @unchecked Sendable {
     var fieldTypes: [String: (name: String, type: FieldType)] = [:]
 
     private init(
-        path: String, db: DatabaseQueue, lock: StoreLock, header: StoreHeader, keys: KeyRing, appKey: String
+        path: String, db: DatabaseQueue, lock: StoreLock, header: StoreHeader, keys: KeyRing, appKey: String,
+        forCheck: Bool = false
     ) throws {
         self.path = path
         self.db = db
@@ -44,7 +45,11 @@ public final class Store: @unchecked Sendable {
         self.header = header
         self.keys = keys
         self.externalCodes = ExternalCodeDeriver(appKey: appKey)
-        try loadFieldTypes()
+        do {
+            try loadFieldTypes()
+        } catch let error as RosterError where forCheck && error.isIntegrityFailure {
+            // `roster check` reports a damaged field registry itself, in detail, and changes nothing.
+        }
         hasSuppressions = try db.read {
             try Bool.fetchOne($0, sql: "SELECT EXISTS (SELECT 1 FROM suppression)") ?? false
         }
@@ -180,8 +185,18 @@ public final class Store: @unchecked Sendable {
         return try db.read { try StoreHeader.read($0, path: path) }
     }
 
+    /// Unlocks an existing store; `forCheck` opens one whose field registry fails its MACs, for `roster check`
+    /// to report on (such a store serves no other command).
+    public static func open(at path: String, key: KeySource, forCheck: Bool) throws -> Store {
+        try open(at: path, key: key, checking: forCheck)
+    }
+
     /// Unlocks an existing store; nothing is written when the key is wrong.
     public static func open(at path: String, key: KeySource) throws -> Store {
+        try open(at: path, key: key, checking: false)
+    }
+
+    private static func open(at path: String, key: KeySource, checking: Bool) throws -> Store {
         guard FileManager.default.fileExists(atPath: path) else { throw RosterError.storeMissing(path: path) }
         // Held from before the file is opened: a swap cannot happen between the open and the identity taken below.
         let lock = StoreLock(storePath: path)
@@ -212,7 +227,9 @@ public final class Store: @unchecked Sendable {
         // A bulk import killed before its swap leaves a sealed copy beside the store: remove it now rather than
         // at the next import, so that it does not outlive an erasure.
         BulkLoader.removeLeftovers(of: path)
-        let store = try Store(path: path, db: db, lock: lock, header: header, keys: keys, appKey: appKey)
+        let store = try Store(
+            path: path, db: db, lock: lock, header: header, keys: keys, appKey: appKey, forCheck: checking)
+        if !checking { try? store.authenticateLegacyFieldTypes() }
         TestHook.stop(at: "store-opened")
         return store
     }
@@ -292,10 +309,13 @@ public final class Store: @unchecked Sendable {
     /// Reloads the field registry inside a transaction (after a savepoint was rolled back).
     func loadFieldTypes(_ db: Database) throws {
         var result: [String: (name: String, type: FieldType)] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT key, name, type FROM field") {
+        let authenticated = try fieldTypesAuthenticated(db)
+        for row in try Row.fetchAll(db, sql: "SELECT key, name, type, mac FROM field") {
             let key: String = row["key"]
-            guard let type = FieldType(rawValue: row["type"]) else {
-                throw RosterError.integrity(what: "the type of field \(key)")
+            guard fieldTypeProblem(row, authenticated: authenticated) == nil,
+                let type = FieldType(rawValue: row["type"])
+            else {
+                throw RosterError.integrity(what: "the type of field \(TerminalText.escape(key))")
             }
             result[key] = (row["name"], type)
         }

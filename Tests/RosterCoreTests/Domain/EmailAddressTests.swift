@@ -61,7 +61,11 @@ struct EmailAddressTests {
         EmailCase("ana@Bücher.example", "ana@bücher.example"),
         EmailCase("o'neil@example.ie", "o'neil@example.ie"),
         EmailCase("user_name-99@mail-server.example.com", "user_name-99@mail-server.example.com"),
-        EmailCase("x@xn--bcher-kva.example", "x@xn--bcher-kva.example"),
+        // IDNA: the ASCII-compatible spelling of a domain is kept in its Unicode form, so both are one mailbox.
+        EmailCase("x@xn--bcher-kva.example", "x@bücher.example"),
+        EmailCase("bob@XN--EXMPLE-CUA.com", "bob@exämple.com"),
+        EmailCase("bob@exämple.com", "bob@exämple.com"),
+        EmailCase("xn--local@example.com", "xn--local@example.com"),
         // Not RFC 5322, yet such mailboxes exist (older Japanese carriers); refusing them would lose customers.
         EmailCase("taro..yamada.@docomo.ne.jp", "taro..yamada.@docomo.ne.jp"),
         EmailCase(
@@ -99,6 +103,8 @@ struct EmailAddressTests {
         EmailCase(String(repeating: "a", count: 65) + "@example.com", nil),
         EmailCase("ana@" + String(repeating: "b", count: 64) + ".com", nil),
         EmailCase(longAddress(length: 255), nil),
+        EmailCase(".ana@example.com", nil),
+        EmailCase("ana@xn--99999999999999999999.com", nil),
     ]
 
     /// An address of exactly `length` ASCII characters, with labels short enough for DNS.

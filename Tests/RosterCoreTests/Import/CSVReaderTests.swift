@@ -176,8 +176,9 @@ struct CSVReaderTests {
                 .record(4, ["Eva", "Roma"]),
             ])
         #expect(
-            "\(CSVRowError.invalidText(line: 12, raw: []))"
-                == "line 12: not valid UTF-8 text (use --encoding windows-1252?)")
+            "\(CSVRowError.invalidText(line: 12, raw: bytes("Jos") + [0xE9]))"
+                == "line 12: not valid UTF-8 text at byte 4 of the row (the file is read as UTF-8; if it is "
+                + "Windows-1252, import it with --encoding windows-1252)")
     }
 
     @Test func utf8CutAtTheFirstChunkBoundaryIsStillUTF8() throws {
