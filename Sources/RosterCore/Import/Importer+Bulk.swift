@@ -147,9 +147,7 @@ extension Importer {
         let rejectsFile = try options.rejectsPath.map {
             try RejectsFile(path: $0, header: reader.header, dialect: reader.dialect)
         }
-        let planner = RowPlanner(
-            kind: options.kind, map: try ColumnMap(header: reader.header, kind: options.kind),
-            storeFieldTypes: store.fieldTypes)
+        let planner = try layout().planner(kind: options.kind, storeTypes: store.fieldTypes)
         // Field columns by bit (`RowPlan.fieldMask`), to register only the fields a customer of the import has (a
         // field seen only on rejected or superseded rows is not registered, as on the row-by-row path). Past 64
         // field keys, all are.
