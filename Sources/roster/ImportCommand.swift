@@ -58,6 +58,37 @@ struct ImportCommand: ParsableCommand {
     var encoding: String?
 
     @Option(
+        name: .customLong("map"),
+        help: ArgumentHelp(
+            "Take TARGET from a column of another name, or a template of columns: --map customerId=\"Record ID\" "
+                + "--map name=\"{First Name} {Last Name}\". TARGET is customerId, email, countryCode, phone, deviceId, "
+                + "consent, … or a field, optionally typed (birthdate:date). Repeatable; replaces a preset's target.",
+            valueName: "target=source"))
+    var map: [String] = []
+
+    @Option(help: ArgumentHelp("A mapping file (TOML; docs/import.md shows one).", valueName: "file"))
+    var mapping: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "The mapping of a CRM's export: hubspot, salesforce, mailchimp, google or outlook.", valueName: "name"))
+    var preset: String?
+
+    @Option(
+        name: .customLong("date-order"),
+        help: ArgumentHelp(
+            "dmy or mdy: the day/month order of date columns whose values all leave it open (06/12/1990). A column "
+                + "with a part above 12 decides its own.", valueName: "order"))
+    var dateOrder: DateOrder?
+
+    @Option(
+        name: .customLong("default-country"),
+        help: ArgumentHelp(
+            "The calling code of phones written without one (34 for Spain); a row's countryCode still wins.",
+            valueName: "code"))
+    var defaultCountry: String?
+
+    @Option(
         name: .customLong("batch-size"),
         help: ArgumentHelp(
             "Rows per transaction when importing into a store that has customers (jsonl: at most 50,000); a "
@@ -71,6 +102,56 @@ struct ImportCommand: ParsableCommand {
         }
         if let encoding, CSVEncoding(name: encoding) == nil {
             throw ValidationError("--encoding \(encoding): use utf-8 or windows-1252")
+        }
+        if let preset, Preset(rawValue: preset.lowercased()) == nil {
+            throw ValidationError(MappingError.unknownPreset(preset).description)
+        }
+        for entry in map {
+            do {
+                _ = try ColumnMapping.entry(entry)
+            } catch {
+                throw ValidationError("--map \(error)")
+            }
+        }
+    }
+
+    /// The preset, then the mapping file, then each --map: a later one replaces an earlier one's target.
+    func columnMapping() throws -> ColumnMapping {
+        var result = ColumnMapping()
+        if let preset, let named = Preset(rawValue: preset.lowercased()) { result = named.mapping }
+        if let mapping {
+            let text: String
+            do {
+                text = try String(contentsOfFile: mapping, encoding: .utf8)
+            } catch {
+                throw RosterError.io(path: mapping, detail: "cannot read the mapping file (does it exist?)")
+            }
+            result = result.overridden(by: try ColumnMapping.read(toml: text, path: mapping))
+        }
+        let entries = try map.map { try ColumnMapping.entry($0) }
+        return result.overridden(by: ColumnMapping(entries: entries))
+    }
+
+    /// A mapping error worded with the options that fix it.
+    static func wording(_ error: MappingError) -> String {
+        switch error {
+        case .missingColumns(_, _, _, let suggestions) where !suggestions.isEmpty:
+            let base = error.description
+            let cut = base.range(of: "; to use a column of another name")?.lowerBound ?? base.endIndex
+            return String(base[..<cut]) + "; if a column of another name holds it, map it: "
+                + suggestions.map { "--map \($0)" }.joined(separator: " ")
+        case .ambiguousDateOrder(let field, let column):
+            return "the dates of field \(field) (column \"\(column)\") could all be day/month or month/day: none has "
+                + "a part above 12. Say which with --date-order dmy (06/12 is 6 December) or --date-order mdy "
+                + "(12 June); nothing was imported"
+        case .conflictingDateOrder(let field, let column):
+            return "the dates of field \(field) (column \"\(column)\") are written both day/month and month/day; "
+                + "pass --date-order dmy or mdy to keep the rows written that way (the others are rejected); "
+                + "nothing was imported"
+        case .badDefaultCountry(let code):
+            return "--default-country \(code): " + error.description
+        default:
+            return error.description
         }
     }
 
@@ -88,6 +169,16 @@ struct ImportCommand: ParsableCommand {
         options.batchSize = batchSize
         options.delimiter = delimiter.flatMap(CSVDialect.delimiter(fromOption:))
         options.encoding = encoding.flatMap(CSVEncoding.init(name:))
+        options.dateOrder = dateOrder
+        options.defaultCountry = defaultCountry
+        do {
+            options.mapping = try columnMapping()
+            if dryRun && !output.json {
+                Self.printPreview(try Importer(store: store, options: options).preview())
+            }
+        } catch let error as MappingError {
+            throw RosterError.invalidValue(Self.wording(error))
+        }
         let meter = ProgressMeter(label: (file as NSString).lastPathComponent)
         let summary: ImportSummary
         do {
@@ -96,6 +187,9 @@ struct ImportCommand: ParsableCommand {
             meter.finish()
             Self.printRejects(refused.summary)
             throw RosterError.invalidValue(refused.description)
+        } catch let error as MappingError {
+            meter.finish()
+            throw RosterError.invalidValue(Self.wording(error))
         }
         meter.finish()
         if output.json {
@@ -111,6 +205,34 @@ struct ImportCommand: ParsableCommand {
                 + "\(summary.duplicatesInFile) duplicates in file."
                 + (summary.dialect.map { " Read as \($0.summary)." } ?? ""))
         if let rejects, summary.rejected > 0, !strict { Output.line("Rejected rows were written to \(rejects).") }
+        for format in summary.formats {
+            Output.line("  \(format.field) (\(format.type.rawValue)): \(format.format)")
+        }
+    }
+
+    /// The mapping a dry run uses and its first rows as they would be stored.
+    static func printPreview(_ preview: ImportPreview) {
+        guard !preview.columns.isEmpty else { return }
+        Output.line("Mapping:")
+        for column in preview.columns {
+            let type = column.type.map { " (\($0.rawValue))" } ?? ""
+            Output.line("  \(Output.safe(column.target))\(type) <- \(Output.safe(column.source))")
+        }
+        if !preview.unused.isEmpty {
+            Output.line("  not imported: " + preview.unused.map { Output.safe($0) }.joined(separator: ", "))
+        }
+        for format in preview.formats {
+            Output.line("  \(Output.safe(format.field)) is written \(format.format)")
+        }
+        Output.line("First rows as they would be stored:")
+        for row in preview.rows {
+            if let rejection = row.rejection {
+                Output.line("  line \(row.line): rejected: \(Output.safe(rejection))")
+            } else {
+                let values = row.values.map { "\(Output.safe($0.name))=\(Output.safe($0.value))" }
+                Output.line("  line \(row.line): " + values.joined(separator: ", "))
+            }
+        }
     }
 
     static func printRejects(_ summary: ImportSummary, limit: Int = 20) {
@@ -124,6 +246,7 @@ struct ImportCommand: ParsableCommand {
 }
 
 extension ImportKind: ExpressibleByArgument {}
+extension DateOrder: ExpressibleByArgument {}
 
 struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

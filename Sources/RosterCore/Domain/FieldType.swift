@@ -1,6 +1,7 @@
 import Foundation
 
-/// The type of a customer field, fixed per field name the first time a value is written.
+/// The type of a customer field: set when the field is first written (an import types it from a sample of its
+/// column), changed only by `roster field retype`.
 public enum FieldType: String, CaseIterable, Codable, Sendable {
     case text, date, number, boolean
 
@@ -84,5 +85,12 @@ public enum FieldType: String, CaseIterable, Codable, Sendable {
         }
     }
 
-    private static func isDate(_ value: String) -> Bool { parseDate(value) != nil }
+    /// A date field holds `YYYY-MM-DD`, or `--MM-DD` for a birthday without a year.
+    private static func isDate(_ value: String) -> Bool {
+        if parseDate(value) != nil { return true }
+        guard value.utf8.count == 7, value.hasPrefix("--"),
+            case .fixed(nil, let month, let day, _)? = DateText.read(value)
+        else { return false }
+        return (1...12).contains(month) && day >= 1 && day <= daysIn(month: month, year: 2000)
+    }
 }

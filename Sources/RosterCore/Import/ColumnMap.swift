@@ -1,62 +1,250 @@
 import Foundation
 
-/// The roles of a file's columns, read from its header.
+/// The roles of a file's columns, read from its header and the import's mapping.
+///
+/// Columns `0..<fileColumnCount` are the file's; a template target (`name={First Name} {Last Name}`), or a second
+/// target of one column, is a derived column after them, whose cell `expand(_:)` computes from the row.
 struct ColumnMap: Sendable {
-    /// One role per header column, in file order.
+    /// One role per column, in file order, then the derived columns.
     let roles: [ColumnRole]
-    /// Identity columns in preference order (customerId, externalCode, externalId).
+    /// Identity columns in preference order (mapped ones, then customerId, crmId, externalCode, externalId).
     let identityColumns: [Int]
+    /// How many columns the file has.
+    let fileColumnCount: Int
+    /// The parts of each derived column, by `index - fileColumnCount`.
+    let derived: [[DerivedPart]]
+    /// Where each column's value comes from, for `--dry-run`: its header, or the template.
+    let sources: [String]
+    /// A type or day/month order the mapping gives a field, by field key.
+    let declared: [String: Declared]
 
-    init(header: [String], kind: ImportKind) throws {
-        var roles: [ColumnRole] = []
+    enum DerivedPart: Sendable {
+        case literal(String)
+        case column(Int)
+    }
+
+    struct Declared: Sendable {
+        var type: FieldType?
+        var dateOrder: DateOrder?
+    }
+
+    init(header: [String], kind: ImportKind, mapping: ColumnMapping = ColumnMapping(), hasDefaultCountry: Bool = false)
+        throws
+    {
+        var roles = [ColumnRole?](repeating: nil, count: header.count)
+        let sources = header
+        var derived: [[DerivedPart]] = []
+        var derivedRoles: [ColumnRole] = []
+        var derivedSources: [String] = []
+        var consumed = Set<Int>()
+        var mapped: [ColumnRole] = []
         var identity: [(rank: Int, column: Int)] = []
-        for (index, raw) in header.enumerated() {
-            let name = raw.trimmingCharacters(in: .whitespaces)
-            let squashed = ColumnMap.squash(name)
-            let role: ColumnRole
-            switch squashed {
-            case "customerid", "externalcode", "externalid", "crmid":
-                role = .identity
-                let rank = ["customerid": 0, "crmid": 1, "externalcode": 2, "externalid": 3][squashed]!
-                identity.append((rank, index))
-            case "email", "emailaddress": role = .email
-            case "countrycode": role = .countryCode
-            case "phone", "phonenumber", "mobile": role = .phone
-            case "emailconsent": role = .consent(.email)
-            case "smsconsent": role = .consent(.sms)
-            case "pushconsent": role = .consent(.push)
-            case "consent": role = kind.consentChannel.map { .consent($0) } ?? .field(name)
-            case "enabled" where kind == .email || kind == .sms: role = .consent(kind.consentChannel!)
-            case "deviceid": role = .deviceId
-            case "fieldname" where kind == .fields: role = .fieldName
-            case "fieldvalue" where kind == .fields: role = .fieldValue
-            default:
-                if let column = DeviceColumn.allCases.first(where: { $0.rawValue.lowercased() == squashed }) {
-                    role = .device(column)
-                } else if name.isEmpty {
-                    throw RosterError.invalidValue("column \(index + 1) of the header has no name")
-                } else {
-                    role = .field(name)
+        var declared: [String: Declared] = [:]
+        for entry in mapping.entries {
+            guard let resolved = try ColumnMap.resolve(entry, in: header) else { continue }
+            let (source, columns) = resolved
+            let role = ColumnMap.role(named: entry.target, kind: kind)
+            let column: Int
+            if case .column = source, roles[columns[0]] == nil {
+                column = columns[0]
+                roles[column] = role
+            } else {
+                column = header.count + derived.count
+                switch source {
+                case .column: derived.append([.column(columns[0])])
+                case .template(let parts):
+                    var index = 0
+                    derived.append(
+                        parts.map { part -> DerivedPart in
+                            switch part {
+                            case .literal(let text): return .literal(text)
+                            case .column:
+                                defer { index += 1 }
+                                return .column(columns[index])
+                            }
+                        })
                 }
+                derivedRoles.append(role)
+                derivedSources.append(source.description)
             }
-            if roles.contains(role), role != .identity {
+            consumed.formUnion(columns)
+            if mapped.contains(role), role != .identity {
+                throw RosterError.invalidValue("the mapping gives \(entry.target) twice (nothing was imported)")
+            }
+            mapped.append(role)
+            if role == .identity { identity.append((-1, column)) }
+            if case .field(let name) = role, entry.type != nil || entry.dateOrder != nil {
+                declared[name.trimmed.lowercased()] = Declared(type: entry.type, dateOrder: entry.dateOrder)
+            }
+        }
+        for (index, raw) in header.enumerated() where roles[index] == nil {
+            let name = raw.trimmingCharacters(in: .whitespaces)
+            // A column a mapping reads is used there only; a preset imports only what it maps.
+            if consumed.contains(index) || mapping.onlyMapped {
+                roles[index] = .ignored
+                continue
+            }
+            guard !name.isEmpty else {
+                throw RosterError.invalidValue("column \(index + 1) of the header has no name")
+            }
+            let role = ColumnMap.role(named: name, kind: kind)
+            // A target mapped from another column replaces the column named like it.
+            if role != .identity, mapped.contains(role) {
+                roles[index] = .ignored
+                continue
+            }
+            if role == .identity {
+                let rank =
+                    ["customerid": 0, "crmid": 1, "externalcode": 2, "externalid": 3][ColumnMap.squash(name)] ?? 4
+                identity.append((rank, index))
+            }
+            roles[index] = role
+        }
+        let all = roles.map { $0 ?? .ignored } + derivedRoles
+        var seen = Set<ColumnRole>()
+        for (index, role) in all.enumerated() where role != .identity && role != .ignored {
+            guard seen.insert(role).inserted else {
+                let name = index < header.count ? header[index] : derivedSources[index - header.count]
                 throw RosterError.invalidValue("the header names the column \"\(name)\" twice")
             }
-            roles.append(role)
         }
-        let missing = kind.mandatoryColumns.filter { !roles.contains($0) }
+        let missing = kind.mandatoryColumns.filter { role in
+            !all.contains(role) && !(role == .countryCode && hasDefaultCountry)
+        }
         if !missing.isEmpty {
-            let names = missing.map { $0 == .identity ? "customerId (or externalCode / externalId)" : $0.columnName }
-            throw RosterError.invalidValue(
-                "a \(kind.rawValue) file needs the column\(missing.count == 1 ? "" : "s") "
-                    + names.joined(separator: ", ") + "; the header has: "
-                    + header.map { "\"\($0)\"" }.joined(separator: ", ") + " (nothing was imported)")
+            let unused = header.indices.filter { all[$0] == .ignored || ColumnMap.isField(all[$0]) }.map { header[$0] }
+            throw MappingError.missingColumns(
+                kind: kind, missing: missing.map(\.targetName), header: header,
+                suggestions: missing.compactMap { role in
+                    ColumnMap.guess(role, among: unused).map { "\(role.targetName)=\"\($0)\"" }
+                })
         }
-        self.roles = roles
+        self.roles = all
+        self.fileColumnCount = header.count
+        self.derived = derived
+        self.sources = sources + derivedSources
+        self.declared = declared
         self.identityColumns = identity.sorted { $0.rank < $1.rank }.map(\.column)
     }
 
     func column(_ role: ColumnRole) -> Int? { roles.firstIndex(of: role) }
+
+    /// The row with its derived columns' cells appended (the row itself when there are none).
+    func expand(_ fields: [String]) -> [String] {
+        guard !derived.isEmpty else { return fields }
+        var result = fields
+        if result.count < fileColumnCount {
+            result.append(contentsOf: repeatElement("", count: fileColumnCount - result.count))
+        } else if result.count > fileColumnCount {
+            result.removeLast(result.count - fileColumnCount)
+        }
+        for parts in derived { result.append(ColumnMap.fill(parts, from: fields)) }
+        return result
+    }
+
+    /// A template's cell: the values of its columns with the text between them; the text next to an empty value is
+    /// left out (`{First Name} {Last Name}` with no first name is the last name alone).
+    static func fill(_ parts: [DerivedPart], from fields: [String]) -> String {
+        var result = ""
+        var pending = ""
+        var started = false
+        var sawColumn = false
+        var lastWasValue = false
+        for part in parts {
+            switch part {
+            case .literal(let text):
+                if started {
+                    pending = lastWasValue ? pending + text : text
+                } else if !sawColumn {
+                    pending += text  // text before the first column (`Dr. {Last Name}`)
+                }
+            case .column(let index):
+                sawColumn = true
+                let value = index < fields.count ? fields[index].trimmed : ""
+                if value.isEmpty {
+                    pending = ""
+                    lastWasValue = false
+                    continue
+                }
+                result += pending + value
+                pending = ""
+                started = true
+                lastWasValue = true
+            }
+        }
+        if lastWasValue { result += pending }
+        return result
+    }
+
+    /// The first source of an entry whose headers the file has, with their column indexes; nil for an optional entry
+    /// (a preset's) that has none.
+    private static func resolve(_ entry: ColumnMapping.Entry, in header: [String]) throws -> (
+        ColumnMapping.Source, [Int]
+    )? {
+        for source in entry.sources {
+            let columns = source.headers.map { index(of: $0, in: header) }
+            if columns.allSatisfy({ $0 != nil }) { return (source, columns.map { $0! }) }
+        }
+        if entry.isOptional { return nil }
+        let missing = entry.sources.first?.headers.first { index(of: $0, in: header) == nil } ?? entry.target
+        throw MappingError.unknownHeader(target: entry.target, header: missing, fileHeaders: header)
+    }
+
+    /// A header's column: the same name ignoring case, else ignoring case, spaces, `_` and `-`.
+    static func index(of name: String, in header: [String]) -> Int? {
+        let wanted = name.trimmed.lowercased()
+        if let exact = header.firstIndex(where: { $0.trimmed.lowercased() == wanted }) { return exact }
+        let squashed = squash(wanted)
+        return header.firstIndex { squash($0.trimmed) == squashed }
+    }
+
+    /// What a column (or mapping target) named `name` is to a file of this kind.
+    static func role(named name: String, kind: ImportKind) -> ColumnRole {
+        let squashed = squash(name)
+        switch squashed {
+        case "customerid", "externalcode", "externalid", "crmid": return .identity
+        case "email", "emailaddress": return .email
+        case "countrycode": return .countryCode
+        case "phone", "phonenumber", "mobile": return .phone
+        case "emailconsent": return .consent(.email)
+        case "smsconsent": return .consent(.sms)
+        case "pushconsent": return .consent(.push)
+        case "consent": return kind.consentChannel.map { .consent($0) } ?? .field(name)
+        case "enabled" where kind == .email || kind == .sms: return .consent(kind.consentChannel!)
+        case "deviceid": return .deviceId
+        case "fieldname" where kind == .fields: return .fieldName
+        case "fieldvalue" where kind == .fields: return .fieldValue
+        default:
+            if let column = DeviceColumn.allCases.first(where: { $0.rawValue.lowercased() == squashed }) {
+                return .device(column)
+            }
+            return .field(name)
+        }
+    }
+
+    private static func isField(_ role: ColumnRole) -> Bool {
+        if case .field = role { return true }
+        return false
+    }
+
+    /// A header that probably holds a missing role (`E-mail 1 - Value` for email), to suggest mapping it.
+    private static func guess(_ role: ColumnRole, among headers: [String]) -> String? {
+        let words: [String]
+        switch role {
+        case .identity: words = ["recordid", "contactid", "customer", "crm", "externalid", "id"]
+        case .email: words = ["mail"]
+        case .phone: words = ["mobile", "phone", "cell", "tel"]
+        case .countryCode: words = ["countrycode", "country", "prefix"]
+        case .deviceId: words = ["device"]
+        case .fieldName: words = ["name", "field"]
+        case .fieldValue: words = ["value"]
+        default: return nil
+        }
+        for word in words {
+            if let header = headers.first(where: { squash($0).contains(word) }) { return header }
+        }
+        return nil
+    }
 
     /// Header names compared without case, spaces, `_` or `-` (`Country Code` = `countryCode`).
     static func squash(_ name: String) -> String {

@@ -52,6 +52,8 @@ enum ColumnRole: Equatable, Hashable, Sendable {
     case fieldValue
     /// Any other column: a customer field of that name.
     case field(String)
+    /// A column the mapping leaves out (read by a template, or not mapped by a preset).
+    case ignored
 
     /// The name a person would write for this column (for error messages).
     var columnName: String {
@@ -66,6 +68,15 @@ enum ColumnRole: Equatable, Hashable, Sendable {
         case .fieldName: return "fieldName"
         case .fieldValue: return "fieldValue"
         case .field(let name): return name
+        case .ignored: return "(not imported)"
+        }
+    }
+
+    /// The name a mapping gives this role as its target (`--map customerId=…`).
+    var targetName: String {
+        switch self {
+        case .identity: return "customerId"
+        default: return columnName
         }
     }
 }

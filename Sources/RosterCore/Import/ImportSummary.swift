@@ -19,6 +19,15 @@ public struct ImportSummary: Sendable, Equatable {
     /// Rows superseded by a later row with the same key.
     public var duplicatesInFile = 0
     public var rejects: [Rejection] = []
+    /// How a field column of the file writes its values, when it is not plain: each date column's forms and
+    /// day/month order, and number columns with a decimal comma.
+    public struct ColumnFormat: Sendable, Equatable {
+        public let field: String
+        public let type: FieldType
+        public let format: String
+    }
+
+    public var formats: [ColumnFormat] = []
     /// Whether the empty-store bulk path was used.
     public var bulk = false
     public var dryRun = false
@@ -39,6 +48,16 @@ public struct ImportSummary: Sendable, Equatable {
                     .array(rejects.map { .object([("line", .int(Int64($0.line))), ("reason", .string($0.reason))]) })
                 ),
                 ("dryRun", .bool(dryRun)),
+                (
+                    "formats",
+                    .array(
+                        formats.map {
+                            .object([
+                                ("field", .string($0.field)), ("type", .string($0.type.rawValue)),
+                                ("format", .string($0.format)),
+                            ])
+                        })
+                ),
             ] + dialectMembers)
     }
 

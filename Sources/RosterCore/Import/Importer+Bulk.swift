@@ -145,9 +145,7 @@ extension Importer {
         let reader = try openReader()
         reader.keepsRawBytes = false
         let rejectsFile = try openRejectsFile(reader)
-        var configured = RowPlanner(
-            kind: options.kind, map: try ColumnMap(header: reader.header, kind: options.kind),
-            storeFieldTypes: store.fieldTypes)
+        var configured = try layout().planner(kind: options.kind, storeTypes: store.fieldTypes)
         configured.externalCodes = store.externalCodes
         let planner = configured
         // Field columns by bit (`RowPlan.fieldMask`), to register only the fields a customer of the import has (a

@@ -16,6 +16,12 @@ public struct ImportOptions: Sendable {
     public var protectedFiles = ProtectedFiles()
     public var delimiter: UInt8?
     public var encoding: CSVEncoding?
+    /// Where targets come from when the headers are not Roster's own (`--map`, `--mapping`, `--preset`).
+    public var mapping = ColumnMapping()
+    /// The day/month order of date columns whose values leave it open (else the mapping's).
+    public var dateOrder: DateOrder?
+    /// The calling code of phones written without one and without a countryCode cell (else the mapping's).
+    public var defaultCountry: String?
     /// Rows per transaction on the incremental path. Each transaction rewrites the index pages its
     /// rows touch, and new rows land all over the (random) blind indexes: at 2,000 rows a batch, 100k
     /// rows into a 1M store wrote 3 GB of WAL (46 s); at 50,000, a few hundred MB (8 s); at 100,000 the
@@ -82,6 +88,8 @@ public final class Importer {
     var lateRejects: [Int: String] = [:]
     /// The file, opened once by `run()`: every pass reads it.
     var input: InputFile?
+    /// The columns' roles and the fields' readings, settled from the header, the mapping and a sample of the file.
+    private var settledLayout: ImportLayout?
 
     public init(store: Store, options: ImportOptions, progress: (@Sendable (ImportProgressReport) -> Void)? = nil) {
         self.store = store
@@ -98,6 +106,8 @@ public final class Importer {
         if options.kind == .jsonl { return try JSONLImport(importer: self).run() }
         let fingerprint = try fileFingerprint()
         Trace.mark("import: start")
+        let layout = try self.layout()
+        Trace.mark("import: layout settled from a sample")
         do {
             if try bulkApplies() {
                 do {
@@ -117,6 +127,7 @@ public final class Importer {
         }
         summary.rejects.sort { $0.line < $1.line }
         summary.dialect = try? openReader().dialect
+        summary.formats = layout.formats
         Trace.mark("import: rows applied")
         try prepareWorkingSet()
         if !options.dryRun && !summary.bulk {
@@ -130,8 +141,18 @@ public final class Importer {
 
     /// Whether the file goes the bulk path: an empty store and rows that each create one customer.
     private func bulkApplies() throws -> Bool {
-        let header = try openReader().header
-        return try BulkLoader.applies(to: store, options: options, map: ColumnMap(header: header, kind: options.kind))
+        try BulkLoader.applies(to: store, options: options, map: layout().map)
+    }
+
+    /// The layout of the file, settled once (the sample is read on first use).
+    func layout() throws -> ImportLayout {
+        if let settledLayout { return settledLayout }
+        let layout = try ImportLayout.make(
+            reader: openReader(), kind: options.kind, mapping: options.mapping,
+            dateOrder: options.dateOrder ?? options.mapping.dateOrder,
+            defaultCountry: options.defaultCountry ?? options.mapping.defaultCountry, storeTypes: store.fieldTypes)
+        settledLayout = layout
+        return layout
     }
 
     /// The incremental path: pass 1 finds the last row of each key, pass 2 applies the rows.
@@ -201,9 +222,7 @@ public final class Importer {
     func scanKeys() throws -> KeyScan {
         let reader = try openReader()
         reader.keepsRawBytes = false  // pass 2 reads the rows again for the rejects file
-        var planner = RowPlanner(
-            kind: options.kind, map: try ColumnMap(header: reader.header, kind: options.kind),
-            storeFieldTypes: store.fieldTypes)
+        var planner = try layout().planner(kind: options.kind, storeTypes: store.fieldTypes)
         planner.externalCodes = store.externalCodes
         var keys = KeyIndex()
         var rejects: [Int: String] = [:]

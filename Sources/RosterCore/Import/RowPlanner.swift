@@ -27,9 +27,31 @@ struct RowPlanner: Sendable {
     /// The store's externalCode derivation, to check that a row's identity columns agree (`IdentityAgreement`).
     var externalCodes: ExternalCodeDeriver?
 
-    init(kind: ImportKind, map: ColumnMap, storeFieldTypes: [String: (name: String, type: FieldType)]) {
+    /// How each field's cells are read (their type, date forms and order, decimal separator), by key: what the
+    /// import's sample found (`ImportLayout`). A field without one is read in its type's plain form.
+    private let readings: [String: FieldReading]
+    /// The calling code of phones written without one and without a countryCode cell (`--default-country`).
+    let defaultCountry: String?
+
+    init(
+        kind: ImportKind, map: ColumnMap, storeFieldTypes: [String: (name: String, type: FieldType)],
+        readings: [String: FieldReading] = [:], defaultCountry: String? = nil
+    ) {
         self.kind = kind
         self.map = map
+        self.readings = readings
+        self.defaultCountry = defaultCountry
+        var storeFieldTypes = storeFieldTypes
+        for case .field(let rawName) in map.roles {
+            let name = rawName.trimmed
+            let key = name.lowercased()
+            if storeFieldTypes[key] == nil, let reading = readings[key] { storeFieldTypes[key] = (name, reading.type) }
+        }
+        if kind == .fields {
+            for (key, reading) in readings where storeFieldTypes[key] == nil {
+                storeFieldTypes[key] = (reading.name ?? key, reading.type)
+            }
+        }
         self.fieldTypes = storeFieldTypes
         let fieldNames = map.roles.map { role -> FieldName? in
             if case .field(let name) = role { return FieldName(name) }
@@ -58,7 +80,8 @@ struct RowPlanner: Sendable {
     // MARK: Pass 1
 
     /// The row's key within the file, or the reason it has none (then the row is rejected).
-    func key(of fields: [String]) -> Result<String, RowRejection> {
+    func key(of row: [String]) -> Result<String, RowRejection> {
+        let fields = map.expand(row)
         func cell(_ role: ColumnRole) -> String {
             map.column(role).flatMap { $0 < fields.count ? fields[$0] : nil } ?? ""
         }
@@ -66,8 +89,13 @@ struct RowPlanner: Sendable {
         case .email:
             return normalized { try EmailAddress.normalize(cell(.email)) }
         case .sms:
+            // An sms row names its country: in its countryCode cell, or through a default country.
             return normalized {
-                try PhoneNumber.normalize(countryCode: cell(.countryCode), phone: cell(.phone)).e164
+                let countryCode = cell(.countryCode)
+                guard defaultCountry != nil, countryCode.trimmed.isEmpty else {
+                    return try PhoneNumber.normalize(countryCode: countryCode, phone: cell(.phone)).e164
+                }
+                return try phone(cell(.phone), countryCode: nil).e164
             }
         case .push:
             return normalized { try DeviceID.normalize(cell(.deviceId)) }
@@ -85,9 +113,15 @@ struct RowPlanner: Sendable {
     /// The columns `key(of:)` and `learnTypes(from:)` read, by column index: what pass 1 needs decoded of a row
     /// it does not plan. Changes only when `learnTypes` learns a type (compare `untypedColumnCount`).
     var keyAndUntypedColumns: [Bool] {
-        var columns = [Bool](repeating: false, count: map.roles.count)
+        var columns = [Bool](repeating: false, count: map.fileColumnCount)
+        // A derived column is read from its template's columns.
         func mark(_ index: Int?) {
-            if let index { columns[index] = true }
+            guard let index else { return }
+            if index < map.fileColumnCount {
+                columns[index] = true
+                return
+            }
+            for case .column(let source) in map.derived[index - map.fileColumnCount] { columns[source] = true }
         }
         switch kind {
         case .email: mark(map.column(.email))
@@ -109,7 +143,8 @@ struct RowPlanner: Sendable {
     var untypedColumnCount: Int { untypedColumns.count }
 
     /// Fixes the type of fields the store does not know yet from their first non-empty value in the file.
-    mutating func learnTypes(from fields: [String]) {
+    mutating func learnTypes(from row: [String]) {
+        let fields = map.expand(row)
         if kind == .fields {
             guard let nameColumn = map.column(.fieldName), let valueColumn = map.column(.fieldValue),
                 nameColumn < fields.count, valueColumn < fields.count
@@ -155,10 +190,11 @@ struct RowPlanner: Sendable {
     /// `plan(_:line:)` into a plan the caller reuses from row to row (the bulk import: its arrays keep their
     /// storage, and nothing is copied out of a `Result`). Returns why the row is rejected, or nil when `plan` holds
     /// it. The fields of a wide file come out in key order, as records store them.
-    func plan(_ fields: [String], line: Int, into plan: inout RowPlan) -> RowRejection? {
-        if fields.count > map.roles.count, fields[map.roles.count...].contains(where: { !$0.isEmpty }) {
-            return RowRejection("it has \(fields.count) values but the header has \(map.roles.count) columns")
+    func plan(_ row: [String], line: Int, into plan: inout RowPlan) -> RowRejection? {
+        if row.count > map.fileColumnCount, row[map.fileColumnCount...].contains(where: { !$0.isEmpty }) {
+            return RowRejection("it has \(row.count) values but the header has \(map.fileColumnCount) columns")
         }
+        let fields = map.expand(row)
         plan.reset(line: line, identity: identity(in: fields))
         if map.identityColumns.count > 1, let disagreement = identityDisagreement(in: fields) { return disagreement }
         if let identity = plan.identity, identity.hasControlCharacters {
@@ -176,7 +212,7 @@ struct RowPlanner: Sendable {
                 let value = raw.trimmed
                 if value.isEmpty { continue }
                 switch slot {
-                case .identity: break
+                case .identity, .ignored: break
                 case .email: plan.email = try EmailAddress.normalize(raw)
                 case .countryCode: countryCode = value
                 case .phone: phone = raw
@@ -192,20 +228,15 @@ struct RowPlanner: Sendable {
                 case .fieldValue: fieldValue = value
                 case .field:
                     switch assignment(column: index, value: value) {
-                    case .success(let assignment):
+                    case .success(let assignment?):
                         plan.fields.append(assignment)
                         plan.fieldMask |= columnBits[index]
+                    case .success(nil): continue
                     case .failure(let problem): return problem
                     }
                 }
             }
-            if let phone {
-                if let countryCode {
-                    plan.phone = try PhoneNumber.normalize(countryCode: countryCode, phone: phone).e164
-                } else {
-                    plan.phone = try PhoneNumber.parseInternational(phone).e164
-                }
-            }
+            if let phone { plan.phone = try self.phone(phone, countryCode: countryCode).e164 }
         } catch {
             return RowRejection(error.description)
         }
@@ -228,7 +259,8 @@ struct RowPlanner: Sendable {
                     "it has no fieldValue for \(fieldName) (remove a field with `roster customer unset`)")
             }
             switch assignment(name: fieldName, value: fieldValue) {
-            case .success(let assignment): plan.fields.append(assignment)
+            case .success(let assignment?): plan.fields.append(assignment)
+            case .success(nil): return RowRejection("it has no fieldValue for \(fieldName)")
             case .failure(let problem): return problem
             }
         } else if !fieldColumnsInKeyOrder {
@@ -240,7 +272,7 @@ struct RowPlanner: Sendable {
     /// A column's role as `plan` needs it: a field column's name stays in `fieldNames`.
     private enum Slot {
         case identity, email, countryCode, phone, consent(Channel), deviceId, device(DeviceColumn), fieldName
-        case fieldValue, field
+        case fieldValue, field, ignored
 
         init(_ role: ColumnRole) {
             switch role {
@@ -254,6 +286,7 @@ struct RowPlanner: Sendable {
             case .fieldName: self = .fieldName
             case .fieldValue: self = .fieldValue
             case .field: self = .field
+            case .ignored: self = .ignored
             }
         }
     }
@@ -290,32 +323,43 @@ struct RowPlanner: Sendable {
         }
     }
 
-    private func assignment(name rawName: String, value: String) -> Result<FieldAssignment, RowRejection> {
+    private func assignment(name rawName: String, value: String) -> Result<FieldAssignment?, RowRejection> {
         assignment(column: FieldName(rawName), value: value, known: nil)
     }
 
     // Wide files check each column's name once (in `init`), not once per row.
-    private func assignment(column index: Int, value: String) -> Result<FieldAssignment, RowRejection> {
+    private func assignment(column index: Int, value: String) -> Result<FieldAssignment?, RowRejection> {
         guard let column = fieldNames[index] else {
             return .failure(RowRejection("internal: a field column without a name"))
         }
         return assignment(column: column, value: value, known: columnTypes[index])
     }
 
+    /// The value in its field's stored form (nil for a cell that means none), or why the row is refused.
     private func assignment(
         column: FieldName, value: String, known: (name: String, type: FieldType)?
-    ) -> Result<FieldAssignment, RowRejection> {
+    ) -> Result<FieldAssignment?, RowRejection> {
         if let problem = column.problem { return .failure(problem) }
         let name = column.name
         let key = column.key
         let known = known ?? fieldTypes[key] ?? (name, FieldType.infer(value))
-        guard known.type.accepts(value) else {
-            return .failure(RowRejection("\"\(value)\" is not \(known.type.phrase), the type of field \(known.name)"))
+        let reading = readings[key].flatMap { $0.type == known.type ? $0 : nil } ?? FieldReading(type: known.type)
+        switch reading.read(value, field: known.name) {
+        case .failure(let problem): return .failure(problem)
+        case .success(nil): return .success(nil)
+        case .success(let stored?):
+            return .success(FieldAssignment(key: key, name: known.name, type: known.type, value: stored))
         }
-        return .success(
-            FieldAssignment(
-                key: key, name: known.name, type: known.type, value: known.type == .boolean ? value.lowercased() : value
-            ))
+    }
+
+    /// A phone in E.164: with the row's country code when it has one, else as written internationally (`+`, `00`),
+    /// else with the default country.
+    private func phone(_ raw: String, countryCode: String?) throws(IdentifierError) -> PhoneNumber {
+        if let countryCode { return try PhoneNumber.normalize(countryCode: countryCode, phone: raw) }
+        if let defaultCountry, !PhoneNumber.isWrittenInternationally(raw) {
+            return try PhoneNumber.normalize(countryCode: defaultCountry, phone: raw)
+        }
+        return try PhoneNumber.parseInternational(raw)
     }
 
     private func apply(_ column: DeviceColumn, _ value: String, to device: inout DevicePlan) -> RowRejection? {

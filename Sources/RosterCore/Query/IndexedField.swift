@@ -66,6 +66,15 @@ struct IndexedField: Sendable {
 
     /// A `YYYY-MM-DD` calendar date, packed.
     static func date(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32? {
+        // A birthday without a year (`--MM-DD`) is year 0: its month and day match `birthday = today`.
+        if bytes.count == 7, bytes[0] == UInt8(ascii: "-"), bytes[1] == UInt8(ascii: "-"), bytes[4] == UInt8(ascii: "-")
+        {
+            let digits = [bytes[2], bytes[3], bytes[5], bytes[6]].map { Int($0 &- UInt8(ascii: "0")) }
+            guard digits.allSatisfy({ $0 < 10 }),
+                let date = CalendarDate(year: 0, month: digits[0] * 10 + digits[1], day: digits[2] * 10 + digits[3])
+            else { return nil }
+            return date.packed
+        }
         guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
         func number(_ range: Range<Int>) -> Int? {
             var result = 0

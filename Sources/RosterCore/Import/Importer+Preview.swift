@@ -1,0 +1,74 @@
+/// What an import would do with the first rows of a file: the mapping it settled and the rows as they would be
+/// stored (`roster import --dry-run`).
+public struct ImportPreview: Sendable {
+    /// One imported column: its target, where its value comes from, and a field's type.
+    public struct Column: Sendable, Equatable {
+        public let target: String
+        public let source: String
+        public let type: FieldType?
+    }
+
+    /// One row: its line and the values it would store, or why it would be refused.
+    public struct Row: Sendable {
+        public let line: Int
+        public let values: [(name: String, value: String)]
+        public let rejection: String?
+    }
+
+    public let columns: [Column]
+    /// Headers of the file that nothing imports (read by a template, or left out by a preset).
+    public let unused: [String]
+    public let rows: [Row]
+    public let formats: [ImportSummary.ColumnFormat]
+}
+
+extension Importer {
+    /// The mapping this import uses and its first `limit` rows as they would be stored; reads the file only.
+    public func preview(rows limit: Int = 5) throws -> ImportPreview {
+        guard options.kind != .jsonl else {
+            return ImportPreview(columns: [], unused: [], rows: [], formats: [])
+        }
+        let layout = try layout()
+        let reader = try openReader()
+        var planner = layout.planner(kind: options.kind, storeTypes: store.fieldTypes)
+        var rows: [ImportPreview.Row] = []
+        while rows.count < limit, let result = try reader.next() {
+            switch result {
+            case .failure(let error):
+                rows.append(.init(line: error.line, values: [], rejection: error.reason))
+            case .success(let record):
+                planner.learnTypes(from: record.fields)
+                switch planner.plan(record.fields, line: record.line) {
+                case .failure(let rejection):
+                    rows.append(.init(line: record.line, values: [], rejection: rejection.reason))
+                case .success(let plan):
+                    rows.append(.init(line: record.line, values: Self.values(of: plan), rejection: nil))
+                }
+            }
+        }
+        let map = layout.map
+        var columns: [ImportPreview.Column] = []
+        var unused: [String] = []
+        for (index, role) in map.roles.enumerated() {
+            if role == .ignored {
+                unused.append(map.sources[index])
+                continue
+            }
+            var type: FieldType?
+            if case .field(let name) = role { type = planner.fieldTypes[name.trimmed.lowercased()]?.type }
+            columns.append(.init(target: role.targetName, source: map.sources[index], type: type))
+        }
+        return ImportPreview(columns: columns, unused: unused, rows: rows, formats: layout.formats)
+    }
+
+    private static func values(of plan: RowPlan) -> [(name: String, value: String)] {
+        var values: [(name: String, value: String)] = []
+        if let identity = plan.identity { values.append(("customerId", identity)) }
+        if let email = plan.email { values.append(("email", email)) }
+        if let phone = plan.phone { values.append(("phone", phone)) }
+        for (channel, enabled) in plan.consent { values.append(("\(channel.rawValue)Consent", enabled ? "on" : "off")) }
+        if let device = plan.device { values.append(("deviceId", device.deviceId)) }
+        for field in plan.fields { values.append((field.name, field.value)) }
+        return values
+    }
+}

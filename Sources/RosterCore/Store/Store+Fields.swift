@@ -1,0 +1,205 @@
+import Foundation
+import GRDB
+
+/// A field of the store: its name, type and how many customers have a value.
+public struct FieldSummary: Sendable, Equatable {
+    public let name: String
+    public let type: FieldType
+    public let count: Int
+}
+
+/// What `retypeField` found and did.
+public struct RetypeReport: Sendable {
+    /// A stored value that does not read as the new type, and the customer (by externalCode) holding it.
+    public struct Unconvertible: Sendable, Equatable {
+        public let externalCode: String
+        public let value: String
+        public let reason: String
+    }
+
+    public let field: String
+    public let from: FieldType
+    public let to: FieldType
+    /// Values rewritten in the new type.
+    public let converted: Int
+    public let unconvertible: [Unconvertible]
+    /// Whether the store was changed (every value converted, or the others were dropped as asked).
+    public let applied: Bool
+    /// How the values were read, for a date or number field (`DD/MM/YYYY`).
+    public let format: String?
+}
+
+/// Why a field command changed nothing.
+public enum FieldCommandError: Error, Equatable, Sendable, CustomStringConvertible {
+    case unknownField(String, known: [String])
+    case sameType(String, FieldType)
+    case nameTaken(String)
+    case badName(String)
+    /// Every date value reads both as day/month and as month/day.
+    case ambiguousDateOrder(String)
+    /// Some date values are day/month and others month/day.
+    case conflictingDateOrder(String)
+
+    public var description: String {
+        switch self {
+        case .unknownField(let name, let known):
+            return "no field named \(name) in this store"
+                + (known.isEmpty ? " (it has no fields yet)" : " (fields: \(known.joined(separator: ", ")))")
+        case .sameType(let name, let type): return "field \(name) is already \(type.phrase); nothing was changed"
+        case .nameTaken(let name): return "a field named \(name) already exists; nothing was changed"
+        case .badName(let name):
+            return
+                "\"\(TerminalText.escape(name))\" cannot name a field (empty, a channel or device column, or control "
+                + "characters); nothing was changed"
+        case .ambiguousDateOrder(let name):
+            return "the values of field \(name) could all be day/month or month/day (none has a part above 12): give "
+                + "the order, dmy or mdy; nothing was changed"
+        case .conflictingDateOrder(let name):
+            return "the values of field \(name) are written both day/month and month/day: give the order, dmy or "
+                + "mdy, to convert those written that way; nothing was changed"
+        }
+    }
+}
+
+/// Field administration: list, retype and rename the fields a store holds.
+extension Store {
+    /// Every field with its type and the number of customers that have a value (decrypts every customer).
+    public func fieldSummaries() throws -> [FieldSummary] {
+        var counts: [String: Int] = [:]
+        try forEachStoredCustomer { customer in
+            for key in customer.fields.keys { counts[key, default: 0] += 1 }
+        }
+        return fields.map { FieldSummary(name: $0.name, type: $0.type, count: counts[$0.name.lowercased()] ?? 0) }
+    }
+
+    /// Converts every stored value of a field to `type`. Changes nothing, and reports the values that do not
+    /// convert, unless all of them do or `dropUnconvertible` is set (then those values are removed). Audited.
+    public func retypeField(
+        _ rawName: String, to type: FieldType, dateOrder: DateOrder? = nil, dropUnconvertible: Bool = false
+    ) throws -> RetypeReport {
+        try write { db in
+            let (key, name, from) = try knownField(db, rawName)
+            guard from != type else { throw FieldCommandError.sameType(name, type) }
+            var holders: [(customer: Customer, value: String)] = []
+            try forEachStoredCustomer(db) { customer in
+                if let value = customer.fields[key] { holders.append((customer, value.value)) }
+            }
+            let reading = try Self.reading(for: type, values: holders.map(\.value), field: name, order: dateOrder)
+            var converted: [(Customer, String?)] = []
+            var unconvertible: [RetypeReport.Unconvertible] = []
+            for (customer, value) in holders {
+                switch reading.read(value, field: name) {
+                case .success(let stored): converted.append((customer, stored))
+                case .failure(let problem):
+                    unconvertible.append(
+                        .init(externalCode: customer.externalCode, value: value, reason: problem.reason))
+                    converted.append((customer, nil))
+                }
+            }
+            let format = reading.date.map(\.description) ?? reading.number.map(\.description)
+            let applied = unconvertible.isEmpty || dropUnconvertible
+            let report = RetypeReport(
+                field: name, from: from, to: type, converted: converted.count - unconvertible.count,
+                unconvertible: unconvertible, applied: applied, format: format)
+            guard applied else { return report }
+            try writeFieldType(db, key: key, name: name, type: type)
+            for (customer, stored) in converted {
+                var changed = customer
+                changed.fields[key] = stored.map { FieldValue(type: type, value: $0) }
+                try updateCustomer(db, old: customer, new: changed)
+            }
+            try audit(
+                db, .field, subject: "*",
+                detail: "retype \(key) from \(from.rawValue) to \(type.rawValue): \(report.converted) converted, "
+                    + "\(unconvertible.count) dropped")
+            try updateWorkingSetSnapshot(db)
+            return report
+        }
+    }
+
+    /// Renames a field on every customer that has it (a change of case only is allowed). Audited.
+    public func renameField(_ rawOld: String, to rawNew: String) throws {
+        try write { db in
+            let (oldKey, _, type) = try knownField(db, rawOld)
+            let newName = rawNew.trimmed
+            let newKey = newName.lowercased()
+            guard !newName.isEmpty, !newName.hasControlCharacters, !Store.reservedFieldNames.contains(newKey) else {
+                throw FieldCommandError.badName(rawNew)
+            }
+            guard newKey == oldKey || fieldTypes[newKey] == nil else { throw FieldCommandError.nameTaken(newName) }
+            var holders: [Customer] = []
+            try forEachStoredCustomer(db) { if $0.fields[oldKey] != nil { holders.append($0) } }
+            if newKey != oldKey { try db.execute(sql: "DELETE FROM field WHERE key = ?", arguments: [oldKey]) }
+            fieldTypes[oldKey] = nil
+            try writeFieldType(db, key: newKey, name: newName, type: type)
+            for customer in holders where newKey != oldKey {
+                var changed = customer
+                changed.fields[newKey] = changed.fields.removeValue(forKey: oldKey)
+                try updateCustomer(db, old: customer, new: changed)
+            }
+            try audit(db, .field, subject: "*", detail: "rename \(oldKey) to \(newKey): \(holders.count) customers")
+            try updateWorkingSetSnapshot(db)
+        }
+    }
+
+    /// Writes a field's registry row: its name and type. Field administration changes types and names only here.
+    func writeFieldType(_ db: Database, key: String, name: String, type: FieldType) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO field(key, name, type) VALUES (?, ?, ?)
+                ON CONFLICT(key) DO UPDATE SET name = excluded.name, type = excluded.type
+                """, arguments: [key, name, type.rawValue])
+        fieldTypes[key] = (name, type)
+    }
+
+    private func knownField(_ db: Database, _ rawName: String) throws -> (key: String, name: String, type: FieldType) {
+        try loadFieldTypes(db)
+        let key = rawName.trimmed.lowercased()
+        guard let known = fieldTypes[key] else {
+            throw FieldCommandError.unknownField(rawName.trimmed, known: fields.map(\.name))
+        }
+        return (key, known.name, known.type)
+    }
+
+    /// How stored values are read as `type`: a date field's day/month order from the values (or the one given),
+    /// a number field's decimal separator from the values.
+    static func reading(for type: FieldType, values: [String], field: String, order: DateOrder?) throws -> FieldReading
+    {
+        var reading = FieldReading(type: type)
+        switch type {
+        case .date:
+            let texts = values.compactMap(DateText.read)
+            var format = DateColumnFormat(order: order)
+            let hints = Set(texts.compactMap(\.orderHint))
+            if hints.count == 1 {
+                format.order = hints.first
+                format.orderFromValues = true
+            } else if order == nil {
+                if hints.count > 1 { throw FieldCommandError.conflictingDateOrder(field) }
+                if texts.contains(where: \.needsOrder) { throw FieldCommandError.ambiguousDateOrder(field) }
+            }
+            for text in texts { format.note(text) }
+            reading.date = format
+        case .number:
+            let points = values.count { NumberColumnFormat.canonical($0, decimalComma: false) != nil }
+            let commas = values.count { NumberColumnFormat.canonical($0, decimalComma: true) != nil }
+            reading.number = NumberColumnFormat(decimalComma: commas > points)
+        case .boolean:
+            return FieldReading(type: .boolean, booleans: true)
+        case .text:
+            break
+        }
+        return reading
+    }
+
+    private func forEachStoredCustomer(_ body: (Customer) throws -> Void) throws {
+        try db.read { db in try forEachStoredCustomer(db, body) }
+    }
+
+    private func forEachStoredCustomer(_ db: Database, _ body: (Customer) throws -> Void) throws {
+        let rows = try Row.fetchCursor(db, sql: "SELECT id, keySalt, record FROM customer ORDER BY id")
+        while let row = try rows.next() {
+            try body(try openCustomer(salt: row["keySalt"], record: row["record"], rowID: row["id"]))
+        }
+    }
+}
