@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import RosterCore
 
 /// Carries out store effects off the UI loop and posts their results to the event queue.
@@ -76,7 +77,8 @@ public final class ConsoleRuntime: @unchecked Sendable {
                 let result = Result { try store.preview(template: template, rows: rows, in: customers.workingSet) }
                 events.post(.segmentPreviewFinished(generation: generation, result.failure))
             }
-        case .importFile(let kind, let path):
+        case .importFile(let kind, let typed):
+            let path = Self.expandingHome(typed, home: ProcessInfo.processInfo.environment["HOME"])
             run(on: bulk) {
                 let result = Result {
                     try store.importFile(kind: kind, path: path) { events.post(.importProgress($0)) }
@@ -99,6 +101,16 @@ public final class ConsoleRuntime: @unchecked Sendable {
         case .redraw, .suspend, .quit:
             break
         }
+    }
+}
+
+extension ConsoleRuntime {
+    /// `~` and `~/…` as the shell would read them: the home folder (other paths unchanged).
+    public static func expandingHome(_ path: String, home: String?) -> String {
+        guard let home, !home.isEmpty else { return path }
+        if path == "~" { return home }
+        if path.hasPrefix("~/") { return home + path.dropFirst() }
+        return path
     }
 }
 

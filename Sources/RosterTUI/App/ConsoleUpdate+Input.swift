@@ -18,13 +18,53 @@ extension ConsoleUpdate {
         return true
     }
 
+    /// Pasted text: typed into the open prompt or template (line breaks and tabs as spaces, other control
+    /// characters dropped); elsewhere it is not a key sequence and does nothing but say where it goes.
+    static func paste(_ text: String, _ state: inout ConsoleState) -> [ConsoleEffect] {
+        var clean = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if scalar == "\n" || scalar == "\t" {
+                clean.append(" ")
+            } else if scalar.value >= 0x20 && !(0x7F...0x9F).contains(scalar.value) {
+                clean.append(scalar)
+            }
+        }
+        let pasted = String(clean)
+        if var prompt = state.prompt {
+            let before = prompt.input.text
+            prompt.input.insert(pasted)
+            prompt.historyIndex = nil
+            state.prompt = prompt
+            if prompt.kind == .filter && prompt.input.text != before && state.screens.isEmpty {
+                return startFilter(prompt.input.text, on: state.view, &state)
+            }
+            return []
+        }
+        if let last = state.screens.indices.last, case .preview(var preview) = state.screens[last] {
+            let before = preview.input.text
+            preview.input.insert(pasted)
+            guard preview.input.text != before else { return [] }
+            state.screens[last] = .preview(preview)
+            return previewEffects(&state)
+        }
+        state.notice = .init(text: "a paste goes into a prompt: open one with / or : first", isError: true)
+        return []
+    }
+
     /// A key while the `/` or `:` line is open.
     static func promptKey(_ key: Key, _ state: inout ConsoleState) -> [ConsoleEffect] {
         guard var prompt = state.prompt else { return [] }
         switch (prompt.kind, key) {
         case (.filter, .escape):
+            // Back to the filter kept before this edit, on the same customer (no filter kept: cleared).
+            guard let kept = prompt.kept, kept.rows != nil else {
+                closePrompt(&state)
+                return startFilter(prompt.kept?.text ?? "", on: state.view, &state)
+            }
+            state.filters[state.view] = kept
+            state.positions[state.view] = ConsoleState.Position()
+            if let rowID = prompt.keptRowID { select(rowID: rowID, in: state.view, &state) }
             closePrompt(&state)
-            return startFilter("", on: state.view, &state)
         case (.command, .escape):
             closePrompt(&state)
         case (.filter, .enter):
@@ -99,13 +139,7 @@ extension ConsoleUpdate {
                 return startFilter(text, on: state.view, &state)
             case .preview(let template): return openPreview(template: template, &state)
             case .edit(let change):
-                var rowID: Int64?
-                if case .detail(let detail) = state.screens.last {
-                    rowID = detail.rowID
-                } else if let row = state.selectedCustomerRow, let customers = state.customers {
-                    rowID = customers.workingSet.rowIDs[row]
-                }
-                guard let rowID else {
+                guard let rowID = editTarget(state) else {
                     state.notice = .init(text: "select a customer first (Customers view or its detail)", isError: true)
                     return []
                 }
@@ -114,10 +148,19 @@ extension ConsoleUpdate {
                 state.screens.append(.help(offset: 0))
                 return []
             case .quit:
-                state.quitting = true
-                return [.quit]
+                return quit(&state)
             }
         }
+    }
+
+    /// The customer `:set`, `:unset` and `:consent` change: the open detail's, else the selected one; the
+    /// command line names it while it is open, and the edit carries its row ID, never a row number.
+    static func editTarget(_ state: ConsoleState) -> Int64? {
+        if case .detail(let detail) = state.screens.last { return detail.rowID }
+        guard state.screens.isEmpty, let row = state.selectedCustomerRow, let customers = state.customers else {
+            return nil
+        }
+        return customers.workingSet.rowIDs[row]
     }
 
     /// `p`: opens the preview for the selected customer (or the detail's), with segment counts on a filtered list.
@@ -156,8 +199,6 @@ extension ConsoleUpdate {
         case .escape:
             state.screens.removeLast()
             return []
-        case .control("z"):
-            return [.suspend]
         default:
             let before = preview.input.text
             guard edit(&preview.input, key), preview.input.text != before else { return [] }

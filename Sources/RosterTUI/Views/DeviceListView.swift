@@ -5,7 +5,7 @@ enum DeviceListView {
     static func columns(_ kind: ListKind) -> [TableColumn] {
         if kind == .push {
             return [
-                TableColumn("externalId", minimum: 12), TableColumn("deviceId", minimum: 12, weight: 3, maximum: 36),
+                TableColumn("externalCode", minimum: 12), TableColumn("deviceId", minimum: 12, weight: 3, maximum: 36),
                 TableColumn("platform", minimum: 8), TableColumn("push", minimum: 4),
                 TableColumn("pushToken", minimum: 9, weight: 2, maximum: 40),
             ]
@@ -26,7 +26,7 @@ enum DeviceListView {
         table.renderHeader(into: &buffer, x: rect.x + 1, y: rect.y, width: rect.width - 2)
         let rows = state.rows(kind)
         let position = state.position(kind)
-        for line in 0..<(rect.height - 1) {
+        for line in 0..<max(0, rect.height - 1) {
             let index = position.top + line
             guard index < rows.count else { break }
             let device = catalog.devices[rows[index]]

@@ -12,13 +12,28 @@ public struct TableColumn: Equatable, Sendable {
     /// The widest the column grows.
     public var maximum: Int
     public var alignment: Alignment
+    /// Whether the column keeps its width longest on a narrow terminal (names): the others shrink first.
+    public var keeps: Bool
 
-    public init(_ title: String, minimum: Int, weight: Int = 0, maximum: Int = .max, alignment: Alignment = .left) {
+    public init(
+        _ title: String, minimum: Int, weight: Int = 0, maximum: Int = .max, alignment: Alignment = .left,
+        keeps: Bool = false
+    ) {
         self.title = title
         self.minimum = minimum
         self.weight = weight
         self.maximum = maximum
         self.alignment = alignment
+        self.keeps = keeps
+    }
+
+    /// The column widened to fit `texts` (the cells on screen), up to `limit` cells.
+    public func fitting(_ texts: [String], limit: Int) -> TableColumn {
+        var column = self
+        let widest = texts.reduce(TextWidth.of(title)) { max($0, TextWidth.of($1)) }
+        column.minimum = max(minimum, min(limit, widest))
+        column.maximum = max(maximum, column.minimum)
+        return column
     }
 }
 
@@ -35,8 +50,12 @@ public struct Table: Sendable {
         let gaps = max(0, columns.count - 1)
         var spare = width - gaps - widths.reduce(0, +)
         if spare < 0 {
-            // Narrow terminal: shrink the widest flexible columns first, down to 3 cells.
-            for index in columns.indices.sorted(by: { columns[$0].weight > columns[$1].weight }) where spare < 0 {
+            // Narrow terminal: the columns that do not keep their width (identifiers, channels) shrink first,
+            // flexible ones before fixed ones, each down to 3 cells; names give way last.
+            let order = columns.indices.sorted {
+                (columns[$0].keeps ? 1 : 0, -columns[$0].weight) < (columns[$1].keeps ? 1 : 0, -columns[$1].weight)
+            }
+            for index in order where spare < 0 {
                 let cut = min(-spare, max(0, widths[index] - 3))
                 widths[index] -= cut
                 spare += cut
