@@ -345,3 +345,30 @@ struct LimitedThemeTests {
         #expect(Theme.builtIn.limited(to: 256) == Theme.builtIn)
     }
 }
+
+@Suite("columns")
+struct ColumnTests {
+    @Test("masked phones are never cut: the column is as wide as the phones on screen")
+    func phonesWhole() {
+        var state = ConsoleState(width: 200, height: 10, storePath: Fixtures.storePath, region: "eu")
+        let customers = [Fixtures.customer(1, name: "Lena", phone: "+4915112345678")]
+        _ = ConsoleUpdate.apply(
+            .workingSetLoaded(CustomerCatalog(workingSet: WorkingSet(customers: customers, deviceCounts: [:]))),
+            to: &state)
+        let masked = Mask.phone("+4915112345678")
+        #expect(TextWidth.of(masked) > 16)
+        #expect(ConsoleView.render(state).lines[2].contains(masked))
+    }
+
+    @Test("at 40 columns optional columns give way and names are shown whole; Push says externalCode")
+    func narrow() {
+        var state = Fixtures.loadedState(width: 40, height: 10)
+        var lines = ConsoleView.render(state).lines
+        #expect(lines[1].contains("name") && !lines[1].contains("dev"))
+        #expect(lines[2].contains("José García"), "\(lines[2])")
+        Fixtures.press([.backTab], &state)
+        _ = ConsoleUpdate.apply(.devicesLoaded(DeviceCatalog(devices: Fixtures.devices)), to: &state)
+        lines = ConsoleView.render(state).lines
+        #expect(lines[1].contains("externalCode") && !lines[1].contains("externalId"))
+    }
+}

@@ -9,18 +9,19 @@ enum CustomerListView {
         case .email:
             return [
                 code, name, TableColumn("email", minimum: 16, weight: 4, maximum: 48),
-                TableColumn("consent", minimum: 7),
+                TableColumn("consent", minimum: 7, dropRank: 1),
             ]
         case .sms:
             return [
                 code, name, TableColumn("phone", minimum: 16, weight: 1, maximum: 20),
-                TableColumn("consent", minimum: 7),
+                TableColumn("consent", minimum: 7, dropRank: 1),
             ]
         default:
             return [
-                code, name, TableColumn("email", minimum: 12, weight: 3, maximum: 34),
-                TableColumn("phone", minimum: 15, weight: 1, maximum: 16),
-                TableColumn("dev", minimum: 3, alignment: .right), TableColumn("consent", minimum: 7),
+                code, name, TableColumn("email", minimum: 12, weight: 3, maximum: 34, dropRank: 3),
+                TableColumn("phone", minimum: 15, weight: 1, maximum: 16, dropRank: 2),
+                TableColumn("dev", minimum: 3, alignment: .right, dropRank: 1),
+                TableColumn("consent", minimum: 7, dropRank: 4),
             ]
         }
     }
