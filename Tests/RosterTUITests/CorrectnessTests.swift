@@ -372,3 +372,88 @@ struct ColumnTests {
         #expect(lines[1].contains("externalCode") && !lines[1].contains("externalId"))
     }
 }
+
+@Suite("imports from the console")
+struct ConsoleImportTests {
+    static func importing() -> ConsoleState {
+        var state = Fixtures.loadedState()
+        Fixtures.press([.character(":")] + Fixtures.typing("import contacts ~/big.csv") + [.enter], &state)
+        return state
+    }
+
+    @Test("q during an import asks; y quits when it finishes and says what was committed; another key stays")
+    func quitDuringImport() {
+        var state = Self.importing()
+        #expect(state.importRunning)
+        _ = ConsoleUpdate.apply(
+            .importProgress(ImportProgress(phase: "importing", rows: 70_000, bytesRead: 5, totalBytes: 10)), to: &state)
+        Fixtures.press([.escape, .character("q")], &state)
+        #expect(!state.quitting && state.confirmingQuit)
+        #expect(state.notice?.text.contains("70,000 rows read") == true)
+        Fixtures.press([.character("n")], &state)
+        #expect(!state.quitting && !state.confirmingQuit && !state.quitAfterImport)
+        Fixtures.press([.character(":")] + Fixtures.typing("q") + [.enter], &state)
+        Fixtures.press([.character("y")], &state)
+        #expect(!state.quitting && state.quitAfterImport)
+        let report = ImportReport(
+            read: 140_000, created: 139_000, updated: 0, unchanged: 1_000, rejected: 0, duplicatesInFile: 0, rejects: []
+        )
+        let effects = ConsoleUpdate.apply(.importFinished(.success(report)), to: &state)
+        #expect(state.quitting && effects.contains { if case .quit = $0 { return true } else { return false } })
+        #expect(state.exitMessage?.contains("140,000 read") == true)
+        #expect(state.exitStatus == 0)
+    }
+
+    @Test("Ctrl-C during an import quits at once with 130 and says what stays in the store")
+    func interruptDuringImport() {
+        var state = Self.importing()
+        Fixtures.press([.control("c")], &state)
+        #expect(state.quitting && state.exitStatus == 130)
+        #expect(state.exitMessage?.contains("committed") == true)
+    }
+
+    @Test("import progress only grows through its phases and names the phase")
+    func monotonicProgress() {
+        var state = Self.importing()
+        var shown: [Double] = []
+        let reports: [(String, Int)] = [
+            ("scanning", 0), ("scanning", 71), ("scanning", 100), ("importing", 36), ("importing", 72),
+            ("indexing", 0), ("preparing filters", 0),
+        ]
+        for (phase, percent) in reports {
+            _ = ConsoleUpdate.apply(
+                .importProgress(ImportProgress(phase: phase, rows: percent, bytesRead: percent, totalBytes: 100)),
+                to: &state)
+            shown.append(state.importShown)
+        }
+        #expect(shown == shown.sorted(), "\(shown)")
+        #expect(shown.last! > 0.9)
+        let frame = ConsoleView.render(state)
+        #expect(frame.lines.contains { $0.contains("preparing filters · 0 rows read · 95%") })
+        #expect(frame.lines.last?.contains("preparing filters · 0 rows read · 95%") == true)
+    }
+}
+
+@Suite("preview templates")
+struct PreviewTemplateTests {
+    @Test("the template is remembered across customers, Enter keeps it in a history that Up walks")
+    func remembered() {
+        var state = Fixtures.loadedState()
+        Fixtures.press([.character("p")] + Fixtures.typing("Hi $Name") + [.enter], &state)
+        #expect(state.screens.isEmpty && state.templateHistory == ["Hi $Name"])
+        Fixtures.press([.down, .character("p")], &state)
+        guard case .preview(let preview) = state.screens.last else {
+            Issue.record("no preview")
+            return
+        }
+        #expect(preview.input.text == "Hi $Name", "the next customer's preview starts from the same template")
+        #expect(preview.rowID == state.customers!.workingSet.rowIDs[1])
+        Fixtures.press([.control("u")] + Fixtures.typing("Bye $Name") + [.enter], &state)
+        Fixtures.press([.character("p"), .up, .up], &state)
+        guard case .preview(let again) = state.screens.last else { return }
+        #expect(again.input.text == "Hi $Name", "Up walks back to the older template")
+        Fixtures.press([.down], &state)
+        guard case .preview(let back) = state.screens.last else { return }
+        #expect(back.input.text == "Bye $Name")
+    }
+}

@@ -91,6 +91,9 @@ public struct ConsoleState: Sendable {
     public var screens: [Screen] = []
     public var prompt: Prompt?
     public var history: [String] = []
+    /// Templates kept with Enter in the preview, oldest first; and the template of the last preview.
+    public var templateHistory: [String] = []
+    public var lastTemplate = ""
     /// The customer whose masked values are shown in clear in the list, until the selection moves.
     public var revealedRowID: Int64?
     /// The customer just edited: the next reload keeps the selection on it (or says where it went).

@@ -183,6 +183,8 @@ extension ConsoleUpdate {
             return []
         }
         var preview = PreviewScreen(rowID: rowID, subject: subject)
+        // `p` brings back the template of the last preview: the same message is checked customer after customer.
+        let template = template.isEmpty ? state.lastTemplate : template
         preview.input = TextInput(template)
         if state.view.showsCustomers, let filter = state.filters[state.view], let rows = filter.rows {
             preview.segmentRows = rows
@@ -197,11 +199,40 @@ extension ConsoleUpdate {
         guard let last = state.screens.indices.last, case .preview(var preview) = state.screens[last] else { return [] }
         switch key {
         case .escape:
+            state.lastTemplate = preview.input.text
             state.screens.removeLast()
             return []
+        case .enter:
+            // Keeps the template (for the next `p` and in the history) and goes back.
+            let template = preview.input.text
+            state.lastTemplate = template
+            if !template.trimmingSpaces.isEmpty && state.templateHistory.last != template {
+                state.templateHistory.append(template)
+            }
+            state.screens.removeLast()
+            if !template.isEmpty {
+                state.notice = .init(text: "template kept: p previews it for the selected customer", isError: false)
+            }
+            return []
+        case .up, .down:
+            let history = state.templateHistory
+            guard !history.isEmpty else { return [] }
+            if preview.historyIndex == nil { preview.draft = preview.input.text }
+            let current = preview.historyIndex ?? history.count
+            let target = key == .up ? max(0, current - 1) : current + 1
+            if target > history.count - 1 {
+                preview.historyIndex = nil
+                preview.input.replace(with: preview.draft)
+            } else {
+                preview.historyIndex = target
+                preview.input.replace(with: history[target])
+            }
+            state.screens[last] = .preview(preview)
+            return previewEffects(&state)
         default:
             let before = preview.input.text
             guard edit(&preview.input, key), preview.input.text != before else { return [] }
+            preview.historyIndex = nil
             state.screens[last] = .preview(preview)
             return previewEffects(&state)
         }

@@ -57,11 +57,11 @@ public enum KeyTable {
             [.control("c")], .forceQuit, [.list, .detail, .pane, .input], "quit from anywhere (exit status 130)"),
         KeyBinding([.control("l")], .redraw, [.list, .detail, .pane, .input], "redraw the screen"),
         KeyBinding([.control("z")], .suspend, [.list, .detail, .pane, .input], "suspend to the shell (fg resumes)"),
-        KeyBinding([.enter], nil, [.input], "filter: keep it and return to the list; command: run it"),
+        KeyBinding([.enter], nil, [.input], "filter, template: keep it and go back; command: run it"),
         KeyBinding(
             [.escape], nil, [.input], "filter: back to the filter kept before (none: cleared); command, template: close"
         ),
-        KeyBinding([.up, .down], nil, [.input], "command: history; filter: move in the list"),
+        KeyBinding([.up, .down], nil, [.input], "command, template: history; filter: move in the list"),
         KeyBinding([.left, .right, .home, .end], nil, [.input], "move the cursor"),
         KeyBinding([.backspace, .delete], nil, [.input], "delete before / under the cursor"),
         KeyBinding([.control("u"), .control("w")], nil, [.input], "delete to the start / the word before"),

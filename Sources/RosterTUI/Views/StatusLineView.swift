@@ -59,7 +59,7 @@ enum StatusLineView {
                 return "Enter:run ↑↓:history Esc:close"
             }
             if state.prompt?.kind == .filter { return "Enter:keep Esc:clear" }
-            return "type a template · Esc:close"
+            return "Enter:keep ↑↓:history Esc:close"
         case .list:
             if state.width >= 130 {
                 return "?:help /:filter Tab:view Enter:open p:preview d:deviceGet r:reveal i:import :command q:quit"
