@@ -457,3 +457,18 @@ struct PreviewTemplateTests {
         #expect(back.input.text == "Bye $Name")
     }
 }
+
+@Suite("right-to-left names")
+struct RightToLeftTests {
+    @Test("a right-to-left value is isolated as a whole; left-to-right values are not")
+    func isolated() {
+        var buffer = CellBuffer(width: 30, height: 1)
+        buffer.put("id ", x: 0, y: 0)
+        buffer.put("שלום עליכם", x: 3, y: 0)
+        buffer.put(" Ana", x: 13, y: 0)
+        #expect(buffer[3, 0].isolateStart && !buffer[3, 0].isolateEnd)
+        #expect(buffer[12, 0].isolateEnd && !buffer[12, 0].isolateStart)
+        #expect((0..<30).filter { buffer[$0, 0].isolateStart || buffer[$0, 0].isolateEnd } == [3, 12])
+        #expect(TextWidth.hasRightToLeft("مرحبا") && !TextWidth.hasRightToLeft("José 山田"))
+    }
+}

@@ -7,6 +7,11 @@ public struct Cell: Equatable, Sendable {
     public var slot: Slot
     /// Whether this cell is covered by the wide cluster to its left.
     public var isContinuation: Bool
+    /// Whether a right-to-left value starts (U+2068, first strong isolate) before this cluster or ends (U+2069,
+    /// pop directional isolate) after it: a terminal that reorders bidirectional text then reorders the value
+    /// within itself and never the row around it.
+    public var isolateStart = false
+    public var isolateEnd = false
 
     public init(_ character: Character = " ", slot: Slot = .body, isContinuation: Bool = false) {
         self.character = character
@@ -47,6 +52,15 @@ public struct CellBuffer: Equatable, Sendable {
         guard y >= 0, y < height, x < width else { return 0 }
         let end = min(width, limit.map { x + max(0, $0) } ?? width)
         var column = x
+        let isolated = TextWidth.hasRightToLeft(text)
+        var first: Int?
+        var last: Int?
+        defer {
+            if isolated, let first, let last {
+                cells[y * width + first].isolateStart = true
+                cells[y * width + last].isolateEnd = true
+            }
+        }
         for character in TerminalText.escape(text) {
             let cells = TextWidth.of(character)
             if column + cells > end {
@@ -57,6 +71,8 @@ public struct CellBuffer: Equatable, Sendable {
             }
             if column >= 0 {
                 set(column, y, Cell(character, slot: slot))
+                if first == nil { first = column }
+                last = column
                 for extra in 1..<max(1, cells) { set(column + extra, y, Cell(" ", slot: slot, isContinuation: true)) }
             }
             column += cells

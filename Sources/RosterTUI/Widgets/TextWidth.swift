@@ -18,6 +18,17 @@ public enum TextWidth {
         return max(1, width)
     }
 
+    /// Whether `text` holds a right-to-left letter (Hebrew, Arabic, Syriac, Thaana, N'Ko and the other RTL blocks).
+    public static func hasRightToLeft(_ text: String) -> Bool {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return false }
+        return text.unicodeScalars.contains { scalar in
+            switch scalar.value {
+            case 0x0590...0x08FF, 0xFB1D...0xFDFF, 0xFE70...0xFEFF, 0x10800...0x10FFF, 0x1E800...0x1EFFF: return true
+            default: return false
+            }
+        }
+    }
+
     /// Whether the cluster starts with a zero-width scalar (a lone combining mark), which a terminal would join
     /// to the cell on its left.
     public static func startsZeroWidth(_ character: Character) -> Bool {

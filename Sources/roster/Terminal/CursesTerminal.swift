@@ -116,7 +116,14 @@ final class CursesTerminal {
                         text.removeAll(keepingCapacity: true)
                         break
                     }
-                    if !cell.isContinuation { Self.append(cell.character, to: &text) }
+                    if !cell.isContinuation {
+                        Self.append(cell.character, to: &text)
+                        if cell.isolateEnd { text.append(0x2069) }
+                        // ncurses joins a zero-width character to the cell before it: the isolate that opens the
+                        // next cluster goes with this one, so it still reaches the terminal just before it.
+                        let next = x + buffer.span(x: x, y: y)
+                        if next < buffer.width && buffer[next, y].isolateStart { text.append(0x2068) }
+                    }
                     x += 1
                 }
                 guard !text.isEmpty else { continue }
