@@ -294,7 +294,7 @@ extension ConsoleEndToEndTests {
             let key =
                 store.map { "ROSTER_KEYFILE=\($0).key" } ?? "ROSTER_PASSPHRASE='test passphrase 1'"
             let command =
-                "env LANG=C.UTF-8 TERM=tmux-256color \(environment) ROSTER_STORE=\(storePath) \(key) "
+                "env -u NO_COLOR LANG=C.UTF-8 TERM=tmux-256color \(environment) ROSTER_STORE=\(storePath) \(key) "
                 + "\(RosterProcess.executable.path) console; echo $? > \(status); sleep 30"
             pane = Pane(tmux: tmux)
             try pane.run(["new-session", "-d", "-s", "t", "-x", "\(width)", "-y", "\(height)", command])
@@ -459,5 +459,43 @@ extension ConsoleEndToEndTests {
         let session = try Session(tmux: tmux, names: ["Ana"], environment: "TERM=dumb")
         try session.pane.wait(for: "cannot move the cursor")
         #expect(session.exitStatus() == "2")
+    }
+}
+
+extension ConsoleEndToEndTests {
+    @Test("without an alternate screen (TERM=vt100) the last frame is cleared on exit")
+    func clearedWithoutAlternateScreen() throws {
+        guard let tmux = Self.tmux else { return }
+        let session = try Session(tmux: tmux, names: ["Ana Secret"], environment: "TERM=vt100")
+        try session.pane.wait(for: "Customers (1)")
+        try session.pane.keys("q")
+        #expect(session.exitStatus() == "0")
+        let screen = try session.pane.screen()
+        #expect(!screen.contains("Ana Secret") && !screen.contains("Customers"), "\(screen)")
+    }
+
+    @Test("on an 8-colour terminal the selected row and the title bar are drawn differently")
+    func eightColours() throws {
+        guard let tmux = Self.tmux else { return }
+        let session = try Session(tmux: tmux, names: ["Ana", "Bea"], environment: "TERM=screen")
+        try session.pane.wait(for: "Customers (2)")
+        let lines = try session.pane.run(["capture-pane", "-p", "-e", "-t", "t"], output: true)
+            .split(separator: "\n", omittingEmptySubsequences: false)
+        /// The SGR sequences a line starts with: the style of its first cell.
+        func style(_ line: Substring) -> String {
+            var rest = line
+            var sequences = ""
+            while rest.hasPrefix("\u{1B}["), let end = rest.firstIndex(of: "m") {
+                sequences += rest[...end]
+                rest = rest[rest.index(after: end)...]
+            }
+            return sequences
+        }
+        let title = style(lines[0])
+        let selected = style(lines[2])
+        #expect(!title.isEmpty && !selected.isEmpty)
+        #expect(title != selected, "title \(title.debugDescription) selection \(selected.debugDescription)")
+        try session.pane.keys("q")
+        #expect(session.exitStatus() == "0")
     }
 }
