@@ -52,7 +52,9 @@ public enum KeyTable {
         KeyBinding(
             [.escape], .back, [.list, .detail, .pane],
             "close what is open (prompt, pane, detail), then clear the filter; nothing at the top"),
-        KeyBinding([.character("q")], .quit, [.list, .detail, .pane], "quit at the top level; elsewhere go back"),
+        KeyBinding(
+            [.character("q")], .quit, [.list, .detail, .pane],
+            "quit at the top level (asks first while an import runs); elsewhere go back"),
         KeyBinding(
             [.control("c")], .forceQuit, [.list, .detail, .pane, .input], "quit from anywhere (exit status 130)"),
         KeyBinding([.control("l")], .redraw, [.list, .detail, .pane, .input], "redraw the screen"),
