@@ -499,3 +499,30 @@ extension ConsoleEndToEndTests {
         #expect(session.exitStatus() == "0")
     }
 }
+
+extension ConsoleEndToEndTests {
+    @Test("q during an import asks; y waits for it, then quits and says on the shell what was committed")
+    func quitDuringImport() throws {
+        guard let tmux = Self.tmux else { return }
+        let gate = FileManager.default.temporaryDirectory.appendingPathComponent("roster-gate-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: gate) }
+        let session = try Session(
+            tmux: tmux, names: ["Ana"], environment: "ROSTER_TEST_IMPORT_GATE=\(gate.path)")
+        let file = session.scratch.path + "/c.csv"
+        #expect(try session.roster.run("generate", "--contacts", "300", "--out", file).status == 0)
+        let pane = session.pane
+        try pane.wait(for: "Customers (1)")
+        try pane.keys(":")
+        try pane.type("import contacts \(file)")
+        try pane.keys("Enter")
+        try pane.wait(for: "Import contacts")
+        try pane.keys("Escape", "q")
+        try pane.wait(for: "Quit when it finishes?")
+        try pane.keys("y")
+        try pane.wait(for: "quits when the import finishes")
+        #expect(FileManager.default.createFile(atPath: gate.path, contents: Data()))
+        #expect(session.exitStatus() == "0")
+        let screen = try pane.wait(for: "(all of it committed)")
+        #expect(screen.contains("import finished: 300 read"), "\(screen)")
+    }
+}

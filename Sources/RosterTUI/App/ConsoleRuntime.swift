@@ -83,6 +83,7 @@ public final class ConsoleRuntime: @unchecked Sendable {
                 let result = Result {
                     try store.importFile(kind: kind, path: path) { events.post(.importProgress($0)) }
                 }
+                Self.waitForImportGate()
                 events.post(.importFinished(result.failure))
             }
         case .recordReveal(let rowID):
@@ -105,6 +106,16 @@ public final class ConsoleRuntime: @unchecked Sendable {
 }
 
 extension ConsoleRuntime {
+    /// A test hook: with `ROSTER_TEST_IMPORT_GATE` set to a path, a finished import is reported only once that
+    /// file exists (at most a minute), so an end-to-end test can act while the import still runs.
+    static func waitForImportGate() {
+        guard let gate = ProcessInfo.processInfo.environment["ROSTER_TEST_IMPORT_GATE"], !gate.isEmpty else { return }
+        let deadline = Date().addingTimeInterval(60)
+        while !FileManager.default.fileExists(atPath: gate) && Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+    }
+
     /// `~` and `~/…` as the shell would read them: the home folder (other paths unchanged).
     public static func expandingHome(_ path: String, home: String?) -> String {
         guard let home, !home.isEmpty else { return path }
