@@ -472,3 +472,45 @@ struct RightToLeftTests {
         #expect(TextWidth.hasRightToLeft("مرحبا") && !TextWidth.hasRightToLeft("José 山田"))
     }
 }
+
+@Suite("less and vi keys")
+struct PagerKeyTests {
+    static func bigState(height: Int = 12) -> ConsoleState {
+        var state = ConsoleState(width: 80, height: height, storePath: Fixtures.storePath, region: "eu")
+        let customers = (1...100).map { Fixtures.customer(Int64($0), name: "Customer \($0)") }
+        _ = ConsoleUpdate.apply(
+            .workingSetLoaded(CustomerCatalog(workingSet: WorkingSet(customers: customers, deviceCounts: [:]))),
+            to: &state)
+        return state
+    }
+
+    @Test("counts repeat a move (5j, 2 PgDn) and go to a row with G; Ctrl-D, Ctrl-U and b page")
+    func counts() {
+        var state = Self.bigState()  // nine visible rows
+        Fixtures.press(Fixtures.typing("5j"), &state)
+        #expect(state.position(.customers).selected == 5)
+        Fixtures.press(Fixtures.typing("12") + [.character("k")], &state)
+        #expect(state.position(.customers).selected == 0)
+        Fixtures.press(Fixtures.typing("40G"), &state)
+        #expect(state.position(.customers).selected == 39)
+        Fixtures.press([.control("d")], &state)
+        #expect(state.position(.customers).selected == 43)
+        Fixtures.press([.control("u"), .control("u")], &state)
+        #expect(state.position(.customers).selected == 35)
+        Fixtures.press([.character("b")], &state)
+        #expect(state.position(.customers).selected == 26)
+        Fixtures.press(Fixtures.typing("2") + [.pageDown], &state)
+        #expect(state.position(.customers).selected == 44)
+        Fixtures.press([.character("g")], &state)
+        #expect(state.position(.customers).selected == 0 && state.count == nil)
+    }
+
+    @Test("the hint line says what the keys do in words")
+    func hintsInWords() {
+        var state = Self.bigState()
+        state.width = 140
+        let hint = StatusLineView.hints(state)
+        #expect(hint.contains("p:preview") && hint.contains("d:deviceGet") && hint.contains("r:reveal"))
+        #expect(!hint.contains("p d r i"))
+    }
+}
