@@ -68,7 +68,17 @@ extension ConsoleUpdate {
 
 extension CustomerCatalog {
     /// The working-set row of the customer with store row ID `rowID`.
+    ///
+    /// The working set is loaded in row ID order, so a binary search finds it (the status line asks on every
+    /// frame while the `:` line is open); a scan covers a set in any other order.
     public func row(of rowID: Int64) -> Int? {
-        workingSet.rowIDs.firstIndex(of: rowID)
+        let ids = workingSet.rowIDs
+        var (low, high) = (0, ids.count)
+        while low < high {
+            let middle = (low + high) / 2
+            if ids[middle] < rowID { low = middle + 1 } else { high = middle }
+        }
+        if low < ids.count && ids[low] == rowID { return low }
+        return ids.firstIndex(of: rowID)
     }
 }
