@@ -30,6 +30,32 @@ static inline int roster_key_code_yes(void) { return KEY_CODE_YES; }
 static inline FILE *roster_stdin(void) { return stdin; }
 static inline FILE *roster_stdout(void) { return stdout; }
 
+/// Adds one cell holding `count` wide characters (a spacing one and what follows it) at (y, x): an emoji
+/// ZWJ sequence is one glyph of its first emoji's width, which waddnwstr would split into several cells.
+static inline int roster_add_cluster(WINDOW *window, int y, int x, const wchar_t *chars, int count, attr_t attrs) {
+    cchar_t cell;
+    wchar_t first[2] = {chars[0], 0};
+    if (setcchar(&cell, first, attrs & ~A_COLOR, (short)PAIR_NUMBER(attrs), NULL) == ERR) return ERR;
+    for (int i = 1; i < count && i < CCHARW_MAX; ++i) cell.chars[i] = chars[i];
+    return mvwadd_wch(window, y, x, &cell);
+}
+
+/// Whether a terminfo string capability is present (tigetstr returns NULL or (char *)-1 otherwise).
+static inline int roster_has_string_capability(const char *name) {
+    char *value = tigetstr(name);
+    return value != NULL && value != (char *)-1;
+}
+
+/// After endwin: a terminal without an alternate screen keeps the last frame; clear it.
+static inline void roster_clear_without_alternate_screen(void) {
+    if (roster_has_string_capability("smcup")) return;
+    char *clear = tigetstr("clear");
+    if (clear != NULL && clear != (char *)-1) {
+        putp(clear);
+        fflush(stdout);
+    }
+}
+
 /// Whether the locale's character set (after setlocale) is UTF-8.
 static inline int roster_codeset_is_utf8(void) { return strcmp(nl_langinfo(CODESET), "UTF-8") == 0; }
 

@@ -62,6 +62,7 @@ struct ConsoleCommand: ParsableCommand {
         let status = ConsoleLoop.run(app, on: terminal, signals: signals)
         terminal.close()
         signals.restore()
+        if let message = app.state.exitMessage { Output.note(message) }
         if status != 0 { Foundation.exit(status) }
     }
 }

@@ -68,7 +68,7 @@ struct ThemeTests {
         #expect(error?.description == "\(directory.lastPathComponent)/x.toml:5: unknown colour \"bleu\"")
         let missing = catalog.load("nope")
         #expect(missing.theme == Theme.builtIn)
-        #expect(missing.error?.description.contains("themes: default, x") == true)
+        #expect(missing.error?.description.contains("themes: default, high-contrast, light, mono, x") == true)
     }
 
     @Test("8-colour terminals get the nearest basic colour; NO_COLOR keeps attributes only")

@@ -263,3 +263,266 @@ extension RosterProcess {
         return Result(status: process.terminationStatus, stdout: "", stderr: String(decoding: stderr, as: UTF8.self))
     }
 }
+
+/// The console's correctness under a real terminal: scripts typed into every prompt, tiny sizes, edits that
+/// stay on their customer, keys that are never lost.
+extension ConsoleEndToEndTests {
+    /// A store of `names` (CRM-1, CRM-2 …, each with an email and city Madrid) and a pane running the console on it.
+    struct Session {
+        let scratch: Scratch
+        let roster: RosterProcess
+        let pane: Pane
+        let status: String
+
+        init(
+            tmux: String, names: [String], width: Int = 100, height: Int = 30, store: String? = nil,
+            environment: String = ""
+        ) throws {
+            scratch = try Scratch()
+            roster = RosterProcess(directory: scratch.path)
+            let storePath = store ?? scratch.path + "/store.roster"
+            if store == nil {
+                #expect(try roster.run("init", "--region", "eu").status == 0)
+                for (index, name) in names.enumerated() {
+                    let added = try roster.run(
+                        "customer", "add", "CRM-\(index + 1)", "--email", "c\(index + 1)@example.com", "--field",
+                        "name=\(name)", "--field", "city=Madrid")
+                    #expect(added.status == 0, "\(added.stderr)")
+                }
+            }
+            status = scratch.path + "/status"
+            let key =
+                store.map { "ROSTER_KEYFILE=\($0).key" } ?? "ROSTER_PASSPHRASE='test passphrase 1'"
+            let command =
+                "env -u NO_COLOR LANG=C.UTF-8 TERM=tmux-256color \(environment) ROSTER_STORE=\(storePath) \(key) "
+                + "\(RosterProcess.executable.path) console; echo $? > \(status); sleep 30"
+            pane = Pane(tmux: tmux)
+            try pane.run(["new-session", "-d", "-s", "t", "-x", "\(width)", "-y", "\(height)", command])
+        }
+
+        /// The console's exit status, once it has exited (nil if it did not within 10 s).
+        func exitStatus() -> String? {
+            let deadline = Date().addingTimeInterval(10)
+            while Date() < deadline {
+                if let text = try? String(contentsOfFile: status, encoding: .utf8), text.hasSuffix("\n") {
+                    return text.trimmingCharacters(in: .whitespacesAndNewlines)
+                }
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+            return nil
+        }
+
+        func resize(_ width: Int, _ height: Int) throws {
+            try pane.run(["resize-window", "-t", "t", "-x", "\(width)", "-y", "\(height)"])
+        }
+    }
+
+    static let scripts = ["José", "e\u{301}x", "🇪🇸🇯🇵", "👍🏽", "👨\u{200D}👩\u{200D}👧", "नमस्ते", "สวัสดี"]
+
+    @Test("combining marks, flags, ZWJ emoji, Hindi and Thai typed into every prompt: no crash, shown whole")
+    func scriptsInPrompts() throws {
+        guard let tmux = Self.tmux else { return }
+        let session = try Session(tmux: tmux, names: ["Ana", "प्रिया शर्मा", "สมชาย ใจดี", "Zoë 👋🏽"])
+        let pane = session.pane
+        var screen = try pane.wait(for: "Customers (4)")
+        #expect(screen.contains("प्रिया शर्मा"), "a Hindi name is drawn whole")
+        #expect(screen.contains("สมชาย ใจดี"))
+        #expect(screen.contains("Zoë 👋🏽"), "the skin tone is kept")
+        for opener in ["/", ":", "p"] {
+            try pane.keys(opener)
+            for text in Self.scripts {
+                try pane.type(text)
+                try pane.keys("Left", "Right", "BSpace", "Home", "Delete", "End")
+                try pane.type(text)
+                // The last cluster was deleted and the first one too, then the text typed again.
+                screen = try pane.wait(for: text)
+                try pane.keys("C-u")
+            }
+            try pane.type("नमस्ते สวัสดี 🇪🇸")
+            screen = try pane.wait(for: "नमस्ते สวัสดี 🇪🇸")
+            try pane.keys("Escape")
+            try pane.wait(for: "Customers (4)")
+        }
+        try pane.keys("q")
+        #expect(session.exitStatus() == "0")
+    }
+
+    @Test("80×1 to 80×4 with each screen open draw without crashing; too small says so")
+    func tinySizes() throws {
+        guard let tmux = Self.tmux else { return }
+        let session = try Session(tmux: tmux, names: ["Ana", "Bea", "Cris"], width: 80, height: 24)
+        let pane = session.pane
+        try pane.wait(for: "Customers (3)")
+        let openers: [(keys: [String], shows: String)] = [
+            ([], "Customers (3)"), (["/"], "Enter:keep"), ([":"], "edits go to"), (["Enter"], "Channels"),
+            (["p"], "template:"), (["?"], "Help"),
+        ]
+        for opener in openers {
+            if !opener.keys.isEmpty { try pane.run(["send-keys", "-t", "t"] + opener.keys) }
+            try pane.wait(for: opener.shows)
+            for height in 1...4 {
+                try session.resize(80, height)
+                if height < 4 { try pane.wait(for: "terminal too small (need 20×4)") }
+            }
+            try session.resize(80, 24)
+            try pane.wait(for: opener.shows)
+            try pane.keys("Escape")
+            try pane.wait(for: "Customers (3)")
+        }
+        try pane.keys("q")
+        #expect(session.exitStatus() == "0")
+    }
+
+    @Test("starting at 80×2 draws the size message, and a resize brings the console")
+    func startTiny() throws {
+        guard let tmux = Self.tmux else { return }
+        let session = try Session(tmux: tmux, names: ["Ana"], width: 80, height: 2)
+        try session.pane.wait(for: "terminal too small")
+        try session.resize(80, 20)
+        try session.pane.wait(for: "Customers (1)")
+        try session.pane.keys("C-c")
+        #expect(session.exitStatus() == "130", "Ctrl-C exits 130 like SIGINT")
+    }
+
+    @Test("an edit that takes the customer out of the filter never retargets the next edit")
+    func wrongTarget() throws {
+        guard let tmux = Self.tmux else { return }
+        let session = try Session(tmux: tmux, names: ["Ana", "Bea", "Cris", "Dora", "Eva"])
+        let pane = session.pane
+        try pane.wait(for: "Customers (5)")
+        try pane.keys("/")
+        try pane.type("city = madrid")
+        try pane.wait(for: "Customers (5 of 5)")
+        try pane.keys("Enter", "j", "j")
+        try pane.wait(for: "3/5")
+        try pane.keys(":")
+        try pane.wait(for: "edits go to")
+        try pane.type("set city Paris")
+        try pane.keys("Enter")
+        try pane.wait(for: "no longer matches")
+        // Its detail is open: the next edit goes to it.
+        var screen = try pane.wait(for: "Channels")
+        #expect(screen.contains("CRM-3"))
+        try pane.keys(":")
+        screen = try pane.wait(for: "edits go to")
+        try pane.type("consent email off")
+        try pane.keys("Enter")
+        try pane.wait(for: "updated")
+        try pane.keys("Escape", "q")
+        #expect(session.exitStatus() == "0")
+        // Only Cris (row 3) changed: her city and her email consent; Dora, now on row 3, kept hers.
+        let cris = try session.roster.run("customer", "show", "CRM-3", "--json")
+        let dora = try session.roster.run("customer", "show", "CRM-4", "--json")
+        #expect(cris.stdout.contains("Paris"), "\(cris.stdout)")
+        #expect(consent(cris.stdout) == false, "\(cris.stdout)")
+        #expect(!dora.stdout.contains("Paris"))
+        #expect(consent(dora.stdout) == true, "\(dora.stdout)")
+    }
+
+    /// The email consent in `customer show --json` output.
+    private func consent(_ json: String) -> Bool? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else {
+            return nil
+        }
+        if let consent = object["consent"] as? [String: Any] { return consent["email"] as? Bool }
+        return (object["customer"] as? [String: Any]).flatMap { ($0["consent"] as? [String: Any])?["email"] as? Bool }
+    }
+
+    @Test("500 j sent at once end on row 501, and a pasted 80-character filter arrives whole")
+    func noKeyLost() throws {
+        guard let tmux = Self.tmux else { return }
+        let scratch = try Scratch()
+        let demo = scratch.path + "/demo.roster"
+        let made = try RosterProcess(directory: scratch.path, passphrase: nil).run(
+            "demo", "--contacts", "2000", "--store", demo, "--no-console")
+        #expect(made.status == 0, "\(made.stderr)")
+        let session = try Session(tmux: tmux, names: [], store: demo)
+        let pane = session.pane
+        try pane.wait(for: "1/2,000")
+        try pane.type(String(repeating: "j", count: 500))
+        try pane.wait(for: "501/2,000")
+        let filter = "not has push and (birthday = today or has email or has sms) and not name ~ \"zz\""
+        let padded = filter + String(repeating: " ", count: 80 - filter.count)
+        #expect(padded.count == 80)
+        try pane.keys("/")
+        try pane.run(["set-buffer", "-b", "p", padded + "x"])
+        try pane.run(["paste-buffer", "-p", "-b", "p", "-t", "t"])
+        let screen = try pane.wait(for: "/" + padded + "x")
+        #expect(screen.contains(" of 2,000)"))
+        try pane.keys("Escape", "q")
+        #expect(session.exitStatus() == "0")
+    }
+
+    @Test("a terminal that cannot address the cursor (TERM=dumb) is refused with status 2")
+    func dumbTerminal() throws {
+        guard let tmux = Self.tmux else { return }
+        let session = try Session(tmux: tmux, names: ["Ana"], environment: "TERM=dumb")
+        try session.pane.wait(for: "cannot move the cursor")
+        #expect(session.exitStatus() == "2")
+    }
+}
+
+extension ConsoleEndToEndTests {
+    @Test("without an alternate screen (TERM=vt100) the last frame is cleared on exit")
+    func clearedWithoutAlternateScreen() throws {
+        guard let tmux = Self.tmux else { return }
+        let session = try Session(tmux: tmux, names: ["Ana Secret"], environment: "TERM=vt100")
+        try session.pane.wait(for: "Customers (1)")
+        try session.pane.keys("q")
+        #expect(session.exitStatus() == "0")
+        let screen = try session.pane.screen()
+        #expect(!screen.contains("Ana Secret") && !screen.contains("Customers"), "\(screen)")
+    }
+
+    @Test("on an 8-colour terminal the selected row and the title bar are drawn differently")
+    func eightColours() throws {
+        guard let tmux = Self.tmux else { return }
+        let session = try Session(tmux: tmux, names: ["Ana", "Bea"], environment: "TERM=screen")
+        try session.pane.wait(for: "Customers (2)")
+        let lines = try session.pane.run(["capture-pane", "-p", "-e", "-t", "t"], output: true)
+            .split(separator: "\n", omittingEmptySubsequences: false)
+        /// The SGR sequences a line starts with: the style of its first cell.
+        func style(_ line: Substring) -> String {
+            var rest = line
+            var sequences = ""
+            while rest.hasPrefix("\u{1B}["), let end = rest.firstIndex(of: "m") {
+                sequences += rest[...end]
+                rest = rest[rest.index(after: end)...]
+            }
+            return sequences
+        }
+        let title = style(lines[0])
+        let selected = style(lines[2])
+        #expect(!title.isEmpty && !selected.isEmpty)
+        #expect(title != selected, "title \(title.debugDescription) selection \(selected.debugDescription)")
+        try session.pane.keys("q")
+        #expect(session.exitStatus() == "0")
+    }
+}
+
+extension ConsoleEndToEndTests {
+    @Test("q during an import asks; y waits for it, then quits and says on the shell what was committed")
+    func quitDuringImport() throws {
+        guard let tmux = Self.tmux else { return }
+        let gate = FileManager.default.temporaryDirectory.appendingPathComponent("roster-gate-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: gate) }
+        let session = try Session(
+            tmux: tmux, names: ["Ana"], environment: "ROSTER_TEST_IMPORT_GATE=\(gate.path)")
+        let file = session.scratch.path + "/c.csv"
+        #expect(try session.roster.run("generate", "--contacts", "300", "--out", file).status == 0)
+        let pane = session.pane
+        try pane.wait(for: "Customers (1)")
+        try pane.keys(":")
+        try pane.type("import contacts \(file)")
+        try pane.keys("Enter")
+        try pane.wait(for: "Import contacts")
+        try pane.keys("Escape", "q")
+        try pane.wait(for: "Quit when it finishes?")
+        try pane.keys("y")
+        try pane.wait(for: "quits when the import finishes")
+        #expect(FileManager.default.createFile(atPath: gate.path, contents: Data()))
+        #expect(session.exitStatus() == "0")
+        let screen = try pane.wait(for: "(all of it committed)")
+        #expect(screen.contains("import finished: 300 read"), "\(screen)")
+    }
+}

@@ -1,6 +1,6 @@
 /// What a key asks the console to do; the key table maps keys to actions.
 public enum ConsoleAction: String, CaseIterable, Sendable {
-    case moveDown, moveUp, pageDown, pageUp, top, bottom
+    case moveDown, moveUp, pageDown, pageUp, halfPageDown, halfPageUp, top, bottom
     case open, back, quit, forceQuit
     case nextView, previousView
     case filter, command, preview, deviceGet, reveal, importFile, help

@@ -3,6 +3,8 @@ import RosterCore
 /// Everything that can change the state: keys, resizes, and results of background work.
 public enum ConsoleEvent: Sendable {
     case key(Key)
+    /// Text pasted (bracketed paste), whole: it goes into the open prompt as typed text.
+    case paste(String)
     case resize(width: Int, height: Int)
     /// A timer tick while something is busy (spinners).
     case tick

@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import RosterCore
 
 /// Carries out store effects off the UI loop and posts their results to the event queue.
@@ -76,11 +77,13 @@ public final class ConsoleRuntime: @unchecked Sendable {
                 let result = Result { try store.preview(template: template, rows: rows, in: customers.workingSet) }
                 events.post(.segmentPreviewFinished(generation: generation, result.failure))
             }
-        case .importFile(let kind, let path):
+        case .importFile(let kind, let typed):
+            let path = Self.expandingHome(typed, home: ProcessInfo.processInfo.environment["HOME"])
             run(on: bulk) {
                 let result = Result {
                     try store.importFile(kind: kind, path: path) { events.post(.importProgress($0)) }
                 }
+                Self.waitForImportGate()
                 events.post(.importFinished(result.failure))
             }
         case .recordReveal(let rowID):
@@ -99,6 +102,26 @@ public final class ConsoleRuntime: @unchecked Sendable {
         case .redraw, .suspend, .quit:
             break
         }
+    }
+}
+
+extension ConsoleRuntime {
+    /// A test hook: with `ROSTER_TEST_IMPORT_GATE` set to a path, a finished import is reported only once that
+    /// file exists (at most a minute), so an end-to-end test can act while the import still runs.
+    static func waitForImportGate() {
+        guard let gate = ProcessInfo.processInfo.environment["ROSTER_TEST_IMPORT_GATE"], !gate.isEmpty else { return }
+        let deadline = Date().addingTimeInterval(60)
+        while !FileManager.default.fileExists(atPath: gate) && Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+    }
+
+    /// `~` and `~/…` as the shell would read them: the home folder (other paths unchanged).
+    public static func expandingHome(_ path: String, home: String?) -> String {
+        guard let home, !home.isEmpty else { return path }
+        if path == "~" { return home }
+        if path.hasPrefix("~/") { return home + path.dropFirst() }
+        return path
     }
 }
 

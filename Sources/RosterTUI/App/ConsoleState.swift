@@ -28,6 +28,9 @@ public struct ConsoleState: Sendable {
             case segment
             /// Did not parse: matched as plain text against names and identifiers.
             case text
+            /// Looks like the segments language (an operator, a keyword) but does not parse or fit the fields:
+            /// nothing is listed and the error is shown, its `column` (1-based, in characters) marked.
+            case invalid(message: String, column: Int)
         }
 
         public var text: String
@@ -36,6 +39,10 @@ public struct ConsoleState: Sendable {
         public var rows: [Int32]?
         public var pending = true
         public var mode: Mode?
+        /// The customer to stay on when the result arrives (the filter re-ran after a reload).
+        public var keepRowID: Int64?
+        /// Whether `keepRowID` is the customer just edited: the operator is told if it left the list.
+        public var follow = false
     }
 
     /// The command or filter line at the bottom.
@@ -49,6 +56,9 @@ public struct ConsoleState: Sendable {
         public var historyIndex: Int?
         /// The line being typed, kept while browsing history.
         public var draft = ""
+        /// The filter kept when the `/` line was opened, and the customer then selected: Esc goes back to them.
+        public var kept: Filter?
+        public var keptRowID: Int64?
     }
 
     /// A message on the status line until the next key.
@@ -81,15 +91,34 @@ public struct ConsoleState: Sendable {
     public var screens: [Screen] = []
     public var prompt: Prompt?
     public var history: [String] = []
+    /// Templates kept with Enter in the preview, oldest first; and the template of the last preview.
+    public var templateHistory: [String] = []
+    public var lastTemplate = ""
     /// The customer whose masked values are shown in clear in the list, until the selection moves.
     public var revealedRowID: Int64?
+    /// The customer just edited: the next reload keeps the selection on it (or says where it went).
+    public var followRowID: Int64?
     public var notice: Notice?
     /// Whether an import is running (its screen may be closed).
     public var importRunning = false
+    /// The latest progress of the running import, kept when its screen is closed.
+    public var importStatus: ImportProgress?
+    /// The import's progress as shown, 0...1: the highest `overall` reported so far.
+    public var importShown = 0.0
     public var nextGeneration = 1
+    /// A count typed before a move (`5j`), until the move.
+    public var count: Int?
     /// Counts timer ticks, for spinners.
     public var tick = 0
     public var quitting = false
+    /// Whether `q` was pressed during an import and the console asks whether to quit when it finishes.
+    public var confirmingQuit = false
+    /// Whether the console quits as soon as the running import finishes.
+    public var quitAfterImport = false
+    /// What to tell the operator on the shell after the console closed (an import's outcome).
+    public var exitMessage: String?
+    /// The exit status when quitting: 0, or 130 after Ctrl-C (as an interrupt by SIGINT).
+    public var exitStatus: Int32 = 0
 
     public init(width: Int, height: Int, storePath: String, region: String, theme: Theme = .builtIn) {
         self.width = width

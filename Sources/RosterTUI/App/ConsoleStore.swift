@@ -54,22 +54,46 @@ public struct CustomerDetail: Sendable {
     }
 }
 
-/// Progress of a running import.
+/// Progress of a running import: its phase, and how far the phase is.
 public struct ImportProgress: Sendable, Equatable {
+    /// The phases an import goes through, in order, with the share of the whole each is given: the file is read
+    /// twice (scanning its keys, then importing), then indexes and the console's filters are brought up to date.
+    public static let phases: [(name: String, share: Double)] = [
+        ("scanning", 0.3), ("importing", 0.6), ("indexing", 0.05), ("preparing filters", 0.05),
+    ]
+
+    public let phase: String
     public let rows: Int
     public let bytesRead: Int
     public let totalBytes: Int?
 
-    public init(rows: Int, bytesRead: Int, totalBytes: Int?) {
+    public init(phase: String = "importing", rows: Int, bytesRead: Int, totalBytes: Int?) {
+        self.phase = phase
         self.rows = rows
         self.bytesRead = bytesRead
         self.totalBytes = totalBytes
     }
 
-    /// 0...1 when the size is known.
+    /// How far the phase is, 0...1, when the size is known.
     public var fraction: Double? {
         guard let totalBytes, totalBytes > 0 else { return nil }
         return min(1, Double(bytesRead) / Double(totalBytes))
+    }
+
+    /// How far the whole import is, 0...1: the phases before this one, and this one's share as far as it is.
+    /// It only grows as an import moves through its phases (each of which reads the file from the start).
+    public var overall: Double {
+        var start = 0.0
+        for phase in Self.phases {
+            if phase.name == self.phase { return start + phase.share * (fraction ?? 0) }
+            start += phase.share
+        }
+        return fraction ?? 0
+    }
+
+    /// The line a status shows: `importing · 12,345 rows read · 57%`.
+    public func describe(overall shown: Double) -> String {
+        "\(phase) · \(Format.count(rows)) rows read · \(Int((shown * 100).rounded(.down)))%"
     }
 }
 

@@ -18,13 +18,53 @@ extension ConsoleUpdate {
         return true
     }
 
+    /// Pasted text: typed into the open prompt or template (line breaks and tabs as spaces, other control
+    /// characters dropped); elsewhere it is not a key sequence and does nothing but say where it goes.
+    static func paste(_ text: String, _ state: inout ConsoleState) -> [ConsoleEffect] {
+        var clean = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if scalar == "\n" || scalar == "\t" {
+                clean.append(" ")
+            } else if scalar.value >= 0x20 && !(0x7F...0x9F).contains(scalar.value) {
+                clean.append(scalar)
+            }
+        }
+        let pasted = String(clean)
+        if var prompt = state.prompt {
+            let before = prompt.input.text
+            prompt.input.insert(pasted)
+            prompt.historyIndex = nil
+            state.prompt = prompt
+            if prompt.kind == .filter && prompt.input.text != before && state.screens.isEmpty {
+                return startFilter(prompt.input.text, on: state.view, &state)
+            }
+            return []
+        }
+        if let last = state.screens.indices.last, case .preview(var preview) = state.screens[last] {
+            let before = preview.input.text
+            preview.input.insert(pasted)
+            guard preview.input.text != before else { return [] }
+            state.screens[last] = .preview(preview)
+            return previewEffects(&state)
+        }
+        state.notice = .init(text: "a paste goes into a prompt: open one with / or : first", isError: true)
+        return []
+    }
+
     /// A key while the `/` or `:` line is open.
     static func promptKey(_ key: Key, _ state: inout ConsoleState) -> [ConsoleEffect] {
         guard var prompt = state.prompt else { return [] }
         switch (prompt.kind, key) {
         case (.filter, .escape):
+            // Back to the filter kept before this edit, on the same customer (no filter kept: cleared).
+            guard let kept = prompt.kept, kept.rows != nil else {
+                closePrompt(&state)
+                return startFilter(prompt.kept?.text ?? "", on: state.view, &state)
+            }
+            state.filters[state.view] = kept
+            state.positions[state.view] = ConsoleState.Position()
+            if let rowID = prompt.keptRowID { select(rowID: rowID, in: state.view, &state) }
             closePrompt(&state)
-            return startFilter("", on: state.view, &state)
         case (.command, .escape):
             closePrompt(&state)
         case (.filter, .enter):
@@ -99,13 +139,7 @@ extension ConsoleUpdate {
                 return startFilter(text, on: state.view, &state)
             case .preview(let template): return openPreview(template: template, &state)
             case .edit(let change):
-                var rowID: Int64?
-                if case .detail(let detail) = state.screens.last {
-                    rowID = detail.rowID
-                } else if let row = state.selectedCustomerRow, let customers = state.customers {
-                    rowID = customers.workingSet.rowIDs[row]
-                }
-                guard let rowID else {
+                guard let rowID = editTarget(state) else {
                     state.notice = .init(text: "select a customer first (Customers view or its detail)", isError: true)
                     return []
                 }
@@ -114,10 +148,19 @@ extension ConsoleUpdate {
                 state.screens.append(.help(offset: 0))
                 return []
             case .quit:
-                state.quitting = true
-                return [.quit]
+                return quit(&state)
             }
         }
+    }
+
+    /// The customer `:set`, `:unset` and `:consent` change: the open detail's, else the selected one; the
+    /// command line names it while it is open, and the edit carries its row ID, never a row number.
+    static func editTarget(_ state: ConsoleState) -> Int64? {
+        if case .detail(let detail) = state.screens.last { return detail.rowID }
+        guard state.screens.isEmpty, let row = state.selectedCustomerRow, let customers = state.customers else {
+            return nil
+        }
+        return customers.workingSet.rowIDs[row]
     }
 
     /// `p`: opens the preview for the selected customer (or the detail's), with segment counts on a filtered list.
@@ -140,6 +183,8 @@ extension ConsoleUpdate {
             return []
         }
         var preview = PreviewScreen(rowID: rowID, subject: subject)
+        // `p` brings back the template of the last preview: the same message is checked customer after customer.
+        let template = template.isEmpty ? state.lastTemplate : template
         preview.input = TextInput(template)
         if state.view.showsCustomers, let filter = state.filters[state.view], let rows = filter.rows {
             preview.segmentRows = rows
@@ -154,13 +199,40 @@ extension ConsoleUpdate {
         guard let last = state.screens.indices.last, case .preview(var preview) = state.screens[last] else { return [] }
         switch key {
         case .escape:
+            state.lastTemplate = preview.input.text
             state.screens.removeLast()
             return []
-        case .control("z"):
-            return [.suspend]
+        case .enter:
+            // Keeps the template (for the next `p` and in the history) and goes back.
+            let template = preview.input.text
+            state.lastTemplate = template
+            if !template.trimmingSpaces.isEmpty && state.templateHistory.last != template {
+                state.templateHistory.append(template)
+            }
+            state.screens.removeLast()
+            if !template.isEmpty {
+                state.notice = .init(text: "template kept: p previews it for the selected customer", isError: false)
+            }
+            return []
+        case .up, .down:
+            let history = state.templateHistory
+            guard !history.isEmpty else { return [] }
+            if preview.historyIndex == nil { preview.draft = preview.input.text }
+            let current = preview.historyIndex ?? history.count
+            let target = key == .up ? max(0, current - 1) : current + 1
+            if target > history.count - 1 {
+                preview.historyIndex = nil
+                preview.input.replace(with: preview.draft)
+            } else {
+                preview.historyIndex = target
+                preview.input.replace(with: history[target])
+            }
+            state.screens[last] = .preview(preview)
+            return previewEffects(&state)
         default:
             let before = preview.input.text
             guard edit(&preview.input, key), preview.input.text != before else { return [] }
+            preview.historyIndex = nil
             state.screens[last] = .preview(preview)
             return previewEffects(&state)
         }

@@ -3,17 +3,53 @@ import RosterCore
 extension ConsoleUpdate {
     /// A key: to the prompt or the preview's template when one is open, else through the key table.
     static func handle(_ key: Key, _ state: inout ConsoleState) -> [ConsoleEffect] {
-        if key == .control("c") { return perform(.forceQuit, &state) }
+        if key == .control("c") {
+            state.exitStatus = 130
+            if state.importRunning { state.exitMessage = interruptedImportMessage(state) }
+            state.quitting = true
+            return [.quit]
+        }
+        if state.confirmingQuit {
+            state.confirmingQuit = false
+            if key == .character("y") || key == .character("Y") {
+                state.quitAfterImport = true
+                state.notice = .init(text: "the console quits when the import finishes…", isError: false)
+            } else {
+                state.notice = .init(text: "still importing; the console stays open", isError: false)
+            }
+            return []
+        }
         if key == .control("l") { return [.redraw] }
+        if key == .control("z") { return [.suspend] }
         if state.prompt != nil { return promptKey(key, &state) }
         if case .preview = state.screens.last { return previewKey(key, &state) }
+        // A count typed before a move (5j, 10G), as in less and vi.
+        if case .character(let character) = key, let digit = character.wholeNumberValue, character.isASCII,
+            digit > 0 || state.count != nil
+        {
+            state.count = min(999_999, (state.count ?? 0) * 10 + digit)
+            return []
+        }
+        let count = state.count
+        state.count = nil
         guard let action = KeyTable.action(for: key, in: state.scope) else { return [] }
-        return perform(action, &state)
+        if let count, [.top, .bottom].contains(action), state.screens.isEmpty {
+            move(&state) { _, _, _ in count - 1 }
+            return []
+        }
+        let repeated: Set<ConsoleAction> = [.moveDown, .moveUp, .pageDown, .pageUp, .halfPageDown, .halfPageUp]
+        guard let count, repeated.contains(action) else { return perform(action, &state) }
+        var effects: [ConsoleEffect] = []
+        for _ in 0..<count { effects += perform(action, &state) }
+        return effects
     }
 
     /// Carries out a key table action.
     static func perform(_ action: ConsoleAction, _ state: inout ConsoleState) -> [ConsoleEffect] {
-        if !state.screens.isEmpty, [.moveDown, .moveUp, .pageDown, .pageUp, .top, .bottom].contains(action) {
+        let moves: [ConsoleAction] = [
+            .moveDown, .moveUp, .pageDown, .pageUp, .halfPageDown, .halfPageUp, .top, .bottom,
+        ]
+        if !state.screens.isEmpty, moves.contains(action) {
             scrollPane(action, &state)
             return []
         }
@@ -22,6 +58,8 @@ extension ConsoleUpdate {
         case .moveUp: move(&state) { position, _, _ in position.selected - 1 }
         case .pageDown: move(&state) { position, _, height in position.selected + height }
         case .pageUp: move(&state) { position, _, height in position.selected - height }
+        case .halfPageDown: move(&state) { position, _, height in position.selected + max(1, height / 2) }
+        case .halfPageUp: move(&state) { position, _, height in position.selected - max(1, height / 2) }
         case .top: move(&state) { _, _, _ in 0 }
         case .bottom: move(&state) { _, count, _ in count - 1 }
         case .open: return open(&state)
@@ -30,12 +68,14 @@ extension ConsoleUpdate {
             if state.screens.isEmpty { return perform(.forceQuit, &state) }
             back(&state)
         case .forceQuit:
-            state.quitting = true
-            return [.quit]
+            return quit(&state)
         case .nextView, .previousView:
             return show(state.view.cycled(by: action == .nextView ? 1 : -1), &state)
         case .filter:
-            state.prompt = .init(kind: .filter, input: TextInput(state.filters[state.view]?.text ?? ""))
+            let kept = state.filters[state.view]
+            state.prompt = .init(
+                kind: .filter, input: TextInput(kept?.text ?? ""), kept: kept,
+                keptRowID: selectedRowID(state.view, state))
             scroll(state.view, &state)
         case .command:
             state.prompt = .init(kind: .command, input: TextInput())
@@ -51,6 +91,37 @@ extension ConsoleUpdate {
         case .suspend: return [.suspend]
         }
         return []
+    }
+
+    /// Quits, unless an import is running: then it asks first (an import stopped half-way leaves part of the
+    /// file in the store), and with `y` the console quits when the import has finished and says what it did.
+    static func quit(_ state: inout ConsoleState) -> [ConsoleEffect] {
+        guard state.importRunning else {
+            state.quitting = true
+            return [.quit]
+        }
+        state.confirmingQuit = true
+        let rows = importProgress(state).map { ", \(Format.count($0.rows)) rows read" } ?? ""
+        state.notice = .init(
+            text: "an import is running\(rows). Quit when it finishes? y: yes · any other key: keep working",
+            isError: true)
+        return []
+    }
+
+    /// The progress of the running import, if any.
+    static func importProgress(_ state: ConsoleState) -> ImportProgress? {
+        for screen in state.screens.reversed() {
+            if case .importing(let pane) = screen, pane.report == nil, pane.error == nil { return pane.progress }
+        }
+        return state.importStatus
+    }
+
+    /// What Ctrl-C during an import says on the shell.
+    static func interruptedImportMessage(_ state: ConsoleState) -> String {
+        let rows = importProgress(state).map { " after \(Format.count($0.rows)) rows read" } ?? ""
+        return "interrupted during an import\(rows): the rows of transactions already committed stay in the "
+            + "store, the one in progress was rolled back; import the file again to bring in the rest "
+            + "(rows already imported are counted as unchanged)"
     }
 
     /// Switches to a list, loading the devices the first time a device list is shown.
@@ -71,8 +142,7 @@ extension ConsoleUpdate {
         if !state.screens.isEmpty {
             state.screens.removeLast()
         } else if state.filters[state.view] != nil {
-            state.filters[state.view] = nil
-            state.positions[state.view] = ConsoleState.Position()
+            _ = startFilter("", on: state.view, &state)
             state.revealedRowID = nil
         }
     }
@@ -85,6 +155,8 @@ extension ConsoleUpdate {
         case .moveUp: step = -1
         case .pageDown: step = page
         case .pageUp: step = -page
+        case .halfPageDown: step = max(1, page / 2)
+        case .halfPageUp: step = -max(1, page / 2)
         case .top: step = Int.min / 2
         default: step = Int.max / 2
         }

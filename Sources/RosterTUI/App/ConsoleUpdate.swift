@@ -17,6 +17,9 @@ public enum ConsoleUpdate {
         case .key(let key):
             state.notice = nil
             return handle(key, &state)
+        case .paste(let text):
+            state.notice = nil
+            return paste(text, &state)
         case .resize(let width, let height):
             state.width = max(1, width)
             state.height = max(1, height)
@@ -29,12 +32,30 @@ public enum ConsoleUpdate {
             if case .loading = state.customersLoad { state.customersLoad = .loading(fraction) }
             return []
         case .workingSetLoaded(let catalog):
+            // The selection follows customers, not row numbers, across the reload.
+            var keep: [ListKind: Int64] = [:]
+            for kind in ListKind.allCases where kind.showsCustomers {
+                keep[kind] = selectedRowID(kind, state)
+            }
+            let followed = state.view.showsCustomers ? state.followRowID : nil
+            if let followed { keep[state.view] = followed }
+            state.followRowID = nil
+            let sameRows = state.customers?.workingSet.rowIDs == catalog.workingSet.rowIDs
             state.customers = catalog
             state.customersLoad = .ready
             var effects: [ConsoleEffect] = []
             for kind in ListKind.allCases where kind.showsCustomers {
+                if let filter = state.filters[kind] {
+                    effects += startFilter(filter.text, on: kind, &state)
+                    state.filters[kind]?.keepRowID = keep[kind]
+                    state.filters[kind]?.follow = followed != nil && kind == state.view
+                    // Rows of the previous set would name other customers in this one.
+                    if !sameRows { state.filters[kind]?.rows = nil }
+                } else if let rowID = keep[kind] {
+                    effects += restoreSelection(
+                        kind, keeping: rowID, followed: followed != nil && kind == state.view, &state)
+                }
                 scroll(kind, &state)
-                if let filter = state.filters[kind] { effects += startFilter(filter.text, on: kind, &state) }
             }
             return effects
         case .workingSetFailed(let message):
@@ -72,6 +93,9 @@ public enum ConsoleUpdate {
             state.filters[result.view] = filter
             state.positions[result.view] = ConsoleState.Position()
             if result.view == state.view { state.revealedRowID = nil }
+            if let rowID = filter.keepRowID {
+                return restoreSelection(result.view, keeping: rowID, followed: filter.follow, &state)
+            }
             return []
         case .deviceGetFinished(let request, let result):
             updateScreens(&state) { screen in
@@ -107,19 +131,24 @@ public enum ConsoleUpdate {
                     pane.detail = detail
                     screen = .detail(pane)
                 }
-                state.notice = .init(
-                    text: "updated customer \(detail.customer.externalCode.prefix(12))… (recorded in the audit log)",
-                    isError: false)
+                let who = describe(rowID: rowID, state) ?? Format.short(detail.customer.externalCode, 13)
+                state.notice = .init(text: "updated \(who) (recorded in the audit log)", isError: false)
+                state.followRowID = rowID
                 return [.loadWorkingSet]
             case .failure(let failure):
                 state.notice = .init(text: failure.message, isError: true)
                 return []
             }
         case .importProgress(let progress):
+            // One bar for the whole import, never going back when a phase starts over at the file's start.
+            state.importShown = max(state.importShown, progress.overall)
+            state.importStatus = progress
             updateImport(&state) { $0.progress = progress }
             return []
         case .importFinished(let result):
             state.importRunning = false
+            state.importStatus = nil
+            state.importShown = 0
             updateImport(&state) { pane in
                 switch result {
                 case .success(let report): pane.report = report
@@ -128,9 +157,16 @@ public enum ConsoleUpdate {
             }
             switch result {
             case .success(let report):
-                state.notice = .init(
-                    text: "import finished: \(report.read) read, \(report.created) created, \(report.updated) updated, "
-                        + "\(report.rejected) rejected", isError: false)
+                let summary =
+                    "import finished: \(Format.count(report.read)) read, \(Format.count(report.created)) created, "
+                    + "\(Format.count(report.updated)) updated, \(Format.count(report.unchanged)) unchanged, "
+                    + "\(Format.count(report.rejected)) rejected"
+                state.notice = .init(text: summary, isError: false)
+                if state.quitAfterImport {
+                    state.exitMessage = summary + " (all of it committed)"
+                    state.quitting = true
+                    return [.quit]
+                }
                 var effects: [ConsoleEffect] = [.loadWorkingSet]
                 if state.devicesLoad != nil {
                     state.devicesLoad = .loading(0)
@@ -139,6 +175,11 @@ public enum ConsoleUpdate {
                 return effects
             case .failure(let failure):
                 state.notice = .init(text: "import failed: \(failure.message)", isError: true)
+                if state.quitAfterImport {
+                    state.exitMessage = "import failed: \(failure.message)"
+                    state.quitting = true
+                    return [.quit]
+                }
                 return []
             }
         case .themeLoaded(let theme, let error):
@@ -178,7 +219,12 @@ public enum ConsoleUpdate {
     /// Starts (or clears, for blank text) the filter of `kind`; the result comes back as `filterFinished`.
     static func startFilter(_ text: String, on kind: ListKind, _ state: inout ConsoleState) -> [ConsoleEffect] {
         guard !text.trimmingSpaces.isEmpty else {
-            if state.filters.removeValue(forKey: kind) != nil { state.positions[kind] = ConsoleState.Position() }
+            let selected = selectedRowID(kind, state)
+            if state.filters.removeValue(forKey: kind) != nil {
+                state.positions[kind] = ConsoleState.Position()
+                // Clearing a filter keeps the selected customer in view.
+                if let selected { select(rowID: selected, in: kind, &state) }
+            }
             return []
         }
         let generation = state.nextGeneration

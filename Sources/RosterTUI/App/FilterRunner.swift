@@ -16,8 +16,13 @@ public enum FilterRunner {
                 rows = try store.filter(text, in: customers.workingSet)
                 mode = .segment
             } catch {
-                rows = store.search(text, in: customers.workingSet)
-                mode = .text
+                if looksLikeFilter(text) {
+                    rows = []
+                    mode = invalid(ConsoleFailure(error).message)
+                } else {
+                    rows = store.search(text, in: customers.workingSet)
+                    mode = .text
+                }
             }
             if request.view == .email { rows = intersect(rows, customers.emailRows) }
             if request.view == .sms { rows = intersect(rows, customers.smsRows) }
@@ -31,6 +36,24 @@ public enum FilterRunner {
             let rows = base.filter { matches(devices[Int($0)], needle) }
             return FilterResult(generation: request.generation, view: request.view, rows: rows, mode: .text)
         }
+    }
+
+    /// Whether text that did not parse was meant as the segments language: it holds an operator or a parenthesis,
+    /// or starts with a keyword (`has`, `not`, `consent`, `birthday`). Anything else is a plain-text search.
+    public static func looksLikeFilter(_ text: String) -> Bool {
+        if text.contains(where: { "=<>~()".contains($0) }) { return true }
+        let first = text.trimmingSpaces.prefix { $0 != " " }.lowercased()
+        return ["has", "not", "consent", "birthday"].contains(first)
+    }
+
+    /// The error mode for a parser message `query:LINE:COLUMN: message` (column 1 when it has none).
+    static func invalid(_ message: String) -> ConsoleState.Filter.Mode {
+        guard let range = message.range(of: "query:") else { return .invalid(message: message, column: 1) }
+        let parts = message[range.upperBound...].split(separator: ":", maxSplits: 2)
+        guard parts.count == 3, Int(parts[0]) != nil, let column = Int(parts[1]) else {
+            return .invalid(message: message, column: 1)
+        }
+        return .invalid(message: String(parts[2]).trimmingSpaces, column: max(1, column))
     }
 
     /// Whether a device's identifiers or description contain `needle` (lower-cased).

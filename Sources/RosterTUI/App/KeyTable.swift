@@ -25,9 +25,14 @@ public enum KeyTable {
         KeyBinding([.character("j"), .down], .moveDown, browsing, "next row (scroll down in panes)"),
         KeyBinding([.character("k"), .up], .moveUp, browsing, "previous row (scroll up in panes)"),
         KeyBinding([.pageDown, .control("f"), .character(" ")], .pageDown, browsing, "next page"),
-        KeyBinding([.pageUp, .control("b")], .pageUp, browsing, "previous page"),
-        KeyBinding([.character("g"), .home], .top, browsing, "first row"),
-        KeyBinding([.character("G"), .end], .bottom, browsing, "last row"),
+        KeyBinding([.pageUp, .control("b"), .character("b")], .pageUp, browsing, "previous page"),
+        KeyBinding([.control("d")], .halfPageDown, browsing, "half a page down"),
+        KeyBinding([.control("u")], .halfPageUp, browsing, "half a page up"),
+        KeyBinding([.character("g"), .home], .top, browsing, "first row (5g: row 5)"),
+        KeyBinding([.character("G"), .end], .bottom, browsing, "last row (5G: row 5)"),
+        KeyBinding(
+            (1...9).map { Key.character(Character(String($0))) }, nil, browsing,
+            "a count before a move repeats it: 5j five rows down, 3 PgDn three pages"),
         KeyBinding([.enter], .open, [.list], "open the selected customer (a device: its customer, else deviceGet)"),
         KeyBinding([.tab], .nextView, [.list], "next view: Customers → Devices → Email → SMS → Push"),
         KeyBinding([.backTab], .previousView, [.list], "previous view"),
@@ -47,13 +52,18 @@ public enum KeyTable {
         KeyBinding(
             [.escape], .back, [.list, .detail, .pane],
             "close what is open (prompt, pane, detail), then clear the filter; nothing at the top"),
-        KeyBinding([.character("q")], .quit, [.list, .detail, .pane], "quit at the top level; elsewhere go back"),
-        KeyBinding([.control("c")], .forceQuit, [.list, .detail, .pane, .input], "quit from anywhere"),
+        KeyBinding(
+            [.character("q")], .quit, [.list, .detail, .pane],
+            "quit at the top level (asks first while an import runs); elsewhere go back"),
+        KeyBinding(
+            [.control("c")], .forceQuit, [.list, .detail, .pane, .input], "quit from anywhere (exit status 130)"),
         KeyBinding([.control("l")], .redraw, [.list, .detail, .pane, .input], "redraw the screen"),
-        KeyBinding([.control("z")], .suspend, [.list, .detail, .pane], "suspend to the shell (fg resumes)"),
-        KeyBinding([.enter], nil, [.input], "filter: keep it and return to the list; command: run it"),
-        KeyBinding([.escape], nil, [.input], "filter: clear it; command or template: close"),
-        KeyBinding([.up, .down], nil, [.input], "command: history; filter: move in the list"),
+        KeyBinding([.control("z")], .suspend, [.list, .detail, .pane, .input], "suspend to the shell (fg resumes)"),
+        KeyBinding([.enter], nil, [.input], "filter, template: keep it and go back; command: run it"),
+        KeyBinding(
+            [.escape], nil, [.input], "filter: back to the filter kept before (none: cleared); command, template: close"
+        ),
+        KeyBinding([.up, .down], nil, [.input], "command, template: history; filter: move in the list"),
         KeyBinding([.left, .right, .home, .end], nil, [.input], "move the cursor"),
         KeyBinding([.backspace, .delete], nil, [.input], "delete before / under the cursor"),
         KeyBinding([.control("u"), .control("w")], nil, [.input], "delete to the start / the word before"),

@@ -16,6 +16,9 @@ public struct PreviewScreen: Sendable {
     /// Who the preview is for, as the pane's title says it.
     public var subject: String
     public var input = TextInput()
+    /// Where Up/Down stand in the template history (nil: the template being typed), and that template.
+    public var historyIndex: Int?
+    public var draft = ""
     public var generation = 0
     public var result: Template.Rendering?
     public var error: String?

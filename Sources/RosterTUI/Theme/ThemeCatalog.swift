@@ -1,6 +1,9 @@
 import Foundation
 
 /// Finds theme files by name in the usual places and loads them, falling back to the default theme.
+///
+/// The four shipped themes are built into the binary: a file of the same name in a folder searched (the user's
+/// `~/.config/roster/themes`, say) takes precedence, and any other `NAME.toml` there adds a theme.
 public struct ThemeCatalog: Sendable {
     /// The folders searched for `NAME.toml`, first match wins.
     public var directories: [String]
@@ -36,9 +39,9 @@ public struct ThemeCatalog: Sendable {
         return ThemeCatalog(directories: directories, currentDirectory: current)
     }
 
-    /// The theme names found, sorted (always including `default`).
+    /// The theme names found, sorted (always including the shipped ones).
     public var names: [String] {
-        var found: Set<String> = ["default"]
+        var found = Set(ThemeParser.builtInTexts.keys)
         for directory in directories {
             let files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
             for file in files where file.hasSuffix(".toml") { found.insert(String(file.dropLast(5))) }
@@ -67,6 +70,8 @@ public struct ThemeCatalog: Sendable {
             path = found
         } else if name == "default" {
             return Theme.builtIn
+        } else if let text = ThemeParser.builtInTexts[name] {
+            return try ThemeParser.parse(text, name: name, path: "built-in \(name).toml")
         } else {
             let known = names.joined(separator: ", ")
             throw ThemeError(path: name, line: nil, message: "no such theme (themes: \(known))")

@@ -4,10 +4,20 @@ import RosterCore
 ///
 /// Pure and cheap: only what fits on screen is read from the state, so the cost does not grow with the store.
 public enum ConsoleView {
-    /// The frame for `state`.
+    /// The smallest terminal the console draws in: a title, a row of content, a prompt and the status line.
+    public static let minimumWidth = 20
+    public static let minimumHeight = 4
+
+    /// The frame for `state`; below the minimum size, one line saying so and nothing else.
     public static func render(_ state: ConsoleState) -> CellBuffer {
         var buffer = CellBuffer(width: state.width, height: state.height)
         guard state.width > 0, state.height > 0 else { return buffer }
+        if state.width < minimumWidth || state.height < minimumHeight {
+            buffer.put(
+                TextWidth.truncate("terminal too small (need \(minimumWidth)×\(minimumHeight))", to: state.width),
+                x: 0, y: 0, slot: .error)
+            return buffer
+        }
         let promptRows = state.prompt != nil ? 1 : 0
         let body = Rect(x: 0, y: 1, width: state.width, height: state.height - 2 - promptRows)
         let title: String
@@ -25,7 +35,32 @@ public enum ConsoleView {
                 label: label, into: &buffer, at: Rect(x: 0, y: state.height - 2, width: state.width, height: 1))
         }
         if state.height >= 2 { StatusLineView.render(state, into: &buffer, y: state.height - 1) }
+        if let prompt = state.prompt, prompt.kind == .filter, state.screens.isEmpty, state.notice == nil,
+            let filter = state.filters[state.view], !filter.pending,
+            case .invalid(let message, let column) = filter.mode
+        {
+            renderFilterError(message, column: column, prompt.input, into: &buffer, y: state.height - 1)
+        }
         return buffer
+    }
+
+    /// A filter's error on the line under the `/` prompt, `^` under the column it is about.
+    static func renderFilterError(
+        _ message: String, column: Int, _ input: TextInput, into buffer: inout CellBuffer, y: Int
+    ) {
+        let width = buffer.width
+        buffer.fill(Rect(x: 0, y: y, width: width, height: 1), slot: .error)
+        // The prompt shows the text from its start while it fits; past that the caret goes to the left edge.
+        let fits = 1 + TextWidth.of(input.text) < width
+        let caret = fits ? 1 + TextWidth.of(String(input.text.prefix(column - 1))) : 0
+        let text = "^ " + message
+        if caret + TextWidth.of(text) <= width || caret < width / 2 {
+            buffer.put(TextWidth.truncate(text, to: width - caret), x: caret, y: y, slot: .error)
+        } else {
+            let left = TextWidth.truncate(message, to: max(0, caret - 1))
+            buffer.put(left, x: caret - 1 - TextWidth.of(left), y: y, slot: .error)
+            buffer.put("^", x: caret, y: y, slot: .error)
+        }
     }
 
     /// `Customers (1,000,000)`, `Customers (12 of 1,000,000)` when filtered.
@@ -81,8 +116,14 @@ public enum ConsoleView {
                 buffer.fill(Rect(x: 0, y: rect.y, width: rect.width, height: 1), slot: .header)
                 Table(columns: table, width: rect.width - 2)
                     .renderHeader(into: &buffer, x: 1, y: rect.y, width: rect.width - 2)
-                let empty = state.filters[kind] != nil ? "nothing matches the filter (Esc clears it)" : "none yet"
-                buffer.put(" " + empty, x: 0, y: rect.y + 1, slot: .dim)
+                if case .invalid(let message, let column)? = state.filters[kind]?.mode {
+                    buffer.put(
+                        " filter error at column \(column): \(message) (/ edits it, Esc clears it)", x: 0,
+                        y: rect.y + 1, slot: .error)
+                } else {
+                    let empty = state.filters[kind] != nil ? "nothing matches the filter (Esc clears it)" : "none yet"
+                    buffer.put(" " + empty, x: 0, y: rect.y + 1, slot: .dim)
+                }
             } else if kind.showsCustomers {
                 CustomerListView.render(state, kind, into: &buffer, rect: rect)
             } else {
@@ -102,7 +143,7 @@ public enum ConsoleView {
         case .deviceGet(let pane):
             TextPane.render(DeviceGetView.lines(pane), offset: pane.offset, into: &buffer, rect: inner)
         case .importing(let pane):
-            ImportView.render(pane, into: &buffer, rect: inner)
+            ImportView.render(pane, shown: state.importShown, into: &buffer, rect: inner)
         case .help(let offset):
             TextPane.render(HelpView.lines(width: inner.width), offset: offset, into: &buffer, rect: inner)
         }

@@ -4,23 +4,24 @@ import RosterCore
 enum CustomerListView {
     static func columns(_ kind: ListKind) -> [TableColumn] {
         let code = TableColumn("externalCode", minimum: 12)
-        let name = TableColumn("name", minimum: 8, weight: 3, maximum: 40)
+        let name = TableColumn("name", minimum: 8, weight: 3, maximum: 40, keeps: true)
         switch kind {
         case .email:
             return [
                 code, name, TableColumn("email", minimum: 16, weight: 4, maximum: 48),
-                TableColumn("consent", minimum: 7),
+                TableColumn("consent", minimum: 7, dropRank: 1),
             ]
         case .sms:
             return [
                 code, name, TableColumn("phone", minimum: 16, weight: 1, maximum: 20),
-                TableColumn("consent", minimum: 7),
+                TableColumn("consent", minimum: 7, dropRank: 1),
             ]
         default:
             return [
-                code, name, TableColumn("email", minimum: 12, weight: 3, maximum: 34),
-                TableColumn("phone", minimum: 15, weight: 1, maximum: 16),
-                TableColumn("dev", minimum: 3, alignment: .right), TableColumn("consent", minimum: 7),
+                code, name, TableColumn("email", minimum: 12, weight: 3, maximum: 34, dropRank: 3),
+                TableColumn("phone", minimum: 15, weight: 1, maximum: 16, dropRank: 2),
+                TableColumn("dev", minimum: 3, alignment: .right, dropRank: 1),
+                TableColumn("consent", minimum: 7, dropRank: 4),
             ]
         }
     }
@@ -28,13 +29,11 @@ enum CustomerListView {
     /// Draws the column titles and the visible rows of `kind` into `rect`.
     static func render(_ state: ConsoleState, _ kind: ListKind, into buffer: inout CellBuffer, rect: Rect) {
         guard let customers = state.customers else { return }
-        let table = Table(columns: columns(kind), width: rect.width - 2)
-        buffer.fill(Rect(x: rect.x, y: rect.y, width: rect.width, height: 1), slot: .header)
-        table.renderHeader(into: &buffer, x: rect.x + 1, y: rect.y, width: rect.width - 2)
         let rows = state.rows(kind)
         let position = state.position(kind)
         let workingSet = customers.workingSet
-        for line in 0..<(rect.height - 1) {
+        var lines: [(index: Int, texts: [String], slots: [Slot])] = []
+        for line in 0..<max(0, rect.height - 1) {
             let index = position.top + line
             guard index < rows.count else { break }
             let row = rows[index]
@@ -64,11 +63,23 @@ enum CustomerListView {
                 let maskedSlot: Slot = revealed ? .accent : .masked
                 slots = [.dim, .body, maskedSlot, maskedSlot, .body, .body]
             }
+            lines.append((index, texts, slots))
+        }
+        // Masked phones and other short values are never cut: their columns are as wide as what is on screen.
+        var layout = columns(kind)
+        for (column, spec) in layout.enumerated() where spec.title == "phone" {
+            layout[column] = spec.fitting(lines.map { $0.texts[column] }, limit: 24)
+        }
+        let table = Table(columns: layout, width: rect.width - 2)
+        buffer.fill(Rect(x: rect.x, y: rect.y, width: rect.width, height: 1), slot: .header)
+        table.renderHeader(into: &buffer, x: rect.x + 1, y: rect.y, width: rect.width - 2)
+        for (line, row) in lines.enumerated() {
             let y = rect.y + 1 + line
-            let selected = index == position.selected
+            let selected = row.index == position.selected
             buffer.fill(Rect(x: rect.x, y: y, width: rect.width, height: 1), slot: selected ? .selection : .body)
             table.renderRow(
-                texts, slots: slots, selected: selected, into: &buffer, x: rect.x + 1, y: y, width: rect.width - 2)
+                row.texts, slots: row.slots, selected: selected, into: &buffer, x: rect.x + 1, y: y,
+                width: rect.width - 2)
         }
     }
 

@@ -5,16 +5,19 @@ enum DeviceListView {
     static func columns(_ kind: ListKind) -> [TableColumn] {
         if kind == .push {
             return [
-                TableColumn("externalId", minimum: 12), TableColumn("deviceId", minimum: 12, weight: 3, maximum: 36),
-                TableColumn("platform", minimum: 8), TableColumn("push", minimum: 4),
-                TableColumn("pushToken", minimum: 9, weight: 2, maximum: 40),
+                TableColumn("externalCode", minimum: 12),
+                TableColumn("deviceId", minimum: 12, weight: 3, maximum: 36, keeps: true),
+                TableColumn("platform", minimum: 8, dropRank: 3), TableColumn("push", minimum: 4, dropRank: 2),
+                TableColumn("pushToken", minimum: 9, weight: 2, maximum: 40, dropRank: 1),
             ]
         }
         return [
-            TableColumn("deviceId", minimum: 12, weight: 3, maximum: 36), TableColumn("platform", minimum: 8),
-            TableColumn("push", minimum: 4), TableColumn("locale", minimum: 6, weight: 1, maximum: 8),
-            TableColumn("timeZone", minimum: 8, weight: 2, maximum: 20), TableColumn("customer", minimum: 12),
-            TableColumn("system", minimum: 6, weight: 2, maximum: 24),
+            TableColumn("deviceId", minimum: 12, weight: 3, maximum: 36, keeps: true),
+            TableColumn("platform", minimum: 8, dropRank: 5), TableColumn("push", minimum: 4, dropRank: 4),
+            TableColumn("locale", minimum: 6, weight: 1, maximum: 8, dropRank: 2),
+            TableColumn("timeZone", minimum: 8, weight: 2, maximum: 20, dropRank: 3),
+            TableColumn("customer", minimum: 12, dropRank: 6),
+            TableColumn("system", minimum: 6, weight: 2, maximum: 24, dropRank: 1),
         ]
     }
 
@@ -26,7 +29,7 @@ enum DeviceListView {
         table.renderHeader(into: &buffer, x: rect.x + 1, y: rect.y, width: rect.width - 2)
         let rows = state.rows(kind)
         let position = state.position(kind)
-        for line in 0..<(rect.height - 1) {
+        for line in 0..<max(0, rect.height - 1) {
             let index = position.top + line
             guard index < rows.count else { break }
             let device = catalog.devices[rows[index]]

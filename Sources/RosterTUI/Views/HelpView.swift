@@ -23,7 +23,9 @@ enum HelpView {
             StyledLine("consent  E S P: email, SMS, push consented; e s p: refused; ·: no such channel"),
             StyledLine("masked   a***@example.com, +34 6** *** *33 until r reveals them (audited)"),
             StyledLine("filter   the segments language (name ~ \"ana\", has email, birthday = today, and/or/not)"),
-            StyledLine("         or plain text matched against names and identifiers"),
+            StyledLine("         or plain text matched against names and identifiers; an error is shown under /"),
+            StyledLine("paste    goes into the open prompt or template whole (line breaks become spaces)"),
+            StyledLine("edits    :set, :unset, :consent go to the customer the : line names, by identity"),
         ]
         return lines
     }

@@ -1,6 +1,6 @@
 /// An import: its progress bar while it runs, the summary at the end.
 enum ImportView {
-    static func render(_ pane: ImportScreen, into buffer: inout CellBuffer, rect: Rect) {
+    static func render(_ pane: ImportScreen, shown: Double, into buffer: inout CellBuffer, rect: Rect) {
         guard rect.height > 0 else { return }
         var lines: [StyledLine] = [StyledLine("Importing \(pane.kind) from \(pane.path)", .accent), StyledLine()]
         if let error = pane.error {
@@ -23,13 +23,13 @@ enum ImportView {
                 lines += report.rejects.map { StyledLine($0, .error) }
             }
         } else {
-            let rows = pane.progress.map { "\(Format.count($0.rows)) rows read" } ?? "starting…"
+            let rows = pane.progress.map { $0.describe(overall: shown) } ?? "starting…"
             lines.append(StyledLine(rows, .dim))
         }
         let start = TextPane.render(lines, offset: pane.offset, into: &buffer, rect: rect)
         if pane.report == nil && pane.error == nil && start == 0 && rect.height > 3 {
             ProgressBar.render(
-                pane.progress?.fraction ?? 0, into: &buffer, x: rect.x, y: rect.y + 3, width: min(50, rect.width))
+                shown, into: &buffer, x: rect.x, y: rect.y + 3, width: min(50, rect.width))
         }
     }
 }

@@ -14,10 +14,14 @@ enum StatusLineView {
                 switch (filter.pending, filter.mode) {
                 case (true, _): mode = "…"
                 case (false, .segment?): mode = "segment"
+                case (false, .invalid?): mode = "error"
                 default: mode = "text"
                 }
                 parts.append("/\(filter.text) (\(mode))")
             }
+        }
+        if state.importRunning {
+            parts.append(state.importStatus.map { $0.describe(overall: state.importShown) } ?? "import starting…")
         }
         parts.append("region \(state.region)")
         let home = ProcessInfo.processInfo.environment["HOME"]
@@ -48,12 +52,19 @@ enum StatusLineView {
     static func hints(_ state: ConsoleState) -> String {
         switch state.scope {
         case .input:
-            if state.prompt?.kind == .command { return "Enter:run ↑↓:history Esc:close" }
+            if state.prompt?.kind == .command {
+                if let rowID = ConsoleUpdate.editTarget(state), let who = ConsoleUpdate.describe(rowID: rowID, state) {
+                    return "edits go to \(who)"
+                }
+                return "Enter:run ↑↓:history Esc:close"
+            }
             if state.prompt?.kind == .filter { return "Enter:keep Esc:clear" }
-            return "type a template · Esc:close"
+            return "Enter:keep ↑↓:history Esc:close"
         case .list:
-            return state.width >= 110
-                ? "?:help /:filter Tab:view Enter:open p d r i :cmd q:quit" : "?:help /:filter q:quit"
+            if state.width >= 130 {
+                return "?:help /:filter Tab:view Enter:open p:preview d:deviceGet r:reveal i:import :command q:quit"
+            }
+            return state.width >= 100 ? "?:help /:filter Tab:view Enter:open :command q:quit" : "?:help /:filter q:quit"
         case .detail: return "r:reveal p:preview d:deviceGet Esc:back"
         case .pane: return "j/k:scroll Esc:back"
         }

@@ -1,12 +1,17 @@
 import RosterCore
 
-/// One cell of the screen: a character and its style slot.
+/// One cell of the screen: a whole grapheme cluster (never a lone scalar of one) and its style slot.
 public struct Cell: Equatable, Sendable {
-    /// The character drawn here; for the right half of a wide character, a space never drawn.
+    /// The cluster drawn here, starting in this cell; for the other cells of a wide one, a space never drawn.
     public var character: Character
     public var slot: Slot
-    /// Whether this cell is the right half of the wide character to its left.
+    /// Whether this cell is covered by the wide cluster to its left.
     public var isContinuation: Bool
+    /// Whether a right-to-left value starts (U+2068, first strong isolate) before this cluster or ends (U+2069,
+    /// pop directional isolate) after it: a terminal that reorders bidirectional text then reorders the value
+    /// within itself and never the row around it.
+    public var isolateStart = false
+    public var isolateEnd = false
 
     public init(_ character: Character = " ", slot: Slot = .body, isContinuation: Bool = false) {
         self.character = character
@@ -47,6 +52,15 @@ public struct CellBuffer: Equatable, Sendable {
         guard y >= 0, y < height, x < width else { return 0 }
         let end = min(width, limit.map { x + max(0, $0) } ?? width)
         var column = x
+        let isolated = TextWidth.hasRightToLeft(text)
+        var first: Int?
+        var last: Int?
+        defer {
+            if isolated, let first, let last {
+                cells[y * width + first].isolateStart = true
+                cells[y * width + last].isolateEnd = true
+            }
+        }
         for character in TerminalText.escape(text) {
             let cells = TextWidth.of(character)
             if column + cells > end {
@@ -57,7 +71,9 @@ public struct CellBuffer: Equatable, Sendable {
             }
             if column >= 0 {
                 set(column, y, Cell(character, slot: slot))
-                if cells == 2 { set(column + 1, y, Cell(" ", slot: slot, isContinuation: true)) }
+                if first == nil { first = column }
+                last = column
+                for extra in 1..<max(1, cells) { set(column + extra, y, Cell(" ", slot: slot, isContinuation: true)) }
             }
             column += cells
         }
@@ -66,8 +82,11 @@ public struct CellBuffer: Equatable, Sendable {
 
     /// Gives every cell of a row segment the slot `slot`, filling empty ones with spaces.
     public mutating func fill(_ rect: Rect, slot: Slot, clear: Bool = true) {
-        for y in max(0, rect.y)..<min(height, rect.y + rect.height) {
-            for x in max(0, rect.x)..<min(width, rect.x + rect.width) {
+        let (top, bottom) = (max(0, rect.y), min(height, rect.y + rect.height))
+        let (left, right) = (max(0, rect.x), min(width, rect.x + rect.width))
+        guard top < bottom, left < right else { return }
+        for y in top..<bottom {
+            for x in left..<right {
                 if clear {
                     set(x, y, Cell(" ", slot: slot))
                 } else {
@@ -77,18 +96,32 @@ public struct CellBuffer: Equatable, Sendable {
         }
     }
 
-    /// Sets one cell, blanking the other half of any wide character it overwrites.
+    /// Sets one cell, blanking the rest of any wide cluster it overwrites part of.
     private mutating func set(_ x: Int, _ y: Int, _ cell: Cell) {
         guard x >= 0, x < width else { return }
         let index = y * width + x
-        let old = cells[index]
-        if old.isContinuation && !cell.isContinuation && x > 0 {
-            cells[index - 1] = Cell(" ", slot: cells[index - 1].slot)
+        if cells[index].isContinuation && !cell.isContinuation {
+            var lead = x - 1
+            while lead > 0 && cells[y * width + lead].isContinuation { lead -= 1 }
+            if lead >= 0 { cells[y * width + lead] = Cell(" ", slot: cells[y * width + lead].slot) }
+            for left in (lead + 1)..<x { cells[y * width + left] = Cell(" ", slot: cells[y * width + left].slot) }
         }
-        if !old.isContinuation && x + 1 < width && cells[index + 1].isContinuation {
-            cells[index + 1] = Cell(" ", slot: cells[index + 1].slot)
+        if !cells[index].isContinuation || !cell.isContinuation {
+            var right = x + 1
+            while right < width && cells[y * width + right].isContinuation {
+                cells[y * width + right] = Cell(" ", slot: cells[y * width + right].slot)
+                right += 1
+            }
         }
         cells[index] = cell
+    }
+
+    /// The cells the cluster at (`x`, `y`) covers (1 for a continuation cell).
+    public func span(x: Int, y: Int) -> Int {
+        guard !self[x, y].isContinuation else { return 1 }
+        var end = x + 1
+        while end < width && self[end, y].isContinuation { end += 1 }
+        return end - x
     }
 
     /// Row `y` as text (the right halves of wide characters left out), trailing spaces removed.

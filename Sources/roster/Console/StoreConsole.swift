@@ -99,7 +99,10 @@ final class StoreConsole: ConsoleStore, @unchecked Sendable {
         }
         let summary = try locked {
             try Importer(store: store, options: ImportOptions(kind: importKind, path: path)) { report in
-                progress(ImportProgress(rows: report.rows, bytesRead: report.bytesRead, totalBytes: report.totalBytes))
+                progress(
+                    ImportProgress(
+                        phase: report.phase.rawValue, rows: report.rows, bytesRead: report.bytesRead,
+                        totalBytes: report.totalBytes))
             }.run()
         }
         return ImportReport(

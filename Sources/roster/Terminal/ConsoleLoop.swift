@@ -3,7 +3,10 @@ import RosterTUI
 
 /// The UI loop: keys and background results in, frames out, until the operator quits or a signal arrives.
 enum ConsoleLoop {
-    /// Runs the console on `terminal`; returns the exit status (0 on quit, 128 + N after signal N).
+    /// Runs the console on `terminal`; returns the exit status (the state's on quit, 128 + N after signal N).
+    ///
+    /// Every key waiting is read and applied, in order, before a frame is drawn: a held `j` or a paste never
+    /// builds a queue of frames, and the frame after the last key is the one shown.
     static func run(_ app: ConsoleApp, on terminal: CursesTerminal, signals: TerminalSignals) -> Int32 {
         app.start()
         var lastTick = DispatchTime.now()
@@ -12,15 +15,14 @@ enum ConsoleLoop {
             if app.needsRedraw { terminal.draw(app.frame(), theme: app.state.theme) }
             var effects: [ConsoleEffect] = []
             var input = terminal.read()
-            var burst = 0
-            // Apply a burst of typed keys (a held j, a paste) before drawing once.
-            while let received = input, burst < 64 {
+            while let received = input {
                 switch received {
                 case .key(let key): effects += app.send(.key(key))
                 case .resize(let width, let height): effects += app.send(.resize(width: width, height: height))
+                case .paste(let text): effects += app.send(.paste(text))
                 }
-                burst += 1
-                input = effects.isEmpty ? terminal.readWaiting() : nil
+                if app.isFinished { return app.state.exitStatus }
+                input = terminal.readWaiting()
             }
             effects += app.drain()
             let now = DispatchTime.now()
@@ -30,7 +32,7 @@ enum ConsoleLoop {
             }
             for effect in effects {
                 switch effect {
-                case .quit: return 0
+                case .quit: return app.state.exitStatus
                 case .redraw: terminal.invalidate()
                 case .suspend: terminal.suspend()
                 default: break

@@ -36,9 +36,9 @@ struct CursesPalette {
         }
         let useColour = colours?.enabled ?? false
         let defaultColours = colours?.defaults ?? false
-        let shown = useColour ? theme : theme.attributesOnly()
         let count = Int(roster_colors())
         let range = count >= 256 ? 256 : count >= 16 ? 16 : 8
+        let shown = useColour ? theme.limited(to: range) : theme.attributesOnly()
         for (index, slot) in Slot.allCases.enumerated() {
             let style = shown.style(slot)
             var attributes = roster_a_normal()

@@ -16,7 +16,15 @@ final class CursesTerminal {
     enum Input {
         case key(Key)
         case resize(width: Int, height: Int)
+        /// Text pasted with bracketed paste, whole.
+        case paste(String)
     }
+
+    /// Key codes `define_key` gives the bracketed-paste markers (above every code ncurses uses).
+    private static let pasteStart: Int32 = 0x7E00
+    private static let pasteEnd: Int32 = 0x7E01
+    /// The longest paste kept; the rest is dropped (a prompt is one line).
+    private static let pasteLimit = 65_536
 
     private let screen: OpaquePointer
     private var palette: CursesPalette
@@ -35,7 +43,10 @@ final class CursesTerminal {
         guard setupterm(term, STDOUT_FILENO, &status) == OK, status == 1 else {
             throw TerminalError.unknownTerminal(term)
         }
+        // A terminal that cannot move the cursor (TERM=dumb, a printing terminal) cannot show a screen.
+        let addressable = roster_has_string_capability("cup") != 0
         roster_release_setupterm()
+        guard addressable else { throw TerminalError.noCursorAddressing(term) }
         return term
     }
 
@@ -56,6 +67,11 @@ final class CursesTerminal {
         keypad(roster_stdscr(), true)
         curs_set(0)
         wtimeout(roster_stdscr(), 30)
+        // Bracketed paste: the terminal wraps pasted text in ESC[200~ … ESC[201~, so a paste arrives as text,
+        // never as keys (a newline in it must not run a command).
+        define_key("\u{1B}[200~", pasteStart)
+        define_key("\u{1B}[201~", pasteEnd)
+        setBracketedPaste(true)
         return CursesTerminal(screen: screen, palette: CursesPalette(mode: colour))
     }
 
@@ -70,6 +86,9 @@ final class CursesTerminal {
     }
 
     /// Draws a frame; ncurses sends only what changed since the last one.
+    ///
+    /// Runs of cells in one style become one `mvwaddnwstr` with every scalar of every cluster, so ncurses lays
+    /// a cluster out over the cells `TextWidth` gave it; an emoji ZWJ sequence goes in as one cell instead.
     func draw(_ buffer: CellBuffer, theme: Theme) {
         palette.apply(theme)
         let window = roster_stdscr()
@@ -79,14 +98,36 @@ final class CursesTerminal {
             var x = 0
             while x < buffer.width {
                 let slot = buffer[x, y].slot
+                let attributes = palette.attributes(slot)
                 let start = x
                 text.removeAll(keepingCapacity: true)
                 while x < buffer.width && buffer[x, y].slot == slot {
                     let cell = buffer[x, y]
-                    if !cell.isContinuation { Self.append(cell.character, to: &text) }
+                    if !cell.isContinuation && TextWidth.isEmojiSequence(cell.character) {
+                        if x > start { break }
+                        var scalars = cell.character.unicodeScalars.prefix(5).map { wchar_t(bitPattern: $0.value) }
+                        // A sequence cut to five scalars must not end on a joiner.
+                        if scalars.last == 0x200D { scalars.removeLast() }
+                        _ = scalars.withUnsafeBufferPointer {
+                            roster_add_cluster(
+                                window, Int32(y), Int32(x), $0.baseAddress, Int32($0.count), attributes)
+                        }
+                        x += buffer.span(x: x, y: y)
+                        text.removeAll(keepingCapacity: true)
+                        break
+                    }
+                    if !cell.isContinuation {
+                        Self.append(cell.character, to: &text)
+                        if cell.isolateEnd { text.append(0x2069) }
+                        // ncurses joins a zero-width character to the cell before it: the isolate that opens the
+                        // next cluster goes with this one, so it still reaches the terminal just before it.
+                        let next = x + buffer.span(x: x, y: y)
+                        if next < buffer.width && buffer[next, y].isolateStart { text.append(0x2068) }
+                    }
                     x += 1
                 }
-                wattrset(window, Int32(bitPattern: palette.attributes(slot)))
+                guard !text.isEmpty else { continue }
+                wattrset(window, Int32(bitPattern: attributes))
                 // Writing the bottom-right cell returns ERR but draws: the result is ignored.
                 _ = text.withUnsafeBufferPointer {
                     mvwaddnwstr(window, Int32(y), Int32(start), $0.baseAddress, Int32($0.count))
@@ -96,24 +137,21 @@ final class CursesTerminal {
         wrefresh(window)
     }
 
-    /// A character as curses gets it: the base scalar and its combining marks (what `TextWidth` measured).
+    /// A cluster as curses gets it: every scalar, so nothing of it is lost (ncurses puts each spacing one in
+    /// its own cells and joins zero-width ones to it). One that starts with a zero-width scalar (a lone
+    /// combining mark) is drawn on a dotted circle, as it would otherwise join the cell to its left.
     private static func append(_ character: Character, to text: inout [wchar_t]) {
-        var first = true
-        for scalar in character.unicodeScalars {
-            if first {
-                text.append(wchar_t(bitPattern: scalar.value))
-                first = false
-            } else if scalar.properties.generalCategory == .nonspacingMark
-                || scalar.properties.generalCategory == .enclosingMark
-            {
-                text.append(wchar_t(bitPattern: scalar.value))
-            } else {
-                break
-            }
-        }
+        if TextWidth.startsZeroWidth(character) { text.append(0x25CC) }
+        for scalar in character.unicodeScalars { text.append(wchar_t(bitPattern: scalar.value)) }
     }
 
-    /// The next key or resize, or nil when none came within the read timeout.
+    private static func setBracketedPaste(_ on: Bool) {
+        // write(2), not stdio: this also runs from the crash handler.
+        let sequence: StaticString = on ? "\u{1B}[?2004h" : "\u{1B}[?2004l"
+        _ = Glibc.write(STDOUT_FILENO, sequence.utf8Start, sequence.utf8CodeUnitCount)
+    }
+
+    /// The next key, resize or paste, or nil when none came within the read timeout.
     func read() -> Input? {
         var value: wint_t = 0
         let result = wget_wch(roster_stdscr(), &value)
@@ -121,9 +159,31 @@ final class CursesTerminal {
         if result == KEY_CODE_YES {
             let code = Int32(bitPattern: value)
             if code == KEY_RESIZE { return .resize(width: size.width, height: size.height) }
+            if code == Self.pasteStart { return readPaste() }
+            if code == Self.pasteEnd { return nil }
             return CursesKeys.special(code).map(Input.key)
         }
         return CursesKeys.character(UInt32(value)).map(Input.key)
+    }
+
+    /// The text up to the end-of-paste marker (or until input stops for a second).
+    private func readPaste() -> Input {
+        wtimeout(roster_stdscr(), 1000)
+        defer { wtimeout(roster_stdscr(), 30) }
+        var text = String.UnicodeScalarView()
+        while true {
+            var value: wint_t = 0
+            let result = wget_wch(roster_stdscr(), &value)
+            if result == ERR { break }
+            if result == KEY_CODE_YES {
+                if Int32(bitPattern: value) == Self.pasteEnd { break }
+                continue
+            }
+            if text.count < Self.pasteLimit, let scalar = Unicode.Scalar(UInt32(value)) {
+                text.append(scalar == "\r" ? "\n" : scalar)
+            }
+        }
+        return .paste(String(text))
     }
 
     /// Whether another key is already waiting (to draw once for a burst of keys).
@@ -141,9 +201,11 @@ final class CursesTerminal {
     /// Gives the terminal back to the shell until the process is resumed (`fg`), then takes it again.
     func suspend() {
         def_prog_mode()
+        Self.setBracketedPaste(false)
         endwin()
         kill(getpid(), SIGSTOP)
         reset_prog_mode()
+        Self.setBracketedPaste(true)
         invalidate()
     }
 
@@ -151,13 +213,18 @@ final class CursesTerminal {
     func close() {
         guard !closed else { return }
         closed = true
+        Self.setBracketedPaste(false)
         endwin()
+        roster_clear_without_alternate_screen()
         cursesActive.store(false, ordering: .relaxed)
         delscreen(screen)
     }
 
     /// Leaves curses mode from a crash handler, when curses is active.
     static func emergencyRestore() {
-        if cursesActive.exchange(false, ordering: .relaxed) { endwin() }
+        if cursesActive.exchange(false, ordering: .relaxed) {
+            setBracketedPaste(false)
+            endwin()
+        }
     }
 }

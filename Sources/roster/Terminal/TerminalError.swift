@@ -4,6 +4,7 @@ enum TerminalError: Error, CustomStringConvertible {
     case unknownTerminal(String)
     case noTermVariable
     case initialisationFailed(String)
+    case noCursorAddressing(String)
 
     var description: String {
         switch self {
@@ -15,6 +16,9 @@ enum TerminalError: Error, CustomStringConvertible {
                 + "try TERM=xterm-256color or install ncurses-term"
         case .noTermVariable:
             return "TERM is not set, so the terminal type is unknown; set it (for example TERM=xterm-256color)"
+        case .noCursorAddressing(let name):
+            return "the terminal TERM=\(name) cannot move the cursor, so it cannot show the console; "
+                + "use a full-screen terminal (TERM=xterm-256color, say) or the commands (roster --help)"
         case .initialisationFailed(let name):
             return "could not initialise the terminal (TERM=\(name))"
         }
