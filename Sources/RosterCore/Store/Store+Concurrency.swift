@@ -2,19 +2,6 @@ import Foundation
 import GRDB
 import GRDBSQLite
 
-/// A file's device and inode: what a path names now, compared with the file a connection has open.
-struct FileIdentity: Equatable {
-    let device: UInt64
-    let inode: UInt64
-
-    init?(path: String) {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
-        device = UInt64(info.st_dev)
-        inode = UInt64(info.st_ino)
-    }
-}
-
 /// Many processes on one store: the shared lock, the swap of a bulk import, reopening after it (docs/store.md).
 extension Store {
     /// How long a command waits for a store another process holds (`--wait`): its write lock, or a swap.
