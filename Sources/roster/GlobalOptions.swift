@@ -43,9 +43,10 @@ struct StoreOptions: ParsableArguments {
     /// Unlocks the store: key file, else `$ROSTER_PASSPHRASE`, else a prompt on the terminal.
     func open(forCheck: Bool = false) throws -> Store {
         let path = storePath
-        if let seconds = wait ?? environment["ROSTER_WAIT"].flatMap(Double.init) {
-            guard seconds >= 0, seconds.isFinite else {
-                throw RosterError.invalidValue("--wait takes a number of seconds (0 or more), not \(seconds)")
+        if let text = wait.map({ "\($0)" }) ?? environment["ROSTER_WAIT"].flatMap({ $0.isEmpty ? nil : $0 }) {
+            guard let seconds = Double(text), seconds >= 0, seconds.isFinite else {
+                throw RosterError.invalidValue(
+                    "--wait (or $ROSTER_WAIT) takes a number of seconds, 0 or more, not \"\(text)\"")
             }
             Store.lockWait = seconds
         }

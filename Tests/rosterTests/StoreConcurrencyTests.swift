@@ -200,4 +200,32 @@ struct StoreConcurrencyTests {
         #expect(write.stderr.contains("is read-only"), "\(write.stderr)")
         #expect(!write.stderr.contains("SQLite error"))
     }
+
+    @Test("a write on a full disk says so, naming the store, and changes nothing")
+    func fullDisk() throws {
+        guard getuid() == 0 else {
+            print("skipped: a small tmpfs to fill needs root")
+            return
+        }
+        let scratch = try Scratch()
+        let mountPoint = scratch.path + "/full"
+        try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
+        guard system("mount -t tmpfs -o size=2m tmpfs '\(mountPoint)'") == 0 else {
+            print("skipped: cannot mount a tmpfs here")
+            return
+        }
+        defer { _ = system("umount '\(mountPoint)'") }
+        let roster = RosterProcess.withKeyFile(in: mountPoint)
+        #expect(try roster.run("init", "--region", "eu").status == 0)
+        #expect(try roster.run("customer", "add", "FULL-1").status == 0)
+        _ = system("dd if=/dev/zero of='\(mountPoint)/filler' bs=4k 2>/dev/null")
+        let refused = try roster.run("customer", "add", "FULL-2", "--field", "city=Oviedo")
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("\(mountPoint)/store.roster: the disk is full"), "\(refused.stderr)")
+        #expect(!refused.stderr.contains("SQLite error"))
+        try FileManager.default.removeItem(atPath: mountPoint + "/filler")
+        #expect(try roster.run("customer", "show", "FULL-2").status != 0, "nothing was written")
+        #expect(try roster.run("customer", "add", "FULL-2").status == 0)
+        #expect(try roster.run("audit", "--verify").status == 0)
+    }
 }

@@ -106,7 +106,11 @@ func translatingStoreErrors<T>(path: String, _ body: () throws -> T) throws -> T
     }
 }
 
-func storeError(_ error: DatabaseError, path: String) -> Error {
+func storeError(_ error: DatabaseError, path: String, full: Bool = false) -> Error {
+    if full || (error.resultCode == .SQLITE_IOERR && diskIsFull(near: path)) {
+        return RosterError.io(
+            path: path, detail: "the disk is full; nothing was changed: free some space and run the command again")
+    }
     switch error.resultCode {
     case .SQLITE_BUSY, .SQLITE_LOCKED:
         return RosterError.busy(path: path, holder: StoreLock(storePath: path).holder())
@@ -127,4 +131,13 @@ extension RosterError {
         else { return nil }
         return converted
     }
+}
+
+/// Whether the file system holding `path` has no block left for this user (SQLite reports some full disks as an
+/// I/O error: a WAL index it cannot extend).
+func diskIsFull(near path: String) -> Bool {
+    let directory = (path as NSString).deletingLastPathComponent
+    var info = statvfs()
+    guard statvfs(directory.isEmpty ? "." : directory, &info) == 0 else { return false }
+    return info.f_bavail == 0
 }

@@ -242,6 +242,9 @@ public final class Store: @unchecked Sendable {
             return db
         } catch let error as DatabaseError {
             if error.resultCode == .SQLITE_CANTOPEN, let db = try? openImmutable(at: path) { return db }
+            if error.resultCode == .SQLITE_FULL || (error.resultCode == .SQLITE_IOERR && diskIsFull(near: path)) {
+                throw storeError(error, path: path, full: true)
+            }
             throw RosterError.notAStore(path: path, detail: error.message ?? "\(error)")
         }
     }

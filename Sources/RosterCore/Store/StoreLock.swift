@@ -47,11 +47,19 @@ final class StoreLock: @unchecked Sendable {
 
     init(storePath: String) {
         path = storePath + ".lock"
-        var descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        if descriptor < 0 { descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW) }
-        fd = descriptor
+        var descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0o600)
+        if descriptor < 0 { descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK) }
         let readOnly = [EACCES, EROFS, EPERM, ENOENT].contains(errno)
-        failure = descriptor >= 0 || readOnly ? nil : String(cString: strerror(errno))
+        var failure = descriptor >= 0 || readOnly ? nil : String(cString: strerror(errno))
+        // A directory, FIFO or device put there would take the lock but hold no record: refused like a symlink.
+        var info = stat()
+        if descriptor >= 0, fstat(descriptor, &info) != 0 || info.st_mode & S_IFMT != S_IFREG {
+            close(descriptor)
+            descriptor = -1
+            failure = "it is not a regular file"
+        }
+        fd = descriptor
+        self.failure = failure
     }
 
     deinit {
