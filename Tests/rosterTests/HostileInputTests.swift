@@ -19,7 +19,9 @@ struct HostileInputTests {
         let roster = try store(in: scratch)
         #expect(try roster.run("customer", "add", "B", "--email", "bob@example.com").status == 0)
         let code = try roster.run("externalcode", "B").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        #expect(try roster.run("customer", "add", code).status == 0)
+        let added = try roster.run("customer", "add", code)
+        #expect(added.status == 0)
+        #expect(added.stderr.contains("ambiguous as an ID") && added.stderr.contains("crm:\(code)"), "\(added.stderr)")
 
         let erased = try roster.run("customer", "erase", code, "--yes")
         #expect(erased.status != 0)
