@@ -55,6 +55,13 @@ struct CheckCommand: ParsableCommand {
         if result.problemCount > 0 { throw ExitCode.failure }
     }
 
+    /// The counts' JSON names in words, for the text summary.
+    private static let words: [String: (one: String, many: String)] = [
+        "customers": ("customer", "customers"), "devices": ("device", "devices"),
+        "indexEntries": ("index entry", "index entries"), "fields": ("field", "fields"),
+        "auditEntries": ("audit entry", "audit entries"), "snapshotRows": ("snapshot row", "snapshot rows"),
+    ]
+
     private func report(
         path: String, region: String?, seconds: Double, counts: [(String, Int)], problems: [(String, String)],
         total: Int? = nil
@@ -77,7 +84,10 @@ struct CheckCommand: ParsableCommand {
         }
         for (area, message) in problems { Output.note("check: \(area): \(message)") }
         if total > problems.count { Output.note("check: … and \(total - problems.count) more problems") }
-        let summary = counts.map { "\(ProgressMeter.grouped($0.1)) \($0.0)" }.joined(separator: ", ")
+        let summary = counts.map { name, count -> String in
+            let words = Self.words[name] ?? (name, name)
+            return "\(ProgressMeter.grouped(count)) \(count == 1 ? words.one : words.many)"
+        }.joined(separator: ", ")
         if total == 0 {
             Output.line("The store \(path) is intact: \(summary) checked in \(String(format: "%.1f", seconds)) s.")
         } else {

@@ -57,6 +57,13 @@ struct CustomerCommand: ParsableCommand {
             }
             let customer = try store.addCustomer(crmId: crmId, email: email, phone: phoneNumber, fields: pairs)
             try report(customer, store: store, json: output.json, verb: "Added")
+            let matches = try store.candidates(crmId)
+            if matches.count > 1 {
+                let kinds = matches.map(\.kind).filter { $0 != .crmId }.map(\.rawValue).joined(separator: ", ")
+                Output.note(
+                    "note: \"\(crmId)\" is also the \(kinds) of another customer, so it is ambiguous as an ID: "
+                        + "name this customer crm:\(CRMID.trim(crmId)) in commands that change or disclose data")
+            }
         }
     }
 

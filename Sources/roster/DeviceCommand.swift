@@ -152,6 +152,6 @@ private func printDevice(_ device: Device, json: Bool, message: String) {
         Output.json(device.fullJSON)
     } else {
         Output.note(message)
-        Output.line(device.deviceGetJSON.rendered())
+        Output.json(device.deviceGetJSON, pretty: false)
     }
 }

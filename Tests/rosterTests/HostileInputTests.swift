@@ -19,7 +19,9 @@ struct HostileInputTests {
         let roster = try store(in: scratch)
         #expect(try roster.run("customer", "add", "B", "--email", "bob@example.com").status == 0)
         let code = try roster.run("externalcode", "B").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        #expect(try roster.run("customer", "add", code).status == 0)
+        let added = try roster.run("customer", "add", code)
+        #expect(added.status == 0)
+        #expect(added.stderr.contains("ambiguous as an ID") && added.stderr.contains("crm:\(code)"), "\(added.stderr)")
 
         let erased = try roster.run("customer", "erase", code, "--yes")
         #expect(erased.status != 0)
@@ -118,6 +120,12 @@ struct HostileInputTests {
         #expect(unknown.status != 0)
         #expect(
             !unknown.stderr.contains("\u{1b}") && unknown.stderr.contains("^["), "\(unknown.stderr.debugDescription)")
+        let registered = try roster.run(
+            "device", "register", "--platform", "webpush", "--device-id", "dev-1", "--locale", "es\u{202E}ES")
+        #expect(registered.status == 0, "\(registered.stderr)")
+        let device = try roster.run("device", "get", "dev-1")
+        #expect(!device.stdout.unicodeScalars.contains("\u{202E}"), "a bidi override reorders the terminal")
+        #expect(device.stdout.contains("es\\u202eES"), "\(device.stdout)")
         let badOption = try roster.run("customer", "add", "A", "--field", "x\u{1b}[2J")
         #expect(badOption.status != 0)
         #expect(!badOption.stderr.contains("\u{1b}"), "\(badOption.stderr.debugDescription)")

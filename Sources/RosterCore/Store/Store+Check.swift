@@ -86,53 +86,87 @@ extension Store {
             uniqueKeysWithValues: [BlindIndexKind.identity, .email, .phone].map { kind in
                 (kind, try? db.makeStatement(sql: "SELECT customerId FROM \(kind.table) WHERE blindIndex = ?"))
             })
-        let rows = try Int64.fetchCursor(db, sql: "SELECT id FROM customer ORDER BY id")
-        while let rowID = try rows.next() {
-            report.customers += 1
-            if report.customers % 20_000 == 0 { progress?("customers", Double(report.customers) / Double(total)) }
-            let customer: Customer
-            do {
-                customer = try loadCustomer(db, rowID)
-            } catch {
-                report.add("records", "customer #\(rowID) does not open: its record or key salt was altered")
-                snapshot.markSeen(rowID)
+        // Records are opened (and their blind indexes computed) on all cores a batch at a time; the look-ups,
+        // on the one connection, follow in row order.
+        let rows = try Row.fetchCursor(db, sql: "SELECT id, keySalt, record FROM customer ORDER BY id")
+        var batch: [(rowID: Int64, salt: Data, record: Data)] = []
+        func flush() throws {
+            let opened = Parallel.ranges(batch.count, minimum: 512) { range in
+                range.map { index in openForCheck(batch[index]) }
+            }
+            for part in opened {
+                for item in part {
+                    try checkCustomer(item, lookups: lookups, fieldTypes: fieldTypes, snapshot: &snapshot, &report)
+                }
+            }
+            report.customers += batch.count
+            progress?("customers", total > 0 ? Double(report.customers) / Double(total) : 1)
+            batch.removeAll(keepingCapacity: true)
+        }
+        while let row = try rows.next() {
+            batch.append((row["id"], row["keySalt"], row["record"]))
+            if batch.count == 8_192 { try flush() }
+        }
+        try flush()
+    }
+
+    /// A customer opened for the check, with the blind indexes its identifiers should have.
+    private struct OpenedCustomer {
+        let rowID: Int64
+        let customer: Customer?
+        let expected: [(kind: BlindIndexKind, blindIndex: Data, what: String)]
+    }
+
+    private func openForCheck(_ row: (rowID: Int64, salt: Data, record: Data)) -> OpenedCustomer {
+        guard let customer = try? openCustomer(salt: row.salt, record: row.record, rowID: row.rowID) else {
+            return OpenedCustomer(rowID: row.rowID, customer: nil, expected: [])
+        }
+        var expected: [(kind: BlindIndexKind, blindIndex: Data, what: String)] = [
+            (.identity, keys.blindIndex.identity(Hex.decode(customer.externalCode) ?? []), "externalCode")
+        ]
+        if let email = customer.email { expected.append((.email, keys.blindIndex.index(.email, email), "email")) }
+        if let phone = customer.phone { expected.append((.phone, keys.blindIndex.index(.phone, phone), "phone")) }
+        return OpenedCustomer(rowID: row.rowID, customer: customer, expected: expected)
+    }
+
+    private func checkCustomer(
+        _ opened: OpenedCustomer, lookups: [BlindIndexKind: Statement?], fieldTypes: [String: FieldType],
+        snapshot: inout SnapshotCheck, _ report: inout CheckReport
+    ) throws {
+        let rowID = opened.rowID
+        guard let customer = opened.customer else {
+            report.add("records", "customer #\(rowID) does not open: its record or key salt was altered")
+            snapshot.markSeen(rowID)
+            return
+        }
+        snapshot.compare(customer, &report)
+        for (kind, blindIndex, what) in opened.expected {
+            guard let statement = lookups[kind] ?? nil else { continue }
+            let owner = try Int64.fetchOne(statement, arguments: [blindIndex])
+            if owner == rowID { report.verifiedEntries[kind, default: 0] += 1 }
+            if owner == nil {
+                report.add(
+                    "indexes",
+                    "the \(what) of customer \(customer.externalCode) is not indexed: it cannot be found by it "
+                        + "and would look free to the next import")
+            } else if owner != rowID {
+                report.add(
+                    "indexes", "the \(what) of customer \(customer.externalCode) is indexed as customer #\(owner!)'s")
+            }
+        }
+        for (key, value) in customer.fields {
+            guard let type = fieldTypes[key] else {
+                report.add(
+                    "fields",
+                    "customer \(customer.externalCode) has a value for field \(TerminalText.escape(key)), which is "
+                        + "not registered")
                 continue
             }
-            snapshot.compare(customer, &report)
-            var expected: [(BlindIndexKind, Data, String)] = [
-                (.identity, keys.blindIndex.identity(Hex.decode(customer.externalCode) ?? []), "externalCode")
-            ]
-            if let email = customer.email { expected.append((.email, keys.blindIndex.index(.email, email), "email")) }
-            if let phone = customer.phone { expected.append((.phone, keys.blindIndex.index(.phone, phone), "phone")) }
-            for (kind, blindIndex, what) in expected {
-                guard let statement = lookups[kind] ?? nil else { continue }
-                let owner = try Int64.fetchOne(statement, arguments: [blindIndex])
-                if owner == rowID { report.verifiedEntries[kind, default: 0] += 1 }
-                if owner == nil {
-                    report.add(
-                        "indexes",
-                        "the \(what) of customer \(customer.externalCode) is not indexed: it cannot be found by it "
-                            + "and would look free to the next import")
-                } else if owner != rowID {
-                    report.add(
-                        "indexes",
-                        "the \(what) of customer \(customer.externalCode) is indexed as customer #\(owner!)'s")
-                }
-            }
-            for (key, value) in customer.fields {
-                guard let type = fieldTypes[key] else {
-                    report.add(
-                        "fields",
-                        "customer \(customer.externalCode) has a value for field \(TerminalText.escape(key)), which is "
-                            + "not registered")
-                    continue
-                }
-                if value.type != type {
-                    report.add(
-                        "fields",
-                        "customer \(customer.externalCode) holds field \(TerminalText.escape(key)) as \(value.type.phrase), "
-                            + "but the field is \(type.phrase)")
-                }
+            if value.type != type {
+                report.add(
+                    "fields",
+                    "customer \(customer.externalCode) holds field \(TerminalText.escape(key)) as \(value.type.phrase), "
+                        + "but the field is \(type.phrase)")
             }
         }
     }
