@@ -140,6 +140,37 @@ struct InputFileTests {
         #expect(try customerCount(roster) == 1 + 38 + 38 + 10)
     }
 
+    @Test("a process substitution <(…) imports once through bash, on the incremental path too")
+    func processSubstitution() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/bin/bash") else {
+            print("skipped: no /bin/bash for a process substitution")
+            return
+        }
+        let scratch = try Scratch()
+        let roster = RosterProcess.withKeyFile(in: scratch.path)
+        #expect(try roster.run("init", "--region", "eu").status == 0)
+        #expect(try roster.run("customer", "add", "C0").status == 0)
+        try write(contacts(1..<60, bad: 7), to: scratch.path + "/file.csv")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["-c", "\"$ROSTER\" import contacts <(cat file.csv) --json"]
+        process.environment = roster.environment.merging(["ROSTER": RosterProcess.executable.path]) { $1 }
+        process.currentDirectoryURL = URL(fileURLWithPath: scratch.path)
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let result = RosterProcess.Result(
+            status: 0, stdout: String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self),
+            stderr: "")
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(summary(result)["created"] as? Int == 58, "\(result.stdout)")
+        let rejects = summary(result)["rejects"] as? [[String: Any]]
+        #expect(rejects?.map { $0["line"] as? Int } == [8])
+        #expect(try customerCount(roster) == 59)
+    }
+
     @Test("a jsonl export that was truncated, cut inside a line, edited or appended to is refused, naming the line")
     func truncatedExportIsRefused() throws {
         let scratch = try Scratch()

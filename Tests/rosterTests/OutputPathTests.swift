@@ -116,6 +116,26 @@ struct OutputPathTests {
         #expect(try customerCount(roster) == 3)
     }
 
+    @Test("a write that fails (/dev/full) fails the export in words and records no audit entry")
+    func failedWriteIsNotAudited() throws {
+        guard FileManager.default.fileExists(atPath: "/dev/full") else {
+            print("skipped: no /dev/full on this system")
+            return
+        }
+        let (scratch, roster) = try prepared()
+        defer { withExtendedLifetime(scratch) {} }
+        let before = try roster.run("audit", "--json").stdout
+        for arguments in [
+            ["export", "customers", "--out", "/dev/full"], ["export", "customer", "C1", "--out", "/dev/full"],
+        ] {
+            let result = try roster.run(arguments)
+            #expect(result.status != 0)
+            #expect(result.stderr.contains("no space left on device writing /dev/full"), "\(result.stderr)")
+        }
+        #expect(try roster.run("audit", "--json").stdout == before)
+        #expect(fileType("/dev/full") == S_IFCHR)
+    }
+
     @Test("a symlink to a regular file: the file it points to is replaced, the link stays a link")
     func symlinkIsFollowed() throws {
         let (scratch, roster) = try prepared()
