@@ -28,6 +28,14 @@ struct ImportCommand: ParsableCommand {
             missing columns, wrong key) or, with --strict, when any row was rejected: then nothing is written. \
             Counts are of customers (devices, for push files) by net change: importing the same file again \
             reports everything unchanged.
+
+            Files with other headers: --preset hubspot|salesforce|mailchimp|google|outlook maps a CRM's export; \
+            --map TARGET=SOURCE maps one column or a template of columns; --mapping FILE reads a TOML mapping. \
+            A new field's type comes from a sample of its column. Dates are read as YYYY-MM-DD, DD/MM/YYYY or \
+            MM/DD/YYYY (the order decided per column by a part above 12, else --date-order), DD.MM.YYYY, \
+            DD-MM-YYYY, YYYY/MM/DD, Excel serials, and MM/DD or --MM-DD without a year; two-digit years are \
+            refused. Numbers may use a decimal comma and thousands separators. --dry-run prints the mapping and \
+            the first rows as they would be stored.
             """)
 
     @OptionGroup var storeOptions: StoreOptions

@@ -118,7 +118,7 @@ struct HelpTextTests {
     static let commands: [[String]] = [
         [], ["init"], ["demo"], ["console"], ["import"], ["export", "customers"], ["export", "customer"],
         ["customer", "add"], ["customer", "erase"], ["customer", "consent"], ["query"], ["preview"], ["device", "get"],
-        ["device", "register"], ["externalcode"], ["generate"], ["audit"],
+        ["device", "register"], ["externalcode"], ["generate"], ["audit"], ["field"], ["field", "retype"],
     ]
 
     @Test("paragraphs wrap whole at 80 columns: no line cut short in the middle of a sentence", arguments: commands)
