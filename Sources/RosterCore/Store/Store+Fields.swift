@@ -102,7 +102,7 @@ extension Store {
                 field: name, from: from, to: type, converted: converted.count - unconvertible.count,
                 unconvertible: unconvertible, applied: applied, format: format)
             guard applied else { return report }
-            try writeFieldType(db, key: key, name: name, type: type)
+            try replaceFieldType(db, key: key, name: name, type: type)
             for (customer, stored) in converted {
                 var changed = customer
                 changed.fields[key] = stored.map { FieldValue(type: type, value: $0) }
@@ -131,7 +131,7 @@ extension Store {
             try forEachStoredCustomer(db) { if $0.fields[oldKey] != nil { holders.append($0) } }
             if newKey != oldKey { try db.execute(sql: "DELETE FROM field WHERE key = ?", arguments: [oldKey]) }
             fieldTypes[oldKey] = nil
-            try writeFieldType(db, key: newKey, name: newName, type: type)
+            try replaceFieldType(db, key: newKey, name: newName, type: type)
             for customer in holders where newKey != oldKey {
                 var changed = customer
                 changed.fields[newKey] = changed.fields.removeValue(forKey: oldKey)
@@ -142,13 +142,10 @@ extension Store {
         }
     }
 
-    /// Writes a field's registry row: its name and type. Field administration changes types and names only here.
-    func writeFieldType(_ db: Database, key: String, name: String, type: FieldType) throws {
-        try db.execute(
-            sql: """
-                INSERT INTO field(key, name, type) VALUES (?, ?, ?)
-                ON CONFLICT(key) DO UPDATE SET name = excluded.name, type = excluded.type
-                """, arguments: [key, name, type.rawValue])
+    /// Replaces a field's registry row (its name and type, with the row's MAC) and the in-memory registry. Field
+    /// administration changes types and names only here.
+    func replaceFieldType(_ db: Database, key: String, name: String, type: FieldType) throws {
+        try writeFieldType(db, key: key, name: name, type: type, replacing: true)
         fieldTypes[key] = (name, type)
     }
 
