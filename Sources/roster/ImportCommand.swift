@@ -181,16 +181,22 @@ struct ImportCommand: ParsableCommand {
         options.defaultCountry = defaultCountry
         do {
             options.mapping = try columnMapping()
-            if dryRun && !output.json {
-                Self.printPreview(try Importer(store: store, options: options).preview())
-            }
         } catch let error as MappingError {
             throw RosterError.invalidValue(Self.wording(error))
         }
         let meter = ProgressMeter(label: (file as NSString).lastPathComponent)
+        // One importer for the preview and the run: the file is opened once (a pipe can be read only once).
+        let importer = Importer(store: store, options: options, progress: meter.isActive ? meter.update : nil)
+        if dryRun && !output.json {
+            do {
+                Self.printPreview(try importer.preview())
+            } catch let error as MappingError {
+                throw RosterError.invalidValue(Self.wording(error))
+            }
+        }
         let summary: ImportSummary
         do {
-            summary = try Importer(store: store, options: options, progress: meter.isActive ? meter.update : nil).run()
+            summary = try importer.run()
         } catch let refused as ImportRefused {
             meter.finish()
             Self.printRejects(refused.summary)

@@ -28,6 +28,7 @@ extension Importer {
         guard options.kind != .jsonl else {
             return ImportPreview(columns: [], unused: [], rows: [], formats: [])
         }
+        try openInput()
         let layout = try layout()
         let reader = try openReader()
         var planner = layout.planner(kind: options.kind, storeTypes: store.fieldTypes)

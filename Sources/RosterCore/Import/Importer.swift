@@ -102,7 +102,7 @@ public final class Importer {
     /// Runs the import and returns its summary; throws only when it could not run (then nothing was written).
     public func run() throws -> ImportSummary {
         if !options.strict { try OutputFile.check(options.rejectsPath, protecting: rejectsProtection) }
-        input = try InputFile(path: options.path, spillFolder: PathResolution.parent(of: store.path))
+        try openInput()
         if options.kind == .jsonl { return try JSONLImport(importer: self).run() }
         let fingerprint = try fileFingerprint()
         Trace.mark("import: start")
@@ -208,6 +208,13 @@ public final class Importer {
         var rejects: [Int: String]
         /// The plans of the first rows, made while pass 1 read them.
         var early: EarlyPlans
+    }
+
+    /// Opens the import's file once (a pipe or standard input is read into a sealed copy): every pass and the
+    /// dry run's preview read that one input.
+    func openInput() throws {
+        guard input == nil else { return }
+        input = try InputFile(path: options.path, spillFolder: PathResolution.parent(of: store.path))
     }
 
     func openReader() throws -> CSVReader {
