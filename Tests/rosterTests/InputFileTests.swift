@@ -81,6 +81,39 @@ struct InputFileTests {
         #expect(try customerCount(roster) == 1, "nothing was imported")
     }
 
+    @Test("an input written to while pass 2 runs: the transaction being written is rolled back, none committed")
+    func changedDuringSecondPass() throws {
+        let scratch = try Scratch()
+        let roster = RosterProcess.withKeyFile(in: scratch.path)
+        #expect(try roster.run("init", "--region", "eu").status == 0)
+        #expect(try roster.run("customer", "add", "C0", "--email", "c0@example.com").status == 0)
+        let file = scratch.path + "/more.csv"
+        try write(contacts(1..<300), to: file)
+        let pause = ["ROSTER_TEST_PAUSE_AT": "import-before-commit", "ROSTER_TEST_PAUSE_DIR": scratch.path]
+        let process = Process()
+        process.executableURL = RosterProcess.executable
+        process.arguments = ["import", "contacts", file, "--batch-size", "100"]
+        process.environment = roster.environment.merging(pause) { $1 }
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        // The first transaction is applied and waits before its commit: the file is appended to exactly there.
+        while !FileManager.default.fileExists(atPath: scratch.path + "/import-before-commit.paused") {
+            usleep(2000)
+        }
+        let handle = try #require(FileHandle(forUpdatingAtPath: file))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("C999,c999@example.com,late\n".utf8))
+        try handle.close()
+        #expect(FileManager.default.createFile(atPath: scratch.path + "/import-before-commit.resume", contents: nil))
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus != 0)
+        #expect(stderr.contains("changed while it was being imported"), "\(stderr)")
+        #expect(try customerCount(roster) == 1, "the transaction in progress was rolled back")
+    }
+
     @Test("a FIFO imports once, into an empty store and into one with customers, and does not hang")
     func fifoInput() throws {
         let scratch = try Scratch()

@@ -391,6 +391,7 @@ public final class Importer {
                 next = take()
             }
             // Nothing read after the file was written to is committed.
+            TestPause.at("import-before-commit")
             try input?.checkUnchanged()
             return last
         }
