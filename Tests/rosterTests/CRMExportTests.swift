@@ -88,6 +88,8 @@ struct CRMExportTests {
         #expect(try birthdaysToday(roster) == "2")  // Ana and Cy; Di's 06/12 is 12 June
         let shown = try roster.run("customer", "show", "cy@example.com", "--json")
         #expect(shown.stdout.contains("--12-06"))
+        // Without a year, a birthday is neither before nor after a date.
+        #expect(count(try roster.run("query", "birthdate < 2000-01-01", "--count")) == "0")
     }
 
     @Test("a Google Contacts CSV (birthdays YYYY-MM-DD or --MM-DD) imports with --preset google")
