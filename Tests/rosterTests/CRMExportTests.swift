@@ -283,4 +283,37 @@ struct CRMExportTests {
         #expect(dropped.status == 0, "\(dropped.stderr)")
         #expect(count(try roster.run("query", "score > 5", "--count")) == "1")
     }
+
+    @Test("a mapping file keeps a mapping: targets, templates, types, the date order and the default country")
+    func mappingFile() throws {
+        let scratch = try Scratch()
+        let roster = RosterProcess(directory: scratch.path)
+        #expect(try roster.run("init", "--region", "eu").status == 0)
+        try """
+        # the CRM of the shop in Sevilla
+        date-order = "dmy"
+        default-country = "34"
+        only-mapped = true
+
+        [map]
+        customerId = "ID"
+        email = "Correo"
+        phone = "Móvil"
+        name = "{Nombre} {Apellidos}"
+        "birthdate:date" = "Nacimiento"
+        """.write(toFile: scratch.path + "/tienda.toml", atomically: true, encoding: .utf8)
+        try """
+        ID;Nombre;Apellidos;Correo;Móvil;Nacimiento;Notas
+        T1;Ana;García;ana@example.com;600 11 22 33;06/12/1990;cliente fiel
+        T2;Bo;;bo@example.com;;01/02/1985;
+
+        """.write(toFile: scratch.path + "/tienda.csv", atomically: true, encoding: .utf8)
+        let result = try roster.run(
+            "import", "contacts", scratch.path + "/tienda.csv", "--mapping", scratch.path + "/tienda.toml")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try greeting(roster, "T1") == "Hi Ana García")
+        #expect(try roster.run("customer", "show", "T1", "--json").stdout.contains("\"+34600112233\""))
+        #expect(try birthdaysToday(roster) == "1")
+        #expect(!(try roster.run("field", "list").stdout.contains("Notas")))
+    }
 }
