@@ -111,6 +111,12 @@ struct ImportCommand: ParsableCommand {
         if let encoding, CSVEncoding(name: encoding) == nil {
             throw ValidationError("--encoding \(encoding): use utf-8 or windows-1252")
         }
+        if kind == .jsonl, !map.isEmpty || mapping != nil || preset != nil || dateOrder != nil || defaultCountry != nil
+        {
+            throw ValidationError(
+                "--map, --mapping, --preset, --date-order and --default-country apply to CSV files; a jsonl export "
+                    + "has Roster's own fields")
+        }
         if let preset, Preset(rawValue: preset.lowercased()) == nil {
             throw ValidationError(MappingError.unknownPreset(preset).description)
         }
@@ -149,11 +155,13 @@ struct ImportCommand: ParsableCommand {
             return String(base[..<cut]) + "; if a column of another name holds it, map it: "
                 + suggestions.map { "--map \($0)" }.joined(separator: " ")
         case .ambiguousDateOrder(let field, let column):
-            return "the dates of field \(field) (column \"\(column)\") could all be day/month or month/day: none has "
+            return
+                "the dates of field \(field) (column \"\(Output.safe(column))\") could all be day/month or month/day: none has "
                 + "a part above 12. Say which with --date-order dmy (06/12 is 6 December) or --date-order mdy "
                 + "(12 June); nothing was imported"
         case .conflictingDateOrder(let field, let column):
-            return "the dates of field \(field) (column \"\(column)\") are written both day/month and month/day; "
+            return
+                "the dates of field \(field) (column \"\(Output.safe(column))\") are written both day/month and month/day; "
                 + "pass --date-order dmy or mdy to keep the rows written that way (the others are rejected); "
                 + "nothing was imported"
         case .badDefaultCountry(let code):

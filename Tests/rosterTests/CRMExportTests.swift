@@ -88,6 +88,8 @@ struct CRMExportTests {
         #expect(try birthdaysToday(roster) == "2")  // Ana and Cy; Di's 06/12 is 12 June
         let shown = try roster.run("customer", "show", "cy@example.com", "--json")
         #expect(shown.stdout.contains("--12-06"))
+        // Without a year, a birthday is neither before nor after a date.
+        #expect(count(try roster.run("query", "birthdate < 2000-01-01", "--count")) == "0")
     }
 
     @Test("a Google Contacts CSV (birthdays YYYY-MM-DD or --MM-DD) imports with --preset google")
@@ -282,5 +284,38 @@ struct CRMExportTests {
         let dropped = try roster.run("field", "retype", "score", "number", "--drop-unconvertible")
         #expect(dropped.status == 0, "\(dropped.stderr)")
         #expect(count(try roster.run("query", "score > 5", "--count")) == "1")
+    }
+
+    @Test("a mapping file keeps a mapping: targets, templates, types, the date order and the default country")
+    func mappingFile() throws {
+        let scratch = try Scratch()
+        let roster = RosterProcess(directory: scratch.path)
+        #expect(try roster.run("init", "--region", "eu").status == 0)
+        try """
+        # the CRM of the shop in Sevilla
+        date-order = "dmy"
+        default-country = "34"
+        only-mapped = true
+
+        [map]
+        customerId = "ID"
+        email = "Correo"
+        phone = "Móvil"
+        name = "{Nombre} {Apellidos}"
+        "birthdate:date" = "Nacimiento"
+        """.write(toFile: scratch.path + "/tienda.toml", atomically: true, encoding: .utf8)
+        try """
+        ID;Nombre;Apellidos;Correo;Móvil;Nacimiento;Notas
+        T1;Ana;García;ana@example.com;600 11 22 33;06/12/1990;cliente fiel
+        T2;Bo;;bo@example.com;;01/02/1985;
+
+        """.write(toFile: scratch.path + "/tienda.csv", atomically: true, encoding: .utf8)
+        let result = try roster.run(
+            "import", "contacts", scratch.path + "/tienda.csv", "--mapping", scratch.path + "/tienda.toml")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try greeting(roster, "T1") == "Hi Ana García")
+        #expect(try roster.run("customer", "show", "T1", "--json").stdout.contains("\"+34600112233\""))
+        #expect(try birthdaysToday(roster) == "1")
+        #expect(!(try roster.run("field", "list").stdout.contains("Notas")))
     }
 }

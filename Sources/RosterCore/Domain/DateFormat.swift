@@ -95,7 +95,9 @@ enum DateText: Equatable, Sendable {
         case .fixed(let year, let month, let day, _):
             return DateText.format(year: year, month: month, day: day)
         case .ordered(let first, let second, let year, _):
-            let resolved = orderHint ?? order ?? (first == second ? .dmy : nil)
+            // The column's order holds for every value (`25/12/1990` is no date in an MM/DD column); a column
+            // without one reads a value whose own parts decide.
+            let resolved = order ?? orderHint ?? (first == second ? .dmy : nil)
             guard let resolved else { return .failure(.needsOrder) }
             let (day, month) = resolved == .dmy ? (first, second) : (second, first)
             return DateText.format(year: year, month: month, day: day)

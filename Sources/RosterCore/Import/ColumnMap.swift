@@ -116,7 +116,7 @@ struct ColumnMap: Sendable {
             throw MappingError.missingColumns(
                 kind: kind, missing: missing.map(\.targetName), header: header,
                 suggestions: missing.compactMap { role in
-                    ColumnMap.guess(role, among: unused).map { "\(role.targetName)=\"\($0)\"" }
+                    ColumnMap.guess(role, among: unused).map { "\(role.targetName)=\"\(TerminalText.escape($0))\"" }
                 })
         }
         self.roles = all

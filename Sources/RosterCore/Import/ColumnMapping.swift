@@ -165,19 +165,22 @@ public enum MappingError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(path), line \(line): \(detail)"
         case .unknownHeader(let target, let header, let fileHeaders):
             return "the mapping of \(target) names the column \"\(header)\", which the file does not have; its "
-                + "header has: " + fileHeaders.map { "\"\($0)\"" }.joined(separator: ", ") + " (nothing was imported)"
+                + "header has: " + fileHeaders.map { "\"\(TerminalText.escape($0))\"" }.joined(separator: ", ")
+                + " (nothing was imported)"
         case .missingColumns(let kind, let missing, let header, let suggestions):
             let names = missing.map { $0 == "customerId" ? "customerId (or externalCode / externalId)" : $0 }
             return "a \(kind.rawValue) file needs the column\(missing.count == 1 ? "" : "s") "
                 + names.joined(separator: ", ") + "; the header has: "
-                + header.map { "\"\($0)\"" }.joined(separator: ", ") + " (nothing was imported)"
+                + header.map { "\"\(TerminalText.escape($0))\"" }.joined(separator: ", ") + " (nothing was imported)"
                 + (suggestions.isEmpty
                     ? "" : "; to use a column of another name, map it: " + suggestions.joined(separator: " "))
         case .ambiguousDateOrder(let field, let column):
-            return "the dates of field \(field) (column \"\(column)\") could all be day/month or month/day: none has "
+            return
+                "the dates of field \(field) (column \"\(TerminalText.escape(column))\") could all be day/month or month/day: none has "
                 + "a part above 12. Give the order, dmy or mdy (nothing was imported)"
         case .conflictingDateOrder(let field, let column):
-            return "the dates of field \(field) (column \"\(column)\") are written both day/month and month/day. "
+            return
+                "the dates of field \(field) (column \"\(TerminalText.escape(column))\") are written both day/month and month/day. "
                 + "Give the order, dmy or mdy, to keep the rows written that way (nothing was imported)"
         case .badDefaultCountry(let code):
             return "\"\(code)\" is not a country calling code (such as 34 for Spain or 1 for the US)"

@@ -58,8 +58,9 @@ enum RowPredicates {
             let (lower, upper): (Int32, Int32) =
                 switch comparison {
                 case .equal, .notEqual, .contains: (value, value)
-                case .less: (0, value - 1)
-                case .lessOrEqual: (0, value)
+                // From year 1: a birthday stored without a year (`--MM-DD`, year 0) is before no date.
+                case .less: (1 << 9, value - 1)
+                case .lessOrEqual: (1 << 9, value)
                 case .greater: (value + 1, .max)
                 case .greaterOrEqual: (value, .max)
                 }

@@ -105,3 +105,39 @@ struct FieldFormatTests {
         #expect(throws: MappingError.self) { try ColumnMapping.read(toml: "[maps]\n", path: "m.toml") }
     }
 }
+
+@Suite("A date column's order, decided from the whole file")
+struct DateOrderTests {
+    /// Imports `rows` of `customerId,birthdate` into a new store; returns the summary and the store.
+    private func load(_ rows: [String], order: DateOrder? = nil) throws -> (ImportSummary, Store, TemporaryDirectory) {
+        let directory = try TemporaryDirectory()
+        let store = try directory.makeStore()
+        let path = directory.file("dates.csv")
+        let text = (["customerId,birthdate"] + rows.enumerated().map { "C\($0.offset),\($0.element)" })
+            .joined(separator: "\n")
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        var options = ImportOptions(kind: .contacts, path: path)
+        options.dateOrder = order
+        return (try Importer(store: store, options: options).run(), store, directory)
+    }
+
+    @Test("past a sample of ambiguous dates, a later value above 12 decides the order")
+    func decidedAfterTheSample() throws {
+        let ambiguous = [String](repeating: "06/12/1990", count: ImportLayout.sampleValues + 5)
+        let (summary, store, directory) = try load(ambiguous + ["25/12/1991"])
+        #expect(summary.rejected == 0)
+        #expect(summary.formats.first?.format == "DD/MM/YYYY")
+        #expect(try store.customer("C0").fields["birthdate"]?.value == "1990-12-06")
+        withExtendedLifetime(directory) {}
+    }
+
+    @Test("values deciding both ways are refused, unless an order is given; then the others are rejected")
+    func conflicting() throws {
+        #expect(throws: MappingError.self) { try load(["25/12/1990", "12/25/1990", "06/12/1990"]) }
+        let (summary, store, directory) = try load(["25/12/1990", "12/25/1990", "06/12/1990"], order: .mdy)
+        #expect(summary.rejects.map(\.line) == [2])
+        #expect(try store.customer("C2").fields["birthdate"]?.value == "1990-06-12")
+        #expect(summary.formats.first?.format.contains("order given: mdy") == true)
+        withExtendedLifetime(directory) {}
+    }
+}
