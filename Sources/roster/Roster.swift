@@ -24,6 +24,7 @@ struct Roster: ParsableCommand {
             ConsoleCommand.self, DemoCommand.self, InitCommand.self, ImportCommand.self, CustomerCommand.self,
             DeviceCommand.self, ExternalCodeCommand.self,
             QueryCommand.self, PreviewCommand.self, ExportCommand.self, AuditCommand.self, GenerateCommand.self,
+            KeyCommand.self, ServeCommand.self,
         ],
         defaultSubcommand: ConsoleCommand.self
     )
