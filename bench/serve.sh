@@ -2,6 +2,7 @@
 # The sync server's throughput on loopback, with wrk (Debian's package), as ratios against its own /health.
 #
 #   bench/serve.sh [CONTACTS] [SECONDS]     (defaults: 100000 contacts, 10 s per endpoint, 32 connections)
+#   BUILD=debug bench/serve.sh …            (the debug binary, when a release build is not at hand)
 #
 # Builds roster (release), makes a store of CONTACTS generated customers with one registered device, starts
 # `roster serve` on a free port and measures GET /health, GET /v1/device and PUT /v2/customer/field (each
@@ -15,8 +16,9 @@ seconds=${2:-10}
 connections=32
 
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
-swift build -c release --product roster >/dev/null
-roster=$PWD/.build/release/roster
+build=${BUILD:-release}
+swift build -c "$build" --product roster >/dev/null
+roster=$PWD/.build/$build/roster
 
 work=$(mktemp -d)
 server=
@@ -71,7 +73,7 @@ health=$(measure health "$base/health")
 device_get=$(measure device -H "Authorization: Bearer $key" "$base/v1/device?deviceId=$device")
 field_put=$(measure put -s "$work/put.lua" "$base")
 
-echo "roster serve on loopback: $contacts customers, $connections connections, ${seconds}s per endpoint, $(nproc) cores"
+echo "roster serve ($build build) on loopback: $contacts customers, $connections connections, ${seconds}s per endpoint, $(nproc) cores"
 printf '%-28s %12s %10s %10s %8s\n' endpoint "requests/s" p50 p99 non-2xx
 for line in "$health" "$device_get" "$field_put"; do
     read -r name rps p50 p99 errors <<<"$line"

@@ -310,7 +310,7 @@ enum OpenAPIDocument {
                     "name": "customerId",
                     "in": "query",
                     "required": true,
-                    "description": "Any ID: CRM id, externalCode, email, E.164 phone (write + as %2B) or deviceId; typed forms such as crm:\u2026 where supported.",
+                    "description": "Any ID: CRM id, externalCode, email, E.164 phone or deviceId; typed forms such as crm:\u2026 where supported.",
                     "schema": {
                       "type": "string"
                     }
@@ -367,7 +367,7 @@ enum OpenAPIDocument {
                     "name": "customerId",
                     "in": "query",
                     "required": true,
-                    "description": "Any ID: CRM id, externalCode, email, E.164 phone (write + as %2B) or deviceId; typed forms such as crm:\u2026 where supported.",
+                    "description": "Any ID: CRM id, externalCode, email, E.164 phone or deviceId; typed forms such as crm:\u2026 where supported.",
                     "schema": {
                       "type": "string"
                     }
@@ -431,7 +431,7 @@ enum OpenAPIDocument {
                     "name": "customerId",
                     "in": "query",
                     "required": true,
-                    "description": "Any ID: CRM id, externalCode, email, E.164 phone (write + as %2B) or deviceId; typed forms such as crm:\u2026 where supported.",
+                    "description": "Any ID: CRM id, externalCode, email, E.164 phone or deviceId; typed forms such as crm:\u2026 where supported.",
                     "schema": {
                       "type": "string"
                     }
@@ -528,7 +528,7 @@ enum OpenAPIDocument {
                     "name": "customerId",
                     "in": "query",
                     "required": true,
-                    "description": "Any ID: CRM id, externalCode, email, E.164 phone (write + as %2B) or deviceId; typed forms such as crm:\u2026 where supported.",
+                    "description": "Any ID: CRM id, externalCode, email, E.164 phone or deviceId; typed forms such as crm:\u2026 where supported.",
                     "schema": {
                       "type": "string"
                     }
@@ -927,7 +927,7 @@ enum OpenAPIDocument {
                     "name": "customerId",
                     "in": "query",
                     "required": true,
-                    "description": "Any ID: CRM id, externalCode, email, E.164 phone (write + as %2B) or deviceId; typed forms such as crm:\u2026 where supported.",
+                    "description": "Any ID: CRM id, externalCode, email, E.164 phone or deviceId; typed forms such as crm:\u2026 where supported.",
                     "schema": {
                       "type": "string"
                     }
@@ -993,7 +993,7 @@ enum OpenAPIDocument {
                     "name": "customerId",
                     "in": "query",
                     "required": true,
-                    "description": "Any ID: CRM id, externalCode, email, E.164 phone (write + as %2B) or deviceId; typed forms such as crm:\u2026 where supported.",
+                    "description": "Any ID: CRM id, externalCode, email, E.164 phone or deviceId; typed forms such as crm:\u2026 where supported.",
                     "schema": {
                       "type": "string"
                     }

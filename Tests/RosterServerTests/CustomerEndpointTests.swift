@@ -29,6 +29,10 @@ struct CustomerEndpointTests {
                 .put, "/v2/customer/field?customerId=CRM-1", key: server.writeKey, body: #"{"birthdate":"soon"}"#)
             #expect(wrongType.status == 400)
             #expect(wrongType.errorCode == 4004)
+            let twice = try await client.call(
+                .put, "/v2/customer/field?customerId=CRM-1", key: server.writeKey,
+                body: #"{"city":"Lugo","City":"Vigo"}"#)
+            #expect(twice.status == 400)
             let deleted = try await client.call(
                 .delete, "/v2/customer/field?customerId=CRM-1", key: server.writeKey, body: #"{"fields":["vip"]}"#)
             #expect(deleted.status == 200)

@@ -133,6 +133,7 @@ extension Store {
 
     private func setFields(_ db: Database, _ id: String, _ fields: [FieldChange]) throws -> StoreChangeResult {
         guard !fields.isEmpty else { throw RosterError.invalidValue("no field to set; nothing was changed") }
+        try Store.checkDistinct(fields)
         let (customer, created) = try customerOrNew(db, id)
         var changed = customer
         for field in fields { try applyField(db, &changed, name: field.name, value: field.value) }
@@ -140,6 +141,15 @@ extension Store {
         let names = fields.map { $0.name.trimmed.lowercased() }.joined(separator: ", ")
         try audit(db, .field, subject: customer.externalCode, detail: "set \(names)")
         return .customer(try loadCustomer(db, customer.rowID), created: created)
+    }
+
+    /// Field names match ignoring case: `Name` and `name` in one change would silently keep one of the two.
+    private static func checkDistinct(_ fields: [FieldChange]) throws {
+        var seen = Set<String>()
+        for field in fields where !seen.insert(field.name.trimmed.lowercased()).inserted {
+            throw RosterError.invalidValue(
+                "the field \(field.name.trimmed) is given twice (field names ignore case); nothing was changed")
+        }
     }
 
     private func unsetFields(_ db: Database, _ id: String, _ names: [String]) throws -> Customer {
@@ -220,6 +230,7 @@ extension Store {
 
     private func upsert(_ db: Database, _ upsert: CustomerUpsert) throws -> StoreChangeResult {
         let crmId = try identifier { try CRMID.normalize(upsert.crmId) }
+        try Store.checkDistinct(upsert.fields)
         let email = try upsert.email.map { try channelIdentifier(.email($0))! }
         let phone = try upsert.phone.map { try channelIdentifier($0)! }
         var customer: Customer
