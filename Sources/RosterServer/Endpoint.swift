@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import RosterCore
+import Synchronization
 
 /// What a handler gets: the request's query, its body (already size-checked) and the key that authorized it.
 struct Call: Sendable {
@@ -44,6 +45,7 @@ struct Reply: Sendable {
 /// How endpoints are registered: authorization, body limits, error answers, request logs and metrics in one place.
 struct Endpoints: Sendable {
     let executor: StoreExecutor
+    let keys: KeyCache
     let metrics: ServerMetrics
     let configuration: ServerConfiguration
     let logger: Logger
@@ -105,9 +107,7 @@ struct Endpoints: Sendable {
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw APIError.unauthorized }
         let secret = String(parts[1]).trimmingCharacters(in: .whitespaces)
         guard !secret.isEmpty, secret.utf8.count <= 256 else { throw APIError.unauthorized }
-        guard let key = try await executor.run({ try $0.authenticateServerKey(secret) }) else {
-            throw APIError.unauthorized
-        }
+        guard let key = try await keys.verifier().key(for: secret) else { throw APIError.unauthorized }
         guard key.role.allows(role) else { throw APIError.forbidden(key, needs: role) }
         return key
     }
@@ -160,5 +160,22 @@ struct ErrorEnvelopeMiddleware: RouterMiddleware {
                         ? "no endpoint \(request.method.rawValue) \(request.uri.path) (see /openapi.json)"
                         : (error.body ?? error.status.reasonPhrase)))
         }
+    }
+}
+
+/// The valid server keys, read from the store at most once a second: a request does not wait for the store thread
+/// to check its key, and a key revoked by `roster key revoke` (another process) is refused within a second.
+final class KeyCache: Sendable {
+    private let executor: StoreExecutor
+    private let cached = Mutex<(verifier: ServerKeyVerifier, at: ContinuousClock.Instant)?>(nil)
+
+    init(executor: StoreExecutor) { self.executor = executor }
+
+    func verifier() async throws -> ServerKeyVerifier {
+        let now = ContinuousClock.now
+        if let current = cached.withLock({ $0 }), now - current.at < .seconds(1) { return current.verifier }
+        let fresh = try await executor.run { try $0.serverKeyVerifier() }
+        cached.withLock { $0 = (fresh, now) }
+        return fresh
     }
 }

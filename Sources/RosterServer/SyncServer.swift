@@ -50,7 +50,9 @@ public final class SyncServer: Sendable {
     public func router() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: ErrorEnvelopeMiddleware())
-        let endpoints = Endpoints(executor: executor, metrics: metrics, configuration: configuration, logger: logger)
+        let endpoints = Endpoints(
+            executor: executor, keys: KeyCache(executor: executor), metrics: metrics, configuration: configuration,
+            logger: logger)
         addServiceRoutes(router, endpoints)
         addDeviceRoutes(router, endpoints)
         addCustomerRoutes(router, endpoints)

@@ -68,7 +68,7 @@ struct KeyCommand: ParsableCommand {
 
     struct Revoke: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Revoke a key: a running server refuses it from its next request on.")
+            abstract: "Revoke a key: a running server refuses it within a second.")
 
         @OptionGroup var storeOptions: StoreOptions
         @OptionGroup var output: OutputOptions

@@ -105,28 +105,29 @@ extension Store {
     }
 
     /// The valid key whose secret this is, or nil.
-    ///
-    /// The presented secret's hash is compared with every valid key's hash in constant time, without stopping at
-    /// a match, so the time taken says nothing about which bytes matched.
     public func authenticateServerKey(_ secret: String) throws -> ServerKey? {
-        let presented = serverKeyHash(secret)
+        try serverKeyVerifier().key(for: secret)
+    }
+
+    /// The valid keys as they are now, to check secrets without the store (the server refreshes it every second).
+    public func serverKeyVerifier() throws -> ServerKeyVerifier {
         let rows = try db.read { db in
             try Row.fetchAll(
                 db, sql: "SELECT name, role, hash, createdAt, revokedAt FROM serverKey WHERE revokedAt IS NULL")
         }
-        var found: Row?
-        for row in rows {
-            let stored: Data = row["hash"]
-            if ConstantTime.equal(Array(stored), presented) { found = row }
-        }
-        return try found.map { try Store.serverKey($0) }
+        return ServerKeyVerifier(
+            hashKey: serverKeyHashKey,
+            keys: try rows.map { row in (Array(row["hash"] as Data), try Store.serverKey(row)) })
+    }
+
+    private var serverKeyHashKey: SymmetricKey {
+        // Derived from a purpose key by HKDF (a separate info string), so that the key ring keeps one root.
+        HKDF<SHA256>.deriveKey(
+            inputKeyMaterial: keys.headerKey, info: Array("roster/v1/server-key".utf8), outputByteCount: 32)
     }
 
     private func serverKeyHash(_ secret: String) -> [UInt8] {
-        // Derived from a purpose key by HKDF (a separate info string), so that the key ring keeps one root.
-        let key = HKDF<SHA256>.deriveKey(
-            inputKeyMaterial: keys.headerKey, info: Array("roster/v1/server-key".utf8), outputByteCount: 32)
-        return Array(HMAC<SHA256>.authenticationCode(for: Array(secret.utf8), using: key))
+        ServerKeyVerifier.hash(secret, key: serverKeyHashKey)
     }
 
     private static func serverKey(_ row: Row) throws -> ServerKey {
@@ -137,6 +138,27 @@ extension Store {
     private static func role(_ raw: String) throws -> ServerKeyRole {
         guard let role = ServerKeyRole(rawValue: raw) else { throw RosterError.integrity(what: "a server key's role") }
         return role
+    }
+}
+
+/// The valid server keys at one moment, and the key that hashes secrets.
+public struct ServerKeyVerifier: Sendable {
+    let hashKey: SymmetricKey
+    let keys: [(hash: [UInt8], key: ServerKey)]
+
+    /// The valid key whose secret this is, or nil.
+    ///
+    /// The presented secret's hash is compared with every valid key's hash in constant time, without stopping at
+    /// a match, so the time taken says nothing about which bytes matched.
+    public func key(for secret: String) -> ServerKey? {
+        let presented = ServerKeyVerifier.hash(secret, key: hashKey)
+        var found: ServerKey?
+        for candidate in keys where ConstantTime.equal(candidate.hash, presented) { found = candidate.key }
+        return found
+    }
+
+    static func hash(_ secret: String, key: SymmetricKey) -> [UInt8] {
+        Array(HMAC<SHA256>.authenticationCode(for: Array(secret.utf8), using: key))
     }
 }
 
