@@ -80,6 +80,34 @@ struct ServeEndToEndTests {
         #expect(refused.stderr.contains("loopback"))
     }
 
+    @Test(
+        "with --tls-cert and --tls-key the server speaks only HTTPS, and may then listen beyond loopback",
+        .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl")))
+    func tls() throws {
+        let scratch = try Scratch()
+        let (roster, read, _, _) = try prepared(scratch)
+        let openssl = Process()
+        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        openssl.arguments = [
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+            "-keyout", scratch.path + "/key.pem", "-out", scratch.path + "/cert.pem",
+        ]
+        openssl.standardError = FileHandle.nullDevice
+        try openssl.run()
+        openssl.waitUntilExit()
+        let server = try ServedRoster(
+            roster, arguments: ["--tls-cert", scratch.path + "/cert.pem", "--tls-key", scratch.path + "/key.pem"])
+        #expect(server.scheme == "https")
+        #expect(try server.call("GET", "/health").status == 200)
+        #expect(try server.call("GET", "/v2/customer?customerId=nobody", key: read).errorCode == 4601)
+        #expect(server.terminate() == 0)
+        let missingKey = try roster.run(
+            "serve", "--listen", "0.0.0.0:0", "--tls-cert", scratch.path + "/cert.pem", "--tls-key",
+            scratch.path + "/none.pem")
+        #expect(missingKey.status != 0)
+        #expect(missingKey.stderr.contains("none.pem"))
+    }
+
     @Test("SIGTERM lets a request in flight finish, then the server exits 0")
     func drainsOnSIGTERM() throws {
         let scratch = try Scratch()

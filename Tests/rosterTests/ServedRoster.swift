@@ -5,6 +5,8 @@ import Synchronization
 final class ServedRoster: Sendable {
     let process = Process()
     let port: Int
+    /// `https` when the server was started with a certificate.
+    let scheme: String
     let stderrPath: String
 
     /// Starts the server and waits for the line that names its port.
@@ -32,6 +34,7 @@ final class ServedRoster: Sendable {
             throw ServeFailed(output: text + (try String(contentsOfFile: stderrPath, encoding: .utf8)))
         }
         self.port = port
+        scheme = text.contains("https://") ? "https" : "http"
     }
 
     deinit {
@@ -68,10 +71,11 @@ final class ServedRoster: Sendable {
     {
         let curl = Process()
         curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        var arguments = ["-s", "-X", method, "-w", "\n%{http_code}", "--max-time", String(timeout)]
+        // -k: the TLS test's certificate is self-signed.
+        var arguments = ["-s", "-k", "-X", method, "-w", "\n%{http_code}", "--max-time", String(timeout)]
         if let key { arguments += ["-H", "Authorization: Bearer \(key)"] }
         if body != nil { arguments += ["-H", "Content-Type: application/json", "--data-binary", "@-"] }
-        curl.arguments = arguments + ["http://127.0.0.1:\(port)\(path)"]
+        curl.arguments = arguments + ["\(scheme)://127.0.0.1:\(port)\(path)"]
         let input = Pipe()
         let output = Pipe()
         curl.standardInput = input
