@@ -12,6 +12,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", exact: "4.5.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
     ],
     targets: [
         .target(
@@ -40,12 +44,26 @@ let package = Package(
             name: "RosterTUI",
             dependencies: ["RosterCore", "CTextWidth"]
         ),
+        .target(
+            name: "RosterServer",
+            dependencies: [
+                "RosterCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
         .executableTarget(
             name: "roster",
             dependencies: [
                 "RosterCore",
                 "RosterTUI",
+                "RosterServer",
                 "CNCursesW",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -62,6 +80,14 @@ let package = Package(
             name: "RosterTUITests",
             dependencies: ["RosterTUI", "RosterCore"],
             exclude: ["Snapshots"]
+        ),
+        .testTarget(
+            name: "RosterServerTests",
+            dependencies: [
+                "RosterServer",
+                "RosterCore",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
         ),
         .testTarget(
             name: "rosterTests",

@@ -74,35 +74,40 @@ extension Store {
         guard let zone = TimeZone(identifier: zoneName) else {
             throw RosterError.invalidValue("unknown time zone \"\(zoneName)\" (use an IANA name such as Europe/Madrid)")
         }
-        return try write { db in
-            let existingID = try owner(db, .deviceId, deviceId)
-            let stamp = Store.now()
-            var device: Device
-            if let existingID {
-                device = try loadDevice(db, existingID)
-            } else {
-                let rowID =
-                    (try Int64.fetchOne(try db.cachedStatement(sql: "SELECT COALESCE(MAX(id), 0) + 1 FROM device")))
-                    ?? 1
-                device = Device(
-                    rowID: rowID, deviceId: deviceId, platform: registration.platform, enabled: true, createdAt: stamp,
-                    updatedAt: stamp)
-            }
-            device.platform = registration.platform
-            device.enabled = true
-            device.locale = registration.locale ?? device.locale ?? Device.environmentLocale()
-            device.timeZone = zone.identifier
-            device.timeOffset = zone.secondsFromGMT(for: now) / 60
-            for (path, value) in [
-                (\Device.pushToken, registration.pushToken), (\Device.browserName, registration.browserName),
-                (\Device.browserVersion, registration.browserVersion), (\Device.osName, registration.osName),
-                (\Device.osVersion, registration.osVersion), (\Device.deviceType, registration.deviceType),
-            ] where value != nil {
-                device[keyPath: path] = value
-            }
-            try saveDevice(db, device, isNew: existingID == nil)
-            return try loadDevice(db, device.rowID)
+        return try write { db in try registerDevice(db, registration, deviceId: deviceId, zone: zone, now: now) }
+    }
+
+    /// Registers or refreshes a device inside the caller's transaction (identifiers already normalized).
+    func registerDevice(
+        _ db: Database, _ registration: DeviceRegistration, deviceId: String, zone: TimeZone, now: Date
+    ) throws -> Device {
+        let existingID = try owner(db, .deviceId, deviceId)
+        let stamp = Store.now()
+        var device: Device
+        if let existingID {
+            device = try loadDevice(db, existingID)
+        } else {
+            let rowID =
+                (try Int64.fetchOne(try db.cachedStatement(sql: "SELECT COALESCE(MAX(id), 0) + 1 FROM device")))
+                ?? 1
+            device = Device(
+                rowID: rowID, deviceId: deviceId, platform: registration.platform, enabled: true, createdAt: stamp,
+                updatedAt: stamp)
         }
+        device.platform = registration.platform
+        device.enabled = true
+        device.locale = registration.locale ?? device.locale ?? Device.environmentLocale()
+        device.timeZone = zone.identifier
+        device.timeOffset = zone.secondsFromGMT(for: now) / 60
+        for (path, value) in [
+            (\Device.pushToken, registration.pushToken), (\Device.browserName, registration.browserName),
+            (\Device.browserVersion, registration.browserVersion), (\Device.osName, registration.osName),
+            (\Device.osVersion, registration.osVersion), (\Device.deviceType, registration.deviceType),
+        ] where value != nil {
+            device[keyPath: path] = value
+        }
+        try saveDevice(db, device, isNew: existingID == nil)
+        return try loadDevice(db, device.rowID)
     }
 
     /// The device an ID names: a deviceId, or a customer with exactly one device.

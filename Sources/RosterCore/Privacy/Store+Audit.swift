@@ -4,7 +4,7 @@ import GRDB
 
 /// What the audit log records.
 public enum AuditAction: String, CaseIterable, Sendable {
-    case `import`, reveal, export, erase, consent, field
+    case `import`, reveal, export, erase, consent, field, key
 }
 
 /// One entry of the audit log: who did what, when, to which externalCode — never a personal value.
@@ -47,7 +47,7 @@ extension Store {
         let previous: Data = last?["mac"] ?? Data()
         let id = (last?["id"] as Int64? ?? 0) + 1
         let entry = AuditEntry(
-            id: id, at: Store.now(), actor: Store.actor, action: action, subject: subject, detail: detail)
+            id: id, at: Store.now(), actor: auditActor ?? Store.actor, action: action, subject: subject, detail: detail)
         let mac = auditMAC(entry, previous: previous)
         try db.execute(
             sql: "INSERT INTO audit(id, at, actor, action, subject, detail, mac) VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -98,6 +98,21 @@ enum Schema {
                         SELECT 'fieldMACs', CAST('pending' AS BLOB) WHERE EXISTS (SELECT 1 FROM field);
                     """)
         }
+        // The sync server's keys: only a keyed hash of each secret is kept. A revoked key stays listed; its name can
+        // be given to a new key.
+        migrator.registerMigration("v6-server-keys") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE serverKey(
+                        id INTEGER PRIMARY KEY,
+                        name TEXT NOT NULL,
+                        role TEXT NOT NULL,
+                        hash BLOB NOT NULL UNIQUE,
+                        createdAt INTEGER NOT NULL,
+                        revokedAt INTEGER);
+                    CREATE UNIQUE INDEX serverKeyActiveName ON serverKey(name) WHERE revokedAt IS NULL;
+                    """)
+        }
         return migrator
     }
 }

@@ -31,6 +31,9 @@ public final class Store: @unchecked Sendable {
     var seenDataVersion: Int64 = -1
     /// Customers merged away since the importer last looked (it counts customers by net change).
     var absorbedRows: [Int64] = []
+    /// Who the audit log names for this process's writes, when not the operating-system user (the sync server
+    /// names the server key a request used).
+    var auditActor: String?
     /// Field types by lower-cased field name, loaded at unlock.
     var fieldTypes: [String: (name: String, type: FieldType)] = [:]
 

@@ -1,0 +1,202 @@
+import Crypto
+import Foundation
+import GRDB
+
+/// What a sync-server key may do; each role includes the ones before it.
+public enum ServerKeyRole: String, CaseIterable, Sendable {
+    /// Read customers and devices, run queries and previews.
+    case read
+    /// Also change customers, fields, links, consent and devices.
+    case write
+    /// Also GDPR access export and erasure.
+    case admin
+
+    private var rank: Int {
+        switch self {
+        case .read: 0
+        case .write: 1
+        case .admin: 2
+        }
+    }
+
+    /// Whether a key of this role may do what `needed` allows.
+    public func allows(_ needed: ServerKeyRole) -> Bool { rank >= needed.rank }
+}
+
+/// A sync-server key as listed: never its secret, which only its creator saw once.
+public struct ServerKey: Sendable, Equatable {
+    public let name: String
+    public let role: ServerKeyRole
+    /// Seconds since 1970.
+    public let createdAt: Int64
+    /// Seconds since 1970, nil while the key is valid.
+    public let revokedAt: Int64?
+
+    /// The `--json` form.
+    public var json: JSONValue {
+        .object([
+            ("name", .string(name)), ("role", .string(role.rawValue)),
+            ("createdAt", .string(Timestamp.iso8601(createdAt))),
+            ("revokedAt", revokedAt.map { .string(Timestamp.iso8601($0)) } ?? .null),
+        ])
+    }
+}
+
+/// A key just created, with the secret that is shown this once.
+public struct IssuedServerKey: Sendable {
+    public let key: ServerKey
+    /// `rk_` and 43 characters of base64url: 256 random bits.
+    public let secret: String
+}
+
+/// Server keys: the store keeps HMAC-SHA256(server-key key, secret), so a copy of the store file does not let
+/// anyone call the server, and a lost secret can only be revoked and replaced.
+extension Store {
+    /// Creates a key; its secret is returned once and never stored.
+    public func createServerKey(name rawName: String, role: ServerKeyRole) throws -> IssuedServerKey {
+        let name = try ServerKeyName.normalize(rawName)
+        let secret = "rk_" + Base64URL.encode(Random.bytes(32))
+        return try write { db in
+            let taken = try Bool.fetchOne(
+                db, sql: "SELECT 1 FROM serverKey WHERE name = ? AND revokedAt IS NULL", arguments: [name])
+            guard taken != true else {
+                throw RosterError.conflict(
+                    "a server key named \(name) already exists: revoke it first with `roster key revoke \(name)` "
+                        + "or choose another name (nothing was changed)")
+            }
+            let now = Store.now()
+            try db.execute(
+                sql: "INSERT INTO serverKey(name, role, hash, createdAt) VALUES (?, ?, ?, ?)",
+                arguments: [name, role.rawValue, Data(serverKeyHash(secret)), now])
+            try audit(db, .key, subject: "*", detail: "created server key \(name) (\(role.rawValue))")
+            return IssuedServerKey(
+                key: ServerKey(name: name, role: role, createdAt: now, revokedAt: nil), secret: secret)
+        }
+    }
+
+    /// Every key, valid and revoked, oldest first.
+    public func serverKeys() throws -> [ServerKey] {
+        try db.read { db in
+            try Row.fetchAll(db, sql: "SELECT name, role, createdAt, revokedAt FROM serverKey ORDER BY id").map {
+                try Store.serverKey($0)
+            }
+        }
+    }
+
+    /// Revokes the valid key with this name; requests that carry it are refused from then on.
+    public func revokeServerKey(name rawName: String) throws -> ServerKey {
+        let name = rawName.trimmed
+        return try write { db in
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT id, name, role, createdAt FROM serverKey WHERE name = ? AND revokedAt IS NULL",
+                    arguments: [name])
+            else {
+                throw RosterError.invalidValue(
+                    "no valid server key is named \"\(name)\" (see `roster key list`); nothing was changed")
+            }
+            let now = Store.now()
+            try db.execute(
+                sql: "UPDATE serverKey SET revokedAt = ? WHERE id = ?", arguments: [now, row["id"] as Int64])
+            try audit(db, .key, subject: "*", detail: "revoked server key \(name)")
+            return ServerKey(
+                name: row["name"], role: try Store.role(row["role"]), createdAt: row["createdAt"], revokedAt: now)
+        }
+    }
+
+    /// The valid key whose secret this is, or nil.
+    public func authenticateServerKey(_ secret: String) throws -> ServerKey? {
+        try serverKeyVerifier().key(for: secret)
+    }
+
+    /// The valid keys as they are now, to check secrets without the store (the server refreshes it every second).
+    public func serverKeyVerifier() throws -> ServerKeyVerifier {
+        let rows = try db.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT name, role, hash, createdAt, revokedAt FROM serverKey WHERE revokedAt IS NULL")
+        }
+        return ServerKeyVerifier(
+            hashKey: serverKeyHashKey,
+            keys: try rows.map { row in (Array(row["hash"] as Data), try Store.serverKey(row)) })
+    }
+
+    private var serverKeyHashKey: SymmetricKey {
+        // Derived from a purpose key by HKDF (a separate info string), so that the key ring keeps one root.
+        HKDF<SHA256>.deriveKey(
+            inputKeyMaterial: keys.headerKey, info: Array("roster/v1/server-key".utf8), outputByteCount: 32)
+    }
+
+    private func serverKeyHash(_ secret: String) -> [UInt8] {
+        ServerKeyVerifier.hash(secret, key: serverKeyHashKey)
+    }
+
+    private static func serverKey(_ row: Row) throws -> ServerKey {
+        ServerKey(
+            name: row["name"], role: try role(row["role"]), createdAt: row["createdAt"], revokedAt: row["revokedAt"])
+    }
+
+    private static func role(_ raw: String) throws -> ServerKeyRole {
+        guard let role = ServerKeyRole(rawValue: raw) else { throw RosterError.integrity(what: "a server key's role") }
+        return role
+    }
+}
+
+/// The valid server keys at one moment, and the key that hashes secrets.
+public struct ServerKeyVerifier: Sendable {
+    let hashKey: SymmetricKey
+    let keys: [(hash: [UInt8], key: ServerKey)]
+
+    /// The valid key whose secret this is, or nil.
+    ///
+    /// The presented secret's hash is compared with every valid key's hash in constant time, without stopping at
+    /// a match, so the time taken says nothing about which bytes matched.
+    public func key(for secret: String) -> ServerKey? {
+        let presented = ServerKeyVerifier.hash(secret, key: hashKey)
+        var found: ServerKey?
+        for candidate in keys where ConstantTime.equal(candidate.hash, presented) { found = candidate.key }
+        return found
+    }
+
+    static func hash(_ secret: String, key: SymmetricKey) -> [UInt8] {
+        Array(HMAC<SHA256>.authenticationCode(for: Array(secret.utf8), using: key))
+    }
+}
+
+/// Server key names: what the audit log shows as the actor of a request.
+public enum ServerKeyName {
+    /// The name as kept: 1 to 64 letters, digits, `.`, `_` or `-`.
+    public static func normalize(_ raw: String) throws -> String {
+        let name = raw.trimmed
+        let allowed = name.utf8.allSatisfy {
+            ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) || ($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z"))
+                || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || $0 == UInt8(ascii: ".")
+                || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-")
+        }
+        guard (1...64).contains(name.utf8.count), allowed else {
+            throw RosterError.invalidValue(
+                "\"\(raw)\" is not a key name: use 1 to 64 letters, digits, dots, dashes or underscores, such as crm-sync"
+            )
+        }
+        return name
+    }
+}
+
+/// Comparison whose time does not depend on where two byte strings differ.
+enum ConstantTime {
+    static func equal(_ first: [UInt8], _ second: [UInt8]) -> Bool {
+        guard first.count == second.count else { return false }
+        var difference: UInt8 = 0
+        for index in first.indices { difference |= first[index] ^ second[index] }
+        return difference == 0
+    }
+}
+
+/// Base64 with the URL alphabet and no padding, for secrets that are pasted into headers and shells.
+enum Base64URL {
+    static func encode(_ bytes: [UInt8]) -> String {
+        Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+}

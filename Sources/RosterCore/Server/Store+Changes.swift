@@ -1,0 +1,259 @@
+import Foundation
+import GRDB
+
+/// A change and the name the audit log gives as its actor.
+public struct AttributedChange: Sendable {
+    public var change: StoreChange
+    /// Who asked for it: the sync server gives the server key's name.
+    public var actor: String
+
+    public init(_ change: StoreChange, actor: String) {
+        self.change = change
+        self.actor = actor
+    }
+}
+
+/// Group commit: many small writes in one transaction, each judged on its own.
+extension Store {
+    /// Applies changes in order in one write transaction, each inside a savepoint.
+    ///
+    /// A change refused for its input (an invalid value, an unknown ID, an identifier owned by another customer)
+    /// is rolled back alone and reported in its slot; the others commit together. Anything else (the disk, the
+    /// store's integrity) fails the whole call and nothing is written. When this returns, the transaction is
+    /// committed and durable (`synchronous = FULL`).
+    public func apply(_ changes: [AttributedChange]) throws -> [Result<StoreChangeResult, RosterError>] {
+        defer { auditActor = nil }
+        return try write { db in
+            var results: [Result<StoreChangeResult, RosterError>] = []
+            results.reserveCapacity(changes.count)
+            for item in changes {
+                auditActor = item.actor
+                var outcome: Result<StoreChangeResult, RosterError>?
+                do {
+                    try db.inSavepoint {
+                        outcome = .success(try apply(db, item.change))
+                        return .commit
+                    }
+                } catch let error as RosterError where !error.isIntegrityFailure {
+                    // The savepoint rolled back; the field registry may hold a field that it created.
+                    try loadFieldTypes(db)
+                    outcome = .failure(error)
+                } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+                    // An identifier index refused a duplicate that the identity checks did not foresee.
+                    try loadFieldTypes(db)
+                    outcome = .failure(
+                        .conflict("the change would give an identifier to two customers; nothing was changed"))
+                }
+                results.append(outcome!)
+            }
+            return results
+        }
+    }
+
+    /// Runs `body` with the audit log naming `actor` (erasure, access export: the server's admin calls).
+    public func attributed<T>(to actor: String, _ body: (Store) throws -> T) rethrows -> T {
+        auditActor = actor
+        defer { auditActor = nil }
+        return try body(self)
+    }
+
+    private func apply(_ db: Database, _ change: StoreChange) throws -> StoreChangeResult {
+        switch change {
+        case .registerDevice(let registration):
+            let deviceId = try identifier {
+                try DeviceID.normalize(registration.deviceId ?? UUID().uuidString.lowercased())
+            }
+            let zone = try Store.zone(named: registration.timeZone ?? TimeZone.current.identifier)
+            let created = try owner(db, .deviceId, deviceId) == nil
+            let device = try registerDevice(db, registration, deviceId: deviceId, zone: zone, now: Date())
+            try audit(
+                db, .field, subject: device.externalCode ?? "*", detail: "device \(created ? "register" : "refresh")")
+            return .device(device, created: created)
+        case .updateDevice(let id, let update):
+            return .device(try updateDevice(db, id, update), created: false)
+        case .setFields(let id, let fields):
+            return try setFields(db, id, fields)
+        case .unsetFields(let id, let names):
+            return .customer(try unsetFields(db, id, names), created: false)
+        case .link(let id, let link):
+            return try self.link(db, id, link)
+        case .unlink(let id, let link):
+            return try unlink(db, id, link)
+        case .consent(let id, let channel, let enabled):
+            let customer = try self.customer(db, id)
+            var changed = customer
+            changed.consent[channel] = enabled
+            try updateCustomer(db, old: customer, new: changed)
+            try audit(
+                db, .consent, subject: customer.externalCode, detail: "\(channel.rawValue) \(enabled ? "on" : "off")")
+            return .customer(try loadCustomer(db, customer.rowID), created: false)
+        case .upsert(let upsert):
+            return try self.upsert(db, upsert)
+        }
+    }
+
+    static func zone(named name: String) throws -> TimeZone {
+        guard let zone = TimeZone(identifier: name) else {
+            throw RosterError.invalidValue("unknown time zone \"\(name)\" (use an IANA name such as Europe/Madrid)")
+        }
+        return zone
+    }
+
+    private func updateDevice(_ db: Database, _ id: String, _ update: DeviceUpdate) throws -> Device {
+        var device = try device(db, id)
+        if let enabled = update.enabled { device.enabled = enabled }
+        if let platform = update.platform { device.platform = platform }
+        if let name = update.timeZone {
+            let zone = try Store.zone(named: name)
+            device.timeZone = zone.identifier
+            device.timeOffset = zone.secondsFromGMT(for: Date()) / 60
+        }
+        for (path, value) in [
+            (\Device.pushToken, update.pushToken), (\Device.browserName, update.browserName),
+            (\Device.browserVersion, update.browserVersion), (\Device.osName, update.osName),
+            (\Device.osVersion, update.osVersion), (\Device.deviceType, update.deviceType),
+            (\Device.locale, update.locale),
+        ] where value != nil {
+            device[keyPath: path] = value
+        }
+        try saveDevice(db, device, isNew: false)
+        try audit(db, .field, subject: device.externalCode ?? "*", detail: "device update")
+        return try loadDevice(db, device.rowID)
+    }
+
+    /// The customer an ID names, or a new one with that ID as its CRM id.
+    private func customerOrNew(_ db: Database, _ id: String) throws -> (Customer, created: Bool) {
+        do {
+            return (try customer(db, id), false)
+        } catch RosterError.unknownID {
+            let crmId = try identifier { try CRMID.normalize(id) }
+            return (try insertCustomer(db, crmId: crmId, origin: .explicit) { _ in }, true)
+        }
+    }
+
+    private func setFields(_ db: Database, _ id: String, _ fields: [FieldChange]) throws -> StoreChangeResult {
+        guard !fields.isEmpty else { throw RosterError.invalidValue("no field to set; nothing was changed") }
+        try Store.checkDistinct(fields)
+        let (customer, created) = try customerOrNew(db, id)
+        var changed = customer
+        for field in fields { try applyField(db, &changed, name: field.name, value: field.value) }
+        try updateCustomer(db, old: customer, new: changed)
+        let names = fields.map { $0.name.trimmed.lowercased() }.joined(separator: ", ")
+        try audit(db, .field, subject: customer.externalCode, detail: "set \(names)")
+        return .customer(try loadCustomer(db, customer.rowID), created: created)
+    }
+
+    /// Field names match ignoring case: `Name` and `name` in one change would silently keep one of the two.
+    private static func checkDistinct(_ fields: [FieldChange]) throws {
+        var seen = Set<String>()
+        for field in fields where !seen.insert(field.name.trimmed.lowercased()).inserted {
+            throw RosterError.invalidValue(
+                "the field \(field.name.trimmed) is given twice (field names ignore case); nothing was changed")
+        }
+    }
+
+    private func unsetFields(_ db: Database, _ id: String, _ names: [String]) throws -> Customer {
+        guard !names.isEmpty else { throw RosterError.invalidValue("no field to remove; nothing was changed") }
+        let customer = try self.customer(db, id)
+        var changed = customer
+        for name in names {
+            guard changed.fields.removeValue(forKey: name.trimmed.lowercased()) != nil else {
+                throw RosterError.invalidValue(
+                    "customer \(customer.externalCode) has no field \"\(name)\"; nothing was changed")
+            }
+        }
+        try updateCustomer(db, old: customer, new: changed)
+        let list = names.map { $0.trimmed.lowercased() }.joined(separator: ", ")
+        try audit(db, .field, subject: customer.externalCode, detail: "unset \(list)")
+        return try loadCustomer(db, customer.rowID)
+    }
+
+    private func channelIdentifier(_ link: ChannelLink) throws -> ChannelIdentifier? {
+        switch link {
+        case .email(let raw): return .email(try identifier { try EmailAddress.normalize(raw) })
+        case .phone(let countryCode, let number):
+            let phone = try identifier {
+                if let countryCode { return try PhoneNumber.normalize(countryCode: countryCode, phone: number) }
+                return try PhoneNumber.parseInternational(number)
+            }
+            return .phone(phone.e164)
+        case .device: return nil
+        }
+    }
+
+    private func link(_ db: Database, _ id: String, _ link: ChannelLink) throws -> StoreChangeResult {
+        let (customer, created) = try customerOrNew(db, id)
+        if case .device(let deviceId) = link {
+            var device = try device(db, deviceId)
+            device.customerRowID = customer.rowID
+            try saveDevice(db, device, isNew: false)
+            try audit(db, .field, subject: customer.externalCode, detail: "device login")
+            return .customer(try loadCustomer(db, customer.rowID), created: created)
+        }
+        let channel = try channelIdentifier(link)!
+        let survivor = try self.link(db, customer, channel)
+        try audit(db, .field, subject: survivor.externalCode, detail: "set \(channel.fieldName)")
+        return .customer(try loadCustomer(db, survivor.rowID), created: created)
+    }
+
+    private func unlink(_ db: Database, _ id: String, _ link: ChannelLink) throws -> StoreChangeResult {
+        let customer = try self.customer(db, id)
+        if case .device(let deviceId) = link {
+            var device = try device(db, deviceId)
+            guard device.customerRowID == customer.rowID else {
+                throw RosterError.conflict(
+                    "device \(device.deviceId) is not logged in as customer \(customer.externalCode); nothing was changed"
+                )
+            }
+            device.customerRowID = nil
+            try saveDevice(db, device, isNew: false)
+            try audit(db, .field, subject: customer.externalCode, detail: "device logout")
+            return .customer(try loadCustomer(db, customer.rowID), created: false)
+        }
+        let channel = try channelIdentifier(link)!
+        let path: WritableKeyPath<Customer, String?> = channel.indexKind == .email ? \.email : \.phone
+        guard customer[keyPath: path] == channel.value else {
+            throw RosterError.invalidValue(
+                "customer \(customer.externalCode) does not have this \(channel.fieldName); nothing was changed")
+        }
+        if customer.origin.isChannelOnly && customer.crmId == channel.value {
+            throw RosterError.conflict(
+                "customer \(customer.externalCode) was created from this \(channel.fieldName) alone and is identified "
+                    + "by it; it cannot be removed (nothing was changed)")
+        }
+        var changed = customer
+        changed[keyPath: path] = nil
+        try updateCustomer(db, old: customer, new: changed)
+        try audit(db, .field, subject: customer.externalCode, detail: "unset \(channel.fieldName)")
+        return .customer(try loadCustomer(db, customer.rowID), created: false)
+    }
+
+    private func upsert(_ db: Database, _ upsert: CustomerUpsert) throws -> StoreChangeResult {
+        let crmId = try identifier { try CRMID.normalize(upsert.crmId) }
+        try Store.checkDistinct(upsert.fields)
+        let email = try upsert.email.map { try channelIdentifier(.email($0))! }
+        let phone = try upsert.phone.map { try channelIdentifier($0)! }
+        var customer: Customer
+        var created = false
+        if let rowID = try owner(db, crmId: crmId) {
+            let existing = try loadCustomer(db, rowID)
+            customer = existing
+            if existing.origin.isChannelOnly {
+                customer.origin = .explicit
+                try updateCustomer(db, old: existing, new: customer)
+            }
+        } else {
+            customer = try insertCustomer(db, crmId: crmId, origin: .explicit) { _ in }
+            created = true
+        }
+        for channel in [email, phone].compactMap({ $0 }) {
+            customer = try link(db, customer, channel, consent: upsert.consent[channel.channel])
+        }
+        var changed = customer
+        for field in upsert.fields { try applyField(db, &changed, name: field.name, value: field.value) }
+        for (channel, enabled) in upsert.consent { changed.consent[channel] = enabled }
+        if changed != customer { try updateCustomer(db, old: customer, new: changed) }
+        try audit(db, .field, subject: customer.externalCode, detail: created ? "added customer" : "updated customer")
+        return .customer(try loadCustomer(db, customer.rowID), created: created)
+    }
+}

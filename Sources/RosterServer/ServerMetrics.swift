@@ -1,0 +1,63 @@
+import Prometheus
+
+/// The server's Prometheus metrics: requests by route and status, request and commit durations, batch sizes.
+///
+/// Labels carry the route template (`/v2/customer/field`), never a query string or a value from a request.
+final class ServerMetrics: Sendable {
+    let registry = PrometheusCollectorRegistry()
+    private let commitDuration: DurationHistogram
+    private let batchSize: ValueHistogram
+    private let commits: Counter
+
+    init() {
+        commitDuration = registry.makeDurationHistogram(
+            descriptor: MetricNameDescriptor(
+                namespace: "roster", metricName: "commit_duration", unitName: "seconds",
+                helpText: "Time to commit one group of writes (one transaction, one fsync)."),
+            labels: [],
+            buckets: [
+                .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
+                .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .seconds(1),
+            ])
+        batchSize = registry.makeValueHistogram(
+            descriptor: MetricNameDescriptor(
+                namespace: "roster", metricName: "commit_batch", unitName: "changes",
+                helpText: "How many writes one transaction committed together (group commit)."),
+            labels: [], buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256])
+        commits = registry.makeCounter(
+            descriptor: MetricNameDescriptor(
+                namespace: "roster", metricName: "commits", unitName: "total",
+                helpText: "Transactions committed by the server."),
+            labels: [])
+    }
+
+    /// Records one request once its response is known.
+    func recordRequest(route: String, method: String, status: Int, duration: Duration) {
+        registry.makeCounter(
+            descriptor: MetricNameDescriptor(
+                namespace: "roster", metricName: "http_requests", unitName: "total",
+                helpText: "Requests answered, by route, method and status."),
+            labels: [("route", route), ("method", method), ("status", String(status))]
+        ).increment()
+        registry.makeDurationHistogram(
+            descriptor: MetricNameDescriptor(
+                namespace: "roster", metricName: "http_request_duration", unitName: "seconds",
+                helpText: "Time from request to response, by route."),
+            labels: [("route", route)],
+            buckets: [
+                .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
+                .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1),
+            ]
+        ).record(duration)
+    }
+
+    /// Records one group commit.
+    func recordCommit(changes: Int, duration: Duration) {
+        commits.increment()
+        batchSize.record(Double(changes))
+        commitDuration.record(duration)
+    }
+
+    /// The text exposition format.
+    func render() -> String { registry.emitToString() }
+}

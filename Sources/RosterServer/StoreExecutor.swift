@@ -1,0 +1,194 @@
+import Foundation
+import RosterCore
+import Synchronization
+
+/// The one thread that touches the store, with group commit for writes.
+///
+/// A `Store` is one SQLite connection whose in-memory state (the field registry, the audit actor) is not meant
+/// for several threads, and SQLite has a single writer anyway: every request's store work is queued here. Writes
+/// that arrive while a transaction commits wait together and then commit as one transaction (`Store.apply`), so
+/// N concurrent writers cost one fsync, not N. A write's caller resumes only after its transaction committed.
+final class StoreExecutor: Sendable {
+    /// The most changes one transaction takes; more wait for the next.
+    static let maxBatch = 256
+
+    private struct PendingWrite {
+        let change: AttributedChange
+        let done: @Sendable (Result<StoreChangeResult, any Error>) -> Void
+    }
+
+    private struct Queue {
+        var writes: [PendingWrite] = []
+        var others: [@Sendable (Result<Store, any Error>) -> Void] = []
+        var stopped = false
+    }
+
+    private let store: Store
+    private let queue = Mutex(Queue())
+    private let wakeUp = DispatchSemaphore(value: 0)
+    private let finished = DispatchSemaphore(value: 0)
+    private let metrics: ServerMetrics
+    /// Test hook: while this file exists, commits wait (acknowledged writes stay acknowledged, the rest stay
+    /// pending), so that a test can kill the process or send SIGTERM at a known point under load.
+    private let holdFile: String?
+
+    init(store: Store, metrics: ServerMetrics, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.store = store
+        self.metrics = metrics
+        // The server holds the store's shared lock only while it works, so that another process's first import can
+        // swap its file in between two batches; the next batch then reopens it (docs/store.md).
+        store.holdOnlyDuringUse()
+        holdFile = environment["ROSTER_TEST_SERVE_HOLD_FILE"]
+        let thread = Thread { [self] in self.loop() }
+        thread.name = "roster-store"
+        thread.start()
+    }
+
+    /// Runs a read (or an unbatched write such as an erasure) on the store thread.
+    func run<T: Sendable>(_ body: @escaping @Sendable (Store) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            enqueue(other: { store in continuation.resume(with: Result { try body(store.get()) }) }) {
+                continuation.resume(throwing: ServerStopped())
+            }
+        }
+    }
+
+    /// Queues a write for the next group commit; returns once it is committed (or refused).
+    func write(_ change: StoreChange, actor: String) async throws -> StoreChangeResult {
+        try await withCheckedThrowingContinuation { continuation in
+            let pending = PendingWrite(change: AttributedChange(change, actor: actor)) { continuation.resume(with: $0) }
+            let accepted = queue.withLock { state in
+                guard !state.stopped else { return false }
+                state.writes.append(pending)
+                return true
+            }
+            if accepted { wakeUp.signal() } else { continuation.resume(throwing: ServerStopped()) }
+        }
+    }
+
+    /// Queues several writes at once, so that they commit together (up to `maxBatch` per transaction); returns each
+    /// one's outcome in order.
+    func writeAll(_ changes: [StoreChange], actor: String) async -> [Result<StoreChangeResult, any Error>] {
+        guard !changes.isEmpty else { return [] }
+        return await withCheckedContinuation { continuation in
+            let collector = OutcomeCollector(count: changes.count) { continuation.resume(returning: $0) }
+            let accepted = queue.withLock { state in
+                guard !state.stopped else { return false }
+                for (index, change) in changes.enumerated() {
+                    state.writes.append(
+                        PendingWrite(change: AttributedChange(change, actor: actor)) { collector.set(index, $0) })
+                }
+                return true
+            }
+            if accepted {
+                wakeUp.signal()
+            } else {
+                continuation.resume(returning: changes.map { _ in .failure(ServerStopped()) })
+            }
+        }
+    }
+
+    /// Finishes the queued work, then stops the thread and closes the store.
+    func shutdown() {
+        let wasRunning = queue.withLock { state in
+            defer { state.stopped = true }
+            return !state.stopped
+        }
+        guard wasRunning else { return }
+        wakeUp.signal()
+        finished.wait()
+    }
+
+    private func enqueue(other: @escaping @Sendable (Result<Store, any Error>) -> Void, refused: () -> Void) {
+        let accepted = queue.withLock { state in
+            guard !state.stopped else { return false }
+            state.others.append(other)
+            return true
+        }
+        if accepted { wakeUp.signal() } else { refused() }
+    }
+
+    private func loop() {
+        while true {
+            wakeUp.wait()
+            while true {
+                let (writes, others, stopped) = queue.withLock { state in
+                    let writes = Array(state.writes.prefix(StoreExecutor.maxBatch))
+                    state.writes.removeFirst(writes.count)
+                    let others = state.others
+                    state.others.removeAll()
+                    return (writes, others, state.stopped)
+                }
+                if !others.isEmpty || !writes.isEmpty { runHoldingTheStore(others, writes) }
+                if writes.isEmpty && others.isEmpty {
+                    if stopped {
+                        try? store.close()
+                        finished.signal()
+                        return
+                    }
+                    break
+                }
+            }
+        }
+    }
+
+    /// Runs one round of queued work holding the store's shared lock; when the lock or the reopen after another
+    /// process's swap fails, every job of the round gets that error and nothing touches the store.
+    private func runHoldingTheStore(_ others: [@Sendable (Result<Store, any Error>) -> Void], _ writes: [PendingWrite]) {
+        do {
+            try store.use {
+                for job in others { job(.success(store)) }
+                if !writes.isEmpty {
+                    holdWhileFileExists()
+                    commit(writes)
+                }
+            }
+        } catch {
+            for job in others { job(.failure(error)) }
+            for write in writes { write.done(.failure(error)) }
+        }
+    }
+
+    private func commit(_ writes: [PendingWrite]) {
+        let started = ContinuousClock.now
+        do {
+            let results = try store.apply(writes.map(\.change))
+            metrics.recordCommit(changes: writes.count, duration: ContinuousClock.now - started)
+            for (pending, result) in zip(writes, results) {
+                pending.done(result.mapError { $0 as any Error })
+            }
+        } catch {
+            for pending in writes { pending.done(.failure(error)) }
+        }
+    }
+
+    private func holdWhileFileExists() {
+        guard let holdFile, FileManager.default.fileExists(atPath: holdFile) else { return }
+        FileHandle.standardError.write(Data("roster serve: test hook: holding a commit\n".utf8))
+        while FileManager.default.fileExists(atPath: holdFile) { usleep(5000) }
+    }
+}
+
+/// Gathers the outcomes of writes queued together and hands them over once the last one is known.
+private final class OutcomeCollector: Sendable {
+    typealias Outcome = Result<StoreChangeResult, any Error>
+    private let state: Mutex<(outcomes: [Outcome?], remaining: Int)>
+    private let done: @Sendable ([Outcome]) -> Void
+
+    init(count: Int, done: @escaping @Sendable ([Outcome]) -> Void) {
+        state = Mutex((Array(repeating: nil, count: count), count))
+        self.done = done
+    }
+
+    func set(_ index: Int, _ outcome: Outcome) {
+        let finished: [Outcome]? = state.withLock { state in
+            state.outcomes[index] = outcome
+            state.remaining -= 1
+            return state.remaining == 0 ? state.outcomes.map { $0! } : nil
+        }
+        if let finished { done(finished) }
+    }
+}
+
+/// The server is shutting down and takes no more store work.
+struct ServerStopped: Error {}
