@@ -134,7 +134,8 @@ final class StoreExecutor: Sendable {
 
     /// Runs one round of queued work holding the store's shared lock; when the lock or the reopen after another
     /// process's swap fails, every job of the round gets that error and nothing touches the store.
-    private func runHoldingTheStore(_ others: [@Sendable (Result<Store, any Error>) -> Void], _ writes: [PendingWrite]) {
+    private func runHoldingTheStore(_ others: [@Sendable (Result<Store, any Error>) -> Void], _ writes: [PendingWrite])
+    {
         do {
             try store.use {
                 for job in others { job(.success(store)) }
