@@ -4,7 +4,7 @@ import Foundation
 import GRDB
 import GRDBSQLite
 
-/// The fast path for a first import into an empty store (DESIGN.md, "Encrypted bulk import").
+/// The fast path for a first import into an empty store (docs/import.md, "Bulk path").
 ///
 /// Rows are sealed on all cores while one writer appends them to a temporary copy of the store
 /// (no journal, no fsync per batch); blind indexes are collected in memory, sorted, and written

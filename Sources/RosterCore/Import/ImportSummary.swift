@@ -1,6 +1,6 @@
 import Foundation
 
-/// What an import did, counted the way DESIGN.md defines it.
+/// What an import did: customers counted by net change, superseded rows as duplicates (docs/import.md).
 public struct ImportSummary: Sendable, Equatable {
     /// One rejected row: its line (header = line 1) and the reason.
     public struct Rejection: Sendable, Equatable {
