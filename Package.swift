@@ -3,7 +3,9 @@ import PackageDescription
 
 let package = Package(
     name: "Roster",
-    platforms: [.macOS(.v14)],
+    // Built and tested on Linux (Glibc, ncursesw, SQLite from the system). The code also keeps `#if canImport(Darwin)`
+    // paths, untested; macOS 15 is the first release with `Synchronization` (`Mutex`, `Atomic`), which it needs.
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "roster", targets: ["roster"]),
         .library(name: "RosterCore", targets: ["RosterCore"]),
@@ -16,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-collections.git", exact: "1.6.0"),
     ],
     targets: [
         .target(
@@ -25,6 +28,7 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
+                .product(name: "DequeModule", package: "swift-collections"),
                 "CSQLiteConfig",
             ]
         ),

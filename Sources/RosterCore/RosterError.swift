@@ -25,9 +25,9 @@ public enum RosterError: Error, Equatable, Sendable, CustomStringConvertible {
     /// An ID that names different customers under different kinds; only a typed form (`email:…`) names one.
     case ambiguousID(String, candidates: [IDCandidate])
     /// A write that would break an identity rule (an identifier owned by another customer).
-    case conflict(String)
+    case conflict(Conflict)
     /// A value that does not fit its field's type, or another invalid argument.
-    case invalidValue(String)
+    case invalidValue(InvalidValue)
     /// An I/O failure on a file the user named.
     case io(path: String, detail: String)
     /// Another process holds the store longer than `--wait` allows (`holder`: who, when the lock file says).
@@ -49,7 +49,7 @@ public enum RosterError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .storeMissing(let path):
-            return "no store at \(path): create one with `roster init --region eu` (or pass --store PATH)"
+            return "no store at \(path): create one with `roster init`"
         case .storeExists(let path):
             return "a store already exists at \(path); nothing was changed"
         case .notAStore(let path, let detail):
@@ -65,12 +65,10 @@ public enum RosterError: Error, Equatable, Sendable, CustomStringConvertible {
             return "wrong passphrase for the store \(path) (no data was read)"
         case .keyKindMismatch(let path, let needsKeyFile):
             return needsKeyFile
-                ? "the store \(path) is locked with a key file: pass --keyfile PATH or set ROSTER_KEYFILE"
-                : "the store \(path) is locked with a passphrase, not a key file: drop --keyfile and "
-                    + "set ROSTER_PASSPHRASE or type it at the prompt"
+                ? "the store \(path) is locked with a key file, not a passphrase (no data was read)"
+                : "the store \(path) is locked with a passphrase, not a key file (no data was read)"
         case .noKeyMaterial(let path):
-            return "the store \(path) needs its passphrase: set ROSTER_PASSPHRASE, run on a terminal to be asked, "
-                + "or pass --keyfile PATH"
+            return "the store \(path) needs its passphrase or key file, and none was given (no data was read)"
         case .badKeyFile(let path, let detail):
             return "cannot use the key file \(path): \(detail)"
         case .integrity(let what):
@@ -89,16 +87,16 @@ public enum RosterError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\"\(id)\" is ambiguous: it is "
                 + candidates.map(\.phrase).joined(separator: ", and ")
                 + ". Name one with a typed ID: \(typed) (nothing was changed)"
-        case .conflict(let reason):
-            return reason
-        case .invalidValue(let reason):
-            return reason
+        case .conflict(let conflict):
+            return conflict.description
+        case .invalidValue(let problem):
+            return problem.description
         case .io(let path, let detail):
             // Messages from the CSV reader already name their file.
             return detail.contains(path) ? detail : "\(path): \(detail)"
         case .busy(let path, let holder):
             return "the store \(path) is busy: \(holder ?? "another roster process") holds it; nothing was changed: "
-                + "retry, or wait with --wait SECONDS"
+                + "retry later"
         case .readOnly(let path):
             return "the store \(path) is read-only (its file or folder is not writable by this user); nothing was "
                 + "changed: it can still be read (show, query, export, console)"

@@ -91,9 +91,10 @@ struct FieldCommand: ParsableCommand {
                 switch error {
                 case .ambiguousDateOrder, .conflictingDateOrder:
                     throw RosterError.invalidValue(
-                        error.description.replacingOccurrences(
-                            of: "give the order, dmy or mdy", with: "pass --date-order dmy or --date-order mdy"))
-                default: throw RosterError.invalidValue(error.description)
+                        .message(
+                            error.description.replacingOccurrences(
+                                of: "give the order, dmy or mdy", with: "pass --date-order dmy or --date-order mdy")))
+                default: throw RosterError.invalidValue(.message(error.description))
                 }
             }
             if output.json {
@@ -130,9 +131,12 @@ struct FieldCommand: ParsableCommand {
             }
             if !report.applied {
                 throw RosterError.invalidValue(
-                    "\(report.unconvertible.count) value\(report.unconvertible.count == 1 ? "" : "s") of field "
-                        + "\(report.field) do not convert to \(report.to.rawValue)\(report.format.map { " (\($0))" } ?? ""); "
-                        + "nothing was changed (fix them with `roster customer set`, or pass --drop-unconvertible)")
+                    .message(
+                        "\(report.unconvertible.count) value\(report.unconvertible.count == 1 ? "" : "s") of field "
+                            + "\(report.field) do not convert to \(report.to.rawValue)"
+                            + "\(report.format.map { " (\($0))" } ?? ""); "
+                            + "nothing was changed (fix them with `roster customer set`, or pass --drop-unconvertible)")
+                )
             }
         }
     }
@@ -153,7 +157,7 @@ struct FieldCommand: ParsableCommand {
             do {
                 try store.renameField(old, to: new)
             } catch let error as FieldCommandError {
-                throw RosterError.invalidValue(error.description)
+                throw RosterError.invalidValue(.message(error.description))
             }
             Output.line("Field \(Output.safe(old)) is now \(Output.safe(new.trimmingCharacters(in: .whitespaces))).")
         }

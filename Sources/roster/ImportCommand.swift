@@ -190,7 +190,7 @@ struct ImportCommand: ParsableCommand {
         do {
             options.mapping = try columnMapping()
         } catch let error as MappingError {
-            throw RosterError.invalidValue(Self.wording(error))
+            throw RosterError.invalidValue(.message(Self.wording(error)))
         }
         let meter = ProgressMeter(label: (file as NSString).lastPathComponent)
         // One importer for the preview and the run: the file is opened once (a pipe can be read only once).
@@ -199,7 +199,7 @@ struct ImportCommand: ParsableCommand {
             do {
                 Self.printPreview(try importer.preview())
             } catch let error as MappingError {
-                throw RosterError.invalidValue(Self.wording(error))
+                throw RosterError.invalidValue(.message(Self.wording(error)))
             }
         }
         let summary: ImportSummary
@@ -208,10 +208,10 @@ struct ImportCommand: ParsableCommand {
         } catch let refused as ImportRefused {
             meter.finish()
             Self.printRejects(refused.summary)
-            throw RosterError.invalidValue(refused.description)
+            throw RosterError.invalidValue(.message(refused.description))
         } catch let error as MappingError {
             meter.finish()
-            throw RosterError.invalidValue(Self.wording(error))
+            throw RosterError.invalidValue(.message(Self.wording(error)))
         }
         meter.finish()
         if output.json {

@@ -1,27 +1,29 @@
 import Foundation
 import RosterCore
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
 /// A one-line progress display on stderr, only when stderr is a terminal.
-final class ProgressMeter: @unchecked Sendable {
+final class ProgressMeter: Sendable {
     let label: String
     let isActive = isatty(STDERR_FILENO) == 1
     private let start = Date()
-    private let lock = NSLock()
-    private var lastDraw = Date.distantPast
-    private var drew = false
+    /// When the line was last drawn, and whether it ever was (reports come from the import's threads).
+    private let drawn = Mutex((last: Date.distantPast, ever: false))
 
     init(label: String) { self.label = label }
 
     func update(_ report: ImportProgressReport) {
-        lock.lock()
-        defer { lock.unlock() }
+        drawn.withLock { drawn in draw(report, &drawn) }
+    }
+
+    private func draw(_ report: ImportProgressReport, _ drawn: inout (last: Date, ever: Bool)) {
         let now = Date()
-        guard now.timeIntervalSince(lastDraw) > 0.1 else { return }
-        lastDraw = now
+        guard now.timeIntervalSince(drawn.last) > 0.1 else { return }
+        drawn.last = now
         let elapsed = max(now.timeIntervalSince(start), 0.001)
         var text = "\r\u{1b}[2K\(label): \(report.phase.rawValue) \(Self.grouped(report.rows)) rows"
         if report.phase != .scanning { text += ", \(Self.grouped(Int(Double(report.rows) / elapsed))) rows/s" }
@@ -29,13 +31,13 @@ final class ProgressMeter: @unchecked Sendable {
             text += String(format: ", %.0f%%", min(100, 100 * Double(report.bytesRead) / Double(total)))
         }
         FileHandle.standardError.write(Data(text.utf8))
-        drew = true
+        drawn.ever = true
     }
 
     func finish() {
-        lock.lock()
-        defer { lock.unlock() }
-        if drew { FileHandle.standardError.write(Data("\r\u{1b}[2K".utf8)) }
+        drawn.withLock { drawn in
+            if drawn.ever { FileHandle.standardError.write(Data("\r\u{1b}[2K".utf8)) }
+        }
     }
 
     static func grouped(_ value: Int) -> String {

@@ -123,7 +123,7 @@ struct PreviewCommand: ParsableCommand {
         do {
             parsed = try Template.parse(template)
         } catch {
-            throw RosterError.invalidValue(error.description)
+            throw RosterError.invalidValue(.message(error.description))
         }
         let store = try storeOptions.open()
         if let customer {

@@ -38,11 +38,11 @@ struct Roster: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch let error as RosterError {
-            Output.error(error.description)
+            Output.error(error.commandLineDescription)
             Foundation.exit(1)
         } catch let error where RosterError.describing(error, storePath: Store.defaultPath()) != nil {
             // A store failure that reached here unconverted (busy, full, read-only): said in words.
-            Output.error(RosterError.describing(error, storePath: Store.defaultPath())!.description)
+            Output.error(RosterError.describing(error, storePath: Store.defaultPath())!.commandLineDescription)
             Foundation.exit(1)
         } catch {
             if let sentence = FileErrorMessage.sentence(for: error) {

@@ -30,7 +30,7 @@ enum Sealer {
             }
         }
         // Only a key or nonce of the wrong length makes BoringSSL refuse to seal: a programming error.
-        guard done else { throw RosterError.invalidValue("internal error: AES-GCM refused to seal \(context)") }
+        precondition(done, "AES-GCM refused to seal \(context)")
         return sealed
     }
 

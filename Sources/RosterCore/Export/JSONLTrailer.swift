@@ -92,8 +92,7 @@ struct JSONLTrailer {
         }
 
         private func refusal(_ reason: String) -> RosterError {
-            RosterError.invalidValue(
-                "\(path) is not a whole Roster export: \(reason). Nothing was imported; export it again")
+            RosterError.invalidValue(.incompleteExport(path: path, reason: reason))
         }
     }
 }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -16,6 +17,9 @@ import Foundation
 /// - Anything else — a FIFO, `-` (standard input), `/dev/stdin`, a process substitution (`<(…)`) — can be read only
 ///   once: it is read to its end into a spill file, sealed block by block (AES-256-GCM) under a random key that
 ///   exists only in this process's memory, unlinked as soon as it is created, and every pass reads that.
+///
+/// Unchecked: `key` is written only by `init` and wiped by `deinit`; in between it is only read. The digests are
+/// behind their mutex; every other property is a constant.
 final class InputFile: @unchecked Sendable {
     static let blockSize = 1 << 20
 
@@ -28,8 +32,8 @@ final class InputFile: @unchecked Sendable {
     private let descriptor: Int32
     private let opened: Status?
     private var key: [UInt8] = []
-    private let lock = NSLock()
-    private var digests: [Int: [UInt8]] = [:]
+    /// Each block's SHA-256, from the first pass that read it (passes may run on different threads).
+    private let digests = Mutex<[Int: [UInt8]]>([:])
 
     /// What `fstat` says of a regular file: any write changes its size, modification or status-change time.
     private struct Status: Equatable {
@@ -165,13 +169,12 @@ final class InputFile: @unchecked Sendable {
         let bytes = try readFully(count: count, at: start)
         guard bytes.count == count else { throw changed() }
         let digest = Array(SHA256.hash(data: bytes))
-        try lock.withLock {
-            if let known = digests[index] {
-                guard known == digest else { throw changed() }
-            } else {
-                digests[index] = digest
-            }
+        let known = digests.withLock { digests in
+            if let known = digests[index] { return known }
+            digests[index] = digest
+            return digest
         }
+        guard known == digest else { throw changed() }
         return bytes
     }
 

@@ -25,9 +25,7 @@ extension Store {
             if let rowID = try owner(db, crmId: crmId) {
                 let existing = try loadCustomer(db, rowID)
                 guard existing.origin.isChannelOnly else {
-                    throw RosterError.conflict(
-                        "a customer with this CRM id already exists (externalCode \(existing.externalCode)); "
-                            + "change it with `roster customer set` (nothing was changed)")
+                    throw RosterError.conflict(.crmIdExists(externalCode: existing.externalCode))
                 }
                 customer = existing
                 customer.origin = .explicit
@@ -84,18 +82,16 @@ extension Store {
                 let path: WritableKeyPath<Customer, String?> = key == "email" ? \.email : \.phone
                 guard customer[keyPath: path] != nil else {
                     throw RosterError.invalidValue(
-                        "customer \(customer.externalCode) has no \(key); nothing was changed")
+                        .customerLacksChannel(externalCode: customer.externalCode, channel: key))
                 }
                 if customer.origin.isChannelOnly && customer.crmId == customer[keyPath: path] {
-                    throw RosterError.conflict(
-                        "customer \(customer.externalCode) was created from this \(key) alone and is identified by it; "
-                            + "it cannot be removed (nothing was changed)")
+                    throw RosterError.conflict(.identifyingChannel(externalCode: customer.externalCode, channel: key))
                 }
                 changed[keyPath: path] = nil
             default:
                 guard changed.fields.removeValue(forKey: key) != nil else {
                     throw RosterError.invalidValue(
-                        "customer \(customer.externalCode) has no field \"\(name)\"; nothing was changed")
+                        .customerLacksField(externalCode: customer.externalCode, field: name))
                 }
             }
             try updateCustomer(db, old: customer, new: changed)
@@ -135,20 +131,19 @@ extension Store {
         let name = rawName.trimmed
         let key = name.lowercased()
         guard !name.isEmpty, !name.hasControlCharacters else {
-            throw RosterError.invalidValue("\"\(rawName)\" is not a field name")
+            throw RosterError.invalidValue(.notAFieldName(rawName))
         }
         guard !Store.reservedFieldNames.contains(key) else {
-            throw RosterError.invalidValue(
-                "\"\(name)\" is a channel or device column, not a customer field: use the matching command")
+            throw RosterError.invalidValue(.reservedFieldName(name))
         }
         var value = rawValue.trimmed
         guard !value.isEmpty else {
-            throw RosterError.invalidValue("an empty value for field \(name): use `roster customer unset` to remove it")
+            throw RosterError.invalidValue(.emptyFieldValue(field: name))
         }
         let type: FieldType
         if let known = fieldTypes[key] {
             if let declared, declared != known.type {
-                throw RosterError.invalidValue("field \(known.name) is \(known.type.phrase), not \(declared.phrase)")
+                throw RosterError.invalidValue(.fieldTypeMismatch(field: known.name, type: known.type, given: declared))
             }
             type = known.type
         } else {
@@ -157,7 +152,7 @@ extension Store {
             fieldTypes[key] = (name, type)
         }
         guard type.accepts(value) else {
-            throw RosterError.invalidValue("\"\(value)\" is not \(type.phrase), the type of field \(name)")
+            throw RosterError.invalidValue(.valueNotOfType(value: value, type: type, field: name))
         }
         if type == .boolean { value = value.lowercased() }
         customer.fields[key] = FieldValue(type: type, value: value)

@@ -72,7 +72,7 @@ extension Store {
         }
         let zoneName = registration.timeZone ?? TimeZone.current.identifier
         guard let zone = TimeZone(identifier: zoneName) else {
-            throw RosterError.invalidValue("unknown time zone \"\(zoneName)\" (use an IANA name such as Europe/Madrid)")
+            throw RosterError.invalidValue(.unknownTimeZone(zoneName))
         }
         return try write { db in try registerDevice(db, registration, deviceId: deviceId, zone: zone, now: now) }
     }
@@ -123,12 +123,8 @@ extension Store {
                 try db.cachedStatement(sql: "SELECT id FROM device WHERE customerId = ? ORDER BY id"),
                 arguments: [customer.rowID])
             guard ids.count == 1 else {
-                let listed = try ids.map { try loadDevice(db, $0).deviceId }.joined(separator: ", ")
-                throw RosterError.invalidValue(
-                    ids.isEmpty
-                        ? "customer \(customer.externalCode) has no device"
-                        : "customer \(customer.externalCode) has \(ids.count) devices; name one by its deviceId: \(listed)"
-                )
+                let listed = try ids.map { try loadDevice(db, $0).deviceId }
+                throw RosterError.invalidValue(.deviceNotChosen(externalCode: customer.externalCode, deviceIds: listed))
             }
             return try loadDevice(db, ids[0])
         }

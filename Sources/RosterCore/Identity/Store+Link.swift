@@ -37,10 +37,8 @@ extension Store {
                     survivor = try merge(db, target, into: owner, reason: identifier)
                 } else {
                     throw RosterError.conflict(
-                        "the \(identifier.noun) already belongs to customer \(owner.externalCode); "
-                            + "an identifier never moves between customers silently: remove it there first with "
-                            + "`roster customer unset \(owner.externalCode) \(identifier.fieldName)` (nothing was changed)"
-                    )
+                        .identifierOwned(
+                            noun: identifier.noun, owner: owner.externalCode, fieldName: identifier.fieldName))
                 }
             }
             if survivor[keyPath: path] != identifier.value {
@@ -74,9 +72,9 @@ extension Store {
             let channel: Channel = path == \Customer.email ? .email : .sms
             if let current = merged[keyPath: path], current != value {
                 throw RosterError.conflict(
-                    "linking the \(reason.noun) would merge customer \(absorbed.externalCode) into "
-                        + "\(survivor.externalCode), but they have different \(channel == .email ? "emails" : "phones") "
-                        + "(nothing was changed)")
+                    .mergeWouldLose(
+                        noun: reason.noun, absorbed: absorbed.externalCode, survivor: survivor.externalCode,
+                        channel: channel))
             }
             merged[keyPath: path] = value
             if survivor[keyPath: path] == nil { merged.consent[channel] = absorbed.consent[channel] }

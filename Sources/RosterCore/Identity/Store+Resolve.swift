@@ -19,8 +19,7 @@ extension Store {
         case .customer(let customer): return customer
         case .device(let device):
             guard let rowID = device.customerRowID else {
-                throw RosterError.invalidValue(
-                    "\"\(id)\" is an anonymous device (no customer is logged in on it): use `roster device login`")
+                throw RosterError.invalidValue(.anonymousDevice(id: id))
             }
             return try loadCustomer(db, rowID)
         }

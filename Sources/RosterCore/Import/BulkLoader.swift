@@ -119,7 +119,7 @@ final class BulkLoader: @unchecked Sendable {
 
     init(store: Store) {
         self.store = store
-        self.tempPath = store.path + ".import-\(getpid())"
+        self.tempPath = StagingFile.path(of: store.path)
     }
 
     /// Whether the bulk path applies: an empty store, a kind whose rows each create one customer.
@@ -135,21 +135,9 @@ final class BulkLoader: @unchecked Sendable {
         }
     }
 
-    /// Removes temporary files left by bulk imports that were killed.
-    static func removeLeftovers(of storePath: String) {
-        let directory = (storePath as NSString).deletingLastPathComponent
-        let prefix = (storePath as NSString).lastPathComponent + ".import-"
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.isEmpty ? "." : directory)) ?? []
-        for name in names where name.hasPrefix(prefix) {
-            let pidText = name.dropFirst(prefix.count).prefix { $0.isNumber }
-            if let pid = Int32(pidText), pid != getpid(), kill(pid, 0) == 0 { continue }
-            try? FileManager.default.removeItem(atPath: (directory.isEmpty ? "." : directory) + "/" + name)
-        }
-    }
-
     /// Makes the temporary copy: the store's header, fields and audit log, bigger pages, no journal.
     func open() throws {
-        BulkLoader.removeLeftovers(of: store.path)
+        StagingFile.removeLeftovers(of: store.path)
         try? FileManager.default.removeItem(atPath: tempPath)
         // VACUUM INTO accepts an empty file: create it 0600 first, as every store file.
         try FileSecurity.createPrivateFile(at: tempPath, contents: [])
@@ -286,9 +274,8 @@ final class BulkLoader: @unchecked Sendable {
                     }
                 }
             }
-            guard sealed else {
-                throw RosterError.invalidValue("internal error: AES-GCM refused to seal customer #\(rowID)")
-            }
+            // Only a key or nonce of the wrong length makes BoringSSL refuse to seal: a programming error.
+            precondition(sealed, "AES-GCM refused to seal customer #\(rowID)")
             rows.rowIDs.append(rowID)
             rows.ends.append(rows.bytes.count)
         }
@@ -335,7 +322,7 @@ final class BulkLoader: @unchecked Sendable {
     }
 
     private static let writeback = DispatchQueue(label: "roster.bulk.writeback")
-    private let writebackPending = Importer.Locked(false)
+    private let writebackPending = Locked(false)
 
     private typealias SyncFileRange = @convention(c) (Int32, Int64, Int64, UInt32) -> Int32
     private static let syncFileRange = GlibcExtension.function("sync_file_range", as: SyncFileRange.self)
@@ -405,7 +392,7 @@ final class BulkLoader: @unchecked Sendable {
 
     /// Writes the blind indexes — identity, email and phone entries in `lists`, each sorted by the caller — into
     /// the copy, emptying each list once written and giving its memory back.
-    func writeIndexes(from lists: Importer.Slots<[Entry]>) throws {
+    func writeIndexes(from lists: Slots<[Entry]>) throws {
         guard let target else { return }
         for (slot, kind) in [BlindIndexKind.identity, .email, .phone].enumerated() {
             try target.write { db in try BulkLoader.insert(lists[slot], into: kind, db) }

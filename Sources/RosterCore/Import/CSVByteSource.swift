@@ -15,8 +15,8 @@ struct CSVByteSource: ~Copyable {
     private var descriptor: Int32
     private let bytes: [UInt8]
     private var offset = 0
-    /// A pass over an import's input, opened once for all passes.
-    private let input: InputFile.Reader?
+    /// A pass over an input read several times.
+    private let pass: BytePass?
 
     init(path: String) throws {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
@@ -38,16 +38,16 @@ struct CSVByteSource: ~Copyable {
         self.size = info.st_mode & S_IFMT == S_IFREG ? Int(info.st_size) : nil
         self.descriptor = descriptor
         self.bytes = []
-        self.input = nil
+        self.pass = nil
     }
 
-    /// A new pass over an input opened once (`InputFile`).
-    init(input file: InputFile) {
-        self.name = file.path
-        self.size = file.size
+    /// A new pass over an input read several times.
+    init(pass: BytePass) {
+        self.name = pass.name
+        self.size = pass.size
         self.descriptor = -1
         self.bytes = []
-        self.input = file.reader()
+        self.pass = pass
     }
 
     init(bytes: [UInt8], name: String) {
@@ -55,12 +55,12 @@ struct CSVByteSource: ~Copyable {
         self.size = bytes.count
         self.descriptor = -1
         self.bytes = bytes
-        self.input = nil
+        self.pass = nil
     }
 
     /// Reads up to `count` bytes; 0 means the end of the input.
     mutating func readChunk(into destination: UnsafeMutablePointer<UInt8>, count: Int) throws -> Int {
-        if let input { return try input.read(into: destination, count: count) }
+        if let pass { return try pass.read(destination, count) }
         guard descriptor >= 0 else {
             let length = min(count, bytes.count - offset)
             guard length > 0 else { return 0 }

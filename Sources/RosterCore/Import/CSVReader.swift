@@ -48,9 +48,9 @@ public final class CSVReader {
         try self.init(source: CSVByteSource(path: path), delimiter: delimiter, encoding: encoding, limits: limits)
     }
 
-    /// A new pass over an import's input, opened once for every pass.
-    convenience init(input: InputFile, delimiter: UInt8?, encoding: CSVEncoding?) throws {
-        try self.init(source: CSVByteSource(input: input), delimiter: delimiter, encoding: encoding, limits: .standard)
+    /// A new pass over an input read several times.
+    convenience init(pass: BytePass, delimiter: UInt8?, encoding: CSVEncoding?) throws {
+        try self.init(source: CSVByteSource(pass: pass), delimiter: delimiter, encoding: encoding, limits: .standard)
     }
 
     convenience init(

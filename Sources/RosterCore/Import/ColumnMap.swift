@@ -69,7 +69,7 @@ struct ColumnMap: Sendable {
             }
             consumed.formUnion(columns)
             if mapped.contains(role), role != .identity {
-                throw RosterError.invalidValue("the mapping gives \(entry.target) twice (nothing was imported)")
+                throw RosterError.invalidValue(.mappedTwice(target: entry.target))
             }
             mapped.append(role)
             if role == .identity { identity.append((-1, column)) }
@@ -85,7 +85,7 @@ struct ColumnMap: Sendable {
                 continue
             }
             guard !name.isEmpty else {
-                throw RosterError.invalidValue("column \(index + 1) of the header has no name")
+                throw RosterError.invalidValue(.unnamedColumn(index + 1))
             }
             let role = ColumnMap.role(named: name, kind: kind)
             // A target mapped from another column replaces the column named like it.
@@ -105,7 +105,7 @@ struct ColumnMap: Sendable {
         for (index, role) in all.enumerated() where role != .identity && role != .ignored {
             guard seen.insert(role).inserted else {
                 let name = index < header.count ? header[index] : derivedSources[index - header.count]
-                throw RosterError.invalidValue("the header names the column \"\(name)\" twice")
+                throw RosterError.invalidValue(.duplicateColumn(name))
             }
         }
         let missing = kind.mandatoryColumns.filter { role in

@@ -9,12 +9,15 @@ extension Importer {
     /// in the file: the types pass 1 has learned when it hands over a row (from the rows up to it, and perhaps a
     /// few after) are those the row's own fields get from the whole file. Rows are planned whether or not they
     /// survive pass 1; pass 2 takes the plans of those that do.
+    ///
+    /// Unchecked: `plans` is written only by the worker until `finish` has waited for it, and read only after;
+    /// `pending` and `finished` belong to the thread that adds rows.
     final class EarlyPlans: @unchecked Sendable {
         /// Rows are planned from ordinal 0 up to this one (excluded).
         let limit: Int
-        private let chunks = Channel<(first: Int, records: [CSVRecord], planner: RowPlanner)>(capacity: 2)
+        private let chunks = BlockingChannel<(first: Int, records: [CSVRecord], planner: RowPlanner)>(capacity: 2)
         private var plans: [Result<RowPlan, RowRejection>?]
-        private let done = DispatchSemaphore(value: 0)
+        private var worker: WorkerThread?
         private var finished = false
         private var pending: [CSVRecord] = []
         private var pendingFirst = 0
@@ -24,7 +27,7 @@ extension Importer {
             self.limit = limit
             plans = []
             plans.reserveCapacity(limit)  // address space only: pages are touched as plans are stored
-            let thread = Thread { [self] in
+            worker = WorkerThread { [self] in
                 while let chunk = chunks.take() {
                     // Grown as chunks come (a file of ten rows does not get room for a batch of plans).
                     let end = chunk.first + chunk.records.count
@@ -33,9 +36,7 @@ extension Importer {
                         plans[chunk.first + offset] = result
                     }
                 }
-                done.signal()
             }
-            thread.start()
         }
 
         /// Hands over a parsed row (ordinals increasing), after the planner has learned the types in it.
@@ -63,7 +64,7 @@ extension Importer {
             send(planner)
             finished = true
             chunks.put(nil)
-            done.wait()
+            worker?.wait()
         }
 
         /// The plan of the row at `ordinal` (once), or nil when it was not planned early. Called after `finish`,

@@ -14,18 +14,6 @@ public enum ImportKind: String, CaseIterable, Sendable {
         }
     }
 
-    /// What "the same row" means within one file: the last row for a key wins.
-    var keyDescription: String {
-        switch self {
-        case .email: return "the normalized email"
-        case .sms: return "the E.164 phone"
-        case .push: return "the deviceId"
-        case .fields: return "customerId and fieldName"
-        case .contacts: return "the customerId"
-        case .jsonl: return "the CRM id"
-        }
-    }
-
     /// The channel a `consent` (or, except for push, `enabled`) column speaks of.
     var consentChannel: Channel? {
         switch self {

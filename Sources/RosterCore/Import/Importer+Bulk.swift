@@ -61,74 +61,6 @@ extension Importer {
         var plain = RecordSpill.Part()
     }
 
-    /// A bounded hand-over between two threads; `nil` ends the stream.
-    final class Channel<Item>: @unchecked Sendable {
-        private var items: [Item?] = []
-        private let lock = NSCondition()
-        private let capacity: Int
-
-        init(capacity: Int) { self.capacity = capacity }
-
-        func put(_ item: Item?) {
-            lock.lock()
-            while items.count >= capacity { lock.wait() }
-            items.append(item)
-            lock.broadcast()
-            lock.unlock()
-        }
-
-        func take() -> Item? {
-            lock.lock()
-            while items.isEmpty { lock.wait() }
-            let item = items.removeFirst()
-            lock.broadcast()
-            lock.unlock()
-            return item
-        }
-    }
-
-    /// Results written by several threads at once, each into its own slot: a fixed buffer written through its
-    /// pointer (an `Array` property of a class would be one variable modified from several threads).
-    final class Slots<Value>: @unchecked Sendable {
-        private let buffer: UnsafeMutableBufferPointer<Value>
-
-        init(_ values: [Value]) {
-            buffer = .allocate(capacity: values.count)
-            _ = buffer.initialize(from: values)
-        }
-
-        deinit {
-            buffer.deinitialize()
-            buffer.deallocate()
-        }
-
-        subscript(index: Int) -> Value {
-            get { buffer[index] }
-            set { buffer[index] = newValue }
-        }
-
-        /// Changes one slot in place (through the subscript, a mutation would copy the value first).
-        func modify(_ index: Int, _ body: (inout Value) -> Void) {
-            body(&buffer[index])
-        }
-
-        var values: [Value] { Array(buffer) }
-    }
-
-    /// A value shared between threads, read and written under a lock.
-    final class Locked<Value>: @unchecked Sendable {
-        private var value: Value
-        private let lock = NSLock()
-
-        init(_ value: Value) { self.value = value }
-
-        func withLock<Result>(_ body: (inout Value) -> Result) -> Result {
-            lock.lock()
-            defer { lock.unlock() }
-            return body(&value)
-        }
-    }
-
     func applyBulk(fingerprint: [String]) throws {
         let loader = BulkLoader(store: store)
         do {
@@ -154,19 +86,16 @@ extension Importer {
         let fieldKeys = planner.fieldKeys
         // Everything that can fail before the threads start fails here: once they run, errors go through them.
         let spill = try RecordSpill(nextTo: store.path)
-        let batches = Channel<Result<RecordBatch, Error>>(capacity: 3)
         nonisolated(unsafe) let sharedReader = reader  // read by the producer only, until it finishes
-        let stop = Locked(false)  // set by this thread when the rest of the file is not needed
         let batchRows = options.bulkBatchRows
-        let producer = Thread {
-            Self.read(sharedReader, planner: planner, rows: batchRows, into: batches, until: stop)
+        // Stopped by this thread when the rest of the file is not needed; taken from until it finishes.
+        let batches = Producer<Result<RecordBatch, Error>>(capacity: 3) { outlet in
+            Self.read(sharedReader, planner: planner, rows: batchRows, to: outlet)
         }
-        producer.start()
 
-        let writes = Channel<[SealedPart]>(capacity: 2)
+        let writes = BlockingChannel<[SealedPart]>(capacity: 2)
         let writeFailure = Locked<Error?>(nil)
-        let writerDone = DispatchSemaphore(value: 0)
-        let writer = Thread {
+        let writer = WorkerThread {
             while let parts = writes.take() {
                 guard writeFailure.withLock({ $0 == nil }) else { continue }
                 do {
@@ -178,16 +107,14 @@ extension Importer {
                     writeFailure.withLock { $0 = error }
                 }
             }
-            writerDone.signal()
         }
-        writer.start()
 
         var state = BulkState()
         var lastPlanner = planner
         var failure: Error?
         let fileSize = reader.fileSize
         let now = Store.now()
-        while let item = batches.take() {
+        while let item = batches.next() {
             guard failure == nil else { continue }
             do {
                 if let error = writeFailure.withLock({ $0 }) { throw error }
@@ -207,11 +134,11 @@ extension Importer {
                         phase: .importing, rows: summary.read, bytesRead: batch.bytesRead, totalBytes: fileSize))
             } catch {
                 failure = error
-                stop.withLock { $0 = true }
+                batches.stop()
             }
         }
         writes.put(nil)
-        writerDone.wait()
+        writer.wait()
         if let failure { throw failure }
         if let error = writeFailure.withLock({ $0 }) { throw error }
         guard try fileFingerprint() == fingerprint else { throw fileChanged() }
@@ -269,8 +196,8 @@ extension Importer {
 
     /// The reading thread: records in batches, field types learned in file order.
     private static func read(
-        _ reader: CSVReader, planner start: RowPlanner, rows: Int, into batches: Channel<Result<RecordBatch, Error>>,
-        until stop: Locked<Bool>
+        _ reader: CSVReader, planner start: RowPlanner, rows: Int,
+        to outlet: Producer<Result<RecordBatch, Error>>.Outlet
     ) {
         var planner = start
         var batch = RecordBatch(planner: planner)
@@ -282,21 +209,21 @@ extension Importer {
                 batch.append(result)
                 ordinal += 1
                 if batch.count == rows {
-                    if stop.withLock({ $0 }) { break }
+                    if outlet.isStopped { break }
                     batch.planner = planner
                     batch.bytesRead = reader.bytesRead
-                    batches.put(.success(batch))
+                    outlet.send(.success(batch))
                     batch = RecordBatch(firstOrdinal: ordinal, planner: planner)
                     batch.reserve(rows)
                 }
             }
             batch.planner = planner
             batch.bytesRead = reader.bytesRead
-            batches.put(.success(batch))
+            outlet.send(.success(batch))
         } catch {
-            batches.put(.failure(error))
+            outlet.send(.failure(error))
         }
-        batches.put(nil)
+        outlet.finish()
     }
 
     /// Plans and seals a batch on all cores, in parts that keep file order.
@@ -428,7 +355,7 @@ struct BulkState {
         var rejectedLines = Dictionary(rejects.map { ($0.line, $0.reason) }) { first, _ in first }
 
         // The three sorts are independent: one per core.
-        let sorted = Importer.Slots([identity, emails, phones])
+        let sorted = Slots([identity, emails, phones])
         identity = []
         emails = []
         phones = []
@@ -504,7 +431,7 @@ struct BulkState {
                 if phone >= 0 { phoneOwner[phone] = Int64(row) }
             }
         }
-        let kept = Importer.Slots([identity, sorted[1], sorted[2]])
+        let kept = Slots([identity, sorted[1], sorted[2]])
         // Each list held once, so that it is filtered in place rather than copied.
         identity = []
         sorted[1] = []

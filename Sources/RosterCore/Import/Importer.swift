@@ -290,26 +290,20 @@ public final class Importer {
         var tally = ChangeTally()
         var committed = tally  // the tally as of the last commit
         let fileSize = reader.fileSize
-        let batches = Channel<Result<PlannedBatch, Error>>(capacity: 1)
-        let stop = Locked(false)
         nonisolated(unsafe) let sharedReader = reader  // used by the reading thread only, until it sends nil
         let planningRows = options.planningRows
         let store = store
         let kind = options.kind
         let fastLane = !store.hasSuppressions  // a store with suppressions applies every row one by one
-        Thread {
+        let batches = Producer<Result<PlannedBatch, Error>>(capacity: 1) { outlet in
             Self.readAndPlan(
                 sharedReader, scan: scan, batchSize: planningRows,
-                prepare: { fastLane ? store.fastLaneKeys(of: $0, kind: kind) : nil }, into: batches, until: stop)
+                prepare: { fastLane ? store.fastLaneKeys(of: $0, kind: kind) : nil }, to: outlet)
         }
-        .start()
         var drained = false
         defer {
             // On an error the reading thread is told to stop, and what it still sends is drained so that it ends.
-            if !drained {
-                stop.withLock { $0 = true }
-                while batches.take() != nil {}
-            }
+            if !drained { batches.cancel() }
         }
 
         func flush(_ batch: PlannedBatch, _ db: Database) throws {
@@ -372,7 +366,7 @@ public final class Importer {
                     phase: .importing, rows: batch.rowsRead, bytesRead: batch.bytesRead, totalBytes: fileSize))
         }
         func take() -> Result<PlannedBatch, Error>? {
-            let item = batches.take()
+            let item = batches.next()
             if item == nil { drained = true }
             return item
         }
@@ -456,7 +450,7 @@ public final class Importer {
     /// Pass 2's reading thread: the rows that survive pass 1 in batches of `batchSize`, each planned on all cores.
     private static func readAndPlan(
         _ reader: CSVReader, scan: KeyScan, batchSize: Int, prepare: ([RowPlan]) -> Store.FastLaneKeys?,
-        into batches: Channel<Result<PlannedBatch, Error>>, until stop: Locked<Bool>
+        to outlet: Producer<Result<PlannedBatch, Error>>.Outlet
     ) {
         var batch = PlannedBatch()
         var records: [CSVRecord] = []
@@ -488,7 +482,7 @@ public final class Importer {
             batch.rejects.sort { $0.line < $1.line }
             batch.rowsRead = ordinal
             batch.bytesRead = reader.bytesRead
-            batches.put(.success(batch))
+            outlet.send(.success(batch))
             batch = PlannedBatch()
         }
         do {
@@ -517,15 +511,15 @@ public final class Importer {
                     }
                 }
                 if records.count >= batchSize {
-                    if stop.withLock({ $0 }) { break }
+                    if outlet.isStopped { break }
                     send()
                 }
             }
-            if !stop.withLock({ $0 }) { send() }
+            if !outlet.isStopped { send() }
         } catch {
-            batches.put(.failure(error))
+            outlet.send(.failure(error))
         }
-        batches.put(nil)
+        outlet.finish()
     }
 
     /// Plans rows on all cores, in their order.

@@ -121,13 +121,11 @@ struct JSONLImport {
             let object = try? JSONSerialization.jsonObject(with: Data(first)) as? [String: Any],
             object["roster"] as? String == "export", let region = object["region"] as? String
         else {
-            throw RosterError.invalidValue(
-                "\(options.path) is not a Roster jsonl export (its first line must name the export and its region)")
+            throw RosterError.invalidValue(.notAnExport(path: options.path))
         }
         guard region == store.region else {
             throw RosterError.conflict(
-                "\(options.path) was exported from a store in region \(region); the store \(store.path) is in region "
-                    + "\(store.region). Roster never moves data between regions (nothing was imported)")
+                .otherRegion(path: options.path, region: region, storePath: store.path, storeRegion: store.region))
         }
         var names: [String: (name: String, type: FieldType)] = [:]
         for field in object["fields"] as? [[String: Any]] ?? [] {

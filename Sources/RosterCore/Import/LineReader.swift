@@ -2,7 +2,7 @@ import Foundation
 
 /// Reads an import's input line by line in chunks, for jsonl: memory holds one chunk and one line.
 final class LineReader {
-    private let input: InputFile.Reader
+    private let pass: BytePass
     private var buffer: [UInt8] = []
     private var position = 0
     private var atEnd = false
@@ -11,9 +11,9 @@ final class LineReader {
     /// Whether the last line returned ended with a line break (not so for a file cut off inside its last line).
     private(set) var lastLineEndedWithBreak = true
 
-    /// A new pass over `file`, from its first line.
-    init(_ file: InputFile) {
-        self.input = file.reader()
+    /// Reads `pass` from its first line.
+    init(_ pass: BytePass) {
+        self.pass = pass
     }
 
     /// The next line without its line break, or nil at the end of the file.
@@ -39,7 +39,7 @@ final class LineReader {
             position = 0
             let chunk = try [UInt8](unsafeUninitializedCapacity: 1 << 20) { destination, count in
                 count = 0
-                count = try input.read(into: destination.baseAddress!, count: destination.count)
+                count = try pass.read(destination.baseAddress!, destination.count)
             }
             if chunk.isEmpty { atEnd = true }
             bytesRead += chunk.count

@@ -47,7 +47,7 @@ final class RecordSpill: @unchecked Sendable {
 
     /// A spill file in `directory`'s file system (the store's), already unlinked.
     init(nextTo storePath: String) throws {
-        path = storePath + ".import-\(getpid()).spill"
+        path = StagingFile.path(of: storePath) + ".spill"
         descriptor = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
             throw RosterError.io(path: path, detail: String(cString: strerror(errno)))

@@ -40,14 +40,6 @@ struct RowPlan: Sendable {
     }
 }
 
-/// A field value to set, already checked against the field's type.
-struct FieldAssignment: Sendable, Equatable {
-    let key: String
-    let name: String
-    let type: FieldType
-    let value: String
-}
-
 /// What a row says about a push device.
 struct DevicePlan: Sendable {
     var deviceId: String
@@ -55,15 +47,4 @@ struct DevicePlan: Sendable {
     var enabled: Bool?
     /// Text attributes (pushToken, browserName, locale, timeZone, ...) in file order.
     var attributes: [(DeviceColumn, String)] = []
-}
-
-/// Reads yes/no cells the way spreadsheets write them.
-enum Flag {
-    static func parse(_ raw: String) -> Bool? {
-        switch raw.trimmed.lowercased() {
-        case "true", "yes", "y", "1", "on", "enabled", "opt-in", "optin", "si", "sí": return true
-        case "false", "no", "n", "0", "off", "disabled", "opt-out", "optout": return false
-        default: return nil
-        }
-    }
 }

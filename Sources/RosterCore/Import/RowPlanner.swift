@@ -405,10 +405,3 @@ struct RowPlanner: Sendable {
         }
     }
 }
-
-/// Why one row was not imported.
-struct RowRejection: Error, Sendable, Equatable {
-    let reason: String
-
-    init(_ reason: String) { self.reason = reason }
-}

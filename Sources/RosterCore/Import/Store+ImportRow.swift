@@ -123,7 +123,8 @@ extension Store {
     func registerField(_ db: Database, _ field: FieldAssignment) throws {
         if let known = fieldTypes[field.key] {
             guard known.type == field.type else {
-                throw RosterError.invalidValue("field \(known.name) is \(known.type.phrase), not \(field.type.phrase)")
+                throw RosterError.invalidValue(
+                    .fieldTypeMismatch(field: known.name, type: known.type, given: field.type))
             }
             return
         }

@@ -254,7 +254,7 @@ extension Store {
                 let index = candidates[offset]
                 // A candidate has an identity, hence a code (`uniqueAndEligible`).
                 guard let code = keys[index].code else {
-                    throw RosterError.invalidValue("internal error: a fast-lane row without an externalCode")
+                    preconditionFailure("a fast-lane row without an externalCode")
                 }
                 try sealer.seal(plans[index], code: code, rowID: firstRowID + Int64(offset), into: &rows)
             }

@@ -69,7 +69,6 @@ extension Store {
                 ?? false
         else { return }
         let what = kind == .identity ? "CRM id" : kind.rawValue
-        throw RosterError.conflict(
-            "this \(what) belongs to a customer erased at their request and suppressed: it is not added again")
+        throw RosterError.conflict(.suppressed(what: what))
     }
 }

@@ -34,11 +34,6 @@ struct RowSet: Sendable {
         }
     }
 
-    private struct UncheckedSendable<Value>: @unchecked Sendable {
-        let value: Value
-        init(_ value: Value) { self.value = value }
-    }
-
     /// The rows for which `predicate` holds, evaluated in parallel chunks.
     static func matching<Predicate: RowPredicate>(count: Int, _ predicate: Predicate) -> RowSet {
         var set = RowSet(count: count)

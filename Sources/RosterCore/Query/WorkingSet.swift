@@ -218,18 +218,6 @@ public struct TextColumn: Sendable {
         }
         return nulCount == present
     }
-
-    /// Rows `rows` of this column, in that order.
-    func gathering(_ rows: [Int]) -> TextColumn {
-        var builder = TextColumnBuilder(capacity: rows.count)
-        bytes.withUnsafeBufferPointer { buffer in
-            for row in rows {
-                let start = Int(starts[row])
-                builder.appendRaw(UnsafeBufferPointer(rebasing: buffer[start..<Int(starts[row + 1])]))
-            }
-        }
-        return builder.build()
-    }
 }
 
 /// Accumulates a `TextColumn` row by row.
@@ -257,12 +245,6 @@ struct TextColumnBuilder {
 
     mutating func appendMissing() {
         starts.append(starts[starts.count - 1])
-    }
-
-    /// Appends a row as stored in another column: its bytes with the NUL, or nothing for a missing value.
-    mutating func appendRaw(_ row: UnsafeBufferPointer<UInt8>) {
-        bytes.append(contentsOf: row)
-        endRow()
     }
 
     /// Appends rows `range` of `column`, their bytes copied in one piece.

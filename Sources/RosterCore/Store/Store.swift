@@ -135,9 +135,9 @@ public final class Store: @unchecked Sendable {
         let region = try Region.normalize(rawRegion)
         let zone = timeZone ?? TimeZone.current.identifier
         guard TimeZone(identifier: zone) != nil else {
-            throw RosterError.invalidValue("unknown time zone \"\(zone)\" (use an IANA name such as Europe/Madrid)")
+            throw RosterError.invalidValue(.unknownTimeZone(zone))
         }
-        if let appKey, appKey.isEmpty { throw RosterError.invalidValue("the app key must not be empty") }
+        if let appKey, appKey.isEmpty { throw RosterError.invalidValue(.emptyAppKey) }
         if FileManager.default.fileExists(atPath: path) { throw RosterError.storeExists(path: path) }
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty {
@@ -229,7 +229,7 @@ public final class Store: @unchecked Sendable {
         try translatingStoreErrors(path: path) { try Schema.migrator.migrate(db) }
         // A bulk import killed before its swap leaves a sealed copy beside the store: remove it now rather than
         // at the next import, so that it does not outlive an erasure.
-        BulkLoader.removeLeftovers(of: path)
+        StagingFile.removeLeftovers(of: path)
         let store = try Store(
             path: path, db: db, lock: lock, header: header, keys: keys, appKey: appKey, forCheck: checking)
         if !checking { try? store.authenticateLegacyFieldTypes() }
@@ -380,8 +380,7 @@ public enum Region {
                 || $0 == UInt8(ascii: "-")
         }
         guard (2...24).contains(region.count), allowed else {
-            throw RosterError.invalidValue(
-                "\"\(raw)\" is not a region: use a short code of letters, digits and dashes, such as eu or us-east")
+            throw RosterError.invalidValue(.notARegion(raw))
         }
         return region
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -65,9 +66,6 @@ final class StoreLock: @unchecked Sendable {
     deinit {
         if fd >= 0 { close(fd) }
     }
-
-    /// Whether this process holds the lock (shared or exclusive).
-    var isHeld: Bool { mutex.withLock { holds > 0 } }
 
     /// Takes the shared lock (nested calls count); `fresh` runs on the first hold, to reopen a replaced store.
     func acquireShared(fresh: () throws -> Void) throws {
@@ -168,13 +166,12 @@ final class StoreLock: @unchecked Sendable {
 /// itself SIGSTOP there, so that a test kills or resumes it exactly at that step instead of guessing with a sleep.
 public enum TestHook {
     private static let step = ProcessInfo.processInfo.environment["ROSTER_TEST_STOP_AT"]
-    private static let reached = NSLock()
-    nonisolated(unsafe) private static var stopped = false
+    private static let stopped = Mutex(false)
 
     /// Stops the process the first time it reaches `name`, when the test asked for that step.
     public static func stop(at name: String) {
         guard let step, step == name else { return }
-        let first = reached.withLock {
+        let first = stopped.withLock { stopped in
             defer { stopped = true }
             return !stopped
         }

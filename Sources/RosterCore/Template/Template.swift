@@ -9,7 +9,7 @@ public struct Template: Sendable, Equatable {
     /// The fields the placeholders name, as first written, once each (case-insensitively), in order of appearance.
     public let fieldNames: [String]
 
-    let segments: [Segment]
+    let pieces: [Piece]
     /// Per entry of `fieldNames`: whether some placeholder of that field has no fallback, so it can be missing.
     let required: [Bool]
 
@@ -37,20 +37,20 @@ public struct Template: Sendable, Equatable {
         let written: String
     }
 
-    enum Segment: Sendable, Equatable {
+    enum Piece: Sendable, Equatable {
         case text(String)
         case placeholder(Placeholder)
     }
 
     struct Parts {
-        let segments: [Segment]
+        let pieces: [Piece]
         let fieldNames: [String]
         let required: [Bool]
     }
 
     private init(source: String, parts: Parts) {
         self.source = source
-        self.segments = parts.segments
+        self.pieces = parts.pieces
         self.fieldNames = parts.fieldNames
         self.required = parts.required
     }
@@ -92,8 +92,8 @@ public struct Template: Sendable, Equatable {
         var text = ""
         text.reserveCapacity(source.utf8.count + 16 * fieldNames.count)
         var isMissing = [Bool](repeating: false, count: fieldNames.count)
-        for segment in segments {
-            switch segment {
+        for piece in pieces {
+            switch piece {
             case .text(let literal):
                 text += literal
             case .placeholder(let placeholder):

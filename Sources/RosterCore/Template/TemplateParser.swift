@@ -7,7 +7,7 @@ struct TemplateParser {
     private var line = 1
     private var column = 1
 
-    private var segments: [Template.Segment] = []
+    private var pieces: [Template.Piece] = []
     private var literal = ""
     private var fieldNames: [String] = []
     private var fieldIndexByKey: [String: Int] = [:]
@@ -46,7 +46,7 @@ struct TemplateParser {
             }
         }
         flushLiteral()
-        return Template.Parts(segments: segments, fieldNames: fieldNames, required: required)
+        return Template.Parts(pieces: pieces, fieldNames: fieldNames, required: required)
     }
 
     private mutating func parseBraced(from start: (index: Int, line: Int, column: Int)) throws(TemplateError) {
@@ -137,12 +137,12 @@ struct TemplateParser {
             required.append(false)
         }
         if fallback == nil { required[field] = true }
-        segments.append(.placeholder(Template.Placeholder(field: field, fallback: fallback, written: written)))
+        pieces.append(.placeholder(Template.Placeholder(field: field, fallback: fallback, written: written)))
     }
 
     private mutating func flushLiteral() {
         guard !literal.isEmpty else { return }
-        segments.append(.text(literal))
+        pieces.append(.text(literal))
         literal = ""
     }
 

@@ -45,7 +45,4 @@ public final class ConsoleApp {
         needsRedraw = false
         return ConsoleView.render(state)
     }
-
-    /// Whether the operator asked to quit.
-    public var isFinished: Bool { state.quitting }
 }

@@ -17,11 +17,6 @@ public struct Rect: Equatable, Sendable {
         Rect(x: x, y: y + count, width: width, height: height - count)
     }
 
-    /// The rectangle without `count` rows at the bottom.
-    public func droppingBottom(_ count: Int) -> Rect {
-        Rect(x: x, y: y, width: width, height: height - count)
-    }
-
     /// The rectangle shrunk by `count` cells on the left and the right.
     public func inset(horizontally count: Int) -> Rect {
         Rect(x: x + count, y: y, width: width - 2 * count, height: height)

@@ -21,7 +21,7 @@ enum ConsoleLoop {
                 case .resize(let width, let height): effects += app.send(.resize(width: width, height: height))
                 case .paste(let text): effects += app.send(.paste(text))
                 }
-                if app.isFinished { return app.state.exitStatus }
+                if app.state.quitting { return app.state.exitStatus }
                 input = terminal.readWaiting()
             }
             effects += app.drain()

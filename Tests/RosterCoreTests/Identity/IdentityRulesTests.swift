@@ -68,12 +68,14 @@ struct IdentityRulesTests {
         let error = #expect(throws: RosterError.self) {
             try store.addCustomer(crmId: "CRM-2", email: "dana@example.com")
         }
-        guard case .conflict(let reason) = error else {
-            Issue.record("expected a conflict, got \(String(describing: error))")
+        guard case .conflict(.identifierOwned(let noun, let owner, let fieldName)) = error else {
+            Issue.record("expected an identifier owned by another customer, got \(String(describing: error))")
             return
         }
-        #expect(reason.contains("dana@example.com"))
-        #expect(reason.contains(first.externalCode))
+        #expect(noun.contains("dana@example.com"))
+        #expect(owner == first.externalCode)
+        #expect(fieldName == "email")
+        #expect(error?.description.contains("roster customer unset \(first.externalCode) email") == true)
         // Nothing changed: CRM-2 was not created, the email stays with CRM-1.
         #expect(throws: RosterError.unknownID("CRM-2")) { try store.customer("CRM-2") }
         #expect(try store.customer("dana@example.com").crmId == "CRM-1")

@@ -342,36 +342,6 @@ struct WorkingSetRefreshTests {
     }
 }
 
-@Suite("Working set: built by a bulk load")
-struct WorkingSetBuilderTests {
-    @Test("a working set built from clear values and saved in the write transaction loads as the current snapshot")
-    func builtAndSaved() throws {
-        let dir = try TemporaryDirectory()
-        let store = try dir.makeStore()
-        for index in 1...5 {
-            _ = try store.addCustomer(
-                crmId: "CRM-\(index)", email: "u\(index)@example.com", fields: [("Name", "N\(index)")])
-        }
-        let customers = try (1...5).map { try store.customer("CRM-\($0)") }
-        var builder = WorkingSetBuilder(fields: [(key: "name", name: "Name", type: .text)])
-        for customer in customers {
-            builder.append(
-                rowID: customer.rowID, externalCode: Hex.decode(customer.externalCode)!, crmId: customer.crmId,
-                email: customer.email, phone: customer.phone, consent: customer.consent,
-                fields: customer.fields.map { ($0.key, $0.value.value) })
-        }
-        let built = builder.build()
-        try store.db.write { try store.saveWorkingSetSnapshot(built, $0) }
-        let loaded = try store.loadWorkingSetReporting()
-        #expect(loaded.source == .snapshot)
-        let expected = WorkingSet(customers: customers, fieldNames: ["name": "Name"])
-        #expect(loaded.set.rowIDs == expected.rowIDs)
-        #expect(loaded.set.externalCodes.raw == expected.externalCodes.raw)
-        #expect((0..<5).map(loaded.set.email) == (0..<5).map(expected.email))
-        #expect((0..<5).map { loaded.set.value(column: 0, at: $0) } == ["N1", "N2", "N3", "N4", "N5"])
-    }
-}
-
 /// Two working sets hold the same rows, columns and values.
 func expectSame(_ set: WorkingSet, _ other: WorkingSet, sourceLocation: SourceLocation = #_sourceLocation) {
     #expect(set.rowIDs == other.rowIDs, sourceLocation: sourceLocation)

@@ -222,15 +222,9 @@ extension Store {
     }
 }
 
-/// A mutable box shared by the iterations of `concurrentPerform`, each writing its own slot.
-final class UnsafeSendableBox<Value>: @unchecked Sendable {
-    var value: Value
-    init(_ value: Value) { self.value = value }
-}
-
 /// Merging fresh rows into a working set by row id, copying runs of unchanged rows in bulk.
 enum WorkingSetPatch {
-    private enum Segment {
+    private enum Step {
         /// Rows of the old set.
         case old(Range<Int>)
         /// One row of the fresh set.
@@ -249,7 +243,7 @@ enum WorkingSetPatch {
         {
             return old
         }
-        let segments = plan(old: old.rowIDs, removing: removing, fresh: fresh.rowIDs)
+        let steps = plan(old: old.rowIDs, removing: removing, fresh: fresh.rowIDs)
         let capacity = old.count + fresh.count
         var rowIDs: [Int64] = []
         var codes: [UInt8] = []
@@ -259,8 +253,8 @@ enum WorkingSetPatch {
         codes.reserveCapacity(capacity * 32)
         consent.reserveCapacity(capacity)
         devices.reserveCapacity(capacity)
-        for segment in segments {
-            switch segment {
+        for step in steps {
+            switch step {
             case .old(let range):
                 rowIDs += old.rowIDs[range]
                 codes += old.externalCodes.raw[range.lowerBound * 32..<range.upperBound * 32]
@@ -281,8 +275,8 @@ enum WorkingSetPatch {
         func merged(_ oldColumn: inout TextColumn, _ freshColumn: TextColumn, present: Bool = true) -> TextColumn {
             var builder = TextColumnBuilder(capacity: capacity, bytesPerRow: 0)
             builder.reserveBytes(oldColumn.bytes.count + freshColumn.bytes.count)
-            for segment in segments {
-                switch segment {
+            for step in steps {
+                switch step {
                 case .old(let range):
                     if present {
                         builder.appendRows(of: oldColumn, range)
@@ -315,8 +309,8 @@ enum WorkingSetPatch {
             phones: phones, consent: ConsentColumn(bits: consent), deviceCounts: devices, columns: columns)
     }
 
-    private static func plan(old: [Int64], removing: [Int64], fresh: [Int64]) -> [Segment] {
-        var segments: [Segment] = []
+    private static func plan(old: [Int64], removing: [Int64], fresh: [Int64]) -> [Step] {
+        var steps: [Step] = []
         var next = 0
         var added = 0
         var removed = 0
@@ -326,7 +320,7 @@ enum WorkingSetPatch {
         }
         while next < old.count || added < fresh.count {
             if added < fresh.count, next == old.count || fresh[added] <= old[next] {
-                segments.append(.fresh(added))
+                steps.append(.fresh(added))
                 added += 1
                 if next < old.count, old[next] == fresh[added - 1] { next += 1 }
                 continue
@@ -340,8 +334,8 @@ enum WorkingSetPatch {
             while next < old.count, added == fresh.count || old[next] < fresh[added], !isRemoved(old[next]) {
                 next += 1
             }
-            segments.append(.old(start..<next))
+            steps.append(.old(start..<next))
         }
-        return segments
+        return steps
     }
 }

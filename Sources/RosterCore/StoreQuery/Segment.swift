@@ -18,12 +18,12 @@ public struct Segment {
             do {
                 return try FilterContext.fixed(today, leapDayRule: store.leapDayRule)
             } catch {
-                throw RosterError.invalidValue("--today \(today): \(error.description)")
+                throw RosterError.invalidValue(.today(today, reason: error.description))
             }
         }
         let name = timeZone ?? store.timeZone
         guard let zone = TimeZone(identifier: name) else {
-            throw RosterError.invalidValue("unknown time zone \"\(name)\" (use an IANA name such as Europe/Madrid)")
+            throw RosterError.invalidValue(.unknownTimeZone(name))
         }
         return FilterContext.today(in: zone, leapDayRule: store.leapDayRule)
     }
@@ -35,7 +35,7 @@ public struct Segment {
             Trace.mark("filter: \(rows.count) rows")
             return rows
         } catch {
-            throw RosterError.invalidValue(error.description)
+            throw RosterError.invalidValue(.filter(error))
         }
     }
 

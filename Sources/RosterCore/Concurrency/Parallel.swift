@@ -9,9 +9,9 @@ enum Parallel {
         guard count > 0 else { return [] }
         guard count > 1 else { return [body(0)] }
         return [Value](unsafeUninitializedCapacity: count) { buffer, initialized in
-            let base = Unchecked(buffer.baseAddress!)
+            let base = UncheckedSendable(buffer.baseAddress!)
             withoutActuallyEscaping(body) { body in
-                let shared = Unchecked(body)
+                let shared = UncheckedSendable(body)
                 DispatchQueue.concurrentPerform(iterations: count) {
                     (base.value + $0).initialize(to: shared.value($0))
                 }
@@ -78,12 +78,15 @@ enum Parallel {
     static var lanesBesideWriter: Int { max(1, ProcessInfo.processInfo.activeProcessorCount - 1) }
 
     /// Work started on another thread now, its result (or error) collected by `wait()`.
+    ///
+    /// Unchecked: `result` is written once by the worker before it leaves the group, and read only after
+    /// `group.wait()` returns, which orders the write before the read.
     final class Background<Value>: @unchecked Sendable {
         private let group = DispatchGroup()
         private var result: Result<Value, Error>?
 
         init(_ body: @escaping () throws -> Value) {
-            let work = Unchecked(body)
+            let work = UncheckedSendable(body)
             DispatchQueue.global().async(group: group) { self.result = Result { try work.value() } }
         }
 
@@ -91,33 +94,5 @@ enum Parallel {
             group.wait()
             return try result!.get()
         }
-    }
-
-    private struct Unchecked<Value>: @unchecked Sendable {
-        let value: Value
-        init(_ value: Value) { self.value = value }
-    }
-}
-
-/// Phase timings on stderr when `ROSTER_TRACE` is set (for measuring loads; off otherwise), from the first mark.
-enum Trace {
-    private static let start = DispatchTime.now()
-    private static let enabled = ProcessInfo.processInfo.environment["ROSTER_TRACE"] != nil
-
-    static func mark(_ what: @autoclosure () -> String) {
-        guard enabled else { return }
-        let origin = start.uptimeNanoseconds
-        let elapsed = Double(DispatchTime.now().uptimeNanoseconds &- origin) / 1e6
-        FileHandle.standardError.write(
-            Data(String(format: "[%8.1f ms %4d MB] %@\n", elapsed, residentMegabytes(), what()).utf8))
-    }
-
-    /// The resident set size now and its peak so far (`/proc/self/status`), in MB; 0 where there is no /proc.
-    private static func residentMegabytes() -> Int {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
-        for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
-            return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) / 1024
-        }
-        return 0
     }
 }

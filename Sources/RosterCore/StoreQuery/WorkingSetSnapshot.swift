@@ -271,7 +271,7 @@ enum WorkingSetSnapshot {
                         }
                         sealed.append(data)
                     }
-                    let shared = UnsafeSendableBox((sealed, target))
+                    let shared = UncheckedSendable((sealed, target))  // read only; each part writes its own range
                     let opened = Parallel.map(batch.count) { offset -> Bool in
                         let index = batch.lowerBound + offset
                         let range = index * chunkSize..<min(byteCount, (index + 1) * chunkSize)

@@ -1,0 +1,103 @@
+extension RosterError {
+    /// A refusal worded by its caller (the executable, the server), which has no case of its own yet.
+    public static func invalidValue(_ message: String) -> RosterError { .invalidValue(.message(message)) }
+
+    /// A conflict worded by its caller, which has no case of its own yet.
+    public static func conflict(_ message: String) -> RosterError { .conflict(.message(message)) }
+
+    /// A value or argument that was refused, with what its message needs; the message is worded here, once.
+    ///
+    /// `RosterError.invalidValue(_: String)` makes a `.message`: the wording of a caller outside the core (the
+    /// executable, the server) that has no case of its own yet.
+    public enum InvalidValue: Sendable, Equatable, CustomStringConvertible {
+        /// Not an IANA time zone name.
+        case unknownTimeZone(String)
+        /// An empty app key given to `Store.create`.
+        case emptyAppKey
+        /// Not a region code.
+        case notARegion(String)
+        /// A field name that is empty or holds control characters (as typed).
+        case notAFieldName(String)
+        /// A field name that is a channel or device column (`email`, `deviceId`).
+        case reservedFieldName(String)
+        /// An empty value given to set a field.
+        case emptyFieldValue(field: String)
+        /// A type given for a field that already has another.
+        case fieldTypeMismatch(field: String, type: FieldType, given: FieldType)
+        /// A value that does not fit its field's type.
+        case valueNotOfType(value: String, type: FieldType, field: String)
+        /// A channel (`email`, `phone`) to remove that the customer does not have.
+        case customerLacksChannel(externalCode: String, channel: String)
+        /// A field to remove that the customer does not have.
+        case customerLacksField(externalCode: String, field: String)
+        /// A device to pick by customer when the customer has none, or several (their deviceIds).
+        case deviceNotChosen(externalCode: String, deviceIds: [String])
+        /// An ID that names a device no customer is logged in on, where a customer is needed.
+        case anonymousDevice(id: String)
+        /// A file given as a Roster jsonl export whose first line is not one.
+        case notAnExport(path: String)
+        /// A Roster jsonl export that was cut or altered (`reason` says how).
+        case incompleteExport(path: String, reason: String)
+        /// A column mapping that maps two columns to one target.
+        case mappedTwice(target: String)
+        /// A header column without a name (1-based).
+        case unnamedColumn(Int)
+        /// A header that names a column twice.
+        case duplicateColumn(String)
+        /// A filter that does not parse or does not fit the fields.
+        case filter(FilterError)
+        /// A fixed "today" that is not a date (`reason` from the filter's date reader).
+        case today(String, reason: String)
+        /// A refusal worded by its caller.
+        case message(String)
+
+        public var description: String {
+            switch self {
+            case .unknownTimeZone(let name):
+                return "unknown time zone \"\(name)\" (use an IANA name such as Europe/Madrid)"
+            case .emptyAppKey:
+                return "the app key must not be empty"
+            case .notARegion(let raw):
+                return
+                    "\"\(raw)\" is not a region: use a short code of letters, digits and dashes, such as eu or us-east"
+            case .notAFieldName(let raw):
+                return "\"\(raw)\" is not a field name"
+            case .reservedFieldName(let name):
+                return "\"\(name)\" is a channel or device column, not a customer field: use the matching command"
+            case .emptyFieldValue(let field):
+                return "an empty value for field \(field): use `roster customer unset` to remove it"
+            case .fieldTypeMismatch(let field, let type, let given):
+                return "field \(field) is \(type.phrase), not \(given.phrase)"
+            case .valueNotOfType(let value, let type, let field):
+                return "\"\(value)\" is not \(type.phrase), the type of field \(field)"
+            case .customerLacksChannel(let code, let channel):
+                return "customer \(code) has no \(channel); nothing was changed"
+            case .customerLacksField(let code, let field):
+                return "customer \(code) has no field \"\(field)\"; nothing was changed"
+            case .deviceNotChosen(let code, let deviceIds):
+                return deviceIds.isEmpty
+                    ? "customer \(code) has no device"
+                    : "customer \(code) has \(deviceIds.count) devices; name one by its deviceId: "
+                        + deviceIds.joined(separator: ", ")
+            case .anonymousDevice(let id):
+                return "\"\(id)\" is an anonymous device (no customer is logged in on it): use `roster device login`"
+            case .notAnExport(let path):
+                return "\(path) is not a Roster jsonl export (its first line must name the export and its region)"
+            case .incompleteExport(let path, let reason):
+                return "\(path) is not a whole Roster export: \(reason). Nothing was imported; export it again"
+            case .mappedTwice(let target):
+                return "the mapping gives \(target) twice (nothing was imported)"
+            case .unnamedColumn(let number):
+                return "column \(number) of the header has no name"
+            case .duplicateColumn(let name):
+                return "the header names the column \"\(name)\" twice"
+            case .filter(let error):
+                return error.description
+            case .today(let value, let reason):
+                return "today \(value): \(reason)"
+            case .message(let text):
+                return text
+            }
+        }
+    }
+}
