@@ -20,7 +20,8 @@ extension ConsoleEndToEndTests {
         try pane.keys("Enter")
         var screen = try pane.wait(for: "fits this file: mailchimp")
         #expect(screen.contains("Email Address, First Name, Last Name"), "the file's headers: \(screen)")
-        #expect(screen.contains("First Name=Lena"), "without a preset, the columns keep their names: \(screen)")
+        // Without a preset, Birthday's 12/06 and 03/01 leave the order open: the step offers the choice.
+        #expect(screen.contains("o chooses it"), "\(screen)")
         try pane.keys("p")
         try pane.wait(for: ":preset mailchimp")
         try pane.keys("Enter")

@@ -66,6 +66,14 @@ extension Importer {
             headers: Array(map.sources.prefix(map.fileColumnCount)))
     }
 
+    /// The file's header as written, for a mapping step to show when the preview was refused (reads the header
+    /// only).
+    public func header() throws -> [String] {
+        guard options.kind != .jsonl else { return [] }
+        try openInput()
+        return try openReader().header
+    }
+
     private static func values(of plan: RowPlan) -> [(name: String, value: String)] {
         var values: [(name: String, value: String)] = []
         if let identity = plan.identity { values.append(("customerId", identity)) }

@@ -42,12 +42,18 @@ public struct ImportMappingPreview: Sendable {
     public var needsDateOrder = false
     /// The presets that fit the file's header, the best first.
     public var presets: [String] = []
+    /// The file's header, as written.
+    public var headers: [String] = []
 
-    public init(preview: ImportPreview?, problem: String? = nil, needsDateOrder: Bool = false, presets: [String] = []) {
+    public init(
+        preview: ImportPreview?, problem: String? = nil, needsDateOrder: Bool = false, presets: [String] = [],
+        headers: [String] = []
+    ) {
         self.preview = preview
         self.problem = problem
         self.needsDateOrder = needsDateOrder
         self.presets = presets
+        self.headers = headers
     }
 }
 

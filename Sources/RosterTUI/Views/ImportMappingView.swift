@@ -41,6 +41,11 @@ enum ImportMappingView {
             lines.append(StyledLine("Reading the file…", .dim))
             return lines
         }
+        if !result.headers.isEmpty {
+            var line = StyledLine([Span(pad("headers"), .dim), Span(result.headers.joined(separator: ", "))])
+            line.hangingIndent = 17
+            lines += [line, StyledLine()]
+        }
         if let problem = result.problem {
             if result.needsDateOrder {
                 lines.append(StyledLine("A date column needs its day/month order: \(problem)", .error))
@@ -52,10 +57,7 @@ enum ImportMappingView {
             }
         }
         guard let preview = result.preview else { return lines }
-        if !preview.headers.isEmpty {
-            lines.append(StyledLine([Span(pad("headers"), .dim), Span(preview.headers.joined(separator: ", "))]))
-            lines.append(StyledLine())
-        }
+        if result.problem != nil { lines.append(StyledLine()) }
         lines.append(StyledLine("Mapping (j/k select, m changes the selected target's source)", .accent))
         let width = min(28, (preview.columns.map { TextWidth.of(label($0)) }.max() ?? 0) + 2)
         for (index, column) in preview.columns.enumerated() {

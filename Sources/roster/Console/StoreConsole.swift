@@ -132,28 +132,34 @@ final class StoreConsole: ConsoleStore, @unchecked Sendable {
     func previewImport(_ draft: ImportDraft) throws -> ImportMappingPreview {
         let options = try importOptions(draft)
         return try locked {
+            let importer = Importer(store: store, options: options)
             do {
-                let preview = try Importer(store: store, options: options).preview()
+                let preview = try importer.preview()
                 return ImportMappingPreview(
-                    preview: preview, presets: Preset.fitting(header: preview.headers).map(\.rawValue))
+                    preview: preview, presets: Preset.fitting(header: preview.headers).map(\.rawValue),
+                    headers: preview.headers)
             } catch let error as MappingError {
-                var header: [String] = []
-                var needsDateOrder = false
+                let needsDateOrder: Bool
                 switch error {
-                case .missingColumns(_, _, let fileHeader, _), .unknownHeader(_, _, let fileHeader): header = fileHeader
                 case .ambiguousDateOrder, .conflictingDateOrder: needsDateOrder = true
-                default: break
+                default: needsDateOrder = false
                 }
-                return ImportMappingPreview(
-                    preview: nil, problem: error.description, needsDateOrder: needsDateOrder,
-                    presets: Preset.fitting(header: header).map(\.rawValue))
+                return refused(error.description, needsDateOrder: needsDateOrder, header: try importer.header())
             } catch let error as RosterError {
                 // A mapping the file cannot take (a target given twice, a header without a name): the operator
                 // changes it; the file itself was read.
                 guard case .invalidValue(let message) = error else { throw error }
-                return ImportMappingPreview(preview: nil, problem: message)
+                return refused(message, needsDateOrder: false, header: try importer.header())
             }
         }
+    }
+
+    /// A mapping the step shows as refused, with the file's header and the presets that fit it; nothing was
+    /// imported, as the step says for itself.
+    private func refused(_ problem: String, needsDateOrder: Bool, header: [String]) -> ImportMappingPreview {
+        ImportMappingPreview(
+            preview: nil, problem: problem.replacingOccurrences(of: " (nothing was imported)", with: ""),
+            needsDateOrder: needsDateOrder, presets: Preset.fitting(header: header).map(\.rawValue), headers: header)
     }
 
     func importFile(_ draft: ImportDraft, progress: @escaping @Sendable (ImportProgress) -> Void) throws -> ImportReport

@@ -138,7 +138,7 @@ final class FakeConsoleStore: ConsoleStore, @unchecked Sendable {
             preview: ImportPreview(
                 columns: columns, unused: [], rows: [.init(line: 2, values: values, rejection: nil)],
                 formats: [.init(field: "birthdate", type: .date, format: "MM/DD")], headers: headers),
-            presets: name ? [] : ["mailchimp", "hubspot"])
+            presets: name ? [] : ["mailchimp", "hubspot"], headers: headers)
     }
 
     func importFile(_ draft: ImportDraft, progress: @escaping @Sendable (ImportProgress) -> Void) throws -> ImportReport
