@@ -164,6 +164,9 @@ struct ImportMappingTests {
             ColonCommand.parse("field retype birthdate date mdy drop")
                 == .success(.field(.retype(name: "birthdate", type: .date, dateOrder: .mdy, drop: true))))
         #expect(ColonCommand.parse("field rename city town") == .success(.field(.rename(old: "city", new: "town"))))
+        #expect(
+            ColonCommand.parse("field rename \"First Name\" 'given  name'")
+                == .success(.field(.rename(old: "First Name", new: "given  name"))))
         for bad in ["field retype birthdate", "field retype a colour", "field rename a", "field frob", "field list x"] {
             guard case .failure(let failure) = ColonCommand.parse(bad) else {
                 Issue.record("\(bad) parsed")

@@ -35,7 +35,7 @@ public enum ColonCommand: Equatable, Sendable {
             ":field retype NAME TYPE [dmy|mdy] [drop]",
             "convert every value of a field (asks first, says which do not convert; drop removes them; audited)"
         ),
-        (":field rename OLD NEW", "rename a field on every customer (asks first; audited)"),
+        (":field rename OLD NEW", "rename a field on every customer (asks first; audited; quote a name with spaces)"),
         (":map TARGET=SOURCE", "import mapping step: take TARGET from a header or {A} {B} (m fills it in)"),
         (":preset NAME|none", "import mapping step: hubspot, salesforce, mailchimp, google, outlook (p)"),
         (":date-order dmy|mdy|none  :country CODE|none", "import mapping step: date order (o), default country (c)"),
@@ -51,7 +51,7 @@ public enum ColonCommand: Equatable, Sendable {
         let words = rest.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
         if let setting = parseSetting(name.lowercased(), rest) { return setting }
         switch name.lowercased() {
-        case "field", "fields": return parseField(words)
+        case "field", "fields": return parseField(quotedWords(rest))
         case "customers", "c": return .success(.show(.customers))
         case "devices": return .success(.show(.devices))
         case "email": return .success(.show(.email))

@@ -153,6 +153,31 @@ extension ConsoleUpdate {
 }
 
 extension ColonCommand {
+    /// The words of a command line, a word in double or single quotes kept whole (`"First Name"`): fields that an
+    /// import named after a header have spaces.
+    static func quotedWords(_ text: String) -> [String] {
+        var words: [String] = []
+        var word = ""
+        var quote: Character?
+        var started = false
+        for character in text {
+            if let open = quote {
+                if character == open { quote = nil } else { word.append(character) }
+            } else if character == "\"" || character == "'" {
+                quote = character
+                started = true
+            } else if character == " " {
+                if started || !word.isEmpty { words.append(word) }
+                word = ""
+                started = false
+            } else {
+                word.append(character)
+            }
+        }
+        if started || !word.isEmpty { words.append(word) }
+        return words
+    }
+
     /// `:field`, `:fields`, `:field list`, `:field retype NAME TYPE [dmy|mdy] [drop]`, `:field rename OLD NEW`.
     static func parseField(_ words: [String]) -> Result<ColonCommand, ConsoleFailure> {
         let usage =
