@@ -186,4 +186,29 @@ struct ImportMappingTests {
         let effects = Fixtures.press([.character(":")] + Fixtures.typing("preset hubspot") + [.enter], &state)
         #expect(effects.isEmpty && state.notice?.text.contains("start one with i") == true)
     }
+    @Test("the mapping step and the field list draw at every size down to one cell, and a held o reads once")
+    func sizesAndHeldKey() {
+        for (width, height) in [(1, 1), (20, 4), (21, 5), (40, 6), (80, 2), (30, 40)] {
+            let app = Self.console(width: width, height: height)
+            Self.press(app, [.character("i")] + Fixtures.typing("email audience.csv") + [.enter, .character("j")])
+            #expect(Snapshot.text(app.frame()).split(separator: "\n").count == height)
+            Self.press(app, [.escape, .character(":")] + Fixtures.typing("field retype birthdate date") + [.enter])
+            #expect(Snapshot.text(app.frame()).split(separator: "\n").count == height)
+        }
+        var state = Fixtures.loadedState()
+        Fixtures.press([.character("i")] + Fixtures.typing("email audience.csv") + [.enter], &state)
+        let effects = Fixtures.press(Array(repeating: .character("o"), count: 30), &state)
+        let generations = effects.compactMap { effect -> Int? in
+            if case .previewImport(let generation, _) = effect { return generation } else { return nil }
+        }
+        #expect(generations.count == 30 && generations == generations.sorted())
+        let events = EventQueue()
+        let runtime = ConsoleRuntime(
+            store: FakeConsoleStore(), events: events, themes: ThemeCatalog(directories: []), inline: false)
+        for effect in effects { runtime.perform(effect) }
+        // A preview still queued when a later one is asked for is skipped: only the last is current.
+        #expect(runtime.generations.isCurrent("importPreview", generations.last!))
+        #expect(!runtime.generations.isCurrent("importPreview", generations.first!))
+        #expect(state.screens.count == 1)
+    }
 }

@@ -9,7 +9,10 @@ extension ConsoleRuntime {
         switch effect {
         case .previewImport(let generation, let typed):
             let draft = Self.expandingHome(typed)
-            run(on: interactive) {
+            // A held key (`o`) asks for many previews; only the latest is read (a big file's can take seconds).
+            generations.set("importPreview", generation)
+            run(on: interactive) { [generations] in
+                guard generations.isCurrent("importPreview", generation) else { return }
                 events.post(.importPreviewed(generation: generation, Result { try store.previewImport(draft) }.failure))
             }
         case .importMapped(let typed):

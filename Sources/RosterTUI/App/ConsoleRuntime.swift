@@ -12,7 +12,7 @@ public final class ConsoleRuntime: @unchecked Sendable {
     public let themes: ThemeCatalog
     let bulk = DispatchQueue(label: "roster.console.bulk", qos: .userInitiated)
     let interactive = DispatchQueue(label: "roster.console.interactive", qos: .userInteractive)
-    private let generations = Generations()
+    let generations = Generations()
     private let inline: Bool
 
     /// A runtime over `store`; `inline` runs the work on the caller's thread (for tests and the replay bench).

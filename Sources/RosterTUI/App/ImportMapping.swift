@@ -90,6 +90,8 @@ extension ConsoleUpdate {
             state.screens.append(.importing(ImportScreen(kind: kind, path: path)))
             return [.importFile(kind: kind, path: path)]
         }
+        // One mapping step at a time: a second `:import` replaces the one being set up.
+        if case .importMapping = state.screens.last { state.screens.removeLast() }
         state.screens.append(.importMapping(ImportMappingScreen(draft: ImportDraft(kind: kind, path: path))))
         return previewMapping(&state)
     }
