@@ -96,7 +96,9 @@ struct CustomerCommand: ParsableCommand {
             discussion: """
                 FIELD is a field name (case-insensitive), or `email`, or `phone` (international: +34600112233). \
                 A field's type (text, date YYYY-MM-DD, number, boolean) is fixed by its first value, or by --type; \
-                later values must fit it.
+                later values must fit it. A date is written YYYY-MM-DD (or --MM-DD, after --, for a birthday \
+                without a year): one value alone cannot tell 06/12 in June from 06/12 in December, so the other \
+                forms an import reads are refused here.
                 """)
 
         @OptionGroup var storeOptions: StoreOptions

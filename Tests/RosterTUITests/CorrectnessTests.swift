@@ -377,7 +377,14 @@ struct ColumnTests {
 struct ConsoleImportTests {
     static func importing() -> ConsoleState {
         var state = Fixtures.loadedState()
-        Fixtures.press([.character(":")] + Fixtures.typing("import contacts ~/big.csv") + [.enter], &state)
+        let effects = Fixtures.press(
+            [.character(":")] + Fixtures.typing("import contacts ~/big.csv") + [.enter], &state)
+        // The mapping step first: its preview arrives, then Enter imports.
+        if case .previewImport(let generation, let draft)? = effects.first {
+            let preview = Result { try FakeConsoleStore().previewImport(draft) }.failure
+            _ = ConsoleUpdate.apply(.importPreviewed(generation: generation, preview), to: &state)
+        }
+        Fixtures.press([.enter], &state)
         return state
     }
 

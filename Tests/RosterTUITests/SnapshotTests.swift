@@ -75,7 +75,17 @@ struct SnapshotTests {
     func deviceGet() { Self.check("deviceget", [.character("d")]) }
 
     @Test("import summary") func importSummary() {
-        Self.check("import", [.character("i")] + Fixtures.typing("email contacts.csv") + [.enter])
+        Self.check("import", [.character("i")] + Fixtures.typing("email contacts.csv") + [.enter, .enter])
+    }
+
+    @Test("import mapping step: headers, mapping, formats and first rows")
+    func importMapping() {
+        Self.check("importmapping", [.character("i")] + Fixtures.typing("email contacts.csv") + [.enter])
+    }
+
+    @Test("fields with a retype waiting for its confirmation")
+    func fields() {
+        Self.check("fields", [.character(":")] + Fixtures.typing("field retype birthdate date") + [.enter])
     }
 
     @Test("help generated from the key table") func help() { Self.check("help", [.character("?")]) }

@@ -161,10 +161,14 @@ struct UpdateTests {
         #expect(effects.contains { if case .deviceGet("dev-1") = $0 { return true } else { return false } })
         Fixtures.press([.escape], &state)
         effects = Fixtures.press([.character("i")] + Fixtures.typing("email /tmp/x.csv") + [.enter], &state)
-        #expect(state.importRunning)
+        #expect(!state.importRunning, "the mapping step comes first")
         #expect(
             effects.contains {
-                if case .importFile(kind: "email", path: "/tmp/x.csv") = $0 { return true } else { return false }
+                if case .previewImport(_, ImportDraft(kind: "email", path: "/tmp/x.csv")) = $0 {
+                    return true
+                } else {
+                    return false
+                }
             })
         Fixtures.press([.escape], &state)
         effects = Fixtures.press([.character(":")] + Fixtures.typing("theme mono") + [.enter], &state)

@@ -318,4 +318,41 @@ struct CRMExportTests {
         #expect(try birthdaysToday(roster) == "1")
         #expect(!(try roster.run("field", "list").stdout.contains("Notas")))
     }
+    @Test("Salesforce's phone columns fall back per row: the first that holds a phone wins, a mobile first")
+    func salesforcePhoneFallback() throws {
+        let (roster, _scratch) = try imported(
+            "contacts", "salesforce.csv",
+            """
+            Contact ID,First Name,Last Name,Email,Mobile,Phone,Birthdate
+            003A,Ana,García,ana@example.com,,+34 911 22 33 44,1990-12-06
+            003B,Bo,Berg,bo@example.com,n/a,+1 415 555 0100,1985-03-01
+            003C,Cy,Ng,cy@example.com,+44 7700 900123,+44 20 7946 0000,1979-12-06
+            003D,Di,Lo,di@example.com,,,1979-01-02
+
+            """, ["--preset", "salesforce"])
+        _ = _scratch
+        let phones = ["003A": "+34911223344", "003B": "+14155550100", "003C": "+447700900123"]
+        for (id, phone) in phones {
+            let shown = try roster.run("customer", "show", id, "--json")
+            #expect(shown.stdout.contains("\"\(phone)\""), "\(id): \(shown.stdout)")
+        }
+        #expect(!(try roster.run("customer", "show", "003D", "--json").stdout.contains("\"+")))
+        let dry = try roster.run(
+            "import", "contacts", _scratch.path + "/salesforce.csv", "--preset", "salesforce", "--dry-run")
+        #expect(dry.stdout.contains("phone <- Mobile or Phone"), "\(dry.stdout)")
+    }
+
+    @Test("customer set on a date field takes YYYY-MM-DD (or --MM-DD) only, and names the format otherwise")
+    func setDateField() throws {
+        let (roster, _scratch) = try imported("contacts", "c.csv", "customerId,birthdate\nC1,1990-12-06\n")
+        _ = _scratch
+        let refused = try roster.run("customer", "set", "C1", "birthdate", "06/12/1991")
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("YYYY-MM-DD"), "\(refused.stderr)")
+        #expect(try roster.run("customer", "show", "C1", "--json").stdout.contains("1990-12-06"))
+        #expect(try roster.run("customer", "set", "C1", "birthdate", "1991-12-06").status == 0)
+        // `--` ends the options: the value starts with dashes.
+        #expect(try roster.run("customer", "set", "C1", "birthdate", "--", "--12-07").status == 0)
+        #expect(try roster.run("customer", "show", "C1", "--json").stdout.contains("--12-07"))
+    }
 }

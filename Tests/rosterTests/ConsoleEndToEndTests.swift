@@ -516,7 +516,10 @@ extension ConsoleEndToEndTests {
         try pane.keys(":")
         try pane.type("import contacts \(file)")
         try pane.keys("Enter")
-        try pane.wait(for: "Import contacts")
+        // The mapping step comes first; Enter imports with it.
+        try pane.wait(for: "First rows as they will be stored")
+        try pane.keys("Enter")
+        try pane.wait(for: "Importing contacts")
         try pane.keys("Escape", "q")
         try pane.wait(for: "Quit when it finishes?")
         try pane.keys("y")

@@ -21,6 +21,8 @@ struct ColumnMap: Sendable {
     enum DerivedPart: Sendable {
         case literal(String)
         case column(Int)
+        /// The first of these columns whose cell looks like a phone, else the first that is not empty.
+        case firstPhone([Int])
     }
 
     struct Declared: Sendable {
@@ -41,31 +43,42 @@ struct ColumnMap: Sendable {
         var identity: [(rank: Int, column: Int)] = []
         var declared: [String: Declared] = [:]
         for entry in mapping.entries {
-            guard let resolved = try ColumnMap.resolve(entry, in: header) else { continue }
-            let (source, columns) = resolved
             let role = ColumnMap.role(named: entry.target, kind: kind)
             let column: Int
-            if case .column = source, roles[columns[0]] == nil {
-                column = columns[0]
-                roles[column] = role
-            } else {
+            let columns: [Int]
+            let alternatives = entry.perRow ? ColumnMap.presentColumns(entry, in: header) : []
+            if alternatives.count > 1 {
+                columns = alternatives
                 column = header.count + derived.count
-                switch source {
-                case .column: derived.append([.column(columns[0])])
-                case .template(let parts):
-                    var index = 0
-                    derived.append(
-                        parts.map { part -> DerivedPart in
-                            switch part {
-                            case .literal(let text): return .literal(text)
-                            case .column:
-                                defer { index += 1 }
-                                return .column(columns[index])
-                            }
-                        })
-                }
+                derived.append([.firstPhone(alternatives)])
                 derivedRoles.append(role)
-                derivedSources.append(source.description)
+                derivedSources.append(alternatives.map { header[$0] }.joined(separator: " or "))
+            } else {
+                guard let resolved = try ColumnMap.resolve(entry, in: header) else { continue }
+                let source = resolved.0
+                columns = resolved.1
+                if case .column = source, roles[columns[0]] == nil {
+                    column = columns[0]
+                    roles[column] = role
+                } else {
+                    column = header.count + derived.count
+                    switch source {
+                    case .column: derived.append([.column(columns[0])])
+                    case .template(let parts):
+                        var index = 0
+                        derived.append(
+                            parts.map { part -> DerivedPart in
+                                switch part {
+                                case .literal(let text): return .literal(text)
+                                case .column:
+                                    defer { index += 1 }
+                                    return .column(columns[index])
+                                }
+                            })
+                    }
+                    derivedRoles.append(role)
+                    derivedSources.append(source.description)
+                }
             }
             consumed.formUnion(columns)
             if mapped.contains(role), role != .identity {
@@ -129,6 +142,32 @@ struct ColumnMap: Sendable {
 
     func column(_ role: ColumnRole) -> Int? { roles.firstIndex(of: role) }
 
+    /// The file's columns a column's cell is read from: itself, or a derived column's sources.
+    func sourceColumns(ofDerived index: Int) -> [Int] {
+        guard index >= fileColumnCount else { return [index] }
+        return derived[index - fileColumnCount].flatMap { part -> [Int] in
+            switch part {
+            case .literal: return []
+            case .column(let source): return [source]
+            case .firstPhone(let sources): return sources
+            }
+        }
+    }
+
+    /// Whether a cell could be a phone number: six digits or more, and only digits, spaces and `+ ( ) - . /`.
+    /// A row's other phone columns are tried when its first is empty or holds something else (`n/a`, `-`).
+    static func looksLikePhone(_ value: String) -> Bool {
+        var digits = 0
+        for scalar in value.unicodeScalars {
+            if ("0"..."9").contains(scalar) {
+                digits += 1
+            } else if !" +()-./".unicodeScalars.contains(scalar) {
+                return false
+            }
+        }
+        return digits >= 6
+    }
+
     /// The row with its derived columns' cells appended (the row itself when there are none).
     func expand(_ fields: [String]) -> [String] {
         guard !derived.isEmpty else { return fields }
@@ -158,6 +197,9 @@ struct ColumnMap: Sendable {
                 } else if !sawColumn {
                     pending += text  // text before the first column (`Dr. {Last Name}`)
                 }
+            case .firstPhone(let sources):
+                let values = sources.map { $0 < fields.count ? fields[$0].trimmed : "" }
+                return values.first(where: looksLikePhone) ?? values.first { !$0.isEmpty } ?? ""
             case .column(let index):
                 sawColumn = true
                 let value = index < fields.count ? fields[index].trimmed : ""
@@ -188,6 +230,15 @@ struct ColumnMap: Sendable {
         if entry.isOptional { return nil }
         let missing = entry.sources.first?.headers.first { index(of: $0, in: header) == nil } ?? entry.target
         throw MappingError.unknownHeader(target: entry.target, header: missing, fileHeaders: header)
+    }
+
+    /// The columns of every source of an entry that the file has, in the entry's order (single headers only).
+    private static func presentColumns(_ entry: ColumnMapping.Entry, in header: [String]) -> [Int] {
+        var columns: [Int] = []
+        for case .column(let name) in entry.sources {
+            if let column = index(of: name, in: header), !columns.contains(column) { columns.append(column) }
+        }
+        return columns
     }
 
     /// A header's column: the same name ignoring case, else ignoring case, spaces, `_` and `-`.

@@ -13,6 +13,10 @@ public struct ColumnMapping: Sendable, Equatable {
         public var sources: [Source]
         /// Whether a file without any of the sources is fine (a preset's entries); else it is refused.
         public var isOptional = false
+        /// Whether every source the file has is tried on each row, in order, the first that holds a phone winning
+        /// (a preset's phone columns: a row with no mobile number falls back to its other phone); else the first
+        /// source the file has is the column for every row.
+        public var perRow = false
 
         public init(target: String, type: FieldType? = nil, dateOrder: DateOrder? = nil, sources: [Source]) {
             self.target = target

@@ -174,9 +174,7 @@ struct ImportLayout: Sendable {
                 if column.index < map.fileColumnCount {
                     decoded[column.index] = true
                 } else {
-                    for case .column(let source) in map.derived[column.index - map.fileColumnCount] {
-                        decoded[source] = true
-                    }
+                    for source in map.sourceColumns(ofDerived: column.index) { decoded[source] = true }
                 }
             }
             reader.decodedColumns = decoded

@@ -20,6 +20,8 @@ public struct ImportPreview: Sendable {
     public let unused: [String]
     public let rows: [Row]
     public let formats: [ImportSummary.ColumnFormat]
+    /// The file's header, as written.
+    public var headers: [String] = []
 }
 
 extension Importer {
@@ -59,7 +61,17 @@ extension Importer {
             if case .field(let name) = role { type = planner.fieldTypes[name.trimmed.lowercased()]?.type }
             columns.append(.init(target: role.targetName, source: map.sources[index], type: type))
         }
-        return ImportPreview(columns: columns, unused: unused, rows: rows, formats: layout.formats)
+        return ImportPreview(
+            columns: columns, unused: unused, rows: rows, formats: layout.formats,
+            headers: Array(map.sources.prefix(map.fileColumnCount)))
+    }
+
+    /// The file's header as written, for a mapping step to show when the preview was refused (reads the header
+    /// only).
+    public func header() throws -> [String] {
+        guard options.kind != .jsonl else { return [] }
+        try openInput()
+        return try openReader().header
     }
 
     private static func values(of plan: RowPlan) -> [(name: String, value: String)] {

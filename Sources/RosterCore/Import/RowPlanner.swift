@@ -121,7 +121,7 @@ struct RowPlanner: Sendable {
                 columns[index] = true
                 return
             }
-            for case .column(let source) in map.derived[index - map.fileColumnCount] { columns[source] = true }
+            for source in map.sourceColumns(ofDerived: index) { columns[source] = true }
         }
         switch kind {
         case .email: mark(map.column(.email))

@@ -39,6 +39,8 @@ public enum FieldCommandError: Error, Equatable, Sendable, CustomStringConvertib
     case ambiguousDateOrder(String)
     /// Some date values are day/month and others month/day.
     case conflictingDateOrder(String)
+    /// More values would be dropped than when the operator was asked (the store changed in between).
+    case changedSinceCheck(String)
 
     public var description: String {
         switch self {
@@ -54,6 +56,9 @@ public enum FieldCommandError: Error, Equatable, Sendable, CustomStringConvertib
         case .ambiguousDateOrder(let name):
             return "the values of field \(name) could all be day/month or month/day (none has a part above 12): give "
                 + "the order, dmy or mdy; nothing was changed"
+        case .changedSinceCheck(let name):
+            return "the values of field \(name) changed since they were checked: more would be dropped than you were "
+                + "shown; nothing was changed (check again)"
         case .conflictingDateOrder(let name):
             return "the values of field \(name) are written both day/month and month/day: give the order, dmy or "
                 + "mdy, to convert those written that way; nothing was changed"
@@ -74,8 +79,11 @@ extension Store {
 
     /// Converts every stored value of a field to `type`. Changes nothing, and reports the values that do not
     /// convert, unless all of them do or `dropUnconvertible` is set (then those values are removed). Audited.
+    /// `checkOnly` reports what would happen and changes nothing (the console asks before it applies);
+    /// `droppingAtMost` refuses to drop more values than the operator was shown.
     public func retypeField(
-        _ rawName: String, to type: FieldType, dateOrder: DateOrder? = nil, dropUnconvertible: Bool = false
+        _ rawName: String, to type: FieldType, dateOrder: DateOrder? = nil, dropUnconvertible: Bool = false,
+        checkOnly: Bool = false, droppingAtMost: Int? = nil
     ) throws -> RetypeReport {
         try write { db in
             let (key, name, from) = try knownField(db, rawName)
@@ -97,7 +105,10 @@ extension Store {
                 }
             }
             let format = reading.date.map(\.description) ?? reading.number.map(\.description)
-            let applied = unconvertible.isEmpty || dropUnconvertible
+            if dropUnconvertible, let droppingAtMost, unconvertible.count > droppingAtMost {
+                throw FieldCommandError.changedSinceCheck(name)
+            }
+            let applied = (unconvertible.isEmpty || dropUnconvertible) && !checkOnly
             let report = RetypeReport(
                 field: name, from: from, to: type, converted: converted.count - unconvertible.count,
                 unconvertible: unconvertible, applied: applied, format: format)
@@ -117,8 +128,10 @@ extension Store {
         }
     }
 
-    /// Renames a field on every customer that has it (a change of case only is allowed). Audited.
-    public func renameField(_ rawOld: String, to rawNew: String) throws {
+    /// Renames a field on every customer that has it (a change of case only is allowed), and returns how many
+    /// customers have it. Audited. `checkOnly` validates and counts, and changes nothing.
+    @discardableResult
+    public func renameField(_ rawOld: String, to rawNew: String, checkOnly: Bool = false) throws -> Int {
         try write { db in
             let (oldKey, _, type) = try knownField(db, rawOld)
             let newName = rawNew.trimmed
@@ -129,6 +142,7 @@ extension Store {
             guard newKey == oldKey || fieldTypes[newKey] == nil else { throw FieldCommandError.nameTaken(newName) }
             var holders: [Customer] = []
             try forEachStoredCustomer(db) { if $0.fields[oldKey] != nil { holders.append($0) } }
+            if checkOnly { return holders.count }
             if newKey != oldKey { try db.execute(sql: "DELETE FROM field WHERE key = ?", arguments: [oldKey]) }
             fieldTypes[oldKey] = nil
             try replaceFieldType(db, key: newKey, name: newName, type: type)
@@ -139,6 +153,7 @@ extension Store {
             }
             try audit(db, .field, subject: "*", detail: "rename \(oldKey) to \(newKey): \(holders.count) customers")
             try updateWorkingSetSnapshot(db)
+            return holders.count
         }
     }
 

@@ -9,6 +9,10 @@ public enum ColonCommand: Equatable, Sendable {
     case filter(String)
     case preview(String)
     case edit(CustomerEdit)
+    /// A setting of the import being set up (`:map`, `:preset`, `:date-order`, `:country`).
+    case importSetting(ImportSetting)
+    /// `:field` (nil: the list), `:field retype`, `:field rename`.
+    case field(FieldRequest?)
     case help
     case quit
 
@@ -26,6 +30,15 @@ public enum ColonCommand: Equatable, Sendable {
         (":unset FIELD", "remove a field (or email, phone) of the selected customer (audited)"),
         (":consent email|sms|push on|off", "turn a channel of the selected customer on or off (audited)"),
         (":theme NAME", "switch theme live (default, light, high-contrast, mono, or a file)"),
+        (":field  :fields", "the store's fields: type and how many customers have a value"),
+        (
+            ":field retype NAME TYPE [dmy|mdy] [drop]",
+            "convert every value of a field (asks first, says which do not convert; drop removes them; audited)"
+        ),
+        (":field rename OLD NEW", "rename a field on every customer (asks first; audited; quote a name with spaces)"),
+        (":map TARGET=SOURCE", "import mapping step: take TARGET from a header or {A} {B} (m fills it in)"),
+        (":preset NAME|none", "import mapping step: hubspot, salesforce, mailchimp, google, outlook (p)"),
+        (":date-order dmy|mdy|none  :country CODE|none", "import mapping step: date order (o), default country (c)"),
         (":help", "this help"),
         (":q  :quit", "quit"),
     ]
@@ -36,7 +49,9 @@ public enum ColonCommand: Equatable, Sendable {
         let name = String(trimmed.prefix { $0 != " " })
         let rest = String(trimmed.dropFirst(name.count)).trimmingSpaces
         let words = rest.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        if let setting = parseSetting(name.lowercased(), rest) { return setting }
         switch name.lowercased() {
+        case "field", "fields": return parseField(quotedWords(rest))
         case "customers", "c": return .success(.show(.customers))
         case "devices": return .success(.show(.devices))
         case "email": return .success(.show(.email))

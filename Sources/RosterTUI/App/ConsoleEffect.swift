@@ -12,6 +12,13 @@ public enum ConsoleEffect: Sendable {
     case recordReveal(rowID: Int64)
     case editCustomer(rowID: Int64, CustomerEdit)
     case loadTheme(String)
+    /// The mapping step's preview of an import (nothing is written).
+    case previewImport(generation: Int, ImportDraft)
+    /// An import with the mapping the operator confirmed.
+    case importMapped(ImportDraft)
+    case loadFields
+    case checkFieldChange(FieldRequest)
+    case applyFieldChange(FieldRequest)
     case redraw
     case suspend
     case quit

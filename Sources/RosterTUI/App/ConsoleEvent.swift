@@ -22,6 +22,11 @@ public enum ConsoleEvent: Sendable {
     case importFinished(Result<ImportReport, ConsoleFailure>)
     case editFinished(rowID: Int64, Result<CustomerDetail, ConsoleFailure>)
     case themeLoaded(Theme, error: String?)
+    case importPreviewed(generation: Int, Result<ImportMappingPreview, ConsoleFailure>)
+    case fieldsLoaded(Result<[FieldSummary], ConsoleFailure>)
+    case fieldChangeChecked(FieldRequest, Result<FieldCheck, ConsoleFailure>)
+    /// A field change applied: what it did, as the notice says it.
+    case fieldChanged(FieldRequest, Result<String, ConsoleFailure>)
 }
 
 /// A failure of background work, as the message the console shows.

@@ -34,6 +34,15 @@ public protocol ConsoleStore: AnyObject, Sendable {
     func recordReveal(rowID: Int64)
     /// Rectifies a customer (a field, or a channel's consent), audited; returns it as it is now.
     func edit(rowID: Int64, _ change: CustomerEdit) throws -> CustomerDetail
+    /// The mapping an import of `draft` would use and its first rows as they would be stored; writes nothing.
+    func previewImport(_ draft: ImportDraft) throws -> ImportMappingPreview
+    /// Imports a CSV file with the mapping of `draft`, reporting progress.
+    func importFile(_ draft: ImportDraft, progress: @escaping @Sendable (ImportProgress) -> Void) throws -> ImportReport
+    /// Every field with its type and how many customers have a value.
+    func fieldSummaries() throws -> [FieldSummary]
+    /// What a field change would do (`apply` false: nothing is written), or the change applied (audited), with a
+    /// sentence saying what it did.
+    func changeField(_ change: FieldRequest, apply: Bool) throws -> (check: FieldCheck, done: String?)
 }
 
 /// A rectification typed in the console: `:set`, `:unset`, `:consent`.

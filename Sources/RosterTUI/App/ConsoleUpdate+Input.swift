@@ -125,14 +125,9 @@ extension ConsoleUpdate {
             case .deviceGet(let id):
                 state.screens.append(.deviceGet(DeviceGetScreen(request: id)))
                 return [.deviceGet(id)]
-            case .importFile(let kind, let path):
-                guard !state.importRunning else {
-                    state.notice = .init(text: "an import is already running", isError: true)
-                    return []
-                }
-                state.importRunning = true
-                state.screens.append(.importing(ImportScreen(kind: kind, path: path)))
-                return [.importFile(kind: kind, path: path)]
+            case .importFile(let kind, let path): return startImport(kind: kind, path: path, &state)
+            case .importSetting(let setting): return applySetting(setting, &state)
+            case .field(let change): return fieldCommand(change, &state)
             case .theme(let name): return [.loadTheme(name)]
             case .filter(let text):
                 state.screens.removeAll()

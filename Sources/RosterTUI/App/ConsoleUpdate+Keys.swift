@@ -23,6 +23,7 @@ extension ConsoleUpdate {
         if key == .control("z") { return [.suspend] }
         if state.prompt != nil { return promptKey(key, &state) }
         if case .preview = state.screens.last { return previewKey(key, &state) }
+        if let effects = mappingKey(key, &state) ?? fieldsKey(key, &state) { return effects }
         // A count typed before a move (5j, 10G), as in less and vi.
         if case .character(let character) = key, let digit = character.wholeNumberValue, character.isASCII,
             digit > 0 || state.count != nil
@@ -174,7 +175,7 @@ extension ConsoleUpdate {
             state.screens[last] = .importing(pane)
         case .help(let offset):
             state.screens[last] = .help(offset: moved(offset))
-        case .preview:
+        case .preview, .importMapping, .fields:
             break
         }
     }

@@ -188,6 +188,11 @@ public enum ConsoleUpdate {
                 error.map { .init(text: "\($0); using the default theme", isError: true) }
                 ?? .init(text: "theme \(theme.name)", isError: false)
             return []
+        case .importPreviewed(let generation, let result):
+            mappingPreviewed(generation: generation, result, &state)
+            return []
+        case .fieldsLoaded, .fieldChangeChecked, .fieldChanged:
+            return fieldsEvent(event, &state)
         }
     }
 

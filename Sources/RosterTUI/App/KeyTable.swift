@@ -59,6 +59,14 @@ public enum KeyTable {
             [.control("c")], .forceQuit, [.list, .detail, .pane, .input], "quit from anywhere (exit status 130)"),
         KeyBinding([.control("l")], .redraw, [.list, .detail, .pane, .input], "redraw the screen"),
         KeyBinding([.control("z")], .suspend, [.list, .detail, .pane, .input], "suspend to the shell (fg resumes)"),
+        KeyBinding(
+            [.enter, .escape], nil, [.pane], "import mapping step: import with this mapping / cancel (nothing written)"),
+        KeyBinding(
+            [.character("m"), .character("p"), .character("o"), .character("c")], nil, [.pane],
+            "import mapping step: map the selected target, preset, date order, default country"),
+        KeyBinding(
+            [.character("y"), .character("d")], nil, [.pane],
+            ":field retype or rename: apply / apply and drop the values that do not convert"),
         KeyBinding([.enter], nil, [.input], "filter, template: keep it and go back; command: run it"),
         KeyBinding(
             [.escape], nil, [.input], "filter: back to the filter kept before (none: cleared); command, template: close"

@@ -55,13 +55,16 @@ public enum Screen: Sendable {
     case deviceGet(DeviceGetScreen)
     case importing(ImportScreen)
     case help(offset: Int)
+    /// The mapping step of an import, before it runs.
+    case importMapping(ImportMappingScreen)
+    case fields(FieldsScreen)
 
     /// The key scope this screen takes keys in.
     var scope: KeyScope {
         switch self {
         case .detail: return .detail
         case .preview: return .input
-        case .deviceGet, .importing, .help: return .pane
+        case .deviceGet, .importing, .help, .importMapping, .fields: return .pane
         }
     }
 }

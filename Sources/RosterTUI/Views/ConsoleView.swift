@@ -87,6 +87,8 @@ public enum ConsoleView {
         case .deviceGet(let pane): return "deviceGet · " + Format.short(pane.request, 40)
         case .importing(let pane): return "Import \(pane.kind) · \(pane.path)"
         case .help: return "Help"
+        case .importMapping(let pane): return "Import \(pane.draft.kind) · \(pane.draft.path) · mapping"
+        case .fields: return "Fields"
         }
     }
 
@@ -146,6 +148,10 @@ public enum ConsoleView {
             ImportView.render(pane, shown: state.importShown, into: &buffer, rect: inner)
         case .help(let offset):
             TextPane.render(HelpView.lines(width: inner.width), offset: offset, into: &buffer, rect: inner)
+        case .importMapping(let pane):
+            TextPane.render(ImportMappingView.lines(pane), offset: pane.offset, into: &buffer, rect: inner)
+        case .fields(let pane):
+            TextPane.render(FieldsView.lines(pane), offset: pane.offset, into: &buffer, rect: inner)
         }
     }
 }

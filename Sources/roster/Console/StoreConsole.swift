@@ -129,6 +129,107 @@ final class StoreConsole: ConsoleStore, @unchecked Sendable {
         }
     }
 
+    func previewImport(_ draft: ImportDraft) throws -> ImportMappingPreview {
+        let options = try importOptions(draft)
+        return try locked {
+            let importer = Importer(store: store, options: options)
+            do {
+                let preview = try importer.preview()
+                return ImportMappingPreview(
+                    preview: preview, presets: Preset.fitting(header: preview.headers).map(\.rawValue),
+                    headers: preview.headers)
+            } catch let error as MappingError {
+                let needsDateOrder: Bool
+                switch error {
+                case .ambiguousDateOrder, .conflictingDateOrder: needsDateOrder = true
+                default: needsDateOrder = false
+                }
+                return refused(error.description, needsDateOrder: needsDateOrder, header: try importer.header())
+            } catch let error as RosterError {
+                // A mapping the file cannot take (a target given twice, a header without a name): the operator
+                // changes it; the file itself was read.
+                guard case .invalidValue(let message) = error else { throw error }
+                return refused(message, needsDateOrder: false, header: try importer.header())
+            }
+        }
+    }
+
+    /// A mapping the step shows as refused, with the file's header and the presets that fit it; nothing was
+    /// imported, as the step says for itself.
+    private func refused(_ problem: String, needsDateOrder: Bool, header: [String]) -> ImportMappingPreview {
+        ImportMappingPreview(
+            preview: nil, problem: problem.replacingOccurrences(of: " (nothing was imported)", with: ""),
+            needsDateOrder: needsDateOrder, presets: Preset.fitting(header: header).map(\.rawValue), headers: header)
+    }
+
+    func importFile(_ draft: ImportDraft, progress: @escaping @Sendable (ImportProgress) -> Void) throws -> ImportReport
+    {
+        let options = try importOptions(draft)
+        let summary = try locked {
+            try Importer(store: store, options: options) { report in
+                progress(
+                    ImportProgress(
+                        phase: report.phase.rawValue, rows: report.rows, bytesRead: report.bytesRead,
+                        totalBytes: report.totalBytes))
+            }.run()
+        }
+        return ImportReport(
+            read: summary.read, created: summary.created, updated: summary.updated, unchanged: summary.unchanged,
+            rejected: summary.rejected, duplicatesInFile: summary.duplicatesInFile,
+            rejects: summary.rejects.prefix(50).map { "line \($0.line): \($0.reason)" })
+    }
+
+    /// The options `roster import` would take for the draft: the preset, then each `TARGET=SOURCE`.
+    private func importOptions(_ draft: ImportDraft) throws -> ImportOptions {
+        guard let kind = ImportKind(rawValue: draft.kind.lowercased()) else {
+            throw RosterError.invalidValue(
+                "\"\(draft.kind)\" is not an import kind: use \(ImportKind.allCases.map(\.rawValue).joined(separator: ", "))"
+            )
+        }
+        var options = ImportOptions(kind: kind, path: draft.path)
+        options.dateOrder = draft.dateOrder
+        options.defaultCountry = draft.defaultCountry
+        var mapping = ColumnMapping()
+        if let name = draft.preset {
+            guard let preset = Preset(rawValue: name) else {
+                throw RosterError.invalidValue(MappingError.unknownPreset(name).description)
+            }
+            mapping = preset.mapping
+        }
+        options.mapping = mapping.overridden(
+            by: ColumnMapping(entries: try draft.maps.map { try ColumnMapping.entry($0) }))
+        return options
+    }
+
+    func fieldSummaries() throws -> [FieldSummary] {
+        try locked { try store.fieldSummaries() }
+    }
+
+    func changeField(_ change: FieldRequest, apply: Bool) throws -> (check: FieldCheck, done: String?) {
+        try locked {
+            switch change {
+            case .retype(let name, let type, let order, let drop, let dropAtMost):
+                let report = try store.retypeField(
+                    name, to: type, dateOrder: order, dropUnconvertible: drop && apply, checkOnly: !apply,
+                    droppingAtMost: dropAtMost)
+                guard apply else { return (.retype(report), nil) }
+                guard report.applied else {
+                    throw RosterError.invalidValue(
+                        "\(report.unconvertible.count) value(s) of field \(report.field) do not convert to "
+                            + "\(report.to.rawValue); nothing was changed")
+                }
+                let dropped = report.unconvertible.isEmpty ? "" : ", \(report.unconvertible.count) dropped"
+                return (
+                    .retype(report),
+                    "field \(report.field) is now \(report.to.rawValue): \(report.converted) values converted\(dropped)"
+                )
+            case .rename(let old, let new):
+                let count = try store.renameField(old, to: new, checkOnly: !apply)
+                return (.rename(count: count), apply ? "field \(old) is now \(new) on \(count) customers" : nil)
+            }
+        }
+    }
+
     private func parse(_ template: String) throws -> Template {
         do {
             return try Template.parse(template)

@@ -109,4 +109,61 @@ final class FakeConsoleStore: ConsoleStore, @unchecked Sendable {
         detail = CustomerDetail(customer: customer, devices: detail.devices)
         return detail
     }
+
+    /// A Mailchimp-shaped file: with the preset, names from two columns; a path with `ambiguous` has a date column
+    /// that needs its order.
+    func previewImport(_ draft: ImportDraft) throws -> ImportMappingPreview {
+        if draft.path.contains("missing") { throw Unsupported(text: "cannot open \(draft.path)") }
+        if draft.path.contains("ambiguous"), draft.dateOrder == nil {
+            return ImportMappingPreview(
+                preview: nil,
+                problem: "the dates of field birthdate (column \"Birthday\") could all be day/month or "
+                    + "month/day", needsDateOrder: true)
+        }
+        let headers = ["Email Address", "First Name", "Last Name", "Birthday"]
+        let name = draft.preset == "mailchimp"
+        let columns: [ImportPreview.Column] =
+            [.init(target: "email", source: "Email Address", type: nil)]
+            + (name
+                ? [.init(target: "name", source: "{First Name} {Last Name}", type: .text)]
+                : [
+                    .init(target: "First Name", source: "First Name", type: .text),
+                    .init(target: "Last Name", source: "Last Name", type: .text),
+                ])
+            + [.init(target: "birthdate", source: "Birthday", type: .date)]
+        let values: [(name: String, value: String)] =
+            [("email", "ana@example.com")] + (name ? [("name", "Ana García")] : [("First Name", "Ana")])
+            + [("birthdate", "--12-06")]
+        return ImportMappingPreview(
+            preview: ImportPreview(
+                columns: columns, unused: [], rows: [.init(line: 2, values: values, rejection: nil)],
+                formats: [.init(field: "birthdate", type: .date, format: "MM/DD")], headers: headers),
+            presets: name ? [] : ["mailchimp", "hubspot"], headers: headers)
+    }
+
+    func importFile(_ draft: ImportDraft, progress: @escaping @Sendable (ImportProgress) -> Void) throws -> ImportReport
+    {
+        try importFile(kind: draft.kind, path: draft.path, progress: progress)
+    }
+
+    private var storedFields = [FieldSummary(name: "birthdate", type: .text, count: 2)]
+
+    func fieldSummaries() throws -> [FieldSummary] {
+        lock.lock()
+        defer { lock.unlock() }
+        return storedFields
+    }
+
+    func changeField(_ change: FieldRequest, apply: Bool) throws -> (check: FieldCheck, done: String?) {
+        guard case .retype(let name, let type, _, let drop, _) = change else { return (.rename(count: 2), nil) }
+        let report = RetypeReport(
+            field: name, from: .text, to: type, converted: 1,
+            unconvertible: [.init(externalCode: "code-2", value: "soon", reason: "\"soon\" is not a date")],
+            applied: apply && drop, format: "DD/MM/YYYY")
+        guard apply else { return (.retype(report), nil) }
+        lock.lock()
+        storedFields = [FieldSummary(name: name, type: type, count: 1)]
+        lock.unlock()
+        return (.retype(report), "field \(name) is now \(type.rawValue): 1 values converted, 1 dropped")
+    }
 }
