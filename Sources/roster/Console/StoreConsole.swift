@@ -149,7 +149,7 @@ final class StoreConsole: ConsoleStore, @unchecked Sendable {
                 // A mapping the file cannot take (a target given twice, a header without a name): the operator
                 // changes it; the file itself was read.
                 guard case .invalidValue(let message) = error else { throw error }
-                return refused(message, needsDateOrder: false, header: try importer.header())
+                return refused(message.description, needsDateOrder: false, header: try importer.header())
             }
         }
     }
