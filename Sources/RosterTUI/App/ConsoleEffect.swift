@@ -12,6 +12,10 @@ public enum ConsoleEffect: Sendable {
     case recordReveal(rowID: Int64)
     case editCustomer(rowID: Int64, CustomerEdit)
     case loadTheme(String)
+    /// The saved segments, then each one's count on `customers` (when loaded).
+    case loadSegments(CustomerCatalog?)
+    case saveSegment(name: String, expression: String, replacing: Bool, customers: CustomerCatalog)
+    case deleteSegment(String)
     case redraw
     case suspend
     case quit

@@ -22,6 +22,11 @@ public enum ConsoleEvent: Sendable {
     case importFinished(Result<ImportReport, ConsoleFailure>)
     case editFinished(rowID: Int64, Result<CustomerDetail, ConsoleFailure>)
     case themeLoaded(Theme, error: String?)
+    case segmentsLoaded(Result<[SavedSegment], ConsoleFailure>)
+    /// How many customers a listed segment selects now.
+    case segmentCounted(name: String, Result<Int, ConsoleFailure>)
+    case segmentSaved(name: String, Result<Int, ConsoleFailure>)
+    case segmentDeleted(name: String, Result<Bool, ConsoleFailure>)
 }
 
 /// A failure of background work, as the message the console shows.

@@ -11,7 +11,7 @@ public final class ConsoleRuntime: @unchecked Sendable {
     public let events: EventQueue
     public let themes: ThemeCatalog
     private let bulk = DispatchQueue(label: "roster.console.bulk", qos: .userInitiated)
-    private let interactive = DispatchQueue(label: "roster.console.interactive", qos: .userInteractive)
+    let interactive = DispatchQueue(label: "roster.console.interactive", qos: .userInteractive)
     private let generations = Generations()
     private let inline: Bool
 
@@ -23,7 +23,7 @@ public final class ConsoleRuntime: @unchecked Sendable {
         self.inline = inline
     }
 
-    private func run(on queue: DispatchQueue, _ work: @escaping @Sendable () -> Void) {
+    func run(on queue: DispatchQueue, _ work: @escaping @Sendable () -> Void) {
         if inline { work() } else { queue.async(execute: work) }
     }
 
@@ -99,6 +99,8 @@ public final class ConsoleRuntime: @unchecked Sendable {
                 let (theme, error) = themes.load(name)
                 events.post(.themeLoaded(theme, error: error?.description))
             }
+        case .loadSegments, .saveSegment, .deleteSegment:
+            performSegmentEffect(effect)
         case .redraw, .suspend, .quit:
             break
         }

@@ -34,6 +34,27 @@ public protocol ConsoleStore: AnyObject, Sendable {
     func recordReveal(rowID: Int64)
     /// Rectifies a customer (a field, or a channel's consent), audited; returns it as it is now.
     func edit(rowID: Int64, _ change: CustomerEdit) throws -> CustomerDetail
+    /// The saved segments, sorted by name.
+    func savedSegments() throws -> [SavedSegment]
+    /// Saves a filter as a segment after running it on `workingSet` (audited); returns how many it selects there.
+    func saveSegment(name: String, expression: String, replacing: Bool, in workingSet: WorkingSet) throws -> Int
+    /// Deletes a saved segment (audited).
+    func deleteSegment(name: String) throws
+}
+
+/// Stores that keep no segments (a benchmark's) list none and refuse to save or delete one.
+extension ConsoleStore {
+    public func savedSegments() throws -> [SavedSegment] { [] }
+
+    public func saveSegment(name: String, expression: String, replacing: Bool, in workingSet: WorkingSet) throws
+        -> Int
+    {
+        throw ConsoleFailure("this console's store keeps no saved segments")
+    }
+
+    public func deleteSegment(name: String) throws {
+        throw ConsoleFailure("this console's store keeps no saved segments")
+    }
 }
 
 /// A rectification typed in the console: `:set`, `:unset`, `:consent`.

@@ -48,6 +48,7 @@ public enum KeyTable {
             [.character("r")], .reveal, [.list, .detail],
             "reveal the selected customer's masked email and phone (audited; masked again on move)"),
         KeyBinding([.character("i")], .importFile, [.list], "import a CSV file (:import KIND FILE)"),
+        KeyBinding([.enter], .openSegment, [.pane], "in :segments, apply the selected segment to the list"),
         KeyBinding([.character("?"), .function(1)], .help, [.list, .detail, .pane], "this help"),
         KeyBinding(
             [.escape], .back, [.list, .detail, .pane],

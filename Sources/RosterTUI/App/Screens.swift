@@ -55,13 +55,14 @@ public enum Screen: Sendable {
     case deviceGet(DeviceGetScreen)
     case importing(ImportScreen)
     case help(offset: Int)
+    case segments(SegmentsScreen)
 
     /// The key scope this screen takes keys in.
     var scope: KeyScope {
         switch self {
         case .detail: return .detail
         case .preview: return .input
-        case .deviceGet, .importing, .help: return .pane
+        case .deviceGet, .importing, .help, .segments: return .pane
         }
     }
 }

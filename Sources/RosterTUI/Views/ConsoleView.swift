@@ -87,6 +87,7 @@ public enum ConsoleView {
         case .deviceGet(let pane): return "deviceGet · " + Format.short(pane.request, 40)
         case .importing(let pane): return "Import \(pane.kind) · \(pane.path)"
         case .help: return "Help"
+        case .segments: return "Saved segments"
         }
     }
 
@@ -146,6 +147,8 @@ public enum ConsoleView {
             ImportView.render(pane, shown: state.importShown, into: &buffer, rect: inner)
         case .help(let offset):
             TextPane.render(HelpView.lines(width: inner.width), offset: offset, into: &buffer, rect: inner)
+        case .segments(let pane):
+            SegmentsView.render(pane, into: &buffer, rect: inner)
         }
     }
 }
