@@ -77,6 +77,7 @@ struct SegmentUpdateTests {
         #expect(text[1].contains("@mailable") && text[1].contains("error") && text[1].contains("no field"))
         #expect(text[2].hasPrefix("@Ana ") && text[2].contains("name ~ \"ana\""))
 
+        #expect(StatusLineView.hints(state) == "j/k:select Enter:apply Esc:back")
         Fixtures.press([.character("j"), .character("j")], &state)
         guard case .segments(let moved) = state.screens.last else { return }
         #expect(moved.selected == 1, "the selection stops at the last segment")

@@ -48,7 +48,6 @@ public enum KeyTable {
             [.character("r")], .reveal, [.list, .detail],
             "reveal the selected customer's masked email and phone (audited; masked again on move)"),
         KeyBinding([.character("i")], .importFile, [.list], "import a CSV file (:import KIND FILE)"),
-        KeyBinding([.enter], .openSegment, [.pane], "in :segments, apply the selected segment to the list"),
         KeyBinding([.character("?"), .function(1)], .help, [.list, .detail, .pane], "this help"),
         KeyBinding(
             [.escape], .back, [.list, .detail, .pane],
@@ -68,6 +67,7 @@ public enum KeyTable {
         KeyBinding([.left, .right, .home, .end], nil, [.input], "move the cursor"),
         KeyBinding([.backspace, .delete], nil, [.input], "delete before / under the cursor"),
         KeyBinding([.control("u"), .control("w")], nil, [.input], "delete to the start / the word before"),
+        KeyBinding([.enter], .openSegment, [.pane], "in :segments, apply the selected segment to the list"),
     ]
 
     /// The action `key` has in `scope`, if any.
