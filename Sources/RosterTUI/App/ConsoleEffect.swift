@@ -19,6 +19,10 @@ public enum ConsoleEffect: Sendable {
     case loadFields
     case checkFieldChange(FieldRequest)
     case applyFieldChange(FieldRequest)
+    /// The saved segments, then each one's count on `customers` (when loaded).
+    case loadSegments(CustomerCatalog?)
+    case saveSegment(name: String, expression: String, replacing: Bool, customers: CustomerCatalog)
+    case deleteSegment(String)
     case redraw
     case suspend
     case quit

@@ -27,6 +27,11 @@ public enum ConsoleEvent: Sendable {
     case fieldChangeChecked(FieldRequest, Result<FieldCheck, ConsoleFailure>)
     /// A field change applied: what it did, as the notice says it.
     case fieldChanged(FieldRequest, Result<String, ConsoleFailure>)
+    case segmentsLoaded(Result<[SavedSegment], ConsoleFailure>)
+    /// How many customers a listed segment selects now.
+    case segmentCounted(name: String, Result<Int, ConsoleFailure>)
+    case segmentSaved(name: String, Result<Int, ConsoleFailure>)
+    case segmentDeleted(name: String, Result<Bool, ConsoleFailure>)
 }
 
 /// A failure of background work, as the message the console shows.

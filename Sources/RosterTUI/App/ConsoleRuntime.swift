@@ -101,6 +101,8 @@ public final class ConsoleRuntime: @unchecked Sendable {
             }
         case .previewImport, .importMapped, .loadFields, .checkFieldChange, .applyFieldChange:
             performAdministration(effect)
+        case .loadSegments, .saveSegment, .deleteSegment:
+            performSegmentEffect(effect)
         case .redraw, .suspend, .quit:
             break
         }

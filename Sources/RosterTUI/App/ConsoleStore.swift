@@ -43,6 +43,27 @@ public protocol ConsoleStore: AnyObject, Sendable {
     /// What a field change would do (`apply` false: nothing is written), or the change applied (audited), with a
     /// sentence saying what it did.
     func changeField(_ change: FieldRequest, apply: Bool) throws -> (check: FieldCheck, done: String?)
+    /// The saved segments, sorted by name.
+    func savedSegments() throws -> [SavedSegment]
+    /// Saves a filter as a segment after running it on `workingSet` (audited); returns how many it selects there.
+    func saveSegment(name: String, expression: String, replacing: Bool, in workingSet: WorkingSet) throws -> Int
+    /// Deletes a saved segment (audited).
+    func deleteSegment(name: String) throws
+}
+
+/// Stores that keep no segments (a benchmark's) list none and refuse to save or delete one.
+extension ConsoleStore {
+    public func savedSegments() throws -> [SavedSegment] { [] }
+
+    public func saveSegment(name: String, expression: String, replacing: Bool, in workingSet: WorkingSet) throws
+        -> Int
+    {
+        throw ConsoleFailure("this console's store keeps no saved segments")
+    }
+
+    public func deleteSegment(name: String) throws {
+        throw ConsoleFailure("this console's store keeps no saved segments")
+    }
 }
 
 /// A rectification typed in the console: `:set`, `:unset`, `:consent`.

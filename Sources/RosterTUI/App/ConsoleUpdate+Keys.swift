@@ -88,6 +88,7 @@ extension ConsoleUpdate {
         case .deviceGet: return deviceGet(&state)
         case .reveal: return reveal(&state)
         case .help: state.screens.append(.help(offset: 0))
+        case .openSegment: return openSegment(&state)
         case .redraw: return [.redraw]
         case .suspend: return [.suspend]
         }
@@ -175,6 +176,9 @@ extension ConsoleUpdate {
             state.screens[last] = .importing(pane)
         case .help(let offset):
             state.screens[last] = .help(offset: moved(offset))
+        case .segments(var pane):
+            pane.selected = max(0, min(pane.selected + max(-10_000, min(step, 10_000)), pane.segments.count - 1))
+            state.screens[last] = .segments(pane)
         case .preview, .importMapping, .fields:
             break
         }

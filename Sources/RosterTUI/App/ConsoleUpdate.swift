@@ -182,6 +182,8 @@ public enum ConsoleUpdate {
                 }
                 return []
             }
+        case .segmentsLoaded, .segmentCounted, .segmentSaved, .segmentDeleted:
+            return segmentEvent(event, &state)
         case .themeLoaded(let theme, let error):
             state.theme = theme
             state.notice =

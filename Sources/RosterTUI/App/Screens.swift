@@ -58,13 +58,14 @@ public enum Screen: Sendable {
     /// The mapping step of an import, before it runs.
     case importMapping(ImportMappingScreen)
     case fields(FieldsScreen)
+    case segments(SegmentsScreen)
 
     /// The key scope this screen takes keys in.
     var scope: KeyScope {
         switch self {
         case .detail: return .detail
         case .preview: return .input
-        case .deviceGet, .importing, .help, .importMapping, .fields: return .pane
+        case .deviceGet, .importing, .help, .importMapping, .fields, .segments: return .pane
         }
     }
 }

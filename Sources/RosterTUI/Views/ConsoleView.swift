@@ -89,6 +89,7 @@ public enum ConsoleView {
         case .help: return "Help"
         case .importMapping(let pane): return "Import \(pane.draft.kind) · \(pane.draft.path) · mapping"
         case .fields: return "Fields"
+        case .segments: return "Saved segments"
         }
     }
 
@@ -152,6 +153,8 @@ public enum ConsoleView {
             TextPane.render(ImportMappingView.lines(pane), offset: pane.offset, into: &buffer, rect: inner)
         case .fields(let pane):
             TextPane.render(FieldsView.lines(pane), offset: pane.offset, into: &buffer, rect: inner)
+        case .segments(let pane):
+            SegmentsView.render(pane, into: &buffer, rect: inner)
         }
     }
 }
