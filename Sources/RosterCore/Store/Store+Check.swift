@@ -55,6 +55,7 @@ extension Store {
             snapshot.reportMissing(&report)
             try checkDevices(db, &report, progress: progress)
             try checkReverseIndexes(db, &report, progress: progress)
+            for problem in try serverKeyProblems(db) { report.add("server keys", problem) }
         }
         progress?("audit chain", 0)
         let audit = try verifyAudit()
