@@ -35,6 +35,11 @@ extension SyncServer {
                 return Reply(ImportUpload.json(summary))
             } catch let refused as ImportRefused {
                 throw APIError(status: .unprocessableContent, code: 4220, message: refused.description)
+            } catch let error as CSVReaderError {
+                throw APIError.invalid("the upload cannot be read: \(error.description); nothing was imported")
+            } catch let error as MappingError {
+                // The file's header does not fit the kind (a missing column, a column named twice).
+                throw APIError.invalid("the upload cannot be imported: \(error.description); nothing was imported")
             } catch RosterError.io(_, let detail) {
                 // The upload's own problem (an encoding, a missing column): the importer's words, nothing imported.
                 throw APIError.invalid("the upload cannot be imported: \(detail)")
