@@ -3,6 +3,8 @@
 #
 #   bench/serve.sh [CONTACTS] [SECONDS]     (defaults: 100000 contacts, 10 s per endpoint, 32 connections)
 #   BUILD=debug bench/serve.sh …            (the debug binary, when a release build is not at hand)
+#   READERS="0 4" bench/serve.sh …          (one server per value of --read-connections, measured in turn on the
+#                                            same store: 0 answers every read on the store thread, as before the pool)
 #
 # Builds roster (release), makes a store of CONTACTS generated customers with one registered device, starts
 # `roster serve` on a free port and measures GET /health, GET /v1/device and PUT /v2/customer/field (each
@@ -36,14 +38,22 @@ device=777ded1c-0000-4000-8000-00000000bench
 "$roster" device register --platform webpush --device-id "$device" >/dev/null
 key=$("$roster" key create --name bench --role write)
 
-"$roster" serve --listen 127.0.0.1:0 --log-level warning >"$work/serve.out" 2>"$work/serve.log" &
-server=$!
-until grep -q "listening on" "$work/serve.out" 2>/dev/null; do
-    kill -0 "$server" 2>/dev/null || { cat "$work/serve.log" >&2; exit 1; }
-    sleep 0.1
-done
-port=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/serve.out" | head -1)
-base=http://127.0.0.1:$port
+start_server() { # --read-connections value
+    "$roster" serve --listen 127.0.0.1:0 --log-level warning --read-connections "$1" >"$work/serve.out" 2>"$work/serve.log" &
+    server=$!
+    until grep -q "listening on" "$work/serve.out" 2>/dev/null; do
+        kill -0 "$server" 2>/dev/null || { cat "$work/serve.log" >&2; exit 1; }
+        sleep 0.1
+    done
+    port=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/serve.out" | head -1)
+    base=http://127.0.0.1:$port
+}
+
+stop_server() {
+    kill "$server" && wait "$server" || true
+    server=
+    rm -f "$work/serve.out"
+}
 
 cat >"$work/put.lua" <<LUA
 local counter = 0
@@ -69,26 +79,30 @@ measure() { # name, then wrk arguments: prints "name rps p50 p99" (ms)
     echo "$name $rps $p50 $p99 ${errors:-0}"
 }
 
-health=$(measure health "$base/health")
-device_get=$(measure device -H "Authorization: Bearer $key" "$base/v1/device?deviceId=$device")
-field_put=$(measure put -s "$work/put.lua" "$base")
+for readers in ${READERS:-4}; do
+    start_server "$readers"
+    health=$(measure health "$base/health")
+    device_get=$(measure device -H "Authorization: Bearer $key" "$base/v1/device?deviceId=$device")
+    field_put=$(measure put -s "$work/put.lua" "$base")
 
-echo "roster serve ($build build) on loopback: $contacts customers, $connections connections, ${seconds}s per endpoint, $(nproc) cores"
-printf '%-28s %12s %10s %10s %8s\n' endpoint "requests/s" p50 p99 non-2xx
-for line in "$health" "$device_get" "$field_put"; do
-    read -r name rps p50 p99 errors <<<"$line"
-    case $name in
-        health) label="GET /health" ;;
-        device) label="GET /v1/device" ;;
-        put) label="PUT /v2/customer/field" ;;
-    esac
-    printf '%-28s %12s %10s %10s %8s\n' "$label" "$rps" "$p50" "$p99" "$errors"
+    echo "roster serve ($build build, --read-connections $readers) on loopback: $contacts customers, $connections connections, ${seconds}s per endpoint, $(nproc) cores"
+    printf '%-28s %12s %10s %10s %8s\n' endpoint "requests/s" p50 p99 non-2xx
+    for line in "$health" "$device_get" "$field_put"; do
+        read -r name rps p50 p99 errors <<<"$line"
+        case $name in
+            health) label="GET /health" ;;
+            device) label="GET /v1/device" ;;
+            put) label="PUT /v2/customer/field" ;;
+        esac
+        printf '%-28s %12s %10s %10s %8s\n' "$label" "$rps" "$p50" "$p99" "$errors"
+    done
+    read -r _ health_rps _ _ _ <<<"$health"
+    read -r _ device_rps _ _ _ <<<"$device_get"
+    read -r _ put_rps _ _ _ <<<"$field_put"
+    awk -v h="$health_rps" -v d="$device_rps" -v p="$put_rps" 'BEGIN {
+        printf "GET /v1/device / GET /health: %.2fx (target >= 0.5x)\n", d / h
+        printf "PUT /v2/customer/field / GET /health: %.2fx (target >= 0.25x)\n", p / h
+    }'
+    curl -s "$base/metrics" | grep -E '^roster_commit(s_total|_batch_changes_(sum|count))' || true
+    stop_server
 done
-read -r _ health_rps _ _ _ <<<"$health"
-read -r _ device_rps _ _ _ <<<"$device_get"
-read -r _ put_rps _ _ _ <<<"$field_put"
-awk -v h="$health_rps" -v d="$device_rps" -v p="$put_rps" 'BEGIN {
-    printf "GET /v1/device / GET /health: %.2fx (target >= 0.5x)\n", d / h
-    printf "PUT /v2/customer/field / GET /health: %.2fx (target >= 0.25x)\n", p / h
-}'
-curl -s "$base/metrics" | grep -E '^roster_commit(s_total|_batch_changes_(sum|count))' || true

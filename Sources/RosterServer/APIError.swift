@@ -40,6 +40,11 @@ struct APIError: Error, Sendable {
             status: .contentTooLarge, code: 4130,
             message: "the body is larger than this endpoint's limit of \(limit) bytes; nothing was changed")
     }
+    static func timeout(_ limit: Duration) -> APIError {
+        APIError(
+            status: .requestTimeout, code: 4080,
+            message: "the request's body did not arrive within \(limit); nothing was changed")
+    }
     static let stopping = APIError(
         status: .serviceUnavailable, code: 5030, message: "the server is shutting down; retry against the next one")
 

@@ -45,7 +45,8 @@ struct Reply: Sendable {
 /// How endpoints are registered: authorization, body limits, error answers, request logs and metrics in one place.
 struct Endpoints: Sendable {
     let executor: StoreExecutor
-    let keys: KeyCache
+    let reads: ReadPool
+    let readAudit: ReadAudit
     let metrics: ServerMetrics
     let configuration: ServerConfiguration
     let logger: Logger
@@ -68,11 +69,16 @@ struct Endpoints: Sendable {
                 }
                 var body: [UInt8] = []
                 if let bodyLimit {
-                    do {
-                        var buffer = try await request.body.collect(upTo: bodyLimit)
-                        body = buffer.readBytes(length: buffer.readableBytes) ?? []
-                    } catch {
-                        throw APIError.tooLarge(limit: bodyLimit)
+                    let requestBody = request.body
+                    body = try await Deadline.run(configuration.requestTimeout) {
+                        do {
+                            var buffer = try await requestBody.collect(upTo: bodyLimit)
+                            return buffer.readBytes(length: buffer.readableBytes) ?? []
+                        } catch is CancellationError {
+                            throw CancellationError()
+                        } catch {
+                            throw APIError.tooLarge(limit: bodyLimit)
+                        }
                     }
                 }
                 let reply = try await handler(Call(request: request, body: body, actor: actor))
@@ -85,6 +91,11 @@ struct Endpoints: Sendable {
                         "request failed", metadata: ["route": "\(route)", "errorCode": "\(apiError.code)"])
                 }
                 response = Endpoints.response(apiError)
+            }
+            if method == .get, role != nil, Endpoints.revealing.contains(route),
+                (200..<300).contains(response.status.code)
+            {
+                readAudit.record(key: actor, route: route)
             }
             let elapsed = ContinuousClock.now - started
             metrics.recordRequest(
@@ -100,6 +111,9 @@ struct Endpoints: Sendable {
         }
     }
 
+    /// The reads that show personal values in clear, audited in summary (`ReadAudit`).
+    static let revealing: Set<String> = ["/v1/device", "/v2/customer", "/v2/customer/field", "/v2/preview"]
+
     /// The key a request carries, if it is valid and its role allows `needs`.
     private func authorize(_ request: Request, needs role: ServerKeyRole) async throws -> ServerKey {
         guard let header = request.headers[.authorization] else { throw APIError.unauthorized }
@@ -107,7 +121,7 @@ struct Endpoints: Sendable {
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw APIError.unauthorized }
         let secret = String(parts[1]).trimmingCharacters(in: .whitespaces)
         guard !secret.isEmpty, secret.utf8.count <= 256 else { throw APIError.unauthorized }
-        guard let key = try await keys.verifier().key(for: secret) else { throw APIError.unauthorized }
+        guard let key = try await reads.keyVerifier().key(for: secret) else { throw APIError.unauthorized }
         guard key.role.allows(role) else { throw APIError.forbidden(key, needs: role) }
         return key
     }
@@ -127,12 +141,16 @@ struct Endpoints: Sendable {
     }
 
     static func response(_ error: APIError) -> Response {
-        json(
+        var response = json(
             status: error.status,
             .object([
                 ("statusCode", .int(Int64(error.status.code))), ("errorCode", .int(Int64(error.code))),
                 ("message", .string(error.message)),
             ]))
+        // The rest of a body cut off by its limit or deadline is not read: the connection cannot carry another
+        // request.
+        if error.code == 4080 || error.code == 4130 { response.headers[.connection] = "close" }
+        return response
     }
 
     private static func json(status: HTTPResponse.Status, _ value: JSONValue) -> Response {
@@ -160,22 +178,5 @@ struct ErrorEnvelopeMiddleware: RouterMiddleware {
                         ? "no endpoint \(request.method.rawValue) \(request.uri.path) (see /openapi.json)"
                         : (error.body ?? error.status.reasonPhrase)))
         }
-    }
-}
-
-/// The valid server keys, read from the store at most once a second: a request does not wait for the store thread
-/// to check its key, and a key revoked by `roster key revoke` (another process) is refused within a second.
-final class KeyCache: Sendable {
-    private let executor: StoreExecutor
-    private let cached = Mutex<(verifier: ServerKeyVerifier, at: ContinuousClock.Instant)?>(nil)
-
-    init(executor: StoreExecutor) { self.executor = executor }
-
-    func verifier() async throws -> ServerKeyVerifier {
-        let now = ContinuousClock.now
-        if let current = cached.withLock({ $0 }), now - current.at < .seconds(1) { return current.verifier }
-        let fresh = try await executor.run { try $0.serverKeyVerifier() }
-        cached.withLock { $0 = (fresh, now) }
-        return fresh
     }
 }

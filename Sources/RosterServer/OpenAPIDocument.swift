@@ -224,6 +224,9 @@ enum OpenAPIDocument {
                   "403": {
                     "$ref": "#/components/responses/Error"
                   },
+                  "408": {
+                    "$ref": "#/components/responses/Error"
+                  },
                   "413": {
                     "$ref": "#/components/responses/Error"
                   }
@@ -293,6 +296,9 @@ enum OpenAPIDocument {
                     "$ref": "#/components/responses/Error"
                   },
                   "409": {
+                    "$ref": "#/components/responses/Error"
+                  },
+                  "408": {
                     "$ref": "#/components/responses/Error"
                   },
                   "413": {
@@ -515,6 +521,9 @@ enum OpenAPIDocument {
                   "409": {
                     "$ref": "#/components/responses/Error"
                   },
+                  "408": {
+                    "$ref": "#/components/responses/Error"
+                  },
                   "413": {
                     "$ref": "#/components/responses/Error"
                   }
@@ -584,6 +593,9 @@ enum OpenAPIDocument {
                     "$ref": "#/components/responses/Error"
                   },
                   "409": {
+                    "$ref": "#/components/responses/Error"
+                  },
+                  "408": {
                     "$ref": "#/components/responses/Error"
                   },
                   "413": {
@@ -674,6 +686,9 @@ enum OpenAPIDocument {
                   "409": {
                     "$ref": "#/components/responses/Error"
                   },
+                  "408": {
+                    "$ref": "#/components/responses/Error"
+                  },
                   "413": {
                     "$ref": "#/components/responses/Error"
                   }
@@ -732,6 +747,9 @@ enum OpenAPIDocument {
                     "$ref": "#/components/responses/Error"
                   },
                   "409": {
+                    "$ref": "#/components/responses/Error"
+                  },
+                  "408": {
                     "$ref": "#/components/responses/Error"
                   },
                   "413": {
@@ -796,6 +814,9 @@ enum OpenAPIDocument {
                   "409": {
                     "$ref": "#/components/responses/Error"
                   },
+                  "408": {
+                    "$ref": "#/components/responses/Error"
+                  },
                   "413": {
                     "$ref": "#/components/responses/Error"
                   }
@@ -856,6 +877,9 @@ enum OpenAPIDocument {
                   "403": {
                     "$ref": "#/components/responses/Error"
                   },
+                  "408": {
+                    "$ref": "#/components/responses/Error"
+                  },
                   "413": {
                     "$ref": "#/components/responses/Error"
                   }
@@ -912,7 +936,114 @@ enum OpenAPIDocument {
                   "403": {
                     "$ref": "#/components/responses/Error"
                   },
+                  "408": {
+                    "$ref": "#/components/responses/Error"
+                  },
                   "413": {
+                    "$ref": "#/components/responses/Error"
+                  }
+                }
+              }
+            },
+            "/v2/import": {
+              "post": {
+                "operationId": "importUpload",
+                "summary": "Stream an import file into the importer, as `roster import KIND FILE --json` (write). The upload is sealed as it arrives; at most --max-csv-bytes (default 256 MiB).",
+                "parameters": [
+                  {
+                    "name": "kind",
+                    "in": "query",
+                    "required": true,
+                    "description": "The import kind, as `roster import KIND`.",
+                    "schema": {
+                      "type": "string",
+                      "enum": [
+                        "contacts",
+                        "email",
+                        "sms",
+                        "push",
+                        "fields",
+                        "jsonl"
+                      ]
+                    }
+                  },
+                  {
+                    "name": "dryRun",
+                    "in": "query",
+                    "required": false,
+                    "description": "Compute the summary and write nothing.",
+                    "schema": {
+                      "type": "boolean"
+                    }
+                  },
+                  {
+                    "name": "strict",
+                    "in": "query",
+                    "required": false,
+                    "description": "Any rejected row refuses the whole import (422), and nothing is written.",
+                    "schema": {
+                      "type": "boolean"
+                    }
+                  }
+                ],
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "text/csv": {
+                      "schema": {
+                        "type": "string"
+                      }
+                    },
+                    "application/x-ndjson": {
+                      "schema": {
+                        "type": "string"
+                      }
+                    }
+                  }
+                },
+                "responses": {
+                  "200": {
+                    "description": "The importer's summary; rejected rows are listed up to 1,000 (rejectsShown), counted all (rejected).",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "object",
+                          "required": [
+                            "statusCode",
+                            "message",
+                            "data"
+                          ],
+                          "properties": {
+                            "statusCode": {
+                              "type": "integer"
+                            },
+                            "message": {
+                              "type": "string"
+                            },
+                            "data": {
+                              "$ref": "#/components/schemas/ImportSummary"
+                            }
+                          }
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Error"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Error"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Error"
+                  },
+                  "408": {
+                    "$ref": "#/components/responses/Error"
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/Error"
+                  },
+                  "422": {
                     "$ref": "#/components/responses/Error"
                   }
                 }
@@ -1095,6 +1226,9 @@ enum OpenAPIDocument {
                     "$ref": "#/components/responses/Error"
                   },
                   "409": {
+                    "$ref": "#/components/responses/Error"
+                  },
+                  "408": {
                     "$ref": "#/components/responses/Error"
                   },
                   "413": {
@@ -1702,6 +1836,97 @@ enum OpenAPIDocument {
                   },
                   "walCleared": {
                     "type": "boolean"
+                  }
+                }
+              },
+              "ImportSummary": {
+                "type": "object",
+                "required": [
+                  "read",
+                  "created",
+                  "updated",
+                  "unchanged",
+                  "rejected",
+                  "duplicatesInFile",
+                  "rejects",
+                  "dryRun",
+                  "formats",
+                  "rejectsShown"
+                ],
+                "properties": {
+                  "read": {
+                    "type": "integer"
+                  },
+                  "created": {
+                    "type": "integer"
+                  },
+                  "updated": {
+                    "type": "integer"
+                  },
+                  "unchanged": {
+                    "type": "integer"
+                  },
+                  "rejected": {
+                    "type": "integer"
+                  },
+                  "duplicatesInFile": {
+                    "type": "integer"
+                  },
+                  "rejects": {
+                    "type": "array",
+                    "maxItems": 1000,
+                    "items": {
+                      "type": "object",
+                      "required": [
+                        "line",
+                        "reason"
+                      ],
+                      "properties": {
+                        "line": {
+                          "type": "integer"
+                        },
+                        "reason": {
+                          "type": "string"
+                        }
+                      }
+                    }
+                  },
+                  "dryRun": {
+                    "type": "boolean"
+                  },
+                  "formats": {
+                    "type": "array",
+                    "items": {
+                      "type": "object",
+                      "required": [
+                        "field",
+                        "type",
+                        "format"
+                      ],
+                      "properties": {
+                        "field": {
+                          "type": "string"
+                        },
+                        "type": {
+                          "type": "string"
+                        },
+                        "format": {
+                          "type": "string"
+                        }
+                      }
+                    }
+                  },
+                  "encoding": {
+                    "type": "string"
+                  },
+                  "separator": {
+                    "type": "string"
+                  },
+                  "byteOrderMark": {
+                    "type": "boolean"
+                  },
+                  "rejectsShown": {
+                    "type": "integer"
                   }
                 }
               }

@@ -53,6 +53,19 @@ final class StoreExecutor: Sendable {
         }
     }
 
+    /// Runs `body` on the store thread and blocks the calling thread until it ran (for shutdown, outside tasks).
+    func runAndWait(_ body: @escaping @Sendable (Store) throws -> Void) throws {
+        let outcome = BlockingOutcome()
+        enqueue(
+            other: { store in
+                outcome.result.withLock { $0 = Result { try body(store.get()) } }
+                outcome.done.signal()
+            },
+            refused: { outcome.done.signal() })
+        outcome.done.wait()
+        try outcome.result.withLock { $0 }.get()
+    }
+
     /// Queues a write for the next group commit; returns once it is committed (or refused).
     func write(_ change: StoreChange, actor: String) async throws -> StoreChangeResult {
         try await withCheckedThrowingContinuation { continuation in
@@ -189,6 +202,12 @@ private final class OutcomeCollector: Sendable {
         }
         if let finished { done(finished) }
     }
+}
+
+/// What `runAndWait` hands back to the thread that waits.
+private final class BlockingOutcome: Sendable {
+    let result = Mutex<Result<Void, any Error>>(.failure(ServerStopped()))
+    let done = DispatchSemaphore(value: 0)
 }
 
 /// The server is shutting down and takes no more store work.

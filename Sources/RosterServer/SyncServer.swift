@@ -14,8 +14,16 @@ public struct ServerConfiguration: Sendable {
     public var port = 8420
     /// The largest JSON body accepted, in bytes.
     public var maxJSONBytes = 1 << 20
+    /// Read-only connections beside the writer, for reads in parallel (0: every read on the store thread).
+    public var readConnections = 4
+    /// The largest upload `POST /v2/import` accepts, in bytes (a file, so larger than a JSON body).
+    public var maxCSVBytes = 256 << 20
     /// The most customers one `POST /v2/customers` takes.
     public var maxBatchCustomers = 1000
+    /// The longest a JSON body may take to arrive (a client trickling bytes is cut off with 408).
+    public var requestTimeout: Duration = .seconds(30)
+    /// The longest an upload to `POST /v2/import` may take to arrive.
+    public var uploadTimeout: Duration = .seconds(600)
     /// A connection with no request in flight for this long is closed (slow or stuck clients).
     public var idleTimeout: Duration = .seconds(30)
     /// PEM files of the certificate chain and private key; with both, the server speaks only HTTPS.
@@ -33,6 +41,9 @@ public struct ServerConfiguration: Sendable {
 /// The sync API over one unlocked store: the platform's `/v1/device` and `/v2/customer…` endpoints and Roster's own.
 public final class SyncServer: Sendable {
     let executor: StoreExecutor
+    let reads: ReadPool
+    let readAudit: ReadAudit
+    let queries = QueryCache()
     let metrics = ServerMetrics()
     let configuration: ServerConfiguration
     let logger: Logger
@@ -43,7 +54,14 @@ public final class SyncServer: Sendable {
         self.configuration = configuration
         self.logger = logger
         storeFacts = StoreFacts(region: store.region, path: store.path, applicationId: store.applicationId)
+        // An upload is written into a pipe that the sealing side may close early (its error is then the answer):
+        // the write must fail, not kill the process.
+        signal(SIGPIPE, SIG_IGN)
+        // Opened before the store thread starts: they copy the keys and header of the store as it is now.
+        let readers = ReadPool.open(store, size: configuration.readConnections)
         executor = StoreExecutor(store: store, metrics: metrics)
+        reads = ReadPool(readers: readers, writer: store, executor: executor)
+        readAudit = ReadAudit(executor: executor)
     }
 
     /// The routes, for `Application` or for HummingbirdTesting.
@@ -51,12 +69,13 @@ public final class SyncServer: Sendable {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: ErrorEnvelopeMiddleware())
         let endpoints = Endpoints(
-            executor: executor, keys: KeyCache(executor: executor), metrics: metrics, configuration: configuration,
+            executor: executor, reads: reads, readAudit: readAudit, metrics: metrics, configuration: configuration,
             logger: logger)
         addServiceRoutes(router, endpoints)
         addDeviceRoutes(router, endpoints)
         addCustomerRoutes(router, endpoints)
         addRosterRoutes(router, endpoints)
+        addImportRoutes(router, endpoints)
         return router
     }
 
@@ -93,6 +112,8 @@ public final class SyncServer: Sendable {
 
     /// Finishes queued store work and closes the store (after the application stopped).
     public func shutdown() {
+        readAudit.flush()
+        reads.close()
         executor.shutdown()
     }
 }

@@ -37,8 +37,25 @@ struct ServeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The largest JSON body accepted, in bytes.", valueName: "bytes"))
     var maxBodyBytes = 1 << 20
 
+    @Option(help: ArgumentHelp("The largest upload POST /v2/import accepts, in bytes.", valueName: "bytes"))
+    var maxCsvBytes = 256 << 20
+
     @Option(help: ArgumentHelp("Close a connection idle for this many seconds.", valueName: "seconds"))
     var idleTimeout = 30
+
+    @Option(
+        help: ArgumentHelp(
+            "Answer 408 to a request whose JSON body has not arrived after this many seconds.", valueName: "seconds"))
+    var requestTimeout = 30.0
+
+    @Option(help: ArgumentHelp("The same for an upload to POST /v2/import.", valueName: "seconds"))
+    var uploadTimeout = 600.0
+
+    @Option(
+        help: ArgumentHelp(
+            "Read-only store connections that answer reads in parallel beside the writer (0: reads wait for the "
+                + "store thread).", valueName: "count"))
+    var readConnections = 4
 
     @Option(help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "level"))
     var logLevel = "info"
@@ -56,6 +73,11 @@ struct ServeCommand: ParsableCommand {
             throw ValidationError("--log-level \(logLevel) is not a level")
         }
         guard maxBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024") }
+        guard maxCsvBytes >= 1024 else { throw ValidationError("--max-csv-bytes must be at least 1024") }
+        guard requestTimeout >= 0.05, uploadTimeout >= 0.05 else {
+            throw ValidationError("--request-timeout and --upload-timeout must be at least 0.05 seconds")
+        }
+        guard (0...64).contains(readConnections) else { throw ValidationError("--read-connections must be 0 to 64") }
         guard idleTimeout >= 1 else { throw ValidationError("--idle-timeout must be at least 1 second") }
     }
 
@@ -67,7 +89,11 @@ struct ServeCommand: ParsableCommand {
         configuration.host = String(listen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
         configuration.port = port
         configuration.maxJSONBytes = maxBodyBytes
+        configuration.maxCSVBytes = maxCsvBytes
         configuration.idleTimeout = .seconds(idleTimeout)
+        configuration.requestTimeout = .milliseconds(Int(requestTimeout * 1000))
+        configuration.uploadTimeout = .milliseconds(Int(uploadTimeout * 1000))
+        configuration.readConnections = readConnections
         configuration.tlsCertificatePath = tlsCertificate
         configuration.tlsKeyPath = tlsKey
         return configuration

@@ -2,6 +2,10 @@ import Foundation
 import Synchronization
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 @Suite("roster serve, as a real process on a free port", .serialized)
 struct ServeEndToEndTests {
     /// A store with a key file and one server key per role, made with the CLI.
@@ -170,4 +174,84 @@ struct ServeEndToEndTests {
         }
         #expect(restarted.terminate() == 0)
     }
+
+    @Test("a client that trickles its body is cut off at --request-timeout with 408, and nothing is written")
+    func slowBody() throws {
+        let scratch = try Scratch()
+        let (roster, read, write, _) = try prepared(scratch)
+        let server = try ServedRoster(roster, arguments: ["--request-timeout", "0.3"])
+        // Headers announcing 64 bytes, then 9 of them, then nothing: the answer must come from the deadline.
+        let head =
+            "PUT /v2/customer/field?customerId=slow-1 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            + "Authorization: Bearer \(write)\r\nContent-Type: application/json\r\nContent-Length: 64\r\n\r\n"
+        let answer = try RawHTTP.exchange(port: server.port, sending: head + #"{"city":"#)
+        #expect(answer.hasPrefix("HTTP/1.1 408"), "\(answer.prefix(80))")
+        #expect(answer.contains("4080"))
+        #expect(try server.call("GET", "/v2/customer?customerId=slow-1", key: read).status == 404)
+        #expect(try server.call("GET", "/health").status == 200)
+    }
+
+    @Test("POST /v2/import streams a CSV file into the importer: the same summary as roster import --json")
+    func upload() throws {
+        let scratch = try Scratch()
+        let (roster, read, write, _) = try prepared(scratch)
+        let server = try ServedRoster(roster, arguments: ["--max-csv-bytes", "4096"])
+        let csv = "customerId,email,city\nE1,e1@example.com,Vigo\nE2,not-an-email,Lugo\n"
+        let answer = try server.call("POST", "/v2/import?kind=contacts", key: write, body: csv)
+        #expect(answer.status == 200)
+        #expect(answer.data["created"] as? Int == 1 && answer.data["rejected"] as? Int == 1)
+        #expect(try server.call("POST", "/v2/import?kind=contacts", key: read, body: csv).status == 403)
+        let big = try server.call(
+            "POST", "/v2/import?kind=contacts", key: write,
+            body: csv + String(repeating: "E3,e3@example.com,x\n", count: 400))
+        #expect(big.status == 413)
+        #expect(try server.call("GET", "/v2/customer/field?customerId=E1", key: read).data["city"] as? String == "Vigo")
+        #expect(try server.call("GET", "/v2/customer?customerId=E3", key: read).status == 404)
+        #expect(server.terminate() == 0)
+        let audit = try roster.run("audit", "--json")
+        let entries =
+            (try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [String: Any])?["entries"]
+            as? [[String: Any]] ?? []
+        #expect(entries.contains { $0["action"] as? String == "import" && $0["actor"] as? String == "crm-sync" })
+    }
+}
+
+/// One HTTP exchange over a plain socket, for clients curl cannot play (a body that stops half-way).
+enum RawHTTP {
+    /// Sends `text`, leaves the connection open, and returns what the server sends until it closes (at most 20 s).
+    static func exchange(port: Int, sending text: String) throws -> String {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socket >= 0 else { throw RawHTTPFailed() }
+        defer { close(socket) }
+        var timeout = timeval(tv_sec: 20, tv_usec: 0)
+        setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard connected == 0 else { throw RawHTTPFailed() }
+        let bytes = Array(text.utf8)
+        guard send(socket, bytes, bytes.count, 0) == bytes.count else { throw RawHTTPFailed() }
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = recv(socket, &buffer, buffer.count, 0)
+            if count <= 0 { break }
+            received += buffer[..<count]
+            // The JSON answer is complete once its closing brace arrived after the headers.
+            if let text = String(bytes: received, encoding: .utf8), let split = text.range(of: "\r\n\r\n"),
+                text[split.upperBound...].hasSuffix("}")
+            {
+                break
+            }
+        }
+        return String(decoding: received, as: UTF8.self)
+    }
+
+    struct RawHTTPFailed: Error {}
 }

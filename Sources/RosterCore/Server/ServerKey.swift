@@ -65,9 +65,13 @@ extension Store {
                         + "or choose another name (nothing was changed)")
             }
             let now = Store.now()
+            let hash = serverKeyHash(secret)
             try db.execute(
-                sql: "INSERT INTO serverKey(name, role, hash, createdAt) VALUES (?, ?, ?, ?)",
-                arguments: [name, role.rawValue, Data(serverKeyHash(secret)), now])
+                sql: "INSERT INTO serverKey(name, role, hash, createdAt, mac) VALUES (?, ?, ?, ?, ?)",
+                arguments: [
+                    name, role.rawValue, Data(hash), now,
+                    serverKeyMAC(name: name, role: role.rawValue, hash: hash, createdAt: now, revokedAt: nil),
+                ])
             try audit(db, .key, subject: "*", detail: "created server key \(name) (\(role.rawValue))")
             return IssuedServerKey(
                 key: ServerKey(name: name, role: role, createdAt: now, revokedAt: nil), secret: secret)
@@ -89,15 +93,26 @@ extension Store {
         return try write { db in
             guard
                 let row = try Row.fetchOne(
-                    db, sql: "SELECT id, name, role, createdAt FROM serverKey WHERE name = ? AND revokedAt IS NULL",
+                    db,
+                    sql: """
+                        SELECT id, name, role, hash, createdAt, revokedAt, mac FROM serverKey
+                        WHERE name = ? AND revokedAt IS NULL
+                        """,
                     arguments: [name])
             else {
                 throw RosterError.invalidValue(
                     "no valid server key is named \"\(name)\" (see `roster key list`); nothing was changed")
             }
             let now = Store.now()
+            // Revoking rewrites the MAC to cover the revocation; a key whose row was edited stays refused.
+            let mac =
+                serverKeyProblem(row) == nil
+                ? serverKeyMAC(
+                    name: row["name"], role: row["role"], hash: Array(row["hash"] as Data), createdAt: row["createdAt"],
+                    revokedAt: now) : Data()
             try db.execute(
-                sql: "UPDATE serverKey SET revokedAt = ? WHERE id = ?", arguments: [now, row["id"] as Int64])
+                sql: "UPDATE serverKey SET revokedAt = ?, mac = ? WHERE id = ?",
+                arguments: [now, mac, row["id"] as Int64])
             try audit(db, .key, subject: "*", detail: "revoked server key \(name)")
             return ServerKey(
                 name: row["name"], role: try Store.role(row["role"]), createdAt: row["createdAt"], revokedAt: now)
@@ -113,11 +128,51 @@ extension Store {
     public func serverKeyVerifier() throws -> ServerKeyVerifier {
         let rows = try db.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT name, role, hash, createdAt, revokedAt FROM serverKey WHERE revokedAt IS NULL")
+                db, sql: "SELECT name, role, hash, createdAt, revokedAt, mac FROM serverKey WHERE revokedAt IS NULL")
         }
+        // A row that fails its MAC (a role raised by hand, a revocation undone) authorizes nothing.
         return ServerKeyVerifier(
             hashKey: serverKeyHashKey,
-            keys: try rows.map { row in (Array(row["hash"] as Data), try Store.serverKey(row)) })
+            keys: try rows.filter { serverKeyProblem($0) == nil }.map { row in
+                (Array(row["hash"] as Data), try Store.serverKey(row))
+            })
+    }
+
+    /// Every server key row whose MAC does not match, in words for `roster check` (nil when all match).
+    func serverKeyProblems(_ db: Database) throws -> [String] {
+        try Row.fetchAll(db, sql: "SELECT name, role, hash, createdAt, revokedAt, mac FROM serverKey ORDER BY id")
+            .compactMap { serverKeyProblem($0) }
+    }
+
+    /// Why a server key row is not to be trusted, or nil.
+    func serverKeyProblem(_ row: Row) -> String? {
+        let name: String = row["name"]
+        guard let mac = row["mac"] as Data?, !mac.isEmpty else {
+            return "server key \(TerminalText.escape(name)) has no MAC (made before keys were authenticated, or "
+                + "edited): it is refused; revoke it with `roster key revoke` and create another"
+        }
+        let expected = serverKeyMAC(
+            name: name, role: row["role"], hash: Array(row["hash"] as Data), createdAt: row["createdAt"],
+            revokedAt: row["revokedAt"])
+        guard ConstantTime.equal(Array(mac), Array(expected)) else {
+            return "server key \(TerminalText.escape(name)) was changed outside roster (its role, hash, dates or "
+                + "revocation fail their MAC): it is refused; revoke it and create another"
+        }
+        return nil
+    }
+
+    /// HMAC-SHA256 under a key derived from the header key over everything a key row says.
+    private func serverKeyMAC(name: String, role: String, hash: [UInt8], createdAt: Int64, revokedAt: Int64?) -> Data {
+        var message = Array("roster/v1|server-key\u{0}".utf8)
+        for part in [name, role, Hex.encode(hash), String(createdAt), revokedAt.map(String.init) ?? "-"] {
+            message += Array(part.utf8) + [0]
+        }
+        return Data(HMAC<SHA256>.authenticationCode(for: message, using: serverKeyMACKey))
+    }
+
+    private var serverKeyMACKey: SymmetricKey {
+        HKDF<SHA256>.deriveKey(
+            inputKeyMaterial: keys.headerKey, info: Array("roster/v1/server-key-mac".utf8), outputByteCount: 32)
     }
 
     private var serverKeyHashKey: SymmetricKey {

@@ -126,15 +126,59 @@ extension Store {
         do {
             return (try customer(db, id), false)
         } catch RosterError.unknownID {
-            let crmId = try identifier { try CRMID.normalize(id) }
+            let crmId = try identifier { try CRMID.normalize(try Store.crmIdToCreate(id)) }
             return (try insertCustomer(db, crmId: crmId, origin: .explicit) { _ in }, true)
+        }
+    }
+
+    /// The CRM id a customer is created with when `id` names nobody: a bare ID, or the value of `crm:…`.
+    ///
+    /// Another typed form (`email:…`, `device:…`) names a kind of ID a customer is not created from here, and a bare
+    /// ID that starts like a typed form with an unknown prefix (`foo:123`, `emial:a@b.eu`) is more likely a typo than
+    /// a CRM id: both are refused with the reason, and a CRM id that does hold such a colon is written `crm:foo:123`.
+    static func crmIdToCreate(_ id: String) throws -> String {
+        let typed = TypedID(id)
+        switch typed.kind {
+        case .crmId?:
+            return typed.value
+        case let kind?:
+            throw RosterError.invalidValue(
+                "\"\(TerminalText.escape(id))\" names no customer, and a customer is created only from a CRM id "
+                    + "(bare, or written crm:…), not from \(kind.prefix)…; nothing was changed")
+        case nil:
+            if let colon = typed.value.firstIndex(of: ":") {
+                let head = typed.value[..<colon]
+                if (1...16).contains(head.utf8.count),
+                    head.utf8.allSatisfy({ ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7a })
+                {
+                    let known = TypedID.prefixes.map { $0.prefix }.joined(separator: ", ")
+                    throw RosterError.invalidValue(
+                        "\"\(TerminalText.escape(id))\" names no customer, and \(TerminalText.escape(String(head))): is not "
+                            + "a kind of ID (\(known)): to create the customer with this CRM id, write it "
+                            + "crm:\(TerminalText.escape(typed.value)); nothing was changed")
+                }
+            }
+            return typed.value
         }
     }
 
     private func setFields(_ db: Database, _ id: String, _ fields: [FieldChange]) throws -> StoreChangeResult {
         guard !fields.isEmpty else { throw RosterError.invalidValue("no field to set; nothing was changed") }
         try Store.checkDistinct(fields)
-        let (customer, created) = try customerOrNew(db, id)
+        let customer: Customer
+        do {
+            customer = try self.customer(db, id)
+        } catch RosterError.unknownID {
+            // A new customer is sealed and indexed once, with its fields, rather than inserted and then rewritten.
+            let crmId = try identifier { try CRMID.normalize(try Store.crmIdToCreate(id)) }
+            let inserted = try insertCustomer(db, crmId: crmId, origin: .explicit) { new in
+                for field in fields { try applyField(db, &new, name: field.name, value: field.value) }
+            }
+            let names = fields.map { $0.name.trimmed.lowercased() }.joined(separator: ", ")
+            try audit(db, .field, subject: inserted.externalCode, detail: "set \(names)")
+            return .customer(inserted, created: true)
+        }
+        let created = false
         var changed = customer
         for field in fields { try applyField(db, &changed, name: field.name, value: field.value) }
         try updateCustomer(db, old: customer, new: changed)

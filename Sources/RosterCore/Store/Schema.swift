@@ -124,6 +124,11 @@ enum Schema {
                         WITHOUT ROWID;
                     """)
         }
+        // Each server key's row is authenticated (Server/ServerKey.swift): a role or a revocation edited by hand is
+        // refused. Keys made before this have no MAC and are refused too: revoke and create them again.
+        migrator.registerMigration("v8-server-key-mac") { db in
+            try db.execute(sql: "ALTER TABLE serverKey ADD COLUMN mac BLOB")
+        }
         return migrator
     }
 }

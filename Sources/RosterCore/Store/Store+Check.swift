@@ -57,6 +57,7 @@ extension Store {
             try checkDevices(db, &report, progress: progress)
             try checkReverseIndexes(db, &report, progress: progress)
             checkSettingsAndSegments(db, &report)
+            for problem in try serverKeyProblems(db) { report.add("server keys", problem) }
         }
         progress?("audit chain", 0)
         let audit = try verifyAudit()

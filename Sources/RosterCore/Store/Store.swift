@@ -37,7 +37,7 @@ public final class Store: @unchecked Sendable {
     /// Field types by lower-cased field name, loaded at unlock.
     var fieldTypes: [String: (name: String, type: FieldType)] = [:]
 
-    private init(
+    init(
         path: String, db: DatabaseQueue, lock: StoreLock, header: StoreHeader, keys: KeyRing, appKey: String,
         forCheck: Bool = false
     ) throws {
@@ -269,7 +269,7 @@ public final class Store: @unchecked Sendable {
         return db
     }
 
-    private static let appKeyContext = SealContext(kind: "store", id: 0, column: "appKey")
+    static let appKeyContext = SealContext(kind: "store", id: 0, column: "appKey")
 
     private static func rootAAD(_ storeID: [UInt8]) -> [UInt8] {
         Array("roster/v1|root-key|\(Hex.encode(storeID))".utf8)

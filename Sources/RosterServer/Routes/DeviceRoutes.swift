@@ -5,10 +5,11 @@ extension SyncServer {
     /// The device endpoints the web SDK calls: `GET`, `POST` and `PUT /v1/device`.
     func addDeviceRoutes(_ router: Router<BasicRequestContext>, _ endpoints: Endpoints) {
         let executor = executor
+        let reads = reads
         let limit = configuration.maxJSONBytes
         endpoints.add(router, .get, "/v1/device", role: .read, unknownCode: 4602) { call in
             let id = try call.requiredQuery("deviceId")
-            let device = try await executor.run { try $0.device(id) }
+            let device = try await reads.read { try DeviceBody.device($0, id) }
             return Reply(DeviceBody.json(device))
         }
         endpoints.add(router, .post, "/v1/device", role: .write, bodyLimit: limit, unknownCode: 4602) { call in
@@ -47,6 +48,16 @@ enum DeviceBody {
         }
         let shown = Set(short.map(\.0))
         return .object(short + full.filter { !shown.contains($0.0) })
+    }
+
+    /// The device a `deviceId=` names: looked up as a deviceId first (one blind-index probe, where a bare ID is
+    /// tried as every kind of ID), then as any ID the CLI accepts (a customer with one device).
+    static func device(_ store: Store, _ id: String) throws -> Device {
+        do {
+            return try store.device(IDKind.deviceId.prefix + id)
+        } catch RosterError.unknownID {
+            return try store.device(id)
+        }
     }
 
     static func registration(_ body: JSONFields) throws -> DeviceRegistration {

@@ -5,8 +5,10 @@ extension SyncServer {
     /// Roster's own endpoints: batch upsert, query, preview, and the GDPR access export and erasure.
     func addRosterRoutes(_ router: Router<BasicRequestContext>, _ endpoints: Endpoints) {
         let executor = executor
+        let reads = reads
         let limit = configuration.maxJSONBytes
         let maxCustomers = configuration.maxBatchCustomers
+        let queries = queries
         endpoints.add(router, .post, "/v2/customers", role: .write, bodyLimit: limit) { call in
             guard case .array(let items) = try JSONInput.parse(call.body) else {
                 throw APIError.wrongType("the body", expected: "a JSON array of customers")
@@ -33,8 +35,8 @@ extension SyncServer {
             } else {
                 offset = 0
             }
-            let (count, codes) = try await executor.run { store in
-                let segment = try Segment(store: store)
+            let (count, codes) = try await reads.readLong { store in
+                let segment = try queries.segment(store)
                 let rows = try segment.rows(matching: filter, context: try Segment.context(store: store))
                 let page = rows.dropFirst(offset).prefix(pageSize)
                 return (rows.count, page.map { segment.workingSet.externalCodes[Int($0)] })
@@ -55,7 +57,7 @@ extension SyncServer {
             } catch {
                 throw APIError.invalid("\(error)")
             }
-            let rendering = try await executor.run { template.render(try $0.customer(id)) }
+            let rendering = try await reads.read { template.render(try $0.customer(id)) }
             return Reply(
                 .object([
                     ("rendered", .string(rendering.text)), ("missing", .array(rendering.missing.map(JSONValue.string))),

@@ -38,6 +38,13 @@ final class TestServer: Sendable {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
+    var storePath: String { directory + "/store.roster" }
+
+    /// Another connection to the server's store, as another process would have.
+    func openStore() throws -> Store {
+        try Store.open(at: storePath, key: .keyFile(path: directory + "/store.key"))
+    }
+
     /// Runs `body` against the routes, in process.
     func test(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         let app = Application(router: server.router())

@@ -1,0 +1,105 @@
+import Foundation
+import RosterCore
+import Synchronization
+
+/// Reads in parallel, off the store thread: a fixed set of read-only connections beside the writer.
+///
+/// SQLite's WAL lets a read-only connection read the last committed state while the writer commits, so a read
+/// needs neither the store thread nor the end of a group commit. A request takes an idle reader, runs on its own
+/// task's thread (a read costs tens of microseconds: a hop to another thread would cost as much), and puts it back.
+/// When every reader is busy, or none could be opened (a store in a read-only folder is opened immutable, and a
+/// read-only connection to it cannot be made), the read runs on the store thread as before.
+///
+/// Each reader holds the store's shared lock only during a read and reopens the file when another process's first
+/// import swapped it (its device and inode changed); it reloads the field registry when another connection
+/// committed (SQLite's `data_version`), and keeps the server keys checked against that version, so a key revoked
+/// by another process is refused from the next request on.
+final class ReadPool: Sendable {
+    private let idle: Mutex<[Reader]>
+    private let executor: StoreExecutor
+    /// The store thread's own slot, used only on that thread (its key cache, for reads that fall back to it).
+    private let writerSlot: Reader
+    /// How many read-only connections were opened.
+    let size: Int
+
+    /// Opens up to `size` read-only connections to `store`; call it before the store thread starts using it.
+    static func open(_ store: Store, size: Int) -> [Store] {
+        var readers: [Store] = []
+        for _ in 0..<size {
+            guard let reader = try? store.openReader() else { break }
+            readers.append(reader)
+        }
+        return readers
+    }
+
+    init(readers: [Store], writer: Store, executor: StoreExecutor) {
+        idle = Mutex(readers.map(Reader.init))
+        size = readers.count
+        self.executor = executor
+        writerSlot = Reader(store: writer)
+    }
+
+    /// Closes the readers (once no request runs any more), so that the writer, closing last, checkpoints the WAL.
+    func close() {
+        for reader in idle.withLock({ $0 }) { try? reader.store.close() }
+    }
+
+    /// Runs a read on an idle reader, or on the store thread when none is idle.
+    func read<T: Sendable>(_ body: @escaping @Sendable (Store) throws -> T) async throws -> T {
+        try await withReader { reader in try body(reader.store) }
+    }
+
+    /// Runs a read that may take long (building a query's working set) on a reader, on a thread of its own
+    /// rather than the task's, so that the tasks answering other requests keep their threads.
+    func readLong<T: Sendable>(_ body: @escaping @Sendable (Store) throws -> T) async throws -> T {
+        guard let reader = idle.withLock({ $0.popLast() }) else {
+            let slot = writerSlot
+            return try await executor.run { _ in try slot.refreshed { try body($0.store) } }
+        }
+        return try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                defer { self.idle.withLock { $0.append(reader) } }
+                continuation.resume(
+                    with: Result { try reader.store.use { try reader.refreshed { try body($0.store) } } })
+            }
+        }
+    }
+
+    /// The valid server keys as of the last commit any connection made: checked on every request, reloaded only
+    /// when the data changed.
+    func keyVerifier() async throws -> ServerKeyVerifier {
+        try await withReader { try $0.verifier() }
+    }
+
+    private func withReader<T: Sendable>(_ body: @escaping @Sendable (Reader) throws -> T) async throws -> T {
+        guard let reader = idle.withLock({ $0.popLast() }) else {
+            let slot = writerSlot
+            return try await executor.run { _ in try slot.refreshed(body) }
+        }
+        defer { idle.withLock { $0.append(reader) } }
+        return try reader.store.use { try reader.refreshed(body) }
+    }
+}
+
+/// One connection and what the server keeps for it; used by one request at a time.
+private final class Reader: @unchecked Sendable {
+    let store: Store
+    private var version: Int64 = -1
+    private var keys: (file: Int, version: Int64, verifier: ServerKeyVerifier)?
+
+    init(store: Store) { self.store = store }
+
+    /// Runs `body` after reloading what another connection's commit made stale.
+    func refreshed<T>(_ body: (Reader) throws -> T) throws -> T {
+        version = try store.refreshIfWrittenElsewhere()
+        return try body(self)
+    }
+
+    func verifier() throws -> ServerKeyVerifier {
+        // `data_version` counts per connection: after a reopen (another process swapped the file) it starts again.
+        if let keys, keys.file == store.reopenCount, keys.version == version { return keys.verifier }
+        let verifier = try store.serverKeyVerifier()
+        keys = (store.reopenCount, version, verifier)
+        return verifier
+    }
+}
