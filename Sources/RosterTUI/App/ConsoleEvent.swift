@@ -22,6 +22,17 @@ public enum ConsoleEvent: Sendable {
     case importFinished(Result<ImportReport, ConsoleFailure>)
     case editFinished(rowID: Int64, Result<CustomerDetail, ConsoleFailure>)
     case themeLoaded(Theme, error: String?)
+    /// Another process changed the store since the working set was loaded (live refresh).
+    case storeChanged
+    /// A sort's rows in order (nil when it was cancelled by a newer one).
+    case sortFinished(view: ListKind, generation: Int, key: BrowserState.SortKey, rows: [Int32]?)
+    case frequencyFinished(generation: Int, Result<FrequencyTable, ConsoleFailure>)
+    /// What the backend found about the terminal's clipboard (OSC 52).
+    case clipboard(supported: Bool, reason: String)
+    /// The columns remembered in the store for each list (read with the first load).
+    case columnsLoaded([ListKind: [String]])
+    case exportProgress(written: Int)
+    case exportFinished(Result<ExportReport, ConsoleFailure>)
 }
 
 /// A failure of background work, as the message the console shows.

@@ -34,6 +34,29 @@ public protocol ConsoleStore: AnyObject, Sendable {
     func recordReveal(rowID: Int64)
     /// Rectifies a customer (a field, or a channel's consent), audited; returns it as it is now.
     func edit(rowID: Int64, _ change: CustomerEdit) throws -> CustomerDetail
+    /// The store's change stamp, polled to show other processes' changes live. Without `wait`, nil when the
+    /// store is busy with this console's own work (an import): the next poll asks again.
+    func changeStamp(wait: Bool) -> Store.ChangeStamp?
+    /// The columns remembered for a list of this store (nil: none remembered).
+    func savedColumns(kind: ListKind) -> [String]?
+    /// Remembers a list's columns in the store, sealed.
+    func saveColumns(kind: ListKind, names: [String])
+    /// Records in the audit log that the operator copied a customer's revealed value (`what`: email, phone).
+    func recordCopy(rowID: Int64, what: String)
+    /// Writes rows of the working set (or devices) to a file through the CLI's output rules, audited.
+    func export(_ request: ExportRequest, progress: @escaping @Sendable (Int) -> Void) throws -> ExportReport
+}
+
+extension ConsoleStore {
+    /// A store that cannot tell never changes under the console.
+    public func changeStamp(wait: Bool) -> Store.ChangeStamp? { nil }
+    /// A store that cannot remember columns starts from the defaults.
+    public func savedColumns(kind: ListKind) -> [String]? { nil }
+    public func saveColumns(kind: ListKind, names: [String]) {}
+    public func recordCopy(rowID: Int64, what: String) { recordReveal(rowID: rowID) }
+    public func export(_ request: ExportRequest, progress: @escaping @Sendable (Int) -> Void) throws -> ExportReport {
+        throw ConsoleFailure("this store cannot export from the console")
+    }
 }
 
 /// A rectification typed in the console: `:set`, `:unset`, `:consent`.

@@ -89,6 +89,8 @@ extension ConsoleUpdate {
         case .help: state.screens.append(.help(offset: 0))
         case .redraw: return [.redraw]
         case .suspend: return [.suspend]
+        case .columnLeft, .columnRight, .hideColumn, .sortAscending, .sortDescending, .frequency, .copy:
+            return browse(action, &state)
         }
         return []
     }
@@ -174,6 +176,12 @@ extension ConsoleUpdate {
             state.screens[last] = .importing(pane)
         case .help(let offset):
             state.screens[last] = .help(offset: moved(offset))
+        case .text(var pane):
+            pane.offset = moved(pane.offset)
+            state.screens[last] = .text(pane)
+        case .frequency(var pane):
+            pane.move(action, page: max(1, page - 1))
+            state.screens[last] = .frequency(pane)
         case .preview:
             break
         }
@@ -181,6 +189,7 @@ extension ConsoleUpdate {
 
     /// Enter: a customer's detail; on a device, its customer's detail, or deviceGet for an anonymous one.
     private static func open(_ state: inout ConsoleState) -> [ConsoleEffect] {
+        if case .frequency(let pane) = state.screens.last { return filterByFrequency(pane, &state) }
         if let row = state.selectedCustomerRow, let customers = state.customers {
             let rowID = customers.workingSet.rowIDs[row]
             state.screens.append(.detail(DetailScreen(rowID: rowID)))

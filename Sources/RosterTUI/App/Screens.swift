@@ -55,13 +55,17 @@ public enum Screen: Sendable {
     case deviceGet(DeviceGetScreen)
     case importing(ImportScreen)
     case help(offset: Int)
+    /// A frequency table (`F`, `:freq`).
+    case frequency(FrequencyScreen)
+    /// Lines to read (`:columns` lists the available columns).
+    case text(TextScreen)
 
     /// The key scope this screen takes keys in.
     var scope: KeyScope {
         switch self {
         case .detail: return .detail
         case .preview: return .input
-        case .deviceGet, .importing, .help: return .pane
+        case .deviceGet, .importing, .help, .frequency, .text: return .pane
         }
     }
 }

@@ -87,6 +87,8 @@ public enum ConsoleView {
         case .deviceGet(let pane): return "deviceGet · " + Format.short(pane.request, 40)
         case .importing(let pane): return "Import \(pane.kind) · \(pane.path)"
         case .help: return "Help"
+        case .frequency(let pane): return FrequencyView.title(pane)
+        case .text(let pane): return pane.title
         }
     }
 
@@ -112,10 +114,7 @@ public enum ConsoleView {
             buffer.put(" Could not load: \(message)", x: 0, y: rect.y + 1, slot: .error)
         case .ready:
             if state.rows(kind).count == 0 {
-                let table = kind.showsCustomers ? CustomerListView.columns(kind) : DeviceListView.columns(kind)
-                buffer.fill(Rect(x: 0, y: rect.y, width: rect.width, height: 1), slot: .header)
-                Table(columns: table, width: rect.width - 2)
-                    .renderHeader(into: &buffer, x: 1, y: rect.y, width: rect.width - 2)
+                ListTable.render(state, kind, into: &buffer, rect: Rect(x: 0, y: rect.y, width: rect.width, height: 1))
                 if case .invalid(let message, let column)? = state.filters[kind]?.mode {
                     buffer.put(
                         " filter error at column \(column): \(message) (/ edits it, Esc clears it)", x: 0,
@@ -124,10 +123,8 @@ public enum ConsoleView {
                     let empty = state.filters[kind] != nil ? "nothing matches the filter (Esc clears it)" : "none yet"
                     buffer.put(" " + empty, x: 0, y: rect.y + 1, slot: .dim)
                 }
-            } else if kind.showsCustomers {
-                CustomerListView.render(state, kind, into: &buffer, rect: rect)
             } else {
-                DeviceListView.render(state, kind, into: &buffer, rect: rect)
+                ListTable.render(state, kind, into: &buffer, rect: rect)
             }
         }
     }
@@ -146,6 +143,10 @@ public enum ConsoleView {
             ImportView.render(pane, shown: state.importShown, into: &buffer, rect: inner)
         case .help(let offset):
             TextPane.render(HelpView.lines(width: inner.width), offset: offset, into: &buffer, rect: inner)
+        case .frequency(let pane):
+            FrequencyView.render(pane, state, into: &buffer, rect: rect)
+        case .text(let pane):
+            TextPane.render(pane.lines, offset: pane.offset, into: &buffer, rect: inner)
         }
     }
 }

@@ -2,15 +2,20 @@ import Foundation
 import RosterCore
 import RosterTUI
 
-/// The console's view of a store.
-func makeConsoleStore(_ store: Store) -> ConsoleStore {
-    StoreConsole(store: store)
+/// The console's view of a store; `protected` are the files an export must never replace (the key file).
+func makeConsoleStore(_ store: Store, protecting protected: ProtectedFiles = ProtectedFiles()) -> ConsoleStore {
+    let console = StoreConsole(store: store)
+    console.protected = protected
+    console.protected.addStore(store.path)
+    return console
 }
 
 /// `ConsoleStore` over a real, unlocked store. Calls come from the console's worker; a lock keeps them one at a time.
 final class StoreConsole: ConsoleStore, @unchecked Sendable {
     let store: Store
     private let lock = NSLock()
+    /// The files an export refuses to write over: the store, its companions, the key file.
+    var protected = ProtectedFiles()
     /// The filter index of the last working set handed out, rebuilt only when the set changes.
     private var indexed: (rowIDs: [Int64], index: FilterIndex)?
 
@@ -127,6 +132,56 @@ final class StoreConsole: ConsoleStore, @unchecked Sendable {
             }
             return CustomerDetail(customer: customer, devices: try store.devices(of: customer))
         }
+    }
+
+    func changeStamp(wait: Bool) -> Store.ChangeStamp? {
+        // A poll never queues behind this console's own work (an import holds the lock for minutes).
+        if wait { lock.lock() } else if !lock.try() { return nil }
+        defer { lock.unlock() }
+        return try? store.use { try store.changeStamp() }
+    }
+
+    func recordCopy(rowID: Int64, what: String) {
+        try? locked {
+            let code = try store.customer(rowID: rowID).externalCode
+            try store.audit(.reveal, subject: code, detail: "console copy of the revealed \(what)")
+        }
+    }
+
+    func export(_ request: ExportRequest, progress: @escaping @Sendable (Int) -> Void) throws -> ExportReport {
+        let file = try OutputFile(path: request.path, protecting: protected)
+        defer { file.discard() }
+        var buffer = ""
+        func flush(force: Bool = false) throws {
+            guard force || buffer.utf8.count >= 1 << 16 else { return }
+            try file.write(Array(buffer.utf8))
+            buffer = ""
+        }
+        let count = request.rows.count
+        if request.format == "csv" { buffer += ExportRequest.csvLine(request.titles) }
+        try locked {
+            for position in 0..<count {
+                if request.format == "csv" {
+                    buffer += ExportRequest.csvLine(request.cells(position))
+                } else if request.view.showsCustomers, let workingSet = request.customers?.workingSet {
+                    let customer = try store.customer(rowID: workingSet.rowIDs[request.rows[position]])
+                    buffer += customer.json(devices: try store.devices(of: customer)).rendered() + "\n"
+                } else if let device = request.devices?.devices[request.rows[position]] {
+                    buffer += device.fullJSON.rendered() + "\n"
+                }
+                try flush()
+                if position % 1000 == 999 { progress(position + 1) }
+            }
+            try flush(force: true)
+            // On the disk before it is recorded, and recorded before it is in place: a failed export is never
+            // audited as done.
+            try file.sync()
+            let what = request.view.showsCustomers ? "customers" : "devices"
+            try store.audit(
+                .export, subject: "*", detail: "console \(request.format) export of \(count) \(what)")
+        }
+        try file.commit()
+        return ExportReport(path: request.path, count: count, format: request.format)
     }
 
     private func parse(_ template: String) throws -> Template {
