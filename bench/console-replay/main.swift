@@ -3,6 +3,7 @@
 //
 //     swift run -c release console-bench [customers]
 //     swift run -c release console-bench --store PATH --keyfile KEY
+//     … --runs N      (sorts and frequency tables: the median of N runs each, default 5)
 //
 // With --store, the working set is the real store's (unlock, snapshot or rebuild, catalog, filter index, as the
 // console does on a worker), and the bench prints the time from start to the first customers frame and the peak
@@ -108,6 +109,62 @@ final class BenchStore: ConsoleStore, @unchecked Sendable {
 }
 
 let clock = ContinuousClock()
+
+/// The median of `runs` timings of `body`, in ms.
+func median(_ runs: Int, _ body: () -> Void) -> Double {
+    (0..<runs).map { _ in milliseconds(clock.measure(body)) }.sorted()[runs / 2]
+}
+
+/// Sorts and frequency tables on the console's columns (issue 17's targets: sort by text ≤ 300 ms, by date ≤ 150 ms,
+/// frequency of a text field ≤ 150 ms at 1M), each field prepared first as the console does in the background.
+func measureSortAndFrequency(_ index: FilterIndex, _ set: WorkingSet) {
+    let runs = Int(option("--runs") ?? "") ?? 5
+    let prepare = clock.measure { index.prepareAll() }
+    print(
+        String(
+            format: "\nsort and frequency, median of %d (fields prepared first: %.0f ms)", runs, milliseconds(prepare)))
+    let textFields = set.columns.filter { $0.type == .text }.map(\.name)
+    let dateFields = set.columns.filter { $0.type == .date }.map(\.name)
+    let everyOther = (0..<Int32(set.count)).filter { $0 % 2 == 0 }
+    for name in textFields.prefix(3) {
+        var rows = 0
+        let up = median(runs) { rows = index.sorted(by: .field(name))?.count ?? 0 }
+        let down = median(runs) { _ = index.sorted(by: .field(name), ascending: false) }
+        let half = median(runs) { _ = index.sorted(everyOther, by: .field(name)) }
+        print(
+            String(
+                format:
+                    "  sort by %@ (text): %.0f ms ascending, %.0f ms descending (%d rows); %.0f ms for every other row",
+                name, up, down, rows, half))
+    }
+    for name in dateFields.prefix(2) {
+        let up = median(runs) { _ = index.sorted(by: .field(name)) }
+        let down = median(runs) { _ = index.sorted(by: .field(name), ascending: false) }
+        print(String(format: "  sort by %@ (date): %.0f ms ascending, %.0f ms descending", name, up, down))
+    }
+    let email = median(runs) { _ = index.sorted(by: .email) }
+    print(String(format: "  sort by email: %.0f ms", email))
+    for name in textFields.prefix(3) {
+        var entries = 0
+        let all = median(runs) { entries = index.frequency(of: .field(name))?.entries.count ?? 0 }
+        let half = median(runs) { _ = index.frequency(of: .field(name), rows: everyOther) }
+        print(
+            String(
+                format: "  frequency of %@ (text): %.0f ms (%d values); %.0f ms for every other row", name, all,
+                entries, half))
+    }
+    for name in dateFields.prefix(1) {
+        for bucket in DateBucket.allCases {
+            var entries = 0
+            let time = median(runs) { entries = index.frequency(of: .field(name), bucket: bucket)?.entries.count ?? 0 }
+            print(String(format: "  frequency of %@ by %@: %.0f ms (%d values)", name, bucket.rawValue, time, entries))
+        }
+    }
+    let consent = median(runs) { _ = index.frequency(of: .consent) }
+    let channels = median(runs) { _ = index.channelFrequency() }
+    print(String(format: "  frequency of consent %.0f ms, of channels %.0f ms", consent, channels))
+    print(String(format: "  peak RSS %.0f MB", peakRSS()))
+}
 var workingSet: WorkingSet!
 var state = ConsoleState(width: 120, height: 40, storePath: storePath ?? "/bench/store.roster", region: "eu")
 var catalog: CustomerCatalog!
@@ -150,6 +207,7 @@ if let storePath {
     var sorted: [Int32] = []
     let sorting = clock.measure { sorted = store.index.sortedByName() }
     print(String(format: "  sort by name %.0f ms (%d rows)", milliseconds(sorting), sorted.count))
+    measureSortAndFrequency(store.index, workingSet)
 } else {
     print("building a synthetic working set of \(customers) customers…")
     let buildTime = clock.measure { workingSet = makeWorkingSet(customers) }
@@ -166,6 +224,7 @@ if let storePath {
     print(String(format: "catalog of the working set (worker thread): %.1f ms", milliseconds(indexing)))
     print(String(format: "working set loaded → first customers frame: %.3f ms", milliseconds(loaded)))
     print("  " + firstScreen.line(0))
+    measureSortAndFrequency(store.index, workingSet)
 }
 
 /// The script: (label, key). Filters typed with `/` are followed by their background result.

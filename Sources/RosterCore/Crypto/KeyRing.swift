@@ -17,6 +17,10 @@ struct KeyRing: Sendable {
     let customerKeys: KeyedSHA256
     /// One blind-index key per identifier kind.
     let blindIndex: BlindIndexer
+    /// Seals the names and values of the store's settings and saved segments.
+    let settingKey: SymmetricKey
+    /// Blind-indexes setting and segment names, so that one is found without unsealing the others.
+    let settingIndex: KeyedSHA256
 
     init(root: SymmetricKey, storeID: [UInt8]) {
         func derive(_ purpose: String) -> SymmetricKey {
@@ -30,6 +34,8 @@ struct KeyRing: Sendable {
         blindIndex = BlindIndexer(
             identity: derive("blind-index/identity"), email: derive("blind-index/email"),
             phone: derive("blind-index/phone"), deviceId: derive("blind-index/device-id"))
+        settingKey = derive("setting")
+        settingIndex = KeyedSHA256(key: derive("blind-index/setting"))
     }
 }
 

@@ -1,125 +1,242 @@
-/// Orders rows by a folded text column: rows without a value last, ties by row id.
+/// Orders rows by one column's values: stable (rows with equal values keep their order in the input), rows without a
+/// value last in both directions.
 ///
-/// Comparing folded bytes row by row was the cost of a sort; instead each row gets its first 16 folded bytes as two
-/// big-endian integers, the rows are sorted by those integers, and only the rare runs that agree on all 16 bytes are
-/// compared byte by byte.
-struct CustomerSort {
-    let column: FoldedTextColumn
-    let rowIDs: [Int64]
+/// Comparing values row by row was the cost of a sort; instead each row gets an integer key in value order — the
+/// first 12 folded bytes of a text, a date packed as an integer, a double's bits made monotonic — with its position
+/// in the input in the low 32 bits, so every key is distinct and sorting compares integers only. Each core extracts
+/// and sorts half of the rows, the halves are merged, and only the rare runs whose keys are equal but whose values may
+/// still differ (texts longer than 12 bytes, numbers a double cannot tell apart) are compared value by value.
+struct CustomerSort<Keys: SortKeys> {
+    let keys: Keys
 
     private struct Entry {
+        /// The first 8 bytes of the key.
         var high: UInt64
+        /// The next 4 bytes of the key, then the row's position in the input.
         var low: UInt64
-        var row: UInt32
-        /// The row's rank by row id: its index, as working sets keep rows in row-id order.
-        var tie: UInt32
 
         @inline(__always)
         static func < (left: Entry, right: Entry) -> Bool {
-            if left.high != right.high { return left.high < right.high }
-            if left.low != right.low { return left.low < right.low }
-            return left.tie < right.tie
+            left.high != right.high ? left.high < right.high : left.low < right.low
         }
+
+        @inline(__always)
+        var position: Int { Int(truncatingIfNeeded: low & 0xFFFF_FFFF) }
+
+        @inline(__always)
+        func sameKey(as other: Entry) -> Bool { high == other.high && low >> 32 == other.low >> 32 }
     }
 
-    /// Each row's rank by row id; the identity unless the working set broke its row-id order.
-    private var ranks: [UInt32]? {
-        guard zip(rowIDs, rowIDs.dropFirst()).contains(where: { $0 >= $1 }) else { return nil }
-        var ranks = [UInt32](repeating: 0, count: rowIDs.count)
-        for (rank, row) in rowIDs.indices.sorted(by: { rowIDs[$0] < rowIDs[$1] }).enumerated() {
-            ranks[row] = UInt32(rank)
+    /// `rows` (every row of the column, in order, when nil) sorted; nil when `isCancelled` said so before the end.
+    func sorted(_ rows: [Int32]?, count: Int, ascending: Bool, isCancelled: @Sendable () -> Bool = { false })
+        -> [Int32]?
+    {
+        let total = rows?.count ?? count
+        precondition(total < Int(UInt32.max), "a sort takes fewer than 2^32 rows")
+        let halves = total >= RowSet.parallelThreshold ? [0..<total / 2, total / 2..<total] : [0..<total]
+        let parts = Parallel.map(halves.count) { part in
+            sortedPart(rows, positions: halves[part], ascending: ascending, isCancelled: isCancelled)
         }
-        return ranks
-    }
-
-    /// All rows, in order.
-    func sorted(ascending: Bool) -> [Int32] {
-        var entries = keyedEntries(ascending: ascending)
-        let present = entries.count
-        sortInParallel(&entries)
-        resolveTies(&entries, ascending: ascending)
-        var result = [Int32](repeating: 0, count: column.count)
-        for (position, entry) in entries.enumerated() { result[position] = Int32(entry.row) }
-        var next = present
-        for row in 0..<column.count where column.length(row) == 0 {
-            result[next] = Int32(row)
-            next += 1
+        guard !isCancelled(), parts.allSatisfy({ $0 != nil }) else { return nil }
+        var entries = parts.count == 2 ? merge(parts[0]!.entries, parts[1]!.entries) : parts[0]!.entries
+        guard resolveTies(&entries, rows: rows, ascending: ascending, isCancelled: isCancelled) else { return nil }
+        var result = [Int32]()
+        result.reserveCapacity(total)
+        if let rows {
+            for entry in entries { result.append(rows[entry.position]) }
+            for part in parts { for position in part!.missing { result.append(rows[position]) } }
+        } else {
+            for entry in entries { result.append(Int32(truncatingIfNeeded: entry.position)) }
+            for part in parts { for position in part!.missing { result.append(Int32(truncatingIfNeeded: position)) } }
         }
         return result
     }
 
-    /// One entry per row that has a value; a descending sort inverts the keys so that both directions sort upward.
-    private func keyedEntries(ascending: Bool) -> [Entry] {
-        let flip: UInt64 = ascending ? 0 : ~0
-        let ranks = self.ranks
+    /// The entries of the rows at `positions` in sorted order, and the positions of the rows without a value.
+    private func sortedPart(
+        _ rows: [Int32]?, positions: Range<Int>, ascending: Bool, isCancelled: @Sendable () -> Bool
+    ) -> (entries: [Entry], missing: [Int])? {
+        let flipHigh: UInt64 = ascending ? 0 : ~0
+        let flipLow: UInt32 = ascending ? 0 : ~0
         var entries: [Entry] = []
-        entries.reserveCapacity(column.count)
-        column.bytes.withUnsafeBufferPointer { buffer in
-            for row in 0..<column.count where column.length(row) > 0 {
-                entries.append(
-                    Entry(
-                        high: column.sortKey(row, from: 0, in: buffer) ^ flip,
-                        low: column.sortKey(row, from: 8, in: buffer) ^ flip, row: UInt32(row),
-                        tie: ranks?[row] ?? UInt32(row)))
+        entries.reserveCapacity(positions.count)
+        var missing: [Int] = []
+        for position in positions {
+            if position & 0xFFFF == 0, isCancelled() { return nil }
+            let row = rows.map { Int($0[position]) } ?? position
+            guard let key = keys.key(row) else {
+                missing.append(position)
+                continue
             }
+            entries.append(Entry(high: key.0 ^ flipHigh, low: UInt64(key.1 ^ flipLow) << 32 | UInt64(position)))
         }
-        return entries
+        guard !isCancelled() else { return nil }
+        entries.withUnsafeMutableBufferPointer { buffer in buffer.sort { $0 < $1 } }
+        return (entries, missing)
     }
 
-    /// Sorts by (key, row id): each half on its own thread, then one merge.
-    private func sortInParallel(_ entries: inout [Entry]) {
-        let less = { (left: Entry, right: Entry) -> Bool in left < right }
-        let chunks = RowSet.chunks(count: entries.count)
-        guard chunks.count == 2 else {
-            entries.sort(by: less)
-            return
-        }
-        entries.withUnsafeMutableBufferPointer { buffer in
-            let buffer = buffer
-            RowSet.forEachChunk(count: buffer.count) { range in
-                var half = UnsafeMutableBufferPointer(rebasing: buffer[range])
-                half.sort(by: less)
-            }
-        }
-        let middle = chunks[1].lowerBound
-        var merged: [Entry] = []
-        merged.reserveCapacity(entries.count)
-        var left = 0
-        var right = middle
-        while left < middle, right < entries.count {
-            if less(entries[right], entries[left]) {
-                merged.append(entries[right])
-                right += 1
-            } else {
-                merged.append(entries[left])
-                left += 1
-            }
-        }
-        merged += entries[left..<middle]
-        merged += entries[right...]
-        entries = merged
-    }
-
-    /// Re-sorts runs equal on their first 16 bytes by the rest of their bytes, then row id.
-    private func resolveTies(_ entries: inout [Entry], ascending: Bool) {
-        column.bytes.withUnsafeBufferPointer { buffer in
-            var start = 0
-            while start < entries.count {
-                var end = start + 1
-                while end < entries.count, entries[end].high == entries[start].high,
-                    entries[end].low == entries[start].low
-                {
-                    end += 1
-                }
-                if end - start > 1, entries[start..<end].contains(where: { column.length(Int($0.row)) > 16 }) {
-                    entries[start..<end].sort { left, right in
-                        let order = column.compareRows(Int(left.row), Int(right.row), in: buffer)
-                        if order != 0 { return ascending ? order < 0 : order > 0 }
-                        return left.tie < right.tie
+    private func merge(_ first: [Entry], _ second: [Entry]) -> [Entry] {
+        [Entry](unsafeUninitializedCapacity: first.count + second.count) { output, initialized in
+            first.withUnsafeBufferPointer { first in
+                second.withUnsafeBufferPointer { second in
+                    var (left, right, next) = (0, 0, 0)
+                    while left < first.count, right < second.count {
+                        if second[right] < first[left] {
+                            output[next] = second[right]
+                            right += 1
+                        } else {
+                            output[next] = first[left]
+                            left += 1
+                        }
+                        next += 1
+                    }
+                    while left < first.count {
+                        output[next] = first[left]
+                        left += 1
+                        next += 1
+                    }
+                    while right < second.count {
+                        output[next] = second[right]
+                        right += 1
+                        next += 1
                     }
                 }
-                start = end
             }
+            initialized = first.count + second.count
         }
     }
+
+    /// Re-sorts runs of equal keys whose values may differ by the values themselves, then input position.
+    private func resolveTies(
+        _ entries: inout [Entry], rows: [Int32]?, ascending: Bool, isCancelled: @Sendable () -> Bool
+    ) -> Bool {
+        var start = 0
+        var runs = 0
+        while start < entries.count {
+            var end = start + 1
+            while end < entries.count, entries[end].sameKey(as: entries[start]) { end += 1 }
+            if end - start > 1 {
+                runs += 1
+                if runs & 0x3FF == 0, isCancelled() { return false }
+                let row = { (entry: Entry) in rows.map { Int($0[entry.position]) } ?? entry.position }
+                if entries[start..<end].contains(where: { keys.mayTie(row($0)) }) {
+                    entries[start..<end].sort { left, right in
+                        let order = keys.compare(row(left), row(right))
+                        if order != 0 { return ascending ? order < 0 : order > 0 }
+                        return left.position < right.position
+                    }
+                }
+            }
+            start = end
+        }
+        return true
+    }
+}
+
+/// A column's values as sort keys.
+protocol SortKeys: Sendable {
+    /// The row's key in value order (8 bytes, then 4 more), or nil when the row has no value.
+    func key(_ row: Int) -> (UInt64, UInt32)?
+    /// Whether the row's value may differ from another's with the same key; `compare` then orders them.
+    func mayTie(_ row: Int) -> Bool
+    /// The order of two rows' values: <0, 0 or >0.
+    func compare(_ first: Int, _ second: Int) -> Int
+}
+
+/// Folded text, by its first 12 bytes; empty text sorts with the missing values, as `has FIELD` counts it absent.
+struct TextSortKeys: SortKeys {
+    let column: FoldedTextColumn
+
+    @inline(__always)
+    func key(_ row: Int) -> (UInt64, UInt32)? {
+        let start = Int(column.starts[row])
+        let length = Int(column.starts[row + 1]) - start - 1
+        guard length > 0 else { return nil }
+        return column.bytes.withUnsafeBufferPointer { buffer -> (UInt64, UInt32) in
+            guard length >= 12 else {
+                return (
+                    column.sortKey(row, from: 0, in: buffer), UInt32(column.sortKey(row, from: 8, in: buffer) >> 32)
+                )
+            }
+            let raw = UnsafeRawPointer(buffer.baseAddress! + start)
+            let high = UInt64(bigEndian: raw.loadUnaligned(as: UInt64.self))
+            let low = UInt32(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
+            return (high, low)
+        }
+    }
+
+    func mayTie(_ row: Int) -> Bool { column.length(row) > 12 }
+
+    func compare(_ first: Int, _ second: Int) -> Int {
+        column.bytes.withUnsafeBufferPointer { column.compareRows(first, second, in: $0) }
+    }
+}
+
+/// externalCodes, by their raw bytes (which order as their hex does).
+struct ExternalCodeSortKeys: SortKeys {
+    let codes: ExternalCodeColumn
+
+    func key(_ row: Int) -> (UInt64, UInt32)? {
+        codes.raw.withUnsafeBytes { raw in
+            (
+                UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: row * 32, as: UInt64.self)),
+                UInt32(bigEndian: raw.loadUnaligned(fromByteOffset: row * 32 + 8, as: UInt32.self))
+            )
+        }
+    }
+
+    func mayTie(_ row: Int) -> Bool { true }
+
+    func compare(_ first: Int, _ second: Int) -> Int {
+        codes.raw.withUnsafeBufferPointer { raw in
+            for index in 12..<32 where raw[first * 32 + index] != raw[second * 32 + index] {
+                return raw[first * 32 + index] < raw[second * 32 + index] ? -1 : 1
+            }
+            return 0
+        }
+    }
+}
+
+/// Numbers by their doubles; values one double cannot tell apart are compared as written.
+struct NumberSortKeys: SortKeys {
+    let numbers: [Double]
+    let texts: TextColumn?
+
+    @inline(__always)
+    func key(_ row: Int) -> (UInt64, UInt32)? {
+        let number = numbers[row]
+        guard !number.isNaN else { return nil }
+        return (NumberSortKeys.orderKey(number), 0)
+    }
+
+    /// The double's bits made to order as the numbers do (negative numbers inverted), `-0` as `0`.
+    @inline(__always)
+    static func orderKey(_ number: Double) -> UInt64 {
+        let bits = (number + 0.0).bitPattern
+        return bits & (1 << 63) != 0 ? ~bits : bits | (1 << 63)
+    }
+
+    func mayTie(_ row: Int) -> Bool { texts != nil }
+
+    func compare(_ first: Int, _ second: Int) -> Int {
+        guard let texts else { return 0 }
+        return texts.withUTF8(first) { a in texts.withUTF8(second) { b in DecimalText.compare(a!, b!) } }
+    }
+}
+
+/// Small integers in value order (packed dates, booleans, device counts, consent codes); `missing` marks no value.
+struct IntegerSortKeys<Value: FixedWidthInteger & Sendable>: SortKeys {
+    let values: [Value]
+    let missing: Value?
+
+    @inline(__always)
+    func key(_ row: Int) -> (UInt64, UInt32)? {
+        let value = values[row]
+        if let missing, value == missing { return nil }
+        // Shifted so that negative values order before positive ones.
+        return (UInt64(bitPattern: Int64(value)) ^ (1 << 63), 0)
+    }
+
+    func mayTie(_ row: Int) -> Bool { false }
+    func compare(_ first: Int, _ second: Int) -> Int { 0 }
 }

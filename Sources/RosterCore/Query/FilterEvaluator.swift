@@ -78,6 +78,7 @@ struct FilterEvaluator {
     }
 
     private func rows(_ comparison: FilterExpression.Comparison) throws(FilterError) -> RowSet {
+        if let part = comparison.datePart { return try datePartRows(part, comparison) }
         let name = comparison.field.text
         switch name.lowercased() {
         case "email": return textRows(index.emails, comparison)

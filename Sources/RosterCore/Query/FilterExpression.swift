@@ -49,11 +49,17 @@ indirect enum FilterExpression: Equatable, Sendable {
         }
     }
 
-    /// `field OP value`.
+    /// `field OP value`, or `field year OP value` / `field month OP value` for a part of a date.
     struct Comparison: Equatable, Sendable {
         let field: Name
         let comparison: Operator
         let operatorPosition: FilterPosition
         let value: Name
+        var datePart: DatePart? = nil
+    }
+
+    /// The part of a date a comparison reads: `birthdate year = 1990`, `birthdate month = 12`.
+    enum DatePart: String, Equatable, Sendable {
+        case year, month
     }
 }

@@ -11,11 +11,13 @@ public final class FilterIndex: @unchecked Sendable {
     public let count: Int
     let rowIDs: [Int64]
     /// The working set's field columns, in its order (by key).
-    private let columns: [WorkingSet.Column]
-    private let rawEmails: TextColumn
-    private let rawPhones: TextColumn
-    private let rawCRMIds: TextColumn
+    let columns: [WorkingSet.Column]
+    let rawEmails: TextColumn
+    let rawPhones: TextColumn
+    let rawCRMIds: TextColumn
     let externalCodes: ExternalCodeColumn
+    /// Devices logged in as each customer, shared with the working set.
+    let deviceCounts: [Int32]
     let hasEmail: RowSet
     let hasSMS: RowSet
     let hasPush: RowSet
@@ -43,6 +45,7 @@ public final class FilterIndex: @unchecked Sendable {
         externalCodes = workingSet.externalCodes
         let consent = workingSet.consent.bits
         let deviceCounts = workingSet.deviceCounts
+        self.deviceCounts = deviceCounts
         let (emails, phones) = (workingSet.emails, workingSet.phones)
         hasEmail = RowSet.matching(count: count) { emails.isPresent($0) }
         hasSMS = RowSet.matching(count: count) { phones.isPresent($0) }
@@ -143,7 +146,11 @@ public final class FilterIndex: @unchecked Sendable {
     public func sortedByName(ascending: Bool = true) -> [Int32] {
         let nameField = field(named: "name")
         guard case .text(let names)? = nameField?.storage else { return (0..<Int32(count)).map { $0 } }
-        return CustomerSort(column: names, rowIDs: rowIDs).sorted(ascending: ascending)
+        // Ties keep row-id order: the rows in that order are the input (the identity unless the set broke it).
+        let byRowID: [Int32]? =
+            zip(rowIDs, rowIDs.dropFirst()).contains(where: { $0 >= $1 })
+            ? rowIDs.indices.sorted { rowIDs[$0] < rowIDs[$1] }.map { Int32($0) } : nil
+        return CustomerSort(keys: TextSortKeys(column: names)).sorted(byRowID, count: count, ascending: ascending)!
     }
 
     /// The externalCodes as hex text, folded (hex is already folded), built on first use.

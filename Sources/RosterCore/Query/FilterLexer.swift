@@ -9,7 +9,34 @@ struct FilterLexer {
     private var lineStart = 0
 
     init(_ text: String) {
-        characters = Array(text)
+        characters = FilterLexer.characters(of: text)
+    }
+
+    /// The characters of `text`, with quotes and backslashes always on their own: a combining mark after a quote
+    /// (`"\u{301}…`) or a prepended mark before one would otherwise join it into one character that is no quote,
+    /// and a quoted value starting with an accent could not be written.
+    private static func characters(of text: String) -> [Character] {
+        var result: [Character] = []
+        result.reserveCapacity(text.utf8.count)
+        for character in text {
+            let scalars = character.unicodeScalars
+            guard scalars.count > 1, scalars.contains(where: { $0 == "\"" || $0 == "'" || $0 == "\\" }) else {
+                result.append(character)
+                continue
+            }
+            var run = String.UnicodeScalarView()
+            for scalar in scalars {
+                if scalar == "\"" || scalar == "'" || scalar == "\\" {
+                    if !run.isEmpty { result += String(run).map { $0 } }
+                    run = String.UnicodeScalarView()
+                    result.append(Character(scalar))
+                } else {
+                    run.append(scalar)
+                }
+            }
+            if !run.isEmpty { result += String(run).map { $0 } }
+        }
+        return result
     }
 
     /// The tokens of `text`, ending with `.end`.

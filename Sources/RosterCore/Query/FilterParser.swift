@@ -21,6 +21,10 @@
 ///   - date: a `YYYY-MM-DD` value, in calendar order (`birthdate >= 1990-01-01`).
 ///   - boolean: `true` or `false`, with `=` and `!=` only.
 ///   A value that does not fit the field's type (`birthdate > soon`) is an error, not an empty result.
+/// - `FIELD year OP NUMBER` and `FIELD month OP NUMBER`: the year (0–9999) or the month of the year (1–12) of a date
+///   field, with any comparison but `~` (`birthdate year = 1990`, `birthdate month = 12` for every December
+///   birthday, `birthdate year < 1980`). A birthday stored without a year (`--05-12`) is year 0. A missing date
+///   satisfies none of these but `!=`, as for other comparisons.
 /// - `FIELD ~ VALUE`: the text field contains `VALUE`, ignoring case and accents (`name ~ jose` finds `José`,
 ///   `name ~ zoe` finds `Zoë`, `name ~ strasse` finds `Straße`). Scripts without case match as written (`name ~ 山田`).
 /// - `has email`, `has sms`, `has push`: the customer has an email, a phone, or at least one logged-in push device.
@@ -166,6 +170,7 @@ struct FilterParser {
             return inner
         case .word, .quoted:
             if currentIsFieldName { return try parseComparison() }
+            if let part = datePartAhead { return try parseDatePart(part) }
             return try parseKeyword(token, context: context)
         }
     }
@@ -204,6 +209,36 @@ struct FilterParser {
                 "expected an operator (=, !=, <, <=, >, >=, ~) after \(token.quotedForMessage)\(found)",
                 at: next.position)
         }
+    }
+
+    /// `FIELD year OP` or `FIELD month OP` ahead (a keyword as FIELD only when quoted), and which part.
+    private var datePartAhead: FilterExpression.DatePart? {
+        guard let part = peek().word.flatMap({ FilterExpression.DatePart(rawValue: $0.lowercased()) }),
+            case .comparison = peek(2).kind
+        else { return nil }
+        if let word = current.word, ["has", "consent", "birthday", "not"].contains(word.lowercased()) { return nil }
+        return part
+    }
+
+    /// `FIELD year OP NUMBER` or `FIELD month OP NUMBER`: the number is checked when the filter runs, with the field.
+    private mutating func parseDatePart(_ part: FilterExpression.DatePart) throws(FilterError) -> FilterExpression {
+        let field = FilterExpression.Name(text: current.valueText!, position: current.position)
+        advance()
+        advance()
+        guard case .comparison(let comparison) = current.kind else { preconditionFailure("checked by datePartAhead") }
+        let operatorPosition = current.position
+        advance()
+        let valueToken = current
+        guard let value = valueToken.valueText else {
+            let found = valueToken.kind == .end ? "" : ", found \(valueToken.quotedForMessage)"
+            throw FilterError(
+                "expected a \(part.rawValue) after '\(comparison.symbol)'\(found)", at: valueToken.position)
+        }
+        advance()
+        return .comparison(
+            .init(
+                field: field, comparison: comparison, operatorPosition: operatorPosition,
+                value: FilterExpression.Name(text: value, position: valueToken.position), datePart: part))
     }
 
     private mutating func parseComparison() throws(FilterError) -> FilterExpression {

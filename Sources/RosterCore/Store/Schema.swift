@@ -113,6 +113,17 @@ enum Schema {
                     CREATE UNIQUE INDEX serverKeyActiveName ON serverKey(name) WHERE revokedAt IS NULL;
                     """)
         }
+        // Per-store settings (`setting`) and saved segments (`segment`): names and values sealed, each row found by
+        // the blind index of its name (Store+Settings.swift).
+        migrator.registerMigration("v7-settings-and-segments") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE setting(blindIndex BLOB PRIMARY KEY, name BLOB NOT NULL, value BLOB NOT NULL)
+                        WITHOUT ROWID;
+                    CREATE TABLE segment(blindIndex BLOB PRIMARY KEY, name BLOB NOT NULL, value BLOB NOT NULL)
+                        WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }
 }

@@ -1,0 +1,359 @@
+extension FilterIndex {
+    /// The frequency table of column `key` over `rows` (every row when nil): each distinct value with its count, most
+    /// frequent first. Text is grouped by its folded form, as `=` compares it (`Madrid` and `MADRID` are one entry,
+    /// shown as the first row's text); a date column by `bucket` (a day, the month of the year, or the year);
+    /// consent by the marks of the three channels. Each entry carries the filter that selects exactly its rows.
+    /// Returns nil when `isCancelled` said so, or when the working set has no such field.
+    public func frequency(
+        of key: ColumnKey, rows: [Int32]? = nil, bucket: DateBucket = .day,
+        isCancelled: @Sendable () -> Bool = { false }
+    ) -> FrequencyTable? {
+        let total = rows?.count ?? count
+        func table(_ groups: [FrequencyTable.Group]?, bucket: DateBucket? = nil) -> FrequencyTable? {
+            guard let groups, !isCancelled() else { return nil }
+            return FrequencyTable(groups, total: total, column: key, bucket: bucket)
+        }
+        switch key {
+        case .crmId: return table(textGroups(crmIds, raw: rawCRMIds, name: "crmId", rows, isCancelled))
+        case .email: return table(textGroups(emails, raw: rawEmails, name: "email", rows, isCancelled))
+        case .phone: return table(textGroups(phones, raw: rawPhones, name: "phone", rows, isCancelled))
+        case .externalCode: return table(externalCodeGroups(rows, isCancelled))
+        case .devices: return table(deviceGroups(rows))
+        case .consent: return table(consentGroups(rows))
+        case .field(let name):
+            guard let index = columns.firstIndex(where: { $0.key == name.lowercased() }) else { return nil }
+            let field = field(at: index)
+            let raw = columns[index].values
+            switch field.storage {
+            case .text(let column):
+                let equals = FilterText.equals(field: field.name, "") != nil
+                return table(
+                    textGroups(
+                        column, raw: raw, name: equals ? field.name : nil, rows, isCancelled,
+                        missing: FilterText.missing(field: field.name, type: .text)))
+            case .date(let dates):
+                return table(dateGroups(dates, field: field.name, bucket: bucket, rows), bucket: bucket)
+            case .number(let numbers): return table(numberGroups(numbers, field: field, raw: raw, rows, isCancelled))
+            case .boolean(let values): return table(booleanGroups(values, field: field.name, rows))
+            }
+        }
+    }
+
+    /// Which customers have each channel (entries overlap: a customer with an email and a phone counts in both, so
+    /// shares add up to more than 100 %), and `(none)` for those with none.
+    public func channelFrequency(rows: [Int32]? = nil) -> FrequencyTable {
+        var counts = [0, 0, 0, 0]
+        forEach(rows) { row in
+            let email = hasEmail.contains(row)
+            let sms = hasSMS.contains(row)
+            let push = hasPush.contains(row)
+            if email { counts[0] += 1 }
+            if sms { counts[1] += 1 }
+            if push { counts[2] += 1 }
+            if !email && !sms && !push { counts[3] += 1 }
+        }
+        let groups: [FrequencyTable.Group] = [
+            .init(order: .integer(0), value: "email", count: counts[0], filter: "has email"),
+            .init(order: .integer(1), value: "sms", count: counts[1], filter: "has sms"),
+            .init(order: .integer(2), value: "push", count: counts[2], filter: "has push"),
+            .init(
+                order: .integer(3), value: "(none)", count: counts[3],
+                filter: "not has email and not has sms and not has push"),
+        ]
+        return FrequencyTable(groups, total: rows?.count ?? count, column: nil, bucket: nil)
+    }
+
+    /// A channel's consent: `on` (consented, with the channel present), `off` (present, refused) and `(no email)`
+    /// (the channel is absent: no email, no phone, no device).
+    public func consentFrequency(_ channel: Channel, rows: [Int32]? = nil) -> FrequencyTable {
+        let (present, consented): (RowSet, RowSet) =
+            switch channel {
+            case .email: (hasEmail, consentEmail)
+            case .sms: (hasSMS, consentSMS)
+            case .push: (hasPush, consentPush)
+            }
+        var counts = [0, 0, 0]
+        forEach(rows) { row in
+            counts[present.contains(row) ? (consented.contains(row) ? 0 : 1) : 2] += 1
+        }
+        let name = channel.rawValue
+        let groups: [FrequencyTable.Group] = [
+            .init(order: .integer(0), value: "on", count: counts[0], filter: "consent \(name)"),
+            .init(order: .integer(1), value: "off", count: counts[1], filter: "has \(name) and not consent \(name)"),
+            .init(order: .integer(2), value: "(no \(name))", count: counts[2], filter: "not has \(name)"),
+        ]
+        return FrequencyTable(groups, total: rows?.count ?? count, column: nil, bucket: nil)
+    }
+
+    private func forEach(_ rows: [Int32]?, _ body: (Int) -> Void) {
+        if let rows { for row in rows { body(Int(row)) } } else { for row in 0..<count { body(row) } }
+    }
+
+    // MARK: - Grouping by type
+
+    /// Text grouped by folded value in a hash table per core, merged; `name` is how `=` names the column (nil when it
+    /// cannot), `missing` the condition for rows without a value (`name = ""` when nil).
+    private func textGroups(
+        _ column: FoldedTextColumn, raw: TextColumn, name: String?, _ rows: [Int32]?,
+        _ isCancelled: @Sendable () -> Bool, missing: String? = nil
+    ) -> [FrequencyTable.Group]? {
+        let total = rows?.count ?? count
+        let halves = total >= RowSet.parallelThreshold ? [0..<total / 2, total / 2..<total] : [0..<total]
+        let parts = Parallel.map(halves.count) { part -> TextGroups? in
+            var groups = TextGroups(column: column, expected: 1024)
+            for position in halves[part] {
+                if position & 0xFFFF == 0, isCancelled() { return nil }
+                groups.add(row: rows.map { Int($0[position]) } ?? position, count: 1)
+            }
+            return groups
+        }
+        guard var groups = parts[0], parts.allSatisfy({ $0 != nil }) else { return nil }
+        if parts.count == 2 { groups.merge(parts[1]!) }
+        guard !isCancelled() else { return nil }
+        // Ranks in folded order, so that ties in count list in value order.
+        let firstRows = groups.rows
+        let order = column.bytes.withUnsafeBufferPointer { buffer in
+            firstRows.indices.sorted { left, right in
+                column.compareRows(Int(firstRows[left]), Int(firstRows[right]), in: buffer) < 0
+            }
+        }
+        var rank = [Int](repeating: 0, count: order.count)
+        for (position, group) in order.enumerated() { rank[group] = position }
+        var result = groups.rows.indices.map { group -> FrequencyTable.Group in
+            let value = raw[Int(groups.rows[group])] ?? ""
+            return .init(
+                order: .integer(Int64(rank[group])), value: value, count: groups.counts[group],
+                filter: name.map { "\(FilterText.fieldName($0)) = \(FilterText.quoted(value))" })
+        }
+        if groups.missing > 0 {
+            let condition = missing ?? name.map { "\(FilterText.fieldName($0)) = \"\"" }
+            result.append(.init(order: .missing, value: "", count: groups.missing, filter: condition))
+        }
+        return result
+    }
+
+    private func externalCodeGroups(_ rows: [Int32]?, _ isCancelled: @Sendable () -> Bool) -> [FrequencyTable.Group]? {
+        let keys = ExternalCodeSortKeys(codes: externalCodes)
+        guard
+            let sorted = CustomerSort(keys: keys).sorted(rows, count: count, ascending: true, isCancelled: isCancelled)
+        else { return nil }
+        return runs(of: sorted, same: { keys.key($0)! == keys.key($1)! && keys.compare($0, $1) == 0 }) {
+            row, rank, count in
+            let code = externalCodes[row]
+            return .init(order: .integer(rank), value: code, count: count, filter: "externalCode = \(code)")
+        }
+    }
+
+    private func numberGroups(
+        _ numbers: [Double], field: IndexedField, raw: TextColumn, _ rows: [Int32]?,
+        _ isCancelled: @Sendable () -> Bool
+    ) -> [FrequencyTable.Group]? {
+        let keys = NumberSortKeys(numbers: numbers, texts: field.numberTexts)
+        guard
+            let sorted = CustomerSort(keys: keys).sorted(rows, count: count, ascending: true, isCancelled: isCancelled)
+        else { return nil }
+        let present = sorted.prefix { !numbers[Int($0)].isNaN }
+        var groups = runs(of: Array(present), same: { numbers[$0] == numbers[$1] && keys.compare($0, $1) == 0 }) {
+            row, rank, count in
+            let text = raw[row] ?? ""
+            return .init(
+                order: .integer(rank), value: text, count: count, filter: FilterText.equals(field: field.name, text))
+        }
+        if present.count < sorted.count {
+            groups.append(
+                .init(
+                    order: .missing, value: "", count: sorted.count - present.count,
+                    filter: FilterText.missing(field: field.name, type: .number)))
+        }
+        return groups
+    }
+
+    /// One group per run of rows `same` says are equal in `sorted`, made by `make(first row, rank, count)`.
+    private func runs(
+        of sorted: [Int32], same: (Int, Int) -> Bool, _ make: (Int, Int64, Int) -> FrequencyTable.Group
+    ) -> [FrequencyTable.Group] {
+        var groups: [FrequencyTable.Group] = []
+        var start = 0
+        while start < sorted.count {
+            var end = start + 1
+            while end < sorted.count, same(Int(sorted[start]), Int(sorted[end])) { end += 1 }
+            groups.append(make(Int(sorted[start]), Int64(groups.count), end - start))
+            start = end
+        }
+        return groups
+    }
+
+    static let monthNames = [
+        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+        "December",
+    ]
+
+    private func dateGroups(_ dates: [Int32], field name: String, bucket: DateBucket, _ rows: [Int32]?)
+        -> [FrequencyTable.Group]
+    {
+        var counts: [Int32: Int] = [:]
+        var missing = 0
+        forEach(rows) { row in
+            let date = dates[row]
+            guard date >= 0 else { return missing += 1 }
+            switch bucket {
+            case .day: counts[date, default: 0] += 1
+            case .month: counts[date >> 5 & 15, default: 0] += 1
+            case .year: counts[date >> 9, default: 0] += 1
+            }
+        }
+        let field = FilterText.identifierNames.contains(name.lowercased()) ? nil : FilterText.fieldName(name)
+        var groups = counts.map { value, count -> FrequencyTable.Group in
+            let (shown, condition): (String, String) =
+                switch bucket {
+                case .day:
+                    (
+                        value >> 9 == 0
+                            ? "--" + String(CalendarDate.unpacked(value).description.dropFirst(5))
+                            : CalendarDate.unpacked(value).description,
+                        "= \(CalendarDate.unpacked(value))"
+                    )
+                case .month: (FilterIndex.monthNames[Int(value) - 1], "month = \(value)")
+                case .year: (value == 0 ? "(no year)" : String(value), "year = \(value)")
+                }
+            return .init(
+                order: .integer(Int64(value)), value: shown, count: count, filter: field.map { "\($0) \(condition)" })
+        }
+        if missing > 0 {
+            groups.append(
+                .init(order: .missing, value: "", count: missing, filter: FilterText.missing(field: name, type: .date)))
+        }
+        return groups
+    }
+
+    private func booleanGroups(_ values: [UInt8], field name: String, _ rows: [Int32]?) -> [FrequencyTable.Group] {
+        var counts = [0, 0, 0]
+        forEach(rows) { counts[Int(values[$0])] += 1 }
+        return [
+            .init(
+                order: .integer(0), value: "false", count: counts[0], filter: FilterText.equals(field: name, "false")),
+            .init(order: .integer(1), value: "true", count: counts[1], filter: FilterText.equals(field: name, "true")),
+            .init(
+                order: .missing, value: "", count: counts[2], filter: FilterText.missing(field: name, type: .boolean)),
+        ]
+    }
+
+    private func deviceGroups(_ rows: [Int32]?) -> [FrequencyTable.Group] {
+        var counts: [Int32: Int] = [:]
+        forEach(rows) { counts[deviceCounts[$0], default: 0] += 1 }
+        return counts.map { value, count -> FrequencyTable.Group in
+            .init(
+                order: .integer(Int64(value)), value: String(value), count: count,
+                filter: value == 0 ? "not has push" : nil)
+        }
+    }
+
+    private func consentGroups(_ rows: [Int32]?) -> [FrequencyTable.Group] {
+        let codes = consentCodes
+        var counts = [Int](repeating: 0, count: 27)
+        forEach(rows) { counts[Int(codes[$0])] += 1 }
+        return counts.indices.map { code -> FrequencyTable.Group in
+            let states = [code / 9, code / 3 % 3, code % 3]
+            let marks = zip(["E", "S", "P"], states).map { letter, state in
+                state == 0 ? "·" : state == 1 ? letter.lowercased() : letter
+            }
+            let conditions = zip(["email", "sms", "push"], states).map { channel, state in
+                state == 0
+                    ? "not has \(channel)"
+                    : state == 1 ? "has \(channel) and not consent \(channel)" : "consent \(channel)"
+            }
+            return .init(
+                order: .integer(Int64(code)), value: marks.joined(separator: " "), count: counts[code],
+                filter: conditions.joined(separator: " and "))
+        }
+    }
+}
+
+extension CalendarDate {
+    /// The date `packed` holds.
+    static func unpacked(_ packed: Int32) -> CalendarDate {
+        CalendarDate(year: Int(packed >> 9), month: Int(packed >> 5 & 15), day: Int(packed & 31))!
+    }
+}
+
+/// Rows of a folded text column grouped by value: open addressing on a hash of the folded bytes; each group keeps
+/// its first row (the one it is shown as) and its count.
+struct TextGroups {
+    let column: FoldedTextColumn
+    private var slots: [Int32]
+    private var hashes: [UInt64] = []
+    private(set) var rows: [Int32] = []
+    private(set) var counts: [Int] = []
+    private(set) var missing = 0
+
+    init(column: FoldedTextColumn, expected: Int) {
+        self.column = column
+        var capacity = 16
+        while capacity < expected * 2 { capacity <<= 1 }
+        slots = [Int32](repeating: -1, count: capacity)
+    }
+
+    @inline(__always)
+    private func hash(_ row: Int, in buffer: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        let start = Int(column.starts[row])
+        let length = Int(column.starts[row + 1]) - start - 1
+        var hash: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(length)
+        var offset = 0
+        let base = UnsafeRawPointer(buffer.baseAddress! + start)
+        while offset + 8 <= length {
+            hash = (hash ^ base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
+            hash ^= hash >> 31
+            offset += 8
+        }
+        var tail: UInt64 = 0
+        while offset < length {
+            tail = tail << 8 | UInt64(base.load(fromByteOffset: offset, as: UInt8.self))
+            offset += 1
+        }
+        hash = (hash ^ tail) &* 0x94D0_49BB_1331_11EB
+        return hash ^ (hash >> 29)
+    }
+
+    /// Adds `count` rows with the value of `row`.
+    mutating func add(row: Int, count: Int) {
+        guard column.length(row) > 0 else { return missing += count }
+        let bytes = column.bytes
+        bytes.withUnsafeBufferPointer { buffer in
+            let hash = self.hash(row, in: buffer)
+            let mask = slots.count - 1
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            while true {
+                let group = Int(slots[slot])
+                if group < 0 {
+                    slots[slot] = Int32(rows.count)
+                    rows.append(Int32(row))
+                    counts.append(count)
+                    hashes.append(hash)
+                    break
+                }
+                if hashes[group] == hash, column.compareRows(Int(rows[group]), row, in: buffer) == 0 {
+                    counts[group] += count
+                    break
+                }
+                slot = (slot + 1) & mask
+            }
+        }
+        if rows.count * 2 > slots.count { grow() }
+    }
+
+    private mutating func grow() {
+        slots = [Int32](repeating: -1, count: slots.count * 2)
+        let mask = slots.count - 1
+        for (group, hash) in hashes.enumerated() {
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            while slots[slot] >= 0 { slot = (slot + 1) & mask }
+            slots[slot] = Int32(group)
+        }
+    }
+
+    /// Adds the groups of `other`, counted over later rows: a value already here keeps its first row.
+    mutating func merge(_ other: TextGroups) {
+        for group in other.rows.indices { add(row: Int(other.rows[group]), count: other.counts[group]) }
+        missing += other.missing
+    }
+}
