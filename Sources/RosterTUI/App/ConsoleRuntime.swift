@@ -118,17 +118,24 @@ public final class ConsoleRuntime: @unchecked Sendable {
             let key = "sort." + request.view.rawValue
             generations.set(key, request.generation)
             run(on: sorting) { [generations] in
-                let rows = ListSorter.sort(request) { !generations.isCurrent(key, request.generation) }
+                let rows = ListSorter.sort(request, store: store) { !generations.isCurrent(key, request.generation) }
                 guard let rows else { return }
                 events.post(
                     .sortFinished(view: request.view, generation: request.generation, key: request.key, rows: rows))
             }
         case .saveColumns(let kind, let names):
-            run(on: interactive) { store.saveColumns(kind: kind, names: names) }
+            run(on: interactive) { [watch] in
+                // The console's own write is not another process's change: no reload for it.
+                let before = store.changeStamp(wait: true)
+                store.saveColumns(kind: kind, names: names)
+                watch.advance(from: before, to: store.changeStamp(wait: true))
+            }
         case .frequency(let request):
             generations.set("frequency", request.generation)
             run(on: sorting) { [generations] in
-                let table = FrequencyCounter.count(request) { !generations.isCurrent("frequency", request.generation) }
+                let table = FrequencyCounter.count(request, store: store) {
+                    !generations.isCurrent("frequency", request.generation)
+                }
                 guard let table else { return }
                 events.post(.frequencyFinished(generation: request.generation, .success(table)))
             }

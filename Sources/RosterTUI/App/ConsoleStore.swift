@@ -45,6 +45,8 @@ public protocol ConsoleStore: AnyObject, Sendable {
     func recordCopy(rowID: Int64, what: String)
     /// Writes rows of the working set (or devices) to a file through the CLI's output rules, audited.
     func export(_ request: ExportRequest, progress: @escaping @Sendable (Int) -> Void) throws -> ExportReport
+    /// The filter index of `workingSet` (kept while the set is current), for sorts and frequency tables.
+    func filterIndex(for workingSet: WorkingSet) -> FilterIndex
 }
 
 extension ConsoleStore {
@@ -54,6 +56,7 @@ extension ConsoleStore {
     public func savedColumns(kind: ListKind) -> [String]? { nil }
     public func saveColumns(kind: ListKind, names: [String]) {}
     public func recordCopy(rowID: Int64, what: String) { recordReveal(rowID: rowID) }
+    public func filterIndex(for workingSet: WorkingSet) -> FilterIndex { FilterIndex(workingSet) }
     public func export(_ request: ExportRequest, progress: @escaping @Sendable (Int) -> Void) throws -> ExportReport {
         throw ConsoleFailure("this store cannot export from the console")
     }

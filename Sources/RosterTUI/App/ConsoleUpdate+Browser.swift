@@ -76,14 +76,17 @@ extension ConsoleUpdate {
     }
 
     /// `F`: the frequency table of `column` over the rows the list shows, computed in the background.
-    static func openFrequency(_ column: ListColumn, bucket: String?, _ state: inout ConsoleState) -> [ConsoleEffect] {
+    static func openFrequency(_ column: ListColumn, bucket typed: String?, _ state: inout ConsoleState)
+        -> [ConsoleEffect]
+    {
         let kind = state.view
+        let bucket = typed.flatMap(DateBucket.init(rawValue:))
         guard kind.showsCustomers ? state.customers != nil : state.devices != nil else {
             state.notice = .init(text: "the list is still loading", isError: true)
             return []
         }
         if let bucket, case .field(let key) = column, state.customers?.workingSet.column(named: key)?.type != .date {
-            state.notice = .init(text: "\(bucket) buckets are for dates; \(key) is not one", isError: true)
+            state.notice = .init(text: "\(bucket.rawValue) buckets are for dates; \(key) is not one", isError: true)
             return []
         }
         let generation = state.nextGeneration

@@ -1,39 +1,13 @@
 import RosterCore
 
-/// One value of a frequency table: how it is shown, how many rows have it, and the filter that lists them.
-public struct FrequencyEntry: Equatable, Sendable {
-    public var label: String
-    public var count: Int
-    /// The filter text Enter applies (nil: the value cannot be filtered on, e.g. a masked value).
-    public var filter: String?
-
-    public init(label: String, count: Int, filter: String?) {
-        self.label = label
-        self.count = count
-        self.filter = filter
-    }
-}
-
-/// A column's frequency table over a list's rows: most frequent first.
-public struct FrequencyTable: Equatable, Sendable {
-    public var entries: [FrequencyEntry]
-    /// The rows counted.
-    public var total: Int
-
-    public init(entries: [FrequencyEntry], total: Int) {
-        self.entries = entries
-        self.total = total
-    }
-}
-
 /// The frequency table pane: the table once computed, and the selected entry.
 public struct FrequencyScreen: Sendable {
     public var kind: ListKind
     public var column: ListColumn
     /// The column as the title says it.
     public var title: String
-    /// `month` or `year` for dates (nil: each value).
-    public var bucket: String?
+    /// How a date column is grouped (nil: each value).
+    public var bucket: DateBucket?
     public var generation: Int
     public var table: FrequencyTable?
     public var error: String?
@@ -63,7 +37,7 @@ public struct FrequencyRequest: Sendable {
     public let generation: Int
     public let view: ListKind
     public let column: ListColumn
-    public let bucket: String?
+    public let bucket: DateBucket?
     public let rows: RowList
     public let customers: CustomerCatalog?
     public let devices: DeviceCatalog?

@@ -84,6 +84,20 @@ public enum ListColumn: Hashable, Sendable {
         return deviceColumns.first { $0.name == name }
     }
 
+    /// The column as RosterCore sorts and counts it (nil for device attributes).
+    public var columnKey: ColumnKey? {
+        switch self {
+        case .externalCode: return .externalCode
+        case .crmId: return .crmId
+        case .email: return .email
+        case .phone: return .phone
+        case .devices: return .devices
+        case .consent: return .consent
+        case .field(let key): return .field(key)
+        default: return nil
+        }
+    }
+
     /// How a header writes the column: the field's name as the store spells it.
     public func title(in workingSet: WorkingSet?) -> String {
         switch self {

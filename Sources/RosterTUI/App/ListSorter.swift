@@ -10,7 +10,23 @@ enum ListSorter {
         case text(String)
     }
 
-    /// The rows of `request` in order; nil when `cancelled` said so before the end.
+    /// The rows of `request` in order; nil when `cancelled` said so before the end. Customers are sorted by
+    /// RosterCore (`FilterIndex.sorted`: on both cores, from the index the filters use); devices here.
+    static func sort(
+        _ request: SortRequest, store: ConsoleStore, cancelled: @escaping @Sendable () -> Bool
+    ) -> [Int32]? {
+        guard request.view.showsCustomers else { return sort(request, cancelled: cancelled) }
+        guard let workingSet = request.customers?.workingSet, let key = request.key.column.columnKey else { return nil }
+        let rows: [Int32]? =
+            switch request.rows {
+            case .all: nil
+            case .indices(let list): list
+            }
+        return store.filterIndex(for: workingSet).sorted(
+            rows, by: key, ascending: request.key.ascending, isCancelled: cancelled)
+    }
+
+    /// The devices of `request` in order; nil when `cancelled` said so before the end.
     static func sort(_ request: SortRequest, cancelled: () -> Bool) -> [Int32]? {
         let rows = request.rows
         var keys: [(value: Value?, position: Int32)] = []
@@ -41,34 +57,10 @@ enum ListSorter {
         text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
     }
 
-    /// How to read the sort key of a row (a working-set row or a device index).
+    /// How to read the sort key of a device.
     static func valueFunction(_ request: SortRequest) -> (Int) -> Value? {
-        if let devices = request.devices?.devices, !request.view.showsCustomers {
-            return { index in deviceValue(request.key.column, devices[index]) }
-        }
-        guard let workingSet = request.customers?.workingSet else { return { _ in nil } }
-        switch request.key.column {
-        case .externalCode: return { .text(workingSet.externalCodes[$0]) }
-        case .crmId: return { workingSet.crmIds[$0].map { .text(fold($0)) } }
-        case .email: return { workingSet.emails[$0].map { .text(fold($0)) } }
-        case .phone: return { workingSet.phones[$0].map { .text($0) } }
-        case .devices: return { .number(Double(workingSet.deviceCounts[$0])) }
-        case .consent:
-            return { row in
-                let consent = workingSet.consent[row]
-                return .number(Double((consent.email ? 4 : 0) + (consent.sms ? 2 : 0) + (consent.push ? 1 : 0)))
-            }
-        case .field(let key):
-            guard let column = workingSet.column(named: key) else { return { _ in nil } }
-            let values = column.values
-            switch column.type {
-            case .number: return { row in values[row].flatMap { Double($0) }.map { .number($0) } }
-            case .date, .boolean: return { row in values[row].map { .text($0.lowercased()) } }
-            case .text: return { row in values[row].map { .text(fold($0)) } }
-            }
-        default:
-            return { _ in nil }
-        }
+        let devices = request.devices?.devices ?? []
+        return { index in deviceValue(request.key.column, devices[index]) }
     }
 
     static func deviceValue(_ column: ListColumn, _ device: Device) -> Value? {

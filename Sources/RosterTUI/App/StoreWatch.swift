@@ -30,6 +30,16 @@ final class StoreWatch: @unchecked Sendable {
         lock.unlock()
     }
 
+    /// This console wrote once, moving the stamp from `before` to `after`: when nothing else was written between
+    /// (one version on), that is no change to reload for.
+    func advance(from before: Store.ChangeStamp?, to after: Store.ChangeStamp?) {
+        guard let before, let after, after.reopens == before.reopens, after.dataVersion == before.dataVersion + 1
+        else { return }
+        lock.lock()
+        if seen == before { seen = after }
+        lock.unlock()
+    }
+
     /// Whether `stamp` is news; it becomes the one seen.
     func isChange(_ stamp: Store.ChangeStamp) -> Bool {
         lock.lock()

@@ -4,7 +4,7 @@ import RosterCore
 enum FrequencyView {
     static func title(_ pane: FrequencyScreen) -> String {
         var title = "Frequency · " + pane.title
-        if let bucket = pane.bucket { title += " by " + bucket }
+        if let bucket = pane.bucket, bucket != .day { title += " by " + bucket.rawValue }
         if let table = pane.table {
             title += " (\(Format.count(table.entries.count)) values, \(Format.count(table.total)) rows)"
         }
@@ -36,7 +36,7 @@ enum FrequencyView {
         // Columns: the value (as wide as the widest shown, up to half the width), the count, the share, the bar.
         let countWidth = max(5, Format.count(table.entries.first?.count ?? 0).count)
         let shareWidth = 6
-        let widest = shown.reduce(TextWidth.of(pane.title)) { max($0, TextWidth.of(TerminalText.escape($1.label))) }
+        let widest = shown.reduce(TextWidth.of(pane.title)) { max($0, TextWidth.of(TerminalText.escape($1.value))) }
         let valueWidth = max(1, min(widest, max(inner / 2, inner - countWidth - shareWidth - 3 - 10)))
         let barX = valueWidth + 1 + countWidth + 1 + shareWidth + 1
         let barWidth = max(0, inner - barX)
@@ -62,7 +62,7 @@ enum FrequencyView {
             buffer.fill(Rect(x: rect.x, y: y, width: rect.width, height: 1), slot: selected ? .selection : .body)
             let share = percentage(entry.count, of: table.total)
             cells(
-                TerminalText.escape(entry.label), Format.count(entry.count), share, y: y,
+                TerminalText.escape(entry.value), Format.count(entry.count), share, y: y,
                 slot: selected ? .selection : entry.filter == nil ? .dim : .body)
             if barWidth > 0 {
                 let length = max(1, Int((Double(entry.count) / Double(most) * Double(barWidth)).rounded()))

@@ -141,6 +141,26 @@ final class StoreConsole: ConsoleStore, @unchecked Sendable {
         return try? store.use { try store.changeStamp() }
     }
 
+    func filterIndex(for workingSet: WorkingSet) -> FilterIndex {
+        // The index is in memory and safe to use from several threads: sorts and counts run outside the lock.
+        lock.lock()
+        defer { lock.unlock() }
+        return index(for: workingSet)
+    }
+
+    /// The setting that remembers a list's columns.
+    private static func columnsSetting(_ kind: ListKind) -> String { "console.columns." + kind.rawValue }
+
+    func savedColumns(kind: ListKind) -> [String]? {
+        guard let data = try? locked({ try store.setting(named: Self.columnsSetting(kind)) }) else { return nil }
+        return (try? JSONSerialization.jsonObject(with: data)) as? [String]
+    }
+
+    func saveColumns(kind: ListKind, names: [String]) {
+        guard let data = try? JSONSerialization.data(withJSONObject: names) else { return }
+        try? locked { try store.setSetting(data, named: Self.columnsSetting(kind)) }
+    }
+
     func recordCopy(rowID: Int64, what: String) {
         try? locked {
             let code = try store.customer(rowID: rowID).externalCode
