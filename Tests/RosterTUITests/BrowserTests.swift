@@ -285,4 +285,25 @@ struct BrowserTests {
             #expect(help.contains(key), "help lists \(key)")
         }
     }
+
+    @Test("the frequency table, a sorted list and the columns list draw at every size down to one row")
+    func tinySizes() {
+        let (app, _) = Self.console()
+        Self.press(app, [.character("]"), .character("F")])
+        for (width, height) in [(80, 1), (80, 2), (80, 3), (80, 4), (20, 4), (21, 5), (1, 1), (200, 60)] {
+            app.send(.resize(width: width, height: height))
+            let frame = app.frame()
+            #expect(frame.width == width && frame.height == height)
+            if height >= 4 && width >= 20 { #expect(frame.lines[0].contains("Frequency")) }
+            app.send(.key(.character("j")))
+            _ = app.frame()
+        }
+        app.send(.resize(width: 80, height: 24))
+        Self.press(app, [.escape])
+        Self.command(app, "columns")
+        for (width, height) in [(80, 1), (20, 4), (3, 2)] {
+            app.send(.resize(width: width, height: height))
+            #expect(app.frame().height == height)
+        }
+    }
 }

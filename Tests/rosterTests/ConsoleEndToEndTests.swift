@@ -600,3 +600,30 @@ extension ConsoleEndToEndTests {
         #expect(session.exitStatus() == "0")
     }
 }
+
+extension ConsoleEndToEndTests {
+    @Test("the column choice is remembered for the store: a console opened later shows the same columns")
+    func columnsRemembered() throws {
+        guard let tmux = Self.tmux else { return }
+        let session = try Session(tmux: tmux, names: ["Ana", "Bea"])
+        let pane = session.pane
+        try pane.wait(for: "Customers (2)")
+        try pane.keys(":")
+        try pane.type("columns city,name")
+        try pane.keys("Enter")
+        try pane.wait(for: "Madrid")
+        try pane.keys("q")
+        #expect(session.exitStatus() == "0")
+
+        let again = Pane(tmux: tmux)
+        let command =
+            "env -u NO_COLOR LANG=C.UTF-8 TERM=tmux-256color ROSTER_STORE=\(session.scratch.path)/store.roster "
+            + "ROSTER_PASSPHRASE='test passphrase 1' \(RosterProcess.executable.path) console; sleep 30"
+        try again.run(["new-session", "-d", "-s", "t", "-x", "100", "-y", "30", command])
+        let screen = try again.wait(for: "Customers (2)")
+        let header = screen.split(separator: "\n").dropFirst().first.map(String.init) ?? ""
+        #expect(header.contains("city") && header.contains("name"), "\(screen)")
+        #expect(!header.contains("externalCode"), "\(screen)")
+        try again.keys("q")
+    }
+}
