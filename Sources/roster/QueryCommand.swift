@@ -11,7 +11,8 @@ struct QueryCommand: ParsableCommand {
             ignore case and accents). Contains: name ~ "mar". Channels: has email, has sms, has push; \
             consent email, consent sms, consent push. Birthdays: birthday = today (month and day of the \
             birthdate field, in the store's time zone or --tz; 29 February counts on 1 March in other years). \
-            Combine with and, or, not and parentheses; quote values with spaces. \
+            Combine with and, or, not and parentheses; quote values with spaces. @NAME stands for a saved \
+            segment (see roster segment). \
             Examples:
               roster query 'birthday = today and consent email'
               roster query 'city = "A Coruña" or (has sms and not consent sms)' --count

@@ -26,6 +26,7 @@ struct Roster: ParsableCommand {
             ConsoleCommand.self, DemoCommand.self, InitCommand.self, ImportCommand.self, CustomerCommand.self,
             DeviceCommand.self, ExternalCodeCommand.self,
             QueryCommand.self, PreviewCommand.self, ExportCommand.self, AuditCommand.self, CheckCommand.self,
+            SegmentCommand.self,
             GenerateCommand.self, FieldCommand.self, KeyCommand.self, ServeCommand.self,
         ],
         defaultSubcommand: ConsoleCommand.self

@@ -4,7 +4,7 @@ import GRDB
 
 /// What the audit log records.
 public enum AuditAction: String, CaseIterable, Sendable {
-    case `import`, reveal, export, erase, consent, field, key
+    case `import`, reveal, export, erase, consent, field, key, segment
 }
 
 /// One entry of the audit log: who did what, when, to which externalCode — never a personal value.

@@ -7,8 +7,9 @@ public struct Filter: Sendable {
     public let source: String
     let expression: FilterExpression
 
-    /// Parses a query in the filter language (see `FilterParser` for the language).
-    public static func parse(_ text: String) throws(FilterError) -> Filter {
-        Filter(source: text, expression: try FilterParser.parse(text))
+    /// Parses a query in the filter language (see `FilterParser` for the language); `@NAME` reads the expression
+    /// saved in `segments` under that name.
+    public static func parse(_ text: String, segments: SavedSegments = .none) throws(FilterError) -> Filter {
+        Filter(source: text, expression: try FilterParser.parse(text, segments: segments))
     }
 }

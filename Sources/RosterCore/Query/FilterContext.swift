@@ -5,6 +5,8 @@ public struct FilterContext: Sendable {
     /// Today, in the store's time zone.
     public var today: CalendarDate
     public var leapDayRule: LeapDayRule
+    /// The saved segments `@NAME` names (`Segment.context` reads the store's).
+    public var segments = SavedSegments.none
 
     public init(today: CalendarDate, leapDayRule: LeapDayRule = .marchFirst) {
         self.today = today

@@ -39,6 +39,12 @@ struct FilterEvaluator {
             return try birthdayToday(at: position)
         case .comparison(let comparison):
             return try rows(comparison)
+        case .segment(let reference):
+            do {
+                return try rows(reference.expression)
+            } catch {
+                throw reference.error(error)
+            }
         }
     }
 

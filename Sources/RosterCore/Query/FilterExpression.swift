@@ -11,6 +11,26 @@ indirect enum FilterExpression: Equatable, Sendable {
     case not(FilterExpression)
     case and(FilterExpression, FilterExpression)
     case or(FilterExpression, FilterExpression)
+    /// `@NAME`: a saved segment's expression, read in its place.
+    case segment(SegmentReference)
+
+    /// A saved segment named in a filter, with its expression parsed; errors found when it runs name it.
+    struct SegmentReference: Equatable, Sendable {
+        /// The name as saved.
+        let name: String
+        /// Where `@NAME` is in the query that names it.
+        let position: FilterPosition
+        let expression: FilterExpression
+
+        /// An error inside the segment's expression, moved to the `@NAME` of the query and saying where it is.
+        func error(_ inner: FilterError) -> FilterError {
+            Self.error(inner, in: name, at: position)
+        }
+
+        static func error(_ inner: FilterError, in name: String, at position: FilterPosition) -> FilterError {
+            FilterError("in @\(name), at \(inner.line):\(inner.column) of its filter: \(inner.message)", at: position)
+        }
+    }
 
     /// A field name or value as written, with its position for error messages.
     struct Name: Equatable, Sendable {

@@ -45,6 +45,10 @@
 /// than `and`, which binds tighter than `or`. A field named like a keyword is still usable: `has = 1` compares the
 /// field `has`, and a quoted name (`"first name" = Ana`) allows spaces.
 ///
+/// `@NAME` stands for the saved segment of that name (ignoring case), wherever a condition may stand:
+/// `@birthdays and has sms`, `not @lapsed`. Its expression is read in its place, and may itself name segments; one
+/// that comes back to itself is an error, as is an unknown name. `@` inside a value (`email ~ @example.com`) is text.
+///
 /// Errors name the position of the offending token: `query:1:17: expected a value after '='`,
 /// `query:1:1: unknown field "nmae" (fields: birthdate, city, name)`.
 struct FilterParser {
@@ -52,17 +56,44 @@ struct FilterParser {
     /// of 20,000 `(` must be refused by count before it can exhaust a thread's stack.
     static let maximumDepth = 100
 
+    /// How many `@NAME` one query may expand, counting those inside segments: a few segments that each name another
+    /// twice would otherwise expand to millions of conditions.
+    static let maximumSegmentExpansions = 1000
+
     private let tokens: [FilterToken]
     private var index = 0
     private var depth = 0
+    private let segments: SavedSegments
+    /// The segments whose expressions are being read, outermost first: naming one of them again is a cycle.
+    private let expanding: [String]
+    private let expansions: ExpansionCount
 
-    private init(tokens: [FilterToken]) {
-        self.tokens = tokens
+    /// Shared by a query and the segments it expands.
+    private final class ExpansionCount {
+        var count = 0
     }
 
-    /// The expression `text` reads as.
-    static func parse(_ text: String) throws(FilterError) -> FilterExpression {
-        var parser = FilterParser(tokens: try FilterLexer.tokens(text))
+    private init(
+        tokens: [FilterToken], segments: SavedSegments, expanding: [String], depth: Int, expansions: ExpansionCount
+    ) {
+        self.tokens = tokens
+        self.segments = segments
+        self.expanding = expanding
+        self.depth = depth
+        self.expansions = expansions
+    }
+
+    /// The expression `text` reads as, with `@NAME` read from `segments`.
+    static func parse(_ text: String, segments: SavedSegments = .none) throws(FilterError) -> FilterExpression {
+        try parse(text, segments: segments, expanding: [], depth: 0, expansions: ExpansionCount())
+    }
+
+    private static func parse(
+        _ text: String, segments: SavedSegments, expanding: [String], depth: Int, expansions: ExpansionCount
+    ) throws(FilterError) -> FilterExpression {
+        var parser = FilterParser(
+            tokens: try FilterLexer.tokens(text), segments: segments, expanding: expanding, depth: depth,
+            expansions: expansions)
         if parser.current.kind == .end {
             throw FilterError(
                 column: 1, message: "empty query: write a condition such as name ~ \"mar\" or birthday = today")
@@ -168,11 +199,63 @@ struct FilterParser {
             }
             advance()
             return inner
-        case .word, .quoted:
+        case .word(let word):
+            if currentIsFieldName { return try parseComparison() }
+            if word.hasPrefix("@") { return try parseSegmentReference(token, name: String(word.dropFirst())) }
+            return try parseKeyword(token, context: context)
+        case .quoted:
             if currentIsFieldName { return try parseComparison() }
             if let part = datePartAhead { return try parseDatePart(part) }
             return try parseKeyword(token, context: context)
         }
+    }
+
+    /// `@NAME`: the saved segment's expression, read in place; an error inside it is reported at the `@`.
+    private mutating func parseSegmentReference(_ token: FilterToken, name: String) throws(FilterError)
+        -> FilterExpression
+    {
+        guard !name.isEmpty else {
+            throw FilterError("expected a segment name after '@' (\(segments.listForMessage))", at: token.position)
+        }
+        guard let segment = segments.segment(named: name) else {
+            throw FilterError("unknown segment @\(name) (\(segments.listForMessage))", at: token.position)
+        }
+        if let start = expanding.firstIndex(where: { SavedSegment.key($0) == SavedSegment.key(segment.name) }) {
+            let cycle = (expanding[start...] + [segment.name]).map { "@" + $0 }.joined(separator: " → ")
+            throw FilterError(
+                "segment @\(segment.name) refers to itself (\(cycle)); change one of them", at: token.position)
+        }
+        expansions.count += 1
+        guard expansions.count <= Self.maximumSegmentExpansions else {
+            throw FilterError(
+                "the query expands more than \(Self.maximumSegmentExpansions) segment names; simplify its segments",
+                at: token.position)
+        }
+        try nest(at: token.position)
+        defer { depth -= 1 }
+        advance()
+        let expression: FilterExpression
+        do {
+            expression = try Self.parse(
+                segment.expression, segments: segments, expanding: expanding + [segment.name], depth: depth,
+                expansions: expansions)
+        } catch {
+            throw FilterExpression.SegmentReference.error(error, in: segment.name, at: token.position)
+        }
+        return .segment(.init(name: segment.name, position: token.position, expression: expression))
+    }
+
+    /// The segment names (lower-cased) a query refers to directly, as `@NAME` where a condition stands.
+    static func references(in text: String) -> Set<String> {
+        guard let tokens = try? FilterLexer.tokens(text) else { return [] }
+        var names: Set<String> = []
+        for (offset, token) in tokens.enumerated() {
+            guard let word = token.word, word.count > 1, word.hasPrefix("@") else { continue }
+            if offset > 0, case .comparison = tokens[offset - 1].kind { continue }
+            if offset + 1 < tokens.count, case .comparison = tokens[offset + 1].kind { continue }
+            names.insert(SavedSegment.key(String(word.dropFirst())))
+        }
+        return names
     }
 
     private mutating func parseKeyword(_ token: FilterToken, context: String) throws(FilterError) -> FilterExpression {

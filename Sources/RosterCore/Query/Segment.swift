@@ -13,7 +13,14 @@ public struct Segment {
     }
 
     /// "Today" for `birthday = today`: a fixed `YYYY-MM-DD`, or now in a time zone (the store's by default).
+    /// It names the store's saved segments, for `@NAME`.
     public static func context(store: Store, today: String? = nil, timeZone: String? = nil) throws -> FilterContext {
+        var context = try dayContext(store: store, today: today, timeZone: timeZone)
+        context.segments = try store.savedSegments()
+        return context
+    }
+
+    private static func dayContext(store: Store, today: String?, timeZone: String?) throws -> FilterContext {
         if let today {
             do {
                 return try FilterContext.fixed(today, leapDayRule: store.leapDayRule)
@@ -31,7 +38,7 @@ public struct Segment {
     /// Row indices of the working set that `expression` selects.
     public func rows(matching expression: String, context: FilterContext) throws -> [Int32] {
         do {
-            let rows = try index.evaluate(try Filter.parse(expression), context: context)
+            let rows = try index.evaluate(try Filter.parse(expression, segments: context.segments), context: context)
             Trace.mark("filter: \(rows.count) rows")
             return rows
         } catch {

@@ -3,7 +3,7 @@ import GRDB
 
 /// One thing `roster check` found wrong, in words for the person who runs it.
 public struct CheckProblem: Sendable, Equatable {
-    /// What was checked: `sqlite`, `records`, `indexes`, `fields`, `audit` or `snapshot`.
+    /// What was checked: `sqlite`, `records`, `indexes`, `fields`, `settings`, `audit` or `snapshot`.
     public let area: String
     public let message: String
 }
@@ -38,6 +38,7 @@ public struct CheckReport: Sendable {
 ///   point back at it, and every index entry points at a record that holds that value; a missing `emailIndex` row
 ///   would make an address look free to the next import.
 /// - The field registry: every row's MAC, and every customer field value of a registered type.
+/// - Every setting and saved segment opens, under the name it is indexed by.
 /// - The audit chain (as `roster audit --verify`).
 /// - The working-set snapshot, when there is one, against the records it caches.
 extension Store {
@@ -55,6 +56,7 @@ extension Store {
             snapshot.reportMissing(&report)
             try checkDevices(db, &report, progress: progress)
             try checkReverseIndexes(db, &report, progress: progress)
+            checkSettingsAndSegments(db, &report)
         }
         progress?("audit chain", 0)
         let audit = try verifyAudit()

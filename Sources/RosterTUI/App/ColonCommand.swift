@@ -9,6 +9,12 @@ public enum ColonCommand: Equatable, Sendable {
     case filter(String)
     case preview(String)
     case edit(CustomerEdit)
+    /// `:segments`: the saved segments with live counts.
+    case segments
+    /// `:segment save NAME [--replace]`: the current filter, saved.
+    case saveSegment(name: String, replacing: Bool)
+    /// `:segment delete NAME`.
+    case deleteSegment(String)
     case help
     case quit
     /// `:columns` (nil: list the available ones) or `:columns a,b,c`.
@@ -31,6 +37,9 @@ public enum ColonCommand: Equatable, Sendable {
         (":set FIELD VALUE", "set a field (or email, phone) of the selected customer (audited)"),
         (":unset FIELD", "remove a field (or email, phone) of the selected customer (audited)"),
         (":consent email|sms|push on|off", "turn a channel of the selected customer on or off (audited)"),
+        (":segments", "the saved segments with live counts; Enter applies one (its filter shows as @NAME)"),
+        (":segment save NAME [--replace]", "save the current filter as a segment, used as @NAME in any filter"),
+        (":segment delete NAME", "delete a saved segment"),
         (":theme NAME", "switch theme live (default, light, high-contrast, mono, or a file)"),
         (":columns [NAME,NAME…]", "set the list's columns (any field; alone: list the available ones)"),
         (":freq [COLUMN] [month|year]", "frequency table of a column (dates by month or year); Enter filters"),
@@ -102,10 +111,29 @@ public enum ColonCommand: Equatable, Sendable {
                 return .success(.export(path: unquote(path), format: last))
             }
             return .success(.export(path: unquote(rest), format: nil))
+        case "segments": return .success(.segments)
+        case "segment": return parseSegment(words)
         case "help", "h", "?": return .success(.help)
         case "q", "quit", "exit": return .success(.quit)
         case "": return .failure(ConsoleFailure("type a command (:help lists them)"))
         default: return .failure(ConsoleFailure("unknown command :\(name) (:help lists them)"))
+        }
+    }
+
+    /// `:segment save NAME [--replace]`, `:segment delete NAME`, `:segment list`.
+    private static func parseSegment(_ words: [String]) -> Result<ColonCommand, ConsoleFailure> {
+        let usage = ConsoleFailure("usage: :segment save NAME [--replace], :segment delete NAME, :segments")
+        switch words.first?.lowercased() {
+        case "save":
+            let replacing = words.dropFirst().contains("--replace")
+            let names = words.dropFirst().filter { $0 != "--replace" }
+            guard names.count == 1 else { return .failure(usage) }
+            return .success(.saveSegment(name: names[0], replacing: replacing))
+        case "delete":
+            guard words.count == 2 else { return .failure(usage) }
+            return .success(.deleteSegment(words[1]))
+        case "list", nil: return .success(.segments)
+        default: return .failure(usage)
         }
     }
 

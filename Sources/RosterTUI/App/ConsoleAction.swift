@@ -6,6 +6,7 @@ public enum ConsoleAction: String, CaseIterable, Sendable {
     case filter, command, preview, deviceGet, reveal, importFile, help
     case redraw, suspend
     case columnLeft, columnRight, hideColumn, sortAscending, sortDescending, frequency, copy
+    case openSegment
 }
 
 /// Where a key binding applies.

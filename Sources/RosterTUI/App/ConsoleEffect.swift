@@ -24,6 +24,10 @@ public enum ConsoleEffect: Sendable {
     case recordCopy(rowID: Int64, what: String)
     /// Writes the current view to a file, with progress.
     case export(ExportRequest)
+    /// The saved segments, then each one's count on `customers` (when loaded).
+    case loadSegments(CustomerCatalog?)
+    case saveSegment(name: String, expression: String, replacing: Bool, customers: CustomerCatalog)
+    case deleteSegment(String)
     case redraw
     case suspend
     case quit

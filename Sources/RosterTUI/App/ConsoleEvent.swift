@@ -33,6 +33,11 @@ public enum ConsoleEvent: Sendable {
     case columnsLoaded([ListKind: [String]])
     case exportProgress(written: Int)
     case exportFinished(Result<ExportReport, ConsoleFailure>)
+    case segmentsLoaded(Result<[SavedSegment], ConsoleFailure>)
+    /// How many customers a listed segment selects now.
+    case segmentCounted(name: String, Result<Int, ConsoleFailure>)
+    case segmentSaved(name: String, Result<Int, ConsoleFailure>)
+    case segmentDeleted(name: String, Result<Bool, ConsoleFailure>)
 }
 
 /// A failure of background work, as the message the console shows.

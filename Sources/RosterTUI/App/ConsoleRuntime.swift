@@ -11,7 +11,7 @@ public final class ConsoleRuntime: @unchecked Sendable {
     public let events: EventQueue
     public let themes: ThemeCatalog
     private let bulk = DispatchQueue(label: "roster.console.bulk", qos: .userInitiated)
-    private let interactive = DispatchQueue(label: "roster.console.interactive", qos: .userInteractive)
+    let interactive = DispatchQueue(label: "roster.console.interactive", qos: .userInteractive)
     /// Sorts and frequency tables: long on a big store, so they neither wait for nor hold up filters.
     private let sorting = DispatchQueue(label: "roster.console.sort", qos: .userInitiated)
     private let generations = Generations()
@@ -27,7 +27,7 @@ public final class ConsoleRuntime: @unchecked Sendable {
         self.inline = inline
     }
 
-    private func run(on queue: DispatchQueue, _ work: @escaping @Sendable () -> Void) {
+    func run(on queue: DispatchQueue, _ work: @escaping @Sendable () -> Void) {
         if inline { work() } else { queue.async(execute: work) }
     }
 
@@ -152,6 +152,8 @@ public final class ConsoleRuntime: @unchecked Sendable {
             }
         case .copy:
             break
+        case .loadSegments, .saveSegment, .deleteSegment:
+            performSegmentEffect(effect)
         case .redraw, .suspend, .quit:
             break
         }

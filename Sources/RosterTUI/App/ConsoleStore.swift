@@ -47,6 +47,12 @@ public protocol ConsoleStore: AnyObject, Sendable {
     func export(_ request: ExportRequest, progress: @escaping @Sendable (Int) -> Void) throws -> ExportReport
     /// The filter index of `workingSet` (kept while the set is current), for sorts and frequency tables.
     func filterIndex(for workingSet: WorkingSet) -> FilterIndex
+    /// The saved segments, sorted by name.
+    func savedSegments() throws -> [SavedSegment]
+    /// Saves a filter as a segment after running it on `workingSet` (audited); returns how many it selects there.
+    func saveSegment(name: String, expression: String, replacing: Bool, in workingSet: WorkingSet) throws -> Int
+    /// Deletes a saved segment (audited).
+    func deleteSegment(name: String) throws
 }
 
 extension ConsoleStore {
@@ -59,6 +65,21 @@ extension ConsoleStore {
     public func filterIndex(for workingSet: WorkingSet) -> FilterIndex { FilterIndex(workingSet) }
     public func export(_ request: ExportRequest, progress: @escaping @Sendable (Int) -> Void) throws -> ExportReport {
         throw ConsoleFailure("this store cannot export from the console")
+    }
+}
+
+/// Stores that keep no segments (a benchmark's) list none and refuse to save or delete one.
+extension ConsoleStore {
+    public func savedSegments() throws -> [SavedSegment] { [] }
+
+    public func saveSegment(name: String, expression: String, replacing: Bool, in workingSet: WorkingSet) throws
+        -> Int
+    {
+        throw ConsoleFailure("this console's store keeps no saved segments")
+    }
+
+    public func deleteSegment(name: String) throws {
+        throw ConsoleFailure("this console's store keeps no saved segments")
     }
 }
 

@@ -145,6 +145,9 @@ extension ConsoleUpdate {
                     return []
                 }
                 return [.editCustomer(rowID: rowID, change)]
+            case .segments: return openSegments(&state)
+            case .saveSegment(let name, let replacing): return saveSegment(name, replacing: replacing, &state)
+            case .deleteSegment(let name): return [.deleteSegment(name)]
             case .help:
                 state.screens.append(.help(offset: 0))
                 return []

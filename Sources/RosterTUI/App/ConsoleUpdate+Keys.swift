@@ -87,6 +87,7 @@ extension ConsoleUpdate {
         case .deviceGet: return deviceGet(&state)
         case .reveal: return reveal(&state)
         case .help: state.screens.append(.help(offset: 0))
+        case .openSegment: return openSegment(&state)
         case .redraw: return [.redraw]
         case .suspend: return [.suspend]
         case .columnLeft, .columnRight, .hideColumn, .sortAscending, .sortDescending, .frequency, .copy:
@@ -182,6 +183,9 @@ extension ConsoleUpdate {
         case .frequency(var pane):
             pane.move(action, page: max(1, page - 1))
             state.screens[last] = .frequency(pane)
+        case .segments(var pane):
+            pane.selected = max(0, min(pane.selected + max(-10_000, min(step, 10_000)), pane.segments.count - 1))
+            state.screens[last] = .segments(pane)
         case .preview:
             break
         }
@@ -190,6 +194,7 @@ extension ConsoleUpdate {
     /// Enter: a customer's detail; on a device, its customer's detail, or deviceGet for an anonymous one.
     private static func open(_ state: inout ConsoleState) -> [ConsoleEffect] {
         if case .frequency(let pane) = state.screens.last { return filterByFrequency(pane, &state) }
+        if case .segments = state.screens.last { return openSegment(&state) }
         if let row = state.selectedCustomerRow, let customers = state.customers {
             let rowID = customers.workingSet.rowIDs[row]
             state.screens.append(.detail(DetailScreen(rowID: rowID)))

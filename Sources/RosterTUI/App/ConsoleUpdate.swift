@@ -231,6 +231,8 @@ public enum ConsoleUpdate {
         case .sortFinished(let view, let generation, let key, let rows):
             sortFinished(view, generation: generation, key: key, rows: rows, &state)
             return []
+        case .segmentsLoaded, .segmentCounted, .segmentSaved, .segmentDeleted:
+            return segmentEvent(event, &state)
         case .themeLoaded(let theme, let error):
             state.theme = theme
             state.notice =

@@ -46,11 +46,14 @@ public enum FilterRunner {
     }
 
     /// Whether text that did not parse was meant as the segments language: it holds an operator or a parenthesis,
-    /// or starts with a keyword (`has`, `not`, `consent`, `birthday`). Anything else is a plain-text search.
+    /// starts with a keyword (`has`, `not`, `consent`, `birthday`), or names a segment (`@`). Anything else is a
+    /// plain-text search.
     public static func looksLikeFilter(_ text: String) -> Bool {
         if text.contains(where: { "=<>~()".contains($0) }) { return true }
         let first = text.trimmingSpaces.prefix { $0 != " " }.lowercased()
-        return ["has", "not", "consent", "birthday"].contains(first)
+        if ["has", "not", "consent", "birthday"].contains(first) { return true }
+        // `@NAME` as a word of its own; an email typed as plain text (`ana@example.com`) stays a search.
+        return text.split(whereSeparator: { $0 == " " || $0 == "(" }).contains { $0.hasPrefix("@") }
     }
 
     /// The error mode for a parser message `query:LINE:COLUMN: message` (column 1 when it has none).

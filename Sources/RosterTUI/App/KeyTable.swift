@@ -80,6 +80,7 @@ public enum KeyTable {
         KeyBinding([.left, .right, .home, .end], nil, [.input], "move the cursor"),
         KeyBinding([.backspace, .delete], nil, [.input], "delete before / under the cursor"),
         KeyBinding([.control("u"), .control("w")], nil, [.input], "delete to the start / the word before"),
+        KeyBinding([.enter], .openSegment, [.pane], "in :segments, apply the selected segment to the list"),
     ]
 
     /// The action `key` has in `scope`, if any.

@@ -59,13 +59,14 @@ public enum Screen: Sendable {
     case frequency(FrequencyScreen)
     /// Lines to read (`:columns` lists the available columns).
     case text(TextScreen)
+    case segments(SegmentsScreen)
 
     /// The key scope this screen takes keys in.
     var scope: KeyScope {
         switch self {
         case .detail: return .detail
         case .preview: return .input
-        case .deviceGet, .importing, .help, .frequency, .text: return .pane
+        case .deviceGet, .importing, .help, .frequency, .text, .segments: return .pane
         }
     }
 }

@@ -89,6 +89,7 @@ public enum ConsoleView {
         case .help: return "Help"
         case .frequency(let pane): return FrequencyView.title(pane)
         case .text(let pane): return pane.title
+        case .segments: return "Saved segments"
         }
     }
 
@@ -147,6 +148,8 @@ public enum ConsoleView {
             FrequencyView.render(pane, state, into: &buffer, rect: rect)
         case .text(let pane):
             TextPane.render(pane.lines, offset: pane.offset, into: &buffer, rect: inner)
+        case .segments(let pane):
+            SegmentsView.render(pane, into: &buffer, rect: inner)
         }
     }
 }

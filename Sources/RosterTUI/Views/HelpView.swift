@@ -24,6 +24,7 @@ enum HelpView {
             StyledLine("masked   a***@example.com, +34 6** *** *33 until r reveals them (audited)"),
             StyledLine("filter   the segments language (name ~ \"ana\", has email, birthday = today, and/or/not)"),
             StyledLine("         or plain text matched against names and identifiers; an error is shown under /"),
+            StyledLine("         @NAME stands for a saved segment's filter (:segments lists them)"),
             StyledLine("paste    goes into the open prompt or template whole (line breaks become spaces)"),
             StyledLine("edits    :set, :unset, :consent go to the customer the : line names, by identity"),
             StyledLine("sort     ▲ ▼ after a column title: the list is sorted by it, ascending or descending"),

@@ -73,7 +73,9 @@ enum StatusLineView {
             }
             return state.width >= 100 ? "?:help /:filter Tab:view Enter:open :command q:quit" : "?:help /:filter q:quit"
         case .detail: return "r:reveal p:preview d:deviceGet Esc:back"
-        case .pane: return "j/k:scroll Esc:back"
+        case .pane:
+            if case .segments = state.screens.last { return "j/k:select Enter:apply Esc:back" }
+            return "j/k:scroll Esc:back"
         }
     }
 }

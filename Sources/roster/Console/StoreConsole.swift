@@ -72,7 +72,8 @@ final class StoreConsole: ConsoleStore, @unchecked Sendable {
         try locked {
             let context = try Segment.context(store: store)
             do {
-                return try index(for: workingSet).evaluate(try Filter.parse(expression), context: context)
+                return try index(for: workingSet).evaluate(
+                    try Filter.parse(expression, segments: context.segments), context: context)
             } catch {
                 throw RosterError.invalidValue(String(describing: error))
             }
@@ -202,6 +203,28 @@ final class StoreConsole: ConsoleStore, @unchecked Sendable {
         }
         try file.commit()
         return ExportReport(path: request.path, count: count, format: request.format)
+    }
+
+    func savedSegments() throws -> [SavedSegment] {
+        try locked { try store.savedSegments().all }
+    }
+
+    func saveSegment(name: String, expression: String, replacing: Bool, in workingSet: WorkingSet) throws -> Int {
+        try locked {
+            try store.saveSegment(named: name, expression: expression, replacing: replacing) { filter, segments in
+                var context = try Segment.context(store: store)
+                context.segments = segments
+                do {
+                    return try index(for: workingSet).count(filter, context: context)
+                } catch {
+                    throw RosterError.invalidValue(String(describing: error))
+                }
+            }
+        }
+    }
+
+    func deleteSegment(name: String) throws {
+        try locked { try store.deleteSegment(named: name) }
     }
 
     private func parse(_ template: String) throws -> Template {

@@ -3,8 +3,8 @@ import Foundation
 @testable import RosterCore
 @testable import RosterTUI
 
-/// An in-memory store for the console: the fixtures, a filter that knows only `name ~ "x"` and
-/// `has email|sms|push`, RosterCore's own templates, and a recorded list of reveals.
+/// An in-memory store for the console: the fixtures, a filter that knows only `name ~ "x"`,
+/// `has email|sms|push` and `@NAME` of its saved segments, RosterCore's own templates, and a recorded list of reveals.
 final class FakeConsoleStore: ConsoleStore, @unchecked Sendable {
     struct Unsupported: Error, CustomStringConvertible {
         let text: String
@@ -44,6 +44,13 @@ final class FakeConsoleStore: ConsoleStore, @unchecked Sendable {
     }
 
     func filter(_ expression: String, in workingSet: WorkingSet) throws -> [Int32] {
+        if expression.hasPrefix("@") {
+            let name = expression.dropFirst().lowercased()
+            guard let saved = try savedSegments().first(where: { $0.name.lowercased() == name }) else {
+                throw Unsupported(text: "unknown segment \(expression)")
+            }
+            return try filter(saved.expression, in: workingSet)
+        }
         let words = expression.split(separator: " ", maxSplits: 2).map(String.init)
         if words.count == 2, words[0] == "has" {
             let present: (Int) -> Bool
@@ -96,6 +103,34 @@ final class FakeConsoleStore: ConsoleStore, @unchecked Sendable {
         lock.lock()
         revealed.append(rowID)
         lock.unlock()
+    }
+
+    private var segments: [SavedSegment] = []
+
+    func savedSegments() throws -> [SavedSegment] {
+        lock.lock()
+        defer { lock.unlock() }
+        return segments
+    }
+
+    func saveSegment(name: String, expression: String, replacing: Bool, in workingSet: WorkingSet) throws -> Int {
+        let count = try filter(expression, in: workingSet).count
+        let name = name.hasPrefix("@") ? String(name.dropFirst()) : name
+        lock.lock()
+        defer { lock.unlock() }
+        if !replacing, segments.contains(where: { $0.name.lowercased() == name.lowercased() }) {
+            throw Unsupported(text: "@\(name) is already saved")
+        }
+        segments.removeAll { $0.name.lowercased() == name.lowercased() }
+        segments.append(SavedSegment(name: name, expression: expression))
+        return count
+    }
+
+    func deleteSegment(name: String) throws {
+        let name = name.hasPrefix("@") ? String(name.dropFirst()) : name
+        lock.lock()
+        defer { lock.unlock() }
+        segments.removeAll { $0.name.lowercased() == name.lowercased() }
     }
 
     func edit(rowID: Int64, _ change: CustomerEdit) throws -> CustomerDetail {

@@ -1,0 +1,180 @@
+import Foundation
+import GRDB
+
+/// A saved segment: a name for a filter expression, used as `@NAME` wherever a filter is accepted.
+public struct SavedSegment: Sendable, Equatable {
+    /// The name as it was saved (its case kept); names are compared ignoring case.
+    public let name: String
+    /// The filter expression, as written.
+    public let expression: String
+
+    public init(name: String, expression: String) {
+        self.name = name
+        self.expression = expression
+    }
+
+    /// The longest name, in characters.
+    public static let maximumNameLength = 64
+
+    /// The form two names are compared in: `Birthdays` and `birthdays` are one segment.
+    static func key(_ name: String) -> String { name.precomposedStringWithCanonicalMapping.lowercased() }
+
+    /// A name as given (a leading `@` allowed), checked: letters, digits, `_`, `-` and `.`, starting with a letter or
+    /// a digit, at most `maximumNameLength` characters, so that `@NAME` reads as one word in a filter.
+    public static func validName(_ raw: String) throws -> String {
+        let name = (raw.hasPrefix("@") ? String(raw.dropFirst()) : raw).precomposedStringWithCanonicalMapping
+        let rule = "letters, digits, '_', '-' and '.', starting with a letter or a digit"
+        guard let first = name.first else {
+            throw RosterError.invalidValue("a segment needs a name (\(rule)), such as birthdays")
+        }
+        guard name.count <= maximumNameLength else {
+            throw RosterError.invalidValue(
+                "the segment name is \(name.count) characters long; the limit is \(maximumNameLength)")
+        }
+        let allowed = name.allSatisfy { $0.isLetter || $0.isNumber || "_-.".contains($0) }
+        guard allowed, first.isLetter || first.isNumber else {
+            throw RosterError.invalidValue(
+                "\"\(TerminalText.escape(name))\" cannot name a segment: use \(rule), such as birthdays")
+        }
+        return name
+    }
+
+    /// The `--json` form.
+    public func json(count: Int?) -> JSONValue {
+        var members: [(String, JSONValue)] = [("name", .string(name)), ("expression", .string(expression))]
+        if let count { members.append(("count", .int(Int64(count)))) }
+        return .object(members)
+    }
+}
+
+/// The saved segments a filter may refer to as `@NAME`, read once for a parse (`FilterContext.segments`).
+public struct SavedSegments: Sendable {
+    /// Every segment, by name ignoring case.
+    public let all: [SavedSegment]
+    private let byKey: [String: SavedSegment]
+
+    public init(_ segments: [SavedSegment]) {
+        all = segments.sorted { SavedSegment.key($0.name) < SavedSegment.key($1.name) }
+        byKey = Dictionary(segments.map { (SavedSegment.key($0.name), $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// No saved segments.
+    public static let none = SavedSegments([])
+
+    /// The segment saved under `name`, compared ignoring case.
+    public func segment(named name: String) -> SavedSegment? { byKey[SavedSegment.key(name)] }
+
+    /// These segments with `segment` saved too (replacing one of the same name).
+    func with(_ segment: SavedSegment) -> SavedSegments {
+        SavedSegments(all.filter { SavedSegment.key($0.name) != SavedSegment.key(segment.name) } + [segment])
+    }
+
+    /// `@a, @b` for an error message, or a hint when there are none.
+    var listForMessage: String {
+        all.isEmpty
+            ? "no segment is saved; save one with: roster segment save NAME EXPR"
+            : "saved: " + all.map { "@" + $0.name }.joined(separator: ", ")
+    }
+}
+
+/// Saved segments in the store (`segment`): names and expressions sealed like settings (Store+Settings.swift), found
+/// by the blind index of the lower-cased name, so names are unique ignoring case.
+extension Store {
+    static let segmentRows = SealedNames(table: "segment", what: "a saved segment", key: SavedSegment.key)
+
+    /// Every saved segment, sorted by name (ignoring case).
+    public func savedSegments() throws -> SavedSegments {
+        try db.read { try savedSegments($0) }
+    }
+
+    func savedSegments(_ db: Database) throws -> SavedSegments {
+        SavedSegments(
+            try Store.segmentRows.all(keys: keys, db).map {
+                SavedSegment(name: $0.name, expression: String(decoding: $0.value, as: UTF8.self))
+            })
+    }
+
+    /// Saves a segment after checking it: its name, and its expression against the other saved segments (an unknown
+    /// `@NAME` or a cycle is refused) and against the customers' fields through `check` (which runs it; its result is
+    /// returned). Refuses to replace a segment of the same name (ignoring case) unless `replacing`. Audited.
+    public func saveSegment<Result>(
+        named rawName: String, expression: String, replacing: Bool,
+        check: (Filter, SavedSegments) throws -> Result
+    ) throws -> Result {
+        let name = try SavedSegment.validName(rawName)
+        let segment = SavedSegment(name: name, expression: expression)
+        let filter: Filter
+        let current = try savedSegments()
+        // Refused before `check`, which may load every customer; checked again when writing.
+        if let existing = current.segment(named: name), !replacing { throw Self.alreadySaved(existing) }
+        do {
+            filter = try Filter.parse(expression, segments: current.with(segment))
+        } catch {
+            throw RosterError.invalidValue(String(describing: error))
+        }
+        let result: Result
+        do {
+            result = try check(filter, current.with(segment))
+        } catch let error as FilterError {
+            throw RosterError.invalidValue(error.description)
+        }
+        try write { db in
+            let stored = try savedSegments(db)
+            let existing = stored.segment(named: name)
+            if let existing, !replacing { throw Self.alreadySaved(existing) }
+            // Another process may have changed the other segments since the check: check the references again.
+            do {
+                _ = try Filter.parse(expression, segments: stored.with(segment))
+            } catch {
+                throw RosterError.invalidValue(String(describing: error))
+            }
+            try Store.segmentRows.save(Array(expression.utf8), named: name, keys: keys, db)
+            try audit(db, .segment, subject: "*", detail: existing == nil ? "segment saved" : "segment replaced")
+        }
+        return result
+    }
+
+    private static func alreadySaved(_ existing: SavedSegment) -> RosterError {
+        .conflict(
+            "a segment @\(TerminalText.escape(existing.name)) is already saved "
+                + "(\(TerminalText.escape(existing.expression))); add --replace to replace it")
+    }
+
+    /// Deletes a saved segment; refused when the name is unknown (the error lists the saved ones) or when another
+    /// segment refers to it. Audited.
+    public func deleteSegment(named rawName: String) throws {
+        let name = rawName.hasPrefix("@") ? String(rawName.dropFirst()) : rawName
+        try write { db in
+            let segments = try savedSegments(db)
+            guard let segment = segments.segment(named: name) else {
+                throw RosterError.invalidValue(
+                    "no segment is named @\(TerminalText.escape(name)) (\(segments.listForMessage))")
+            }
+            let users = segments.all.filter { other in
+                SavedSegment.key(other.name) != SavedSegment.key(name)
+                    && FilterParser.references(in: other.expression).contains(SavedSegment.key(name))
+            }
+            guard users.isEmpty else {
+                let names = users.map { "@" + $0.name }.joined(separator: ", ")
+                throw RosterError.conflict(
+                    "segment @\(segment.name) is used by \(names): change or delete \(users.count == 1 ? "it" : "them")"
+                        + " first")
+            }
+            _ = try Store.segmentRows.remove(named: name, keys: keys, db)
+            try audit(db, .segment, subject: "*", detail: "segment deleted")
+        }
+    }
+}
+
+extension Store {
+    /// For `roster check`: every setting and saved segment opens and is indexed under its own name.
+    func checkSettingsAndSegments(_ db: Database, _ report: inout CheckReport) {
+        for table in [SealedNames.settings, Store.segmentRows] {
+            do {
+                _ = try table.all(keys: keys, db)
+            } catch {
+                report.add("settings", "\(error)")
+            }
+        }
+    }
+}

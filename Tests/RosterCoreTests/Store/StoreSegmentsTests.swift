@@ -1,0 +1,122 @@
+import Foundation
+import GRDB
+import Testing
+
+@testable import RosterCore
+
+@Suite("Saved segments in the store")
+struct StoreSegmentsTests {
+    /// A store of three customers with a city, and a check that counts a filter on them.
+    private func makeStore(_ dir: TemporaryDirectory) throws -> Store {
+        let store = try dir.makeStore()
+        for (id, city) in [("C1", "Madrid"), ("C2", "Madrid"), ("C3", "Lugo")] {
+            _ = try store.addCustomer(crmId: id, fields: [("city", city)])
+        }
+        return store
+    }
+
+    private func save(_ store: Store, _ name: String, _ expression: String, replacing: Bool = false) throws -> Int {
+        try store.saveSegment(named: name, expression: expression, replacing: replacing) { filter, segments in
+            var context = try Segment.context(store: store)
+            context.segments = segments
+            return try Segment(store: store).index.count(filter, context: context)
+        }
+    }
+
+    @Test("saved, listed sorted by name, used as @NAME by Segment.rows, deleted; every change audited")
+    func lifecycle() throws {
+        let dir = try TemporaryDirectory()
+        let store = try makeStore(dir)
+        #expect(try save(store, "Madrid", "city = madrid") == 2)
+        #expect(try save(store, "@all-but-madrid", "not @madrid") == 1)
+        #expect(try store.savedSegments().all.map(\.name) == ["all-but-madrid", "Madrid"])
+        let segment = try Segment(store: store)
+        #expect(try segment.rows(matching: "@ALL-BUT-MADRID", context: Segment.context(store: store)).count == 1)
+
+        try store.deleteSegment(named: "all-but-madrid")
+        #expect(try store.savedSegments().all == [SavedSegment(name: "Madrid", expression: "city = madrid")])
+        let actions = try store.auditEntries().filter { $0.action == .segment }.map(\.detail)
+        #expect(actions == ["segment saved", "segment saved", "segment deleted"])
+    }
+
+    @Test("names are unique ignoring case: saving again needs replacing, which keeps the new spelling")
+    func uniqueNames() throws {
+        let dir = try TemporaryDirectory()
+        let store = try makeStore(dir)
+        _ = try save(store, "madrid", "city = madrid")
+        let error = #expect(throws: RosterError.self) { try save(store, "MADRID", "city = lugo") }
+        #expect(error?.description.contains("already saved (city = madrid); add --replace") == true)
+        #expect(try save(store, "MADRID", "city = lugo", replacing: true) == 1)
+        #expect(try store.savedSegments().all == [SavedSegment(name: "MADRID", expression: "city = lugo")])
+        #expect(try store.auditEntries().last?.detail == "segment replaced")
+    }
+
+    @Test("a bad name, a bad expression, an unknown field or a cycle is refused and nothing is saved")
+    func validation() throws {
+        let dir = try TemporaryDirectory()
+        let store = try makeStore(dir)
+        _ = try save(store, "a", "city = madrid")
+        let cases: [(String, String, String)] = [
+            ("", "city = lugo", "a segment needs a name"),
+            ("two words", "city = lugo", "cannot name a segment"),
+            ("-x", "city = lugo", "cannot name a segment"),
+            (String(repeating: "n", count: 65), "city = lugo", "the limit is 64"),
+            ("b", "city =", "query:1:7: expected a value after '='"),
+            ("b", "cty = lugo", "query:1:1: unknown field \"cty\""),
+            ("b", "@nope", "unknown segment @nope (saved: @a"),
+            ("a", "not @a", "segment @a refers to itself (@a → @a)"),
+        ]
+        for (name, expression, message) in cases {
+            let error = #expect(throws: RosterError.self) { try save(store, name, expression, replacing: true) }
+            #expect(error?.description.contains(message) == true, "\(name) \(expression): \(String(describing: error))")
+        }
+        #expect(try store.savedSegments().all == [SavedSegment(name: "a", expression: "city = madrid")])
+        // Names of any script are fine.
+        #expect(try save(store, "cumpleaños_हिंदी.1", "city = lugo") == 1)
+    }
+
+    @Test("an unknown name is refused listing the saved ones; a segment another one uses cannot be deleted")
+    func deleteRefusals() throws {
+        let dir = try TemporaryDirectory()
+        let store = try makeStore(dir)
+        _ = try save(store, "madrid", "city = madrid")
+        _ = try save(store, "rest", "not @Madrid")
+        let unknown = #expect(throws: RosterError.self) { try store.deleteSegment(named: "lugo") }
+        #expect(unknown?.description.contains("no segment is named @lugo (saved: @madrid, @rest)") == true)
+        let used = #expect(throws: RosterError.self) { try store.deleteSegment(named: "madrid") }
+        #expect(used?.description.contains("segment @madrid is used by @rest") == true)
+        #expect(try store.savedSegments().all.count == 2)
+    }
+
+    @Test("names and expressions are sealed on disk")
+    func sealed() throws {
+        let dir = try TemporaryDirectory()
+        let store = try makeStore(dir)
+        _ = try save(store, "Zoë-Quintana-friends", "city = Villarrubia")
+        let bytes = dir.storeBytes()
+        for secret in ["Quintana", "Villarrubia"] {
+            #expect(!bytes.contains(bytes: Array(secret.utf8)), "\(secret) is readable in the store files")
+        }
+        #expect(try store.savedSegments().all.first?.expression == "city = Villarrubia")
+    }
+
+    @Test("roster check reports a segment whose filter was moved from another row; an intact store has no problem")
+    func checkFindsSwaps() throws {
+        let dir = try TemporaryDirectory()
+        let store = try makeStore(dir)
+        _ = try save(store, "a", "city = madrid")
+        _ = try save(store, "b", "city = lugo")
+        #expect(try store.check().problems.filter { $0.area == "settings" }.isEmpty)
+        try store.db.write { db in
+            let b = try Data.fetchOne(
+                db, sql: "SELECT value FROM segment WHERE blindIndex = ?",
+                arguments: [Store.segmentRows.blindIndex("b", keys: store.keys)])
+            try db.execute(
+                sql: "UPDATE segment SET value = ? WHERE blindIndex = ?",
+                arguments: [b, Store.segmentRows.blindIndex("A", keys: store.keys)])
+        }
+        let problems = try store.check().problems.filter { $0.area == "settings" }
+        #expect(problems.count == 1 && problems.first?.message.contains("a saved segment") == true)
+        #expect(throws: RosterError.self) { try store.savedSegments() }
+    }
+}
