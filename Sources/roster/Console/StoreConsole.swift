@@ -180,26 +180,33 @@ final class StoreConsole: ConsoleStore, @unchecked Sendable {
         }
         let count = request.rows.count
         if request.format == "csv" { buffer += ExportRequest.csvLine(request.titles) }
-        try locked {
-            for position in 0..<count {
-                if request.format == "csv" {
-                    buffer += ExportRequest.csvLine(request.cells(position))
-                } else if request.view.showsCustomers, let workingSet = request.customers?.workingSet {
-                    let customer = try store.customer(rowID: workingSet.rowIDs[request.rows[position]])
-                    buffer += customer.json(devices: try store.devices(of: customer)).rendered() + "\n"
-                } else if let device = request.devices?.devices[request.rows[position]] {
-                    buffer += device.fullJSON.rendered() + "\n"
+        // A thousand rows at a time, holding the store only for those: filters and details go on meanwhile.
+        for start in stride(from: 0, to: count, by: 1000) {
+            let end = min(count, start + 1000)
+            if request.format == "csv" {
+                for position in start..<end { buffer += ExportRequest.csvLine(request.cells(position)) }
+            } else {
+                try locked {
+                    for position in start..<end {
+                        if request.view.showsCustomers, let workingSet = request.customers?.workingSet {
+                            let customer = try store.customer(rowID: workingSet.rowIDs[request.rows[position]])
+                            buffer += customer.json(devices: try store.devices(of: customer)).rendered() + "\n"
+                        } else if let device = request.devices?.devices[request.rows[position]] {
+                            buffer += device.fullJSON.rendered() + "\n"
+                        }
+                    }
                 }
-                try flush()
-                if position % 1000 == 999 { progress(position + 1) }
             }
-            try flush(force: true)
-            // On the disk before it is recorded, and recorded before it is in place: a failed export is never
-            // audited as done.
-            try file.sync()
-            let what = request.view.showsCustomers ? "customers" : "devices"
-            try store.audit(
-                .export, subject: "*", detail: "console \(request.format) export of \(count) \(what)")
+            try flush()
+            progress(end)
+        }
+        try flush(force: true)
+        // On the disk before it is recorded, and recorded before it is in place: a failed export is never audited
+        // as done.
+        try file.sync()
+        let what = request.view.showsCustomers ? "customers" : "devices"
+        try locked {
+            try store.audit(.export, subject: "*", detail: "console \(request.format) export of \(count) \(what)")
         }
         try file.commit()
         return ExportReport(path: request.path, count: count, format: request.format)
