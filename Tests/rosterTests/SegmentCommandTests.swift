@@ -78,4 +78,20 @@ struct SegmentCommandTests {
         #expect(try roster.run("segment", "save", "A", "city = lugo", "--replace").status == 0)
         #expect(try roster.run("query", "@b", "--count").stdout == "3 customers match.\n")
     }
+
+    @Test(
+        "two saves of one name at once: the one that checked first but writes second is refused, not a silent overwrite"
+    )
+    func raceOnOneName() throws {
+        let (scratch, roster) = try prepared()
+        defer { withExtendedLifetime(scratch) {} }
+        let slow = try BackgroundRoster(roster, ["segment", "save", "x", "city = lugo"], stopAt: "segment-checked")
+        let fast = try roster.run("segment", "save", "X", "city = madrid")
+        #expect(fast.status == 0, "\(fast.stderr)")
+        slow.resume()
+        let late = slow.result()
+        #expect(late.status == 1)
+        #expect(late.stderr.contains("a segment @X is already saved (city = madrid); add --replace"), "\(late.stderr)")
+        #expect(try roster.run("query", "@x", "--count").stdout == "2 customers match.\n")
+    }
 }

@@ -98,7 +98,7 @@ extension FilterIndex {
         _ isCancelled: @Sendable () -> Bool, missing: String? = nil
     ) -> [FrequencyTable.Group]? {
         let total = rows?.count ?? count
-        let halves = total >= RowSet.parallelThreshold ? [0..<total / 2, total / 2..<total] : [0..<total]
+        let halves = total >= twoCoresFrom ? [0..<total / 2, total / 2..<total] : [0..<total]
         let parts = Parallel.map(halves.count) { part -> TextGroups? in
             var groups = TextGroups(column: column, expected: 1024)
             for position in halves[part] {
@@ -135,7 +135,8 @@ extension FilterIndex {
     private func externalCodeGroups(_ rows: [Int32]?, _ isCancelled: @Sendable () -> Bool) -> [FrequencyTable.Group]? {
         let keys = ExternalCodeSortKeys(codes: externalCodes)
         guard
-            let sorted = CustomerSort(keys: keys).sorted(rows, count: count, ascending: true, isCancelled: isCancelled)
+            let sorted = CustomerSort(keys: keys).sorted(
+                rows, count: count, ascending: true, isCancelled: isCancelled, twoCoresFrom: twoCoresFrom)
         else { return nil }
         return runs(of: sorted, same: { keys.key($0)! == keys.key($1)! && keys.compare($0, $1) == 0 }) {
             row, rank, count in
@@ -150,7 +151,8 @@ extension FilterIndex {
     ) -> [FrequencyTable.Group]? {
         let keys = NumberSortKeys(numbers: numbers, texts: field.numberTexts)
         guard
-            let sorted = CustomerSort(keys: keys).sorted(rows, count: count, ascending: true, isCancelled: isCancelled)
+            let sorted = CustomerSort(keys: keys).sorted(
+                rows, count: count, ascending: true, isCancelled: isCancelled, twoCoresFrom: twoCoresFrom)
         else { return nil }
         let present = sorted.prefix { !numbers[Int($0)].isNaN }
         var groups = runs(of: Array(present), same: { numbers[$0] == numbers[$1] && keys.compare($0, $1) == 0 }) {
@@ -314,10 +316,15 @@ struct TextGroups {
         return hash ^ (hash >> 29)
     }
 
-    /// Adds `count` rows with the value of `row`.
-    mutating func add(row: Int, count: Int) {
-        guard column.length(row) > 0 else { return missing += count }
+    /// Adds `count` rows with the value of `row`; its group, or -1 when it has no value.
+    @discardableResult
+    mutating func add(row: Int, count: Int) -> Int32 {
+        guard column.length(row) > 0 else {
+            missing += count
+            return -1
+        }
         let bytes = column.bytes
+        var found: Int32 = -1
         bytes.withUnsafeBufferPointer { buffer in
             let hash = self.hash(row, in: buffer)
             let mask = slots.count - 1
@@ -325,7 +332,8 @@ struct TextGroups {
             while true {
                 let group = Int(slots[slot])
                 if group < 0 {
-                    slots[slot] = Int32(rows.count)
+                    found = Int32(rows.count)
+                    slots[slot] = found
                     rows.append(Int32(row))
                     counts.append(count)
                     hashes.append(hash)
@@ -333,12 +341,14 @@ struct TextGroups {
                 }
                 if hashes[group] == hash, column.compareRows(Int(rows[group]), row, in: buffer) == 0 {
                     counts[group] += count
+                    found = Int32(group)
                     break
                 }
                 slot = (slot + 1) & mask
             }
         }
         if rows.count * 2 > slots.count { grow() }
+        return found
     }
 
     private mutating func grow() {
@@ -352,8 +362,9 @@ struct TextGroups {
     }
 
     /// Adds the groups of `other`, counted over later rows: a value already here keeps its first row.
-    mutating func merge(_ other: TextGroups) {
-        for group in other.rows.indices { add(row: Int(other.rows[group]), count: other.counts[group]) }
+    @discardableResult
+    mutating func merge(_ other: TextGroups) -> [Int32] {
         missing += other.missing
+        return other.rows.indices.map { add(row: Int(other.rows[$0]), count: other.counts[$0]) }
     }
 }

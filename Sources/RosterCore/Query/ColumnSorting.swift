@@ -12,25 +12,80 @@ extension FilterIndex {
         isCancelled: @Sendable () -> Bool = { false }
     ) -> [Int32]? {
         func run<Keys: SortKeys>(_ keys: Keys) -> [Int32]? {
-            CustomerSort(keys: keys).sorted(rows, count: count, ascending: ascending, isCancelled: isCancelled)
+            CustomerSort(keys: keys).sorted(
+                rows, count: count, ascending: ascending, isCancelled: isCancelled, twoCoresFrom: twoCoresFrom)
+        }
+        func text(_ column: FoldedTextColumn) -> [Int32]? {
+            if let ranked = textRanks(column, rows, isCancelled) {
+                guard !isCancelled() else { return nil }
+                return RankedSort.sorted(rows, ranks: ranked.ranks, rankCount: ranked.count, ascending: ascending)
+            }
+            return run(TextSortKeys(column: column))
+        }
+        func integers<Value: FixedWidthInteger & Sendable>(_ values: [Value], missing: Value?) -> [Int32]? {
+            if let ranked = RankedSort.ranks(values, missing: missing, rows, count: count) {
+                guard !isCancelled() else { return nil }
+                return RankedSort.sorted(rows, ranks: ranked.ranks, rankCount: ranked.count, ascending: ascending)
+            }
+            return run(IntegerSortKeys(values: values, missing: missing))
         }
         switch key {
         case .externalCode: return run(ExternalCodeSortKeys(codes: externalCodes))
-        case .crmId: return run(TextSortKeys(column: crmIds))
-        case .email: return run(TextSortKeys(column: emails))
-        case .phone: return run(TextSortKeys(column: phones))
-        case .devices: return run(IntegerSortKeys<Int32>(values: deviceCounts, missing: nil))
-        case .consent: return run(IntegerSortKeys<UInt8>(values: consentCodes, missing: nil))
+        case .crmId: return text(crmIds)
+        case .email: return text(emails)
+        case .phone: return text(phones)
+        case .devices: return integers(deviceCounts, missing: nil)
+        case .consent: return integers(consentCodes, missing: nil)
         case .field(let name):
             guard let field = field(named: name) else { return rows ?? (0..<Int32(count)).map { $0 } }
             switch field.storage {
-            case .text(let column): return run(TextSortKeys(column: column))
-            case .date(let dates): return run(IntegerSortKeys(values: dates, missing: IndexedField.missingDate))
+            case .text(let column): return text(column)
+            case .date(let dates): return integers(dates, missing: IndexedField.missingDate)
             case .number(let numbers): return run(NumberSortKeys(numbers: numbers, texts: field.numberTexts))
-            case .boolean(let values):
-                return run(IntegerSortKeys(values: values, missing: IndexedField.missingBoolean))
+            case .boolean(let values): return integers(values, missing: IndexedField.missingBoolean)
             }
         }
+    }
+
+    /// Each row's rank among the distinct folded values of `column` (`RankedSort.missing` for none), when there are
+    /// few enough of them that ranking beats comparing (at most `rankedSortLimit`, else an eighth of the rows); nil
+    /// otherwise. Values are grouped by hash on each core, as for a frequency table, then only the distinct ones
+    /// are compared.
+    private func textRanks(_ column: FoldedTextColumn, _ rows: [Int32]?, _ isCancelled: @Sendable () -> Bool)
+        -> (ranks: [UInt32], count: Int)?
+    {
+        let total = rows?.count ?? count
+        let limit = rankedSortLimit ?? max(4096, total / 8)
+        let halves = total >= twoCoresFrom ? [0..<total / 2, total / 2..<total] : [0..<total]
+        let parts = Parallel.map(halves.count) { part -> (groups: TextGroups, ids: [Int32])? in
+            var groups = TextGroups(column: column, expected: 1024)
+            var ids = [Int32]()
+            ids.reserveCapacity(halves[part].count)
+            for position in halves[part] {
+                if position & 0xFFFF == 0, isCancelled() { return nil }
+                ids.append(groups.add(row: rows.map { Int($0[position]) } ?? position, count: 1))
+                if groups.rows.count > limit { return nil }
+            }
+            return (groups, ids)
+        }
+        guard var groups = parts[0]?.groups, parts.allSatisfy({ $0 != nil }) else { return nil }
+        let mapping = parts.count == 2 ? groups.merge(parts[1]!.groups) : []
+        guard groups.rows.count <= limit, !isCancelled() else { return nil }
+        let firstRows = groups.rows
+        let order = column.bytes.withUnsafeBufferPointer { buffer in
+            firstRows.indices.sorted { left, right in
+                column.compareRows(Int(firstRows[left]), Int(firstRows[right]), in: buffer) < 0
+            }
+        }
+        var rank = [UInt32](repeating: 0, count: order.count)
+        for (position, group) in order.enumerated() { rank[group] = UInt32(position) }
+        var ranks = [UInt32]()
+        ranks.reserveCapacity(total)
+        for id in parts[0]!.ids { ranks.append(id < 0 ? RankedSort.missing : rank[Int(id)]) }
+        if parts.count == 2 {
+            for id in parts[1]!.ids { ranks.append(id < 0 ? RankedSort.missing : rank[Int(mapping[Int(id)])]) }
+        }
+        return (ranks, max(1, order.count))
     }
 
     /// Each row's consent as one number ordered as `sorted` documents: per channel 0 absent, 1 refused,

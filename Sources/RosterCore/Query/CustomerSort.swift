@@ -28,12 +28,15 @@ struct CustomerSort<Keys: SortKeys> {
     }
 
     /// `rows` (every row of the column, in order, when nil) sorted; nil when `isCancelled` said so before the end.
-    func sorted(_ rows: [Int32]?, count: Int, ascending: Bool, isCancelled: @Sendable () -> Bool = { false })
+    func sorted(
+        _ rows: [Int32]?, count: Int, ascending: Bool, isCancelled: @Sendable () -> Bool = { false },
+        twoCoresFrom: Int = RowSet.parallelThreshold
+    )
         -> [Int32]?
     {
         let total = rows?.count ?? count
         precondition(total < Int(UInt32.max), "a sort takes fewer than 2^32 rows")
-        let halves = total >= RowSet.parallelThreshold ? [0..<total / 2, total / 2..<total] : [0..<total]
+        let halves = total >= twoCoresFrom ? [0..<total / 2, total / 2..<total] : [0..<total]
         let parts = Parallel.map(halves.count) { part in
             sortedPart(rows, positions: halves[part], ascending: ascending, isCancelled: isCancelled)
         }
@@ -130,6 +133,68 @@ struct CustomerSort<Keys: SortKeys> {
             start = end
         }
         return true
+    }
+}
+
+/// Ordering by small integer ranks: a stable counting sort, two passes over the rows whatever their number. Text with
+/// few distinct values (cities, names) and dates, booleans and counts (whose values span a small range) are ranked
+/// and sorted this way; comparing keys would take n log n.
+enum RankedSort {
+    /// No value.
+    static let missing = UInt32.max
+
+    /// `rows` (every row when nil) ordered by `ranks[position]` (below `rankCount`, or `missing`), stable, missing
+    /// last.
+    static func sorted(_ rows: [Int32]?, ranks: [UInt32], rankCount: Int, ascending: Bool) -> [Int32] {
+        let total = ranks.count
+        var next = [Int](repeating: 0, count: rankCount + 2)
+        ranks.withUnsafeBufferPointer { ranks in
+            next.withUnsafeMutableBufferPointer { next in
+                for rank in ranks {
+                    let bucket = rank == missing ? rankCount : ascending ? Int(rank) : rankCount - 1 - Int(rank)
+                    next[bucket + 1] += 1
+                }
+                for bucket in 1..<next.count { next[bucket] += next[bucket - 1] }
+            }
+        }
+        return [Int32](unsafeUninitializedCapacity: total) { output, initialized in
+            ranks.withUnsafeBufferPointer { ranks in
+                next.withUnsafeMutableBufferPointer { next in
+                    for position in 0..<total {
+                        let rank = ranks[position]
+                        let bucket = rank == missing ? rankCount : ascending ? Int(rank) : rankCount - 1 - Int(rank)
+                        output[next[bucket]] = rows.map { $0[position] } ?? Int32(truncatingIfNeeded: position)
+                        next[bucket] += 1
+                    }
+                }
+            }
+            initialized = total
+        }
+    }
+
+    /// Integer keys (`missing` for none) ranked by their offset from the smallest, when they span at most `span`
+    /// values; nil otherwise.
+    static func ranks<Value: FixedWidthInteger>(
+        _ values: [Value], missing: Value?, _ rows: [Int32]?, count: Int, span: Int = 1 << 22
+    ) -> (ranks: [UInt32], count: Int)? {
+        var low = Int64.max
+        var high = Int64.min
+        let total = rows?.count ?? count
+        func value(_ position: Int) -> Value { values[rows.map { Int($0[position]) } ?? position] }
+        for position in 0..<total {
+            let item = value(position)
+            if let missing, item == missing { continue }
+            low = min(low, Int64(item))
+            high = max(high, Int64(item))
+        }
+        guard low <= high else { return ([UInt32](repeating: RankedSort.missing, count: total), 1) }
+        guard high - low < Int64(span) else { return nil }
+        let ranks = (0..<total).map { position -> UInt32 in
+            let item = value(position)
+            if let missing, item == missing { return RankedSort.missing }
+            return UInt32(Int64(item) - low)
+        }
+        return (ranks, Int(high - low) + 1)
     }
 }
 

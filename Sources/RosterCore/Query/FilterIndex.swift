@@ -25,6 +25,13 @@ public final class FilterIndex: @unchecked Sendable {
     let consentSMS: RowSet
     let consentPush: RowSet
 
+    /// From how many rows sorts and frequency tables split the work over two cores; tests lower it to take that path
+    /// on a small set.
+    var twoCoresFrom = RowSet.parallelThreshold
+    /// How many distinct values a text sort ranks at most (nil: an eighth of the rows, at least 4,096); tests set it
+    /// to take the comparing path.
+    var rankedSortLimit: Int?
+
     // Built on first use; the lock makes that safe from several threads.
     private let lock = NSLock()
     private var fieldStorage: [IndexedField?]
@@ -150,7 +157,8 @@ public final class FilterIndex: @unchecked Sendable {
         let byRowID: [Int32]? =
             zip(rowIDs, rowIDs.dropFirst()).contains(where: { $0 >= $1 })
             ? rowIDs.indices.sorted { rowIDs[$0] < rowIDs[$1] }.map { Int32($0) } : nil
-        return CustomerSort(keys: TextSortKeys(column: names)).sorted(byRowID, count: count, ascending: ascending)!
+        return CustomerSort(keys: TextSortKeys(column: names)).sorted(
+            byRowID, count: count, ascending: ascending, twoCoresFrom: twoCoresFrom)!
     }
 
     /// The externalCodes as hex text, folded (hex is already folded), built on first use.

@@ -118,6 +118,7 @@ extension Store {
         } catch let error as FilterError {
             throw RosterError.invalidValue(error.description)
         }
+        TestHook.stop(at: "segment-checked")
         try write { db in
             let stored = try savedSegments(db)
             let existing = stored.segment(named: name)

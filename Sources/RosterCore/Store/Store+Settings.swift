@@ -17,7 +17,9 @@ extension Store {
         try db.read { try SealedNames.settings.value(named: name, keys: keys, $0) }.map { Data($0) }
     }
 
-    /// Saves a setting (a write of its own, durable when this returns); nil removes it.
+    /// Saves a setting (a write of its own, durable when this returns); nil removes it. Like any write it moves the
+    /// store's data version, so a bulk import that copied the store meanwhile does not swap the setting away; the
+    /// working-set snapshot stays usable (no customer changed). A long-running process calls it inside `use`.
     public func setSetting(_ value: Data?, named name: String) throws {
         guard !name.isEmpty else { throw RosterError.invalidValue("a setting needs a name") }
         try write { db in
