@@ -35,7 +35,7 @@ struct ConsoleCommand: ParsableCommand {
             throw ExitCode(2)
         }
         let store = try storeOptions.open()
-        let consoleStore = makeConsoleStore(store)
+        let consoleStore = makeConsoleStore(store, protecting: storeOptions.protectedFiles)
         let catalog = ThemeCatalog.standard(environment: environment)
         let themeName = theme ?? environment["ROSTER_THEME"].flatMap { $0.isEmpty ? nil : $0 } ?? "default"
         let (loadedTheme, themeError) = catalog.load(themeName)

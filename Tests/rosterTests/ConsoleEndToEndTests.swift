@@ -530,3 +530,107 @@ extension ConsoleEndToEndTests {
         #expect(screen.contains("import finished: 300 read"), "\(screen)")
     }
 }
+
+/// The list as a browser under a real terminal: columns, sort, a frequency table, a filter from it, an export, and
+/// changes made by other processes appearing live.
+extension ConsoleEndToEndTests {
+    @Test("columns, sort, frequency, filter from it, export; another process's edit and new customer appear live")
+    func browser() throws {
+        guard let tmux = Self.tmux else { return }
+        let session = try Session(tmux: tmux, names: ["Ana", "Bea", "Cris", "Dora"], width: 120)
+        let pane = session.pane
+        try pane.wait(for: "Customers (4)")
+        try pane.keys(":")
+        try pane.type("columns name,city,email")
+        try pane.keys("Enter")
+        try pane.wait(for: "Madrid")
+
+        // Another process edits a customer: the new value shows without a key pressed.
+        let set = try session.roster.run("customer", "set", "CRM-2", "city", "Lisboa")
+        #expect(set.status == 0, "\(set.stderr)")
+        var screen = try pane.wait(for: "Lisboa")
+        #expect(screen.contains("changed "), "the status line says when the data changed")
+
+        try pane.keys("[")
+        try pane.wait(for: "name▲")
+        try pane.keys("j", "j")
+        try pane.wait(for: "3/4")
+        // A customer added by another process sorts before the selection, which stays on Cris.
+        let added = try session.roster.run(
+            "customer", "add", "CRM-5", "--email", "c5@example.com", "--field", "name=Aaron", "--field", "city=Madrid")
+        #expect(added.status == 0, "\(added.stderr)")
+        screen = try pane.wait(for: "Customers (5)")
+        try pane.wait(for: "4/5")
+        #expect(screen.contains("Aaron"))
+
+        try pane.keys("l", "F")
+        try pane.wait(for: "Frequency · city")
+        // The table is counted in the background: keys wait for it to be on screen.
+        screen = try pane.wait(for: "80.0%")
+        #expect(screen.contains("Lisboa"), "Madrid: 4 of 5, Lisboa 1\n\(screen)")
+        try pane.keys("j", "Enter")
+        try pane.wait(for: "Customers (1 of 5)")
+        try pane.wait(for: "/city = \"Lisboa\"")
+
+        let out = session.scratch.path + "/lisboa.csv"
+        try pane.keys(":")
+        try pane.type("export \(out)")
+        try pane.keys("Enter")
+        try pane.wait(for: "exported 1 customers")
+        let written = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(written == "name,city,email\nBea,Lisboa,c2@example.com\n")
+        let audit = try session.roster.run("audit")
+        #expect(audit.stdout.contains("console csv export of 1 customers"), "the export is audited\n\(audit.stdout)")
+        try pane.keys("Escape", "q")
+        #expect(session.exitStatus() == "0")
+    }
+
+    @Test("y puts the selected externalCode on the terminal's clipboard (OSC 52, read back from tmux)")
+    func copyToClipboard() throws {
+        guard let tmux = Self.tmux else { return }
+        let session = try Session(tmux: tmux, names: ["Ana"])
+        let pane = session.pane
+        try pane.run(["set-option", "-g", "set-clipboard", "on"])
+        try pane.wait(for: "Customers (1)")
+        try pane.keys("y")
+        try pane.wait(for: "copied externalCode")
+        let shown = try session.roster.run("customer", "show", "CRM-1", "--json")
+        let deadline = Date().addingTimeInterval(10)
+        var buffer = ""
+        while Date() < deadline {
+            buffer = (try? pane.run(["show-buffer"], output: true)) ?? ""
+            if !buffer.isEmpty { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        #expect(buffer.count == 64 && shown.stdout.contains(buffer), "clipboard: \(buffer)")
+        try pane.keys("q")
+        #expect(session.exitStatus() == "0")
+    }
+}
+
+extension ConsoleEndToEndTests {
+    @Test("the column choice is remembered for the store: a console opened later shows the same columns")
+    func columnsRemembered() throws {
+        guard let tmux = Self.tmux else { return }
+        let session = try Session(tmux: tmux, names: ["Ana", "Bea"])
+        let pane = session.pane
+        try pane.wait(for: "Customers (2)")
+        try pane.keys(":")
+        try pane.type("columns city,name")
+        try pane.keys("Enter")
+        try pane.wait(for: "Madrid")
+        try pane.keys("q")
+        #expect(session.exitStatus() == "0")
+
+        let again = Pane(tmux: tmux)
+        let command =
+            "env -u NO_COLOR LANG=C.UTF-8 TERM=tmux-256color ROSTER_STORE=\(session.scratch.path)/store.roster "
+            + "ROSTER_PASSPHRASE='test passphrase 1' \(RosterProcess.executable.path) console; sleep 30"
+        try again.run(["new-session", "-d", "-s", "t", "-x", "100", "-y", "30", command])
+        let screen = try again.wait(for: "Customers (2)")
+        let header = screen.split(separator: "\n").dropFirst().first.map(String.init) ?? ""
+        #expect(header.contains("city") && header.contains("name"), "\(screen)")
+        #expect(!header.contains("externalCode"), "\(screen)")
+        try again.keys("q")
+    }
+}

@@ -201,6 +201,7 @@ struct FilterParser {
             return inner
         case .word(let word):
             if currentIsFieldName { return try parseComparison() }
+            if let part = datePartAhead { return try parseDatePart(part) }
             if word.hasPrefix("@") { return try parseSegmentReference(token, name: String(word.dropFirst())) }
             return try parseKeyword(token, context: context)
         case .quoted:

@@ -9,6 +9,10 @@ public struct CustomerCatalog: Sendable {
     public let emailRows: [Int32]
     /// Rows with a phone (the SMS view), ascending.
     public let smsRows: [Int32]
+    /// The store's change stamp read just before the set was loaded (nil when the store cannot tell).
+    public var stamp: Store.ChangeStamp?
+    /// When the set was loaded, in seconds since 1970.
+    public var loadedAt: Int64?
 
     /// Indexes `workingSet` (a scan of every row: call it off the UI loop).
     public init(workingSet: WorkingSet) {

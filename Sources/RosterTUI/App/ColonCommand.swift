@@ -21,6 +21,12 @@ public enum ColonCommand: Equatable, Sendable {
     case deleteSegment(String)
     case help
     case quit
+    /// `:columns` (nil: list the available ones) or `:columns a,b,c`.
+    case columns(String?)
+    /// `:freq [COLUMN] [month|year]`: the frequency table of a column (nil: the current one).
+    case frequency(column: String?, bucket: String?)
+    /// `:export FILE [csv|jsonl]`.
+    case export(path: String, format: String?)
 
     /// The import kinds `:import` takes.
     public static let importKinds = ["email", "sms", "push", "fields", "contacts", "jsonl"]
@@ -48,6 +54,9 @@ public enum ColonCommand: Equatable, Sendable {
         (":map TARGET=SOURCE", "import mapping step: take TARGET from a header or {A} {B} (m fills it in)"),
         (":preset NAME|none", "import mapping step: hubspot, salesforce, mailchimp, google, outlook (p)"),
         (":date-order dmy|mdy|none  :country CODE|none", "import mapping step: date order (o), default country (c)"),
+        (":columns [NAME,NAME…]", "set the list's columns (any field; alone: list the available ones)"),
+        (":freq [COLUMN] [month|year]", "frequency table of a column (dates by month or year); Enter filters"),
+        (":export FILE [csv|jsonl]", "write the current view, filtered and sorted, to FILE (audited)"),
         (":help", "this help"),
         (":q  :quit", "quit"),
     ]
@@ -99,6 +108,24 @@ public enum ColonCommand: Equatable, Sendable {
                 ["on", "off"].contains(words[1].lowercased())
             else { return .failure(ConsoleFailure("usage: :consent email|sms|push on|off")) }
             return .success(.edit(.consent(channel, words[1].lowercased() == "on")))
+        case "columns", "cols": return .success(.columns(rest.isEmpty ? nil : rest))
+        case "freq", "frequency":
+            guard words.count <= 2 else { return .failure(ConsoleFailure("usage: :freq [COLUMN] [month|year]")) }
+            let buckets = ["month", "year", "day"]
+            if words.count == 1, buckets.contains(words[0].lowercased()) {
+                return .success(.frequency(column: nil, bucket: words[0].lowercased()))
+            }
+            if words.count == 2 && !buckets.contains(words[1].lowercased()) {
+                return .failure(ConsoleFailure("unknown bucket \"\(words[1])\": use month or year"))
+            }
+            return .success(.frequency(column: words.first, bucket: words.count == 2 ? words[1].lowercased() : nil))
+        case "export":
+            guard !rest.isEmpty else { return .failure(ConsoleFailure("usage: :export FILE [csv|jsonl]")) }
+            if let last = words.last?.lowercased(), words.count >= 2, ["csv", "jsonl"].contains(last) {
+                let path = String(rest.dropLast(last.count)).trimmingSpaces
+                return .success(.export(path: unquote(path), format: last))
+            }
+            return .success(.export(path: unquote(rest), format: nil))
         case "segments": return .success(.segments)
         case "segment": return parseSegment(words)
         case "help", "h", "?": return .success(.help)

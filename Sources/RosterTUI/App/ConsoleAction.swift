@@ -5,6 +5,7 @@ public enum ConsoleAction: String, CaseIterable, Sendable {
     case nextView, previousView
     case filter, command, preview, deviceGet, reveal, importFile, help
     case redraw, suspend
+    case columnLeft, columnRight, hideColumn, sortAscending, sortDescending, frequency, copy
     case openSegment
 }
 

@@ -16,6 +16,7 @@ public final class ConsoleApp {
     /// Starts loading the working set: the first frame shows progress while it loads.
     public func start() {
         runtime.perform(.loadWorkingSet)
+        runtime.watchStore()
     }
 
     /// Applies one event; returns the effects that are the terminal's (redraw, suspend, quit).

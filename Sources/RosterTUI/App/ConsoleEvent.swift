@@ -27,6 +27,17 @@ public enum ConsoleEvent: Sendable {
     case fieldChangeChecked(FieldRequest, Result<FieldCheck, ConsoleFailure>)
     /// A field change applied: what it did, as the notice says it.
     case fieldChanged(FieldRequest, Result<String, ConsoleFailure>)
+    /// Another process changed the store since the working set was loaded (live refresh).
+    case storeChanged
+    /// A sort's rows in order (nil when it was cancelled by a newer one).
+    case sortFinished(view: ListKind, generation: Int, key: BrowserState.SortKey, rows: [Int32]?)
+    case frequencyFinished(generation: Int, Result<FrequencyTable, ConsoleFailure>)
+    /// What the backend found about the terminal's clipboard (OSC 52).
+    case clipboard(supported: Bool, reason: String)
+    /// The columns remembered in the store for each list (read with the first load).
+    case columnsLoaded([ListKind: [String]])
+    case exportProgress(written: Int)
+    case exportFinished(Result<ExportReport, ConsoleFailure>)
     case segmentsLoaded(Result<[SavedSegment], ConsoleFailure>)
     /// How many customers a listed segment selects now.
     case segmentCounted(name: String, Result<Int, ConsoleFailure>)

@@ -13,7 +13,11 @@ public final class ConsoleRuntime: @unchecked Sendable {
     let bulk = DispatchQueue(label: "roster.console.bulk", qos: .userInitiated)
     let interactive = DispatchQueue(label: "roster.console.interactive", qos: .userInteractive)
     let generations = Generations()
+    /// Sorts and frequency tables: long on a big store, so they neither wait for nor hold up filters.
+    private let sorting = DispatchQueue(label: "roster.console.sort", qos: .userInitiated)
+    let watch = StoreWatch()
     private let inline: Bool
+    var isInline: Bool { inline }
 
     /// A runtime over `store`; `inline` runs the work on the caller's thread (for tests and the replay bench).
     public init(store: ConsoleStore, events: EventQueue, themes: ThemeCatalog, inline: Bool = false) {
@@ -35,8 +39,19 @@ public final class ConsoleRuntime: @unchecked Sendable {
         case .loadWorkingSet:
             run(on: bulk) {
                 do {
+                    // The stamp is read first: a change that lands during the load is seen by the next poll.
+                    let stamp = store.changeStamp(wait: true)
                     let workingSet = try store.loadWorkingSet { events.post(.workingSetProgress($0)) }
-                    events.post(.workingSetLoaded(CustomerCatalog(workingSet: workingSet)))
+                    var catalog = CustomerCatalog(workingSet: workingSet)
+                    catalog.stamp = stamp
+                    catalog.loadedAt = Int64(Date().timeIntervalSince1970)
+                    if self.watch.firstLoad() {
+                        var saved: [ListKind: [String]] = [:]
+                        for kind in ListKind.allCases { saved[kind] = store.savedColumns(kind: kind) }
+                        events.post(.columnsLoaded(saved))
+                    }
+                    self.watch.loaded(stamp)
+                    events.post(.workingSetLoaded(catalog))
                 } catch {
                     events.post(.workingSetFailed(ConsoleFailure(error).message))
                 }
@@ -101,6 +116,44 @@ public final class ConsoleRuntime: @unchecked Sendable {
             }
         case .previewImport, .importMapped, .loadFields, .checkFieldChange, .applyFieldChange:
             performAdministration(effect)
+        case .sort(let request):
+            let key = "sort." + request.view.rawValue
+            generations.set(key, request.generation)
+            run(on: sorting) { [generations] in
+                let rows = ListSorter.sort(request, store: store) { !generations.isCurrent(key, request.generation) }
+                guard let rows else { return }
+                events.post(
+                    .sortFinished(view: request.view, generation: request.generation, key: request.key, rows: rows))
+            }
+        case .saveColumns(let kind, let names):
+            run(on: interactive) { [watch] in
+                // The console's own write is not another process's change: no reload for it.
+                let before = store.changeStamp(wait: true)
+                store.saveColumns(kind: kind, names: names)
+                watch.advance(from: before, to: store.changeStamp(wait: true))
+            }
+        case .frequency(let request):
+            generations.set("frequency", request.generation)
+            run(on: sorting) { [generations] in
+                let table = FrequencyCounter.count(request, store: store) {
+                    !generations.isCurrent("frequency", request.generation)
+                }
+                guard let table else { return }
+                events.post(.frequencyFinished(generation: request.generation, .success(table)))
+            }
+        case .recordCopy(let rowID, let what):
+            run(on: interactive) { store.recordCopy(rowID: rowID, what: what) }
+        case .export(let typed):
+            let home = ProcessInfo.processInfo.environment["HOME"]
+            let request = ExportRequest(
+                path: Self.expandingHome(typed.path, home: home), format: typed.format, view: typed.view,
+                columns: typed.columns, rows: typed.rows, customers: typed.customers, devices: typed.devices)
+            run(on: bulk) {
+                let result = Result { try store.export(request) { events.post(.exportProgress(written: $0)) } }
+                events.post(.exportFinished(result.failure))
+            }
+        case .copy:
+            break
         case .loadSegments, .saveSegment, .deleteSegment:
             performSegmentEffect(effect)
         case .redraw, .suspend, .quit:

@@ -119,6 +119,8 @@ public struct ConsoleState: Sendable {
     public var exitMessage: String?
     /// The exit status when quitting: 0, or 130 after Ctrl-C (as an interrupt by SIGINT).
     public var exitStatus: Int32 = 0
+    /// Columns, sorts, frequency tables and live refresh.
+    public var browser = BrowserState()
 
     public init(width: Int, height: Int, storePath: String, region: String, theme: Theme = .builtIn) {
         self.width = width
@@ -138,7 +140,7 @@ public struct ConsoleState: Sendable {
     public var isBusy: Bool {
         if case .loading = customersLoad { return true }
         if case .loading = devicesLoad { return true }
-        return importRunning || filters.values.contains { $0.pending }
+        return importRunning || filters.values.contains { $0.pending } || browser.isBusy
     }
 
     /// The position in `kind`'s list.
@@ -146,6 +148,12 @@ public struct ConsoleState: Sendable {
 
     /// The rows `kind` shows now: filtered when a filter has results.
     public func rows(_ kind: ListKind) -> RowList {
+        if let sorted = sortedRows(kind) { return .indices(sorted) }
+        return unsortedRows(kind)
+    }
+
+    /// The rows `kind` shows before any sort: filtered when a filter has results.
+    public func unsortedRows(_ kind: ListKind) -> RowList {
         if let filtered = filters[kind]?.rows { return .indices(filtered) }
         switch kind {
         case .customers: return .all(customers?.workingSet.count ?? 0)

@@ -43,12 +43,38 @@ public protocol ConsoleStore: AnyObject, Sendable {
     /// What a field change would do (`apply` false: nothing is written), or the change applied (audited), with a
     /// sentence saying what it did.
     func changeField(_ change: FieldRequest, apply: Bool) throws -> (check: FieldCheck, done: String?)
+    /// The store's change stamp, polled to show other processes' changes live. Without `wait`, nil when the
+    /// store is busy with this console's own work (an import): the next poll asks again.
+    func changeStamp(wait: Bool) -> Store.ChangeStamp?
+    /// The columns remembered for a list of this store (nil: none remembered).
+    func savedColumns(kind: ListKind) -> [String]?
+    /// Remembers a list's columns in the store, sealed.
+    func saveColumns(kind: ListKind, names: [String])
+    /// Records in the audit log that the operator copied a customer's revealed value (`what`: email, phone).
+    func recordCopy(rowID: Int64, what: String)
+    /// Writes rows of the working set (or devices) to a file through the CLI's output rules, audited.
+    func export(_ request: ExportRequest, progress: @escaping @Sendable (Int) -> Void) throws -> ExportReport
+    /// The filter index of `workingSet` (kept while the set is current), for sorts and frequency tables.
+    func filterIndex(for workingSet: WorkingSet) -> FilterIndex
     /// The saved segments, sorted by name.
     func savedSegments() throws -> [SavedSegment]
     /// Saves a filter as a segment after running it on `workingSet` (audited); returns how many it selects there.
     func saveSegment(name: String, expression: String, replacing: Bool, in workingSet: WorkingSet) throws -> Int
     /// Deletes a saved segment (audited).
     func deleteSegment(name: String) throws
+}
+
+extension ConsoleStore {
+    /// A store that cannot tell never changes under the console.
+    public func changeStamp(wait: Bool) -> Store.ChangeStamp? { nil }
+    /// A store that cannot remember columns starts from the defaults.
+    public func savedColumns(kind: ListKind) -> [String]? { nil }
+    public func saveColumns(kind: ListKind, names: [String]) {}
+    public func recordCopy(rowID: Int64, what: String) { recordReveal(rowID: rowID) }
+    public func filterIndex(for workingSet: WorkingSet) -> FilterIndex { FilterIndex(workingSet) }
+    public func export(_ request: ExportRequest, progress: @escaping @Sendable (Int) -> Void) throws -> ExportReport {
+        throw ConsoleFailure("this store cannot export from the console")
+    }
 }
 
 /// Stores that keep no segments (a benchmark's) list none and refuse to save or delete one.

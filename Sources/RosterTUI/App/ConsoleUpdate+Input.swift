@@ -62,6 +62,7 @@ extension ConsoleUpdate {
                 return startFilter(prompt.kept?.text ?? "", on: state.view, &state)
             }
             state.filters[state.view] = kept
+            state.browser.filterRowsGeneration[state.view] = kept.generation
             state.positions[state.view] = ConsoleState.Position()
             if let rowID = prompt.keptRowID { select(rowID: rowID, in: state.view, &state) }
             closePrompt(&state)
@@ -147,6 +148,8 @@ extension ConsoleUpdate {
                 return []
             case .quit:
                 return quit(&state)
+            case .columns, .frequency, .export:
+                return browserCommand(command, &state)
             }
         }
     }

@@ -91,6 +91,8 @@ extension ConsoleUpdate {
         case .openSegment: return openSegment(&state)
         case .redraw: return [.redraw]
         case .suspend: return [.suspend]
+        case .columnLeft, .columnRight, .hideColumn, .sortAscending, .sortDescending, .frequency, .copy:
+            return browse(action, &state)
         }
         return []
     }
@@ -176,6 +178,12 @@ extension ConsoleUpdate {
             state.screens[last] = .importing(pane)
         case .help(let offset):
             state.screens[last] = .help(offset: moved(offset))
+        case .text(var pane):
+            pane.offset = moved(pane.offset)
+            state.screens[last] = .text(pane)
+        case .frequency(var pane):
+            pane.move(action, page: max(1, page - 1))
+            state.screens[last] = .frequency(pane)
         case .segments(var pane):
             pane.selected = max(0, min(pane.selected + max(-10_000, min(step, 10_000)), pane.segments.count - 1))
             state.screens[last] = .segments(pane)
@@ -186,6 +194,8 @@ extension ConsoleUpdate {
 
     /// Enter: a customer's detail; on a device, its customer's detail, or deviceGet for an anonymous one.
     private static func open(_ state: inout ConsoleState) -> [ConsoleEffect] {
+        if case .frequency(let pane) = state.screens.last { return filterByFrequency(pane, &state) }
+        if case .segments = state.screens.last { return openSegment(&state) }
         if let row = state.selectedCustomerRow, let customers = state.customers {
             let rowID = customers.workingSet.rowIDs[row]
             state.screens.append(.detail(DetailScreen(rowID: rowID)))

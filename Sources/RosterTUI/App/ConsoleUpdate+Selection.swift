@@ -20,7 +20,9 @@ extension ConsoleUpdate {
         let index: Int?
         switch rows {
         case .all(let count): index = row < count ? row : nil
-        case .indices(let list): index = binarySearch(list, Int32(row))
+        case .indices(let list):
+            // A sorted list is in no row order: it is scanned (once per sort result or reload, never per key).
+            index = state.sortedRows(kind) != nil ? list.firstIndex(of: Int32(row)) : binarySearch(list, Int32(row))
         }
         guard let index else { return false }
         var position = state.position(kind)

@@ -13,6 +13,12 @@ public enum ConsoleUpdate {
 
     /// `update` in place, for the main loop (no copy of the state).
     public static func apply(_ event: ConsoleEvent, to state: inout ConsoleState) -> [ConsoleEffect] {
+        let effects = applyEvent(event, to: &state)
+        // Whatever changed a list's rows (a filter, a reload), its sort runs again over the new ones.
+        return effects + resortIfNeeded(&state)
+    }
+
+    private static func applyEvent(_ event: ConsoleEvent, to state: inout ConsoleState) -> [ConsoleEffect] {
         switch event {
         case .key(let key):
             state.notice = nil
@@ -41,9 +47,9 @@ public enum ConsoleUpdate {
             if let followed { keep[state.view] = followed }
             state.followRowID = nil
             let sameRows = state.customers?.workingSet.rowIDs == catalog.workingSet.rowIDs
+            var effects = reloaded(catalog, &state)
             state.customers = catalog
             state.customersLoad = .ready
-            var effects: [ConsoleEffect] = []
             for kind in ListKind.allCases where kind.showsCustomers {
                 if let filter = state.filters[kind] {
                     effects += startFilter(filter.text, on: kind, &state)
@@ -59,16 +65,25 @@ public enum ConsoleUpdate {
             }
             return effects
         case .workingSetFailed(let message):
-            state.customersLoad = .failed(message)
+            state.browser.reloading = false
+            // A reload that failed keeps the rows already shown.
+            if state.customers == nil { state.customersLoad = .failed(message) }
             state.notice = .init(text: message, isError: true)
             return []
         case .devicesLoaded(let catalog):
+            let kept = selectedDeviceIDs(state)
+            state.browser.deviceLoads += 1
             state.devices = catalog
             state.devicesLoad = .ready
             var effects: [ConsoleEffect] = []
             for kind in ListKind.allCases where !kind.showsCustomers {
+                if let filter = state.filters[kind] {
+                    effects += startFilter(filter.text, on: kind, &state)
+                    state.browser.keepDevice[kind] = kept[kind]
+                } else if let id = kept[kind] {
+                    select(deviceID: id, in: kind, &state)
+                }
                 scroll(kind, &state)
-                if let filter = state.filters[kind] { effects += startFilter(filter.text, on: kind, &state) }
             }
             return effects
         case .devicesFailed(let message):
@@ -89,10 +104,14 @@ public enum ConsoleUpdate {
             guard var filter = state.filters[result.view], filter.generation == result.generation else { return [] }
             filter.rows = result.rows
             filter.pending = false
+            state.browser.filterRowsGeneration[result.view] = result.generation
             filter.mode = result.mode
             state.filters[result.view] = filter
             state.positions[result.view] = ConsoleState.Position()
             if result.view == state.view { state.revealedRowID = nil }
+            if let id = state.browser.keepDevice.removeValue(forKey: result.view) {
+                select(deviceID: id, in: result.view, &state)
+            }
             if let rowID = filter.keepRowID {
                 return restoreSelection(result.view, keeping: rowID, followed: filter.follow, &state)
             }
@@ -182,6 +201,36 @@ public enum ConsoleUpdate {
                 }
                 return []
             }
+        case .storeChanged:
+            return storeChanged(&state)
+        case .frequencyFinished(let generation, let result):
+            updateScreens(&state) { screen in
+                guard case .frequency(var pane) = screen, pane.generation == generation else { return }
+                switch result {
+                case .success(let table): pane.table = table
+                case .failure(let failure): pane.error = failure.message
+                }
+                screen = .frequency(pane)
+            }
+            return []
+        case .columnsLoaded(let saved):
+            for (kind, names) in saved where state.browser.columns[kind] == nil {
+                let columns = names.compactMap { ListColumn.remembered($0, for: kind) }
+                if !columns.isEmpty { state.browser.columns[kind] = columns }
+            }
+            return []
+        case .clipboard(let supported, let reason):
+            state.browser.clipboard = (supported, reason)
+            return []
+        case .exportProgress(let written):
+            state.browser.export?.written = written
+            return []
+        case .exportFinished(let result):
+            exportFinished(result, &state)
+            return []
+        case .sortFinished(let view, let generation, let key, let rows):
+            sortFinished(view, generation: generation, key: key, rows: rows, &state)
+            return []
         case .segmentsLoaded, .segmentCounted, .segmentSaved, .segmentDeleted:
             return segmentEvent(event, &state)
         case .themeLoaded(let theme, let error):

@@ -32,6 +32,13 @@ public enum FilterRunner {
             let base: [Int32] =
                 request.view == .push
                 ? request.devices?.pushRows ?? [] : devices.indices.map { Int32($0) }
+            // `platform = "ios" and locale = "es-ES"` (what a frequency table's Enter applies) matches exactly.
+            if let conditions = deviceConditions(text) {
+                let rows = base.filter { row in
+                    conditions.allSatisfy { FrequencyCounter.deviceValue($0.column, devices[Int(row)]) == $0.value }
+                }
+                return FilterResult(generation: request.generation, view: request.view, rows: rows, mode: .segment)
+            }
             let needle = text.lowercased()
             let rows = base.filter { matches(devices[Int($0)], needle) }
             return FilterResult(generation: request.generation, view: request.view, rows: rows, mode: .text)
@@ -84,5 +91,25 @@ public enum FilterRunner {
             }
         }
         return result
+    }
+
+    /// `COLUMN = "VALUE"` conditions joined by `and`, on device columns; nil when the text is not that.
+    static func deviceConditions(_ text: String) -> [(column: ListColumn, value: String)]? {
+        var conditions: [(column: ListColumn, value: String)] = []
+        var rest = Substring(text.trimmingSpaces)
+        while true {
+            let name = rest.prefix { $0 != " " && $0 != "=" }
+            guard let column = ListColumn.deviceColumns.first(where: { $0.name.lowercased() == name.lowercased() })
+            else { return nil }
+            rest = rest.dropFirst(name.count).drop { $0 == " " }
+            guard rest.first == "=" else { return nil }
+            rest = rest.dropFirst().drop { $0 == " " }
+            guard rest.first == "\"", let close = rest.dropFirst().firstIndex(of: "\"") else { return nil }
+            conditions.append((column, String(rest[rest.index(after: rest.startIndex)..<close])))
+            rest = rest[rest.index(after: close)...].drop { $0 == " " }
+            if rest.isEmpty { return conditions }
+            guard rest.lowercased().hasPrefix("and ") else { return nil }
+            rest = rest.dropFirst(4).drop { $0 == " " }
+        }
     }
 }

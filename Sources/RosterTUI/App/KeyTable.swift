@@ -34,6 +34,7 @@ public enum KeyTable {
             (1...9).map { Key.character(Character(String($0))) }, nil, browsing,
             "a count before a move repeats it: 5j five rows down, 3 PgDn three pages"),
         KeyBinding([.enter], .open, [.list], "open the selected customer (a device: its customer, else deviceGet)"),
+        KeyBinding([.enter], .open, [.pane], "frequency table: back to the list, filtered by the selected value"),
         KeyBinding([.tab], .nextView, [.list], "next view: Customers → Devices → Email → SMS → Push"),
         KeyBinding([.backTab], .previousView, [.list], "previous view"),
         KeyBinding([.character("/")], .filter, [.list], "filter this view live: segments language or plain text"),
@@ -48,6 +49,18 @@ public enum KeyTable {
             [.character("r")], .reveal, [.list, .detail],
             "reveal the selected customer's masked email and phone (audited; masked again on move)"),
         KeyBinding([.character("i")], .importFile, [.list], "import a CSV file (:import KIND FILE)"),
+        KeyBinding(
+            [.character("h"), .left], .columnLeft, [.list], "column cursor left (scrolls when columns do not fit)"),
+        KeyBinding([.character("l"), .right], .columnRight, [.list], "column cursor right"),
+        KeyBinding([.character("-")], .hideColumn, [.list], "hide the current column (:columns shows it again)"),
+        KeyBinding([.character("[")], .sortAscending, [.list], "sort ascending by the current column (background)"),
+        KeyBinding([.character("]")], .sortDescending, [.list], "sort descending by the current column"),
+        KeyBinding(
+            [.character("F")], .frequency, [.list],
+            "frequency table of the current column: values, counts, %; Enter filters by one"),
+        KeyBinding(
+            [.character("y")], .copy, [.list, .detail],
+            "copy the selected externalCode (deviceId) to the clipboard (OSC 52)"),
         KeyBinding([.character("?"), .function(1)], .help, [.list, .detail, .pane], "this help"),
         KeyBinding(
             [.escape], .back, [.list, .detail, .pane],

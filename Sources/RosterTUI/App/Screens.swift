@@ -58,6 +58,10 @@ public enum Screen: Sendable {
     /// The mapping step of an import, before it runs.
     case importMapping(ImportMappingScreen)
     case fields(FieldsScreen)
+    /// A frequency table (`F`, `:freq`).
+    case frequency(FrequencyScreen)
+    /// Lines to read (`:columns` lists the available columns).
+    case text(TextScreen)
     case segments(SegmentsScreen)
 
     /// The key scope this screen takes keys in.
@@ -65,7 +69,7 @@ public enum Screen: Sendable {
         switch self {
         case .detail: return .detail
         case .preview: return .input
-        case .deviceGet, .importing, .help, .importMapping, .fields, .segments: return .pane
+        case .deviceGet, .importing, .help, .importMapping, .fields, .frequency, .text, .segments: return .pane
         }
     }
 }

@@ -89,6 +89,8 @@ public enum ConsoleView {
         case .help: return "Help"
         case .importMapping(let pane): return "Import \(pane.draft.kind) · \(pane.draft.path) · mapping"
         case .fields: return "Fields"
+        case .frequency(let pane): return FrequencyView.title(pane)
+        case .text(let pane): return pane.title
         case .segments: return "Saved segments"
         }
     }
@@ -115,10 +117,7 @@ public enum ConsoleView {
             buffer.put(" Could not load: \(message)", x: 0, y: rect.y + 1, slot: .error)
         case .ready:
             if state.rows(kind).count == 0 {
-                let table = kind.showsCustomers ? CustomerListView.columns(kind) : DeviceListView.columns(kind)
-                buffer.fill(Rect(x: 0, y: rect.y, width: rect.width, height: 1), slot: .header)
-                Table(columns: table, width: rect.width - 2)
-                    .renderHeader(into: &buffer, x: 1, y: rect.y, width: rect.width - 2)
+                ListTable.render(state, kind, into: &buffer, rect: Rect(x: 0, y: rect.y, width: rect.width, height: 1))
                 if case .invalid(let message, let column)? = state.filters[kind]?.mode {
                     buffer.put(
                         " filter error at column \(column): \(message) (/ edits it, Esc clears it)", x: 0,
@@ -127,10 +126,8 @@ public enum ConsoleView {
                     let empty = state.filters[kind] != nil ? "nothing matches the filter (Esc clears it)" : "none yet"
                     buffer.put(" " + empty, x: 0, y: rect.y + 1, slot: .dim)
                 }
-            } else if kind.showsCustomers {
-                CustomerListView.render(state, kind, into: &buffer, rect: rect)
             } else {
-                DeviceListView.render(state, kind, into: &buffer, rect: rect)
+                ListTable.render(state, kind, into: &buffer, rect: rect)
             }
         }
     }
@@ -153,6 +150,10 @@ public enum ConsoleView {
             TextPane.render(ImportMappingView.lines(pane), offset: pane.offset, into: &buffer, rect: inner)
         case .fields(let pane):
             TextPane.render(FieldsView.lines(pane), offset: pane.offset, into: &buffer, rect: inner)
+        case .frequency(let pane):
+            FrequencyView.render(pane, state, into: &buffer, rect: rect)
+        case .text(let pane):
+            TextPane.render(pane.lines, offset: pane.offset, into: &buffer, rect: inner)
         case .segments(let pane):
             SegmentsView.render(pane, into: &buffer, rect: inner)
         }

@@ -27,6 +27,9 @@ enum HelpView {
             StyledLine("         @NAME stands for a saved segment's filter (:segments lists them)"),
             StyledLine("paste    goes into the open prompt or template whole (line breaks become spaces)"),
             StyledLine("edits    :set, :unset, :consent go to the customer the : line names, by identity"),
+            StyledLine("sort     ▲ ▼ after a column title: the list is sorted by it, ascending or descending"),
+            StyledLine("columns  ‹ › at the ends of the titles: more columns that way (h l scroll to them)"),
+            StyledLine("live     other processes' changes appear within a second; the status line says when"),
         ]
         return lines
     }

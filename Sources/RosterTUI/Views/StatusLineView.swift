@@ -20,6 +20,13 @@ enum StatusLineView {
                 parts.append("/\(filter.text) (\(mode))")
             }
         }
+        if let export = state.browser.export {
+            parts.append("exporting \(Format.count(export.written)) of \(Format.count(export.total))")
+        }
+        if let sort = state.browser.sorts[state.view], sort.requested != nil, state.screens.isEmpty {
+            parts.append("sorting by \(sort.column.title(in: state.customers?.workingSet))…")
+        }
+        if let changed = state.browser.dataChangedAt { parts.append("changed " + Format.clock(changed)) }
         if state.importRunning {
             parts.append(state.importStatus.map { $0.describe(overall: state.importShown) } ?? "import starting…")
         }

@@ -2,15 +2,20 @@ import Foundation
 import RosterCore
 import RosterTUI
 
-/// The console's view of a store.
-func makeConsoleStore(_ store: Store) -> ConsoleStore {
-    StoreConsole(store: store)
+/// The console's view of a store; `protected` are the files an export must never replace (the key file).
+func makeConsoleStore(_ store: Store, protecting protected: ProtectedFiles = ProtectedFiles()) -> ConsoleStore {
+    let console = StoreConsole(store: store)
+    console.protected = protected
+    console.protected.addStore(store.path)
+    return console
 }
 
 /// `ConsoleStore` over a real, unlocked store. Calls come from the console's worker; a lock keeps them one at a time.
 final class StoreConsole: ConsoleStore, @unchecked Sendable {
     let store: Store
     private let lock = NSLock()
+    /// The files an export refuses to write over: the store, its companions, the key file.
+    var protected = ProtectedFiles()
     /// The filter index of the last working set handed out, rebuilt only when the set changes.
     private var indexed: (rowIDs: [Int64], index: FilterIndex)?
 
@@ -229,6 +234,83 @@ final class StoreConsole: ConsoleStore, @unchecked Sendable {
                 return (.rename(count: count), apply ? "field \(old) is now \(new) on \(count) customers" : nil)
             }
         }
+    }
+
+    func changeStamp(wait: Bool) -> Store.ChangeStamp? {
+        // A poll never queues behind this console's own work (an import holds the lock for minutes).
+        if wait { lock.lock() } else if !lock.try() { return nil }
+        defer { lock.unlock() }
+        return try? store.use { try store.changeStamp() }
+    }
+
+    func filterIndex(for workingSet: WorkingSet) -> FilterIndex {
+        // The index is in memory and safe to use from several threads: sorts and counts run outside the lock.
+        lock.lock()
+        defer { lock.unlock() }
+        return index(for: workingSet)
+    }
+
+    /// The setting that remembers a list's columns.
+    private static func columnsSetting(_ kind: ListKind) -> String { "console.columns." + kind.rawValue }
+
+    func savedColumns(kind: ListKind) -> [String]? {
+        guard let data = try? locked({ try store.setting(named: Self.columnsSetting(kind)) }) else { return nil }
+        return (try? JSONSerialization.jsonObject(with: data)) as? [String]
+    }
+
+    func saveColumns(kind: ListKind, names: [String]) {
+        guard let data = try? JSONSerialization.data(withJSONObject: names) else { return }
+        try? locked { try store.setSetting(data, named: Self.columnsSetting(kind)) }
+    }
+
+    func recordCopy(rowID: Int64, what: String) {
+        try? locked {
+            let code = try store.customer(rowID: rowID).externalCode
+            try store.audit(.reveal, subject: code, detail: "console copy of the revealed \(what)")
+        }
+    }
+
+    func export(_ request: ExportRequest, progress: @escaping @Sendable (Int) -> Void) throws -> ExportReport {
+        let file = try OutputFile(path: request.path, protecting: protected)
+        defer { file.discard() }
+        var buffer = ""
+        func flush(force: Bool = false) throws {
+            guard force || buffer.utf8.count >= 1 << 16 else { return }
+            try file.write(Array(buffer.utf8))
+            buffer = ""
+        }
+        let count = request.rows.count
+        if request.format == "csv" { buffer += ExportRequest.csvLine(request.titles) }
+        // A thousand rows at a time, holding the store only for those: filters and details go on meanwhile.
+        for start in stride(from: 0, to: count, by: 1000) {
+            let end = min(count, start + 1000)
+            if request.format == "csv" {
+                for position in start..<end { buffer += ExportRequest.csvLine(request.cells(position)) }
+            } else {
+                try locked {
+                    for position in start..<end {
+                        if request.view.showsCustomers, let workingSet = request.customers?.workingSet {
+                            let customer = try store.customer(rowID: workingSet.rowIDs[request.rows[position]])
+                            buffer += customer.json(devices: try store.devices(of: customer)).rendered() + "\n"
+                        } else if let device = request.devices?.devices[request.rows[position]] {
+                            buffer += device.fullJSON.rendered() + "\n"
+                        }
+                    }
+                }
+            }
+            try flush()
+            progress(end)
+        }
+        try flush(force: true)
+        // On the disk before it is recorded, and recorded before it is in place: a failed export is never audited
+        // as done.
+        try file.sync()
+        let what = request.view.showsCustomers ? "customers" : "devices"
+        try locked {
+            try store.audit(.export, subject: "*", detail: "console \(request.format) export of \(count) \(what)")
+        }
+        try file.commit()
+        return ExportReport(path: request.path, count: count, format: request.format)
     }
 
     func savedSegments() throws -> [SavedSegment] {

@@ -9,6 +9,8 @@ enum ConsoleLoop {
     /// builds a queue of frames, and the frame after the last key is the one shown.
     static func run(_ app: ConsoleApp, on terminal: CursesTerminal, signals: TerminalSignals) -> Int32 {
         app.start()
+        let clipboard = terminal.clipboardSupport
+        app.send(.clipboard(supported: clipboard.supported, reason: clipboard.reason))
         var lastTick = DispatchTime.now()
         while true {
             if let signal = signals.pending { return 128 + signal }
@@ -35,6 +37,7 @@ enum ConsoleLoop {
                 case .quit: return app.state.exitStatus
                 case .redraw: terminal.invalidate()
                 case .suspend: terminal.suspend()
+                case .copy(let text): terminal.copy(text)
                 default: break
                 }
             }

@@ -201,4 +201,41 @@ final class FakeConsoleStore: ConsoleStore, @unchecked Sendable {
         lock.unlock()
         return (.retype(report), "field \(name) is now \(type.rawValue): 1 values converted, 1 dropped")
     }
+
+    private var remembered: [ListKind: [String]] = [:]
+    private var exported: [ExportRequest] = []
+
+    /// The columns saved with `saveColumns`, by list.
+    var savedColumnsByKind: [ListKind: [String]] {
+        lock.lock()
+        defer { lock.unlock() }
+        return remembered
+    }
+
+    func savedColumns(kind: ListKind) -> [String]? {
+        lock.lock()
+        defer { lock.unlock() }
+        return remembered[kind]
+    }
+
+    func saveColumns(kind: ListKind, names: [String]) {
+        lock.lock()
+        remembered[kind] = names
+        lock.unlock()
+    }
+
+    /// The exports asked for.
+    var exports: [ExportRequest] {
+        lock.lock()
+        defer { lock.unlock() }
+        return exported
+    }
+
+    func export(_ request: ExportRequest, progress: @escaping @Sendable (Int) -> Void) throws -> ExportReport {
+        lock.lock()
+        exported.append(request)
+        lock.unlock()
+        progress(request.rows.count)
+        return ExportReport(path: request.path, count: request.rows.count, format: request.format)
+    }
 }

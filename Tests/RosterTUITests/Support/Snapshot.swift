@@ -29,4 +29,31 @@ enum Snapshot {
         }
         #expect(actual == expected, "snapshot \(name) differs:\n\(actual)", sourceLocation: sourceLocation)
     }
+
+    /// The style of every cell, one letter per cell: b body, h header, S selection, t status, d dim, a accent,
+    /// e error, m masked (a wide cluster's other cells repeat its letter).
+    static func styles(_ buffer: CellBuffer) -> String {
+        let letters: [Slot: Character] = [
+            .body: "b", .header: "h", .selection: "S", .status: "t", .dim: "d", .accent: "a", .error: "e", .masked: "m",
+        ]
+        return (0..<buffer.height).map { y in
+            String((0..<buffer.width).map { letters[buffer[$0, y].slot] ?? "?" }) + "|"
+        }.joined(separator: "\n") + "\n"
+    }
+
+    /// `check`, and the cells' styles compared with `Snapshots/NAME.style.txt`.
+    static func checkStyled(_ buffer: CellBuffer, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        check(buffer, name, sourceLocation: sourceLocation)
+        let file = directory.appendingPathComponent(name + ".style.txt")
+        let actual = styles(buffer)
+        let recording = ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] == "1"
+        guard !recording, let expected = try? String(contentsOf: file, encoding: .utf8) else {
+            try? actual.write(to: file, atomically: true, encoding: .utf8)
+            if !recording {
+                Issue.record("recorded new style snapshot \(name); review it", sourceLocation: sourceLocation)
+            }
+            return
+        }
+        #expect(actual == expected, "style snapshot \(name) differs:\n\(actual)", sourceLocation: sourceLocation)
+    }
 }
