@@ -29,11 +29,11 @@ final class QueryCache: Sendable {
 
 /// A built segment: its working set and index are immutable once made (the index prepares columns under its lock).
 private final class CachedSegment: @unchecked Sendable {
-    let stamp: Int64
+    let stamp: Store.ChangeStamp
     let path: String
     let segment: Segment
 
-    init(stamp: Int64, path: String, segment: Segment) {
+    init(stamp: Store.ChangeStamp, path: String, segment: Segment) {
         self.stamp = stamp
         self.path = path
         self.segment = segment

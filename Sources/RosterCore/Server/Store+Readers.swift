@@ -37,10 +37,4 @@ extension Store {
             return seenDataVersion
         }
     }
-
-    /// The store's change stamp: it moves with every committed change to the data (`meta.dataVersion`), whoever
-    /// made it, so a process watching the store (the console) sees the server's writes.
-    public func changeStamp() throws -> Int64 {
-        try db.read { try dataVersion($0) }
-    }
 }
