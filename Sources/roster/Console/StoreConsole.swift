@@ -99,22 +99,7 @@ final class StoreConsole: ConsoleStore, @unchecked Sendable {
     func importFile(kind: String, path: String, progress: @escaping @Sendable (ImportProgress) -> Void) throws
         -> ImportReport
     {
-        guard let importKind = ImportKind(rawValue: kind.lowercased()) else {
-            throw RosterError.invalidValue(
-                "\"\(kind)\" is not an import kind: use \(ImportKind.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        let summary = try locked {
-            try Importer(store: store, options: ImportOptions(kind: importKind, path: path)) { report in
-                progress(
-                    ImportProgress(
-                        phase: report.phase.rawValue, rows: report.rows, bytesRead: report.bytesRead,
-                        totalBytes: report.totalBytes))
-            }.run()
-        }
-        return ImportReport(
-            read: summary.read, created: summary.created, updated: summary.updated, unchanged: summary.unchanged,
-            rejected: summary.rejected, duplicatesInFile: summary.duplicatesInFile,
-            rejects: summary.rejects.prefix(50).map { "line \($0.line): \($0.reason)" })
+        try importFile(ImportDraft(kind: kind, path: path), progress: progress)
     }
 
     func recordReveal(rowID: Int64) {
