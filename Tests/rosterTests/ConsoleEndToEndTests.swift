@@ -407,7 +407,9 @@ extension ConsoleEndToEndTests {
         screen = try pane.wait(for: "edits go to")
         try pane.type("consent email off")
         try pane.keys("Enter")
-        try pane.wait(for: "updated")
+        // The edit's own notice: the open detail already shows an "updated" timestamp, so that word alone would
+        // let the test quit before the edit is written.
+        try pane.wait(for: "recorded in the audit log")
         try pane.keys("Escape", "q")
         #expect(session.exitStatus() == "0")
         // Only Cris (row 3) changed: her city and her email consent; Dora, now on row 3, kept hers.
