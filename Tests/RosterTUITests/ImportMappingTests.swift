@@ -8,21 +8,11 @@ import Testing
 struct ImportMappingTests {
     /// A console over the fake store whose background work runs inline, loaded.
     static func console(width: Int = 100, height: Int = 30) -> ConsoleApp {
-        let runtime = ConsoleRuntime(
-            store: FakeConsoleStore(), events: EventQueue(), themes: ThemeCatalog(directories: []), inline: true)
-        let app = ConsoleApp(
-            state: ConsoleState(width: width, height: height, storePath: Fixtures.storePath, region: "eu"),
-            runtime: runtime)
-        app.start()
-        app.drain()
-        return app
+        SnapshotTests.console(width, height)
     }
 
     static func press(_ app: ConsoleApp, _ keys: [Key]) {
-        for key in keys {
-            app.send(.key(key))
-            app.drain()
-        }
+        SnapshotTests.press(app, keys)
     }
 
     static func screen(_ app: ConsoleApp) -> String { Snapshot.text(app.frame()) }

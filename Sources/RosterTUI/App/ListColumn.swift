@@ -16,14 +16,10 @@ public enum ListColumn: Hashable, Sendable {
 
     /// The name `:columns` takes and lists.
     public var name: String {
+        // A customer column is named as RosterCore's column key names it: one spelling for both.
+        if let key = columnKey { return key.displayName }
         switch self {
-        case .externalCode: return "externalCode"
-        case .crmId: return "crmId"
-        case .email: return "email"
-        case .phone: return "phone"
-        case .devices: return "devices"
-        case .consent: return "consent"
-        case .field(let key): return key
+        case .externalCode, .crmId, .email, .phone, .devices, .consent, .field: preconditionFailure("has a column key")
         case .deviceId: return "deviceId"
         case .platform: return "platform"
         case .push: return "push"
