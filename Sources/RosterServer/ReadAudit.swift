@@ -10,38 +10,46 @@ import Synchronization
 /// auditor which key read how much and when. The export endpoint, which returns everything about one customer, is
 /// audited per call as before.
 final class ReadAudit: Sendable {
-    /// How often counted reads are written.
-    static let interval: Duration = .seconds(60)
-
+    /// A window of counted reads: it opens at its first read, so an idle server never writes an entry, and the
+    /// entry's "since" is when reading began.
     private struct Counts {
         var since = Date()
         var startedAt = ContinuousClock.now
         var byKey: [String: [String: Int]] = [:]
     }
 
-    private let counts = Mutex(Counts())
+    private let counts = Mutex(Counts?.none)
     private let executor: StoreExecutor
+    private let interval: Duration
 
-    init(executor: StoreExecutor) { self.executor = executor }
+    /// - Parameter interval: how long a window of counted reads stays open before it is written.
+    init(executor: StoreExecutor, interval: Duration) {
+        self.executor = executor
+        self.interval = interval
+    }
 
-    /// Counts one read that showed values in clear; writes the counts when the interval has passed.
+    /// Counts one read that showed values in clear; writes the counts when the window has been open long enough.
     func record(key: String, route: String) {
-        let due: Counts? = counts.withLock { counts in
-            counts.byKey[key, default: [:]]["GET \(route)", default: 0] += 1
-            guard ContinuousClock.now - counts.startedAt >= ReadAudit.interval else { return nil }
-            defer { counts = Counts() }
-            return counts
+        let due: Counts? = counts.withLock { open in
+            var window = open ?? Counts()
+            window.byKey[key, default: [:]]["GET \(route)", default: 0] += 1
+            guard ContinuousClock.now - window.startedAt >= interval else {
+                open = window
+                return nil
+            }
+            open = nil
+            return window
         }
         if let due { Task { await write(due) } }
     }
 
     /// Writes what is counted (at shutdown; blocks until the store thread wrote it).
     func flush() {
-        let due = counts.withLock { counts in
-            defer { counts = Counts() }
-            return counts
+        let due = counts.withLock { open in
+            defer { open = nil }
+            return open
         }
-        guard !due.byKey.isEmpty else { return }
+        guard let due else { return }
         try? executor.runAndWait { store in try ReadAudit.write(due, to: store) }
     }
 

@@ -24,6 +24,8 @@ public struct ServerConfiguration: Sendable {
     public var requestTimeout: Duration = .seconds(30)
     /// The longest an upload to `POST /v2/import` may take to arrive.
     public var uploadTimeout: Duration = .seconds(600)
+    /// How long reads are counted before their summary is written to the audit log (and at shutdown).
+    public var readAuditInterval: Duration = .seconds(60)
     /// A connection with no request in flight for this long is closed (slow or stuck clients).
     public var idleTimeout: Duration = .seconds(30)
     /// PEM files of the certificate chain and private key; with both, the server speaks only HTTPS.
@@ -61,7 +63,7 @@ public final class SyncServer: Sendable {
         let readers = ReadPool.open(store, size: configuration.readConnections)
         executor = StoreExecutor(store: store, metrics: metrics)
         reads = ReadPool(readers: readers, writer: store, executor: executor)
-        readAudit = ReadAudit(executor: executor)
+        readAudit = ReadAudit(executor: executor, interval: configuration.readAuditInterval)
     }
 
     /// The routes, for `Application` or for HummingbirdTesting.
