@@ -1,6 +1,13 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// The new modules opt in to the Swift 7 defaults: imports are internal unless marked `public import`, and an
+/// existential is spelled `any P`.
+let strictModule: [SwiftSetting] = [
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
 let package = Package(
     name: "Roster",
     // Built and tested on Linux (Glibc, ncursesw, SQLite from the system). The code also keeps `#if canImport(Darwin)`
@@ -8,6 +15,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "roster", targets: ["roster"]),
+        .library(name: "RosterModel", targets: ["RosterModel"]),
+        .library(name: "RosterCSV", targets: ["RosterCSV"]),
         .library(name: "RosterCore", targets: ["RosterCore"]),
     ],
     dependencies: [
@@ -22,8 +31,25 @@ let package = Package(
     ],
     targets: [
         .target(
+            name: "RosterConcurrency",
+            dependencies: [.product(name: "DequeModule", package: "swift-collections")],
+            swiftSettings: strictModule
+        ),
+        .target(
+            name: "RosterCSV",
+            swiftSettings: strictModule
+        ),
+        .target(
+            name: "RosterModel",
+            dependencies: ["RosterConcurrency"],
+            swiftSettings: strictModule
+        ),
+        .target(
             name: "RosterCore",
             dependencies: [
+                "RosterModel",
+                "RosterCSV",
+                "RosterConcurrency",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -31,6 +57,10 @@ let package = Package(
                 .product(name: "DequeModule", package: "swift-collections"),
                 "CSQLiteConfig",
             ]
+        ),
+        .target(
+            name: "RosterDemo",
+            dependencies: ["RosterCore", "RosterModel"]
         ),
         .target(
             name: "CSQLiteConfig",
@@ -46,12 +76,14 @@ let package = Package(
         ),
         .target(
             name: "RosterTUI",
-            dependencies: ["RosterCore", "CTextWidth"]
+            dependencies: ["RosterCore", "RosterModel", "CTextWidth"]
         ),
         .target(
             name: "RosterServer",
             dependencies: [
                 "RosterCore",
+                "RosterModel",
+                "RosterCSV",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -64,6 +96,9 @@ let package = Package(
             name: "roster",
             dependencies: [
                 "RosterCore",
+                "RosterModel",
+                "RosterCSV",
+                "RosterDemo",
                 "RosterTUI",
                 "RosterServer",
                 "CNCursesW",
@@ -73,16 +108,23 @@ let package = Package(
         ),
         .executableTarget(
             name: "console-bench",
-            dependencies: ["RosterTUI", "RosterCore"],
+            dependencies: ["RosterTUI", "RosterCore", "RosterModel"],
             path: "bench/console-replay"
         ),
         .testTarget(
             name: "RosterCoreTests",
-            dependencies: ["RosterCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "RosterCore",
+                "RosterModel",
+                "RosterCSV",
+                "RosterConcurrency",
+                "RosterDemo",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(
             name: "RosterTUITests",
-            dependencies: ["RosterTUI", "RosterCore"],
+            dependencies: ["RosterTUI", "RosterCore", "RosterModel"],
             exclude: ["Snapshots"]
         ),
         .testTarget(
@@ -90,12 +132,13 @@ let package = Package(
             dependencies: [
                 "RosterServer",
                 "RosterCore",
+                "RosterModel",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
         .testTarget(
             name: "rosterTests",
-            dependencies: ["roster", "RosterCore"]
+            dependencies: ["roster", "RosterCore", "RosterModel"]
         ),
     ]
 )

@@ -44,16 +44,17 @@ public final class CSVReader {
         try self.init(bytes: bytes, name: name, delimiter: delimiter, encoding: encoding, limits: .standard)
     }
 
-    convenience init(path: String, delimiter: UInt8?, encoding: CSVEncoding?, limits: CSVScanner.Limits) throws {
+    package convenience init(path: String, delimiter: UInt8?, encoding: CSVEncoding?, limits: CSVScanner.Limits) throws
+    {
         try self.init(source: CSVByteSource(path: path), delimiter: delimiter, encoding: encoding, limits: limits)
     }
 
     /// A new pass over an input read several times.
-    convenience init(pass: BytePass, delimiter: UInt8?, encoding: CSVEncoding?) throws {
+    package convenience init(pass: BytePass, delimiter: UInt8?, encoding: CSVEncoding?) throws {
         try self.init(source: CSVByteSource(pass: pass), delimiter: delimiter, encoding: encoding, limits: .standard)
     }
 
-    convenience init(
+    package convenience init(
         bytes: [UInt8], name: String = "(in memory)", delimiter: UInt8?, encoding: CSVEncoding?,
         limits: CSVScanner.Limits
     ) throws {
@@ -119,13 +120,13 @@ public final class CSVReader {
 
     /// Whether records carry their fields (`fields` is empty when off); set before each `next()` to step over
     /// records whose fields are not needed.
-    var decodesFields: Bool {
+    package var decodesFields: Bool {
         get { scanner.decodesFields }
         set { scanner.decodesFields = newValue }
     }
 
     /// The columns to decode (nil: all): the others read as empty strings. Set between records.
-    var decodedColumns: [Bool]? {
+    package var decodedColumns: [Bool]? {
         get { scanner.decodedColumns }
         set { scanner.decodedColumns = newValue }
     }

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Why a CSV file cannot be read at all; unlike a `CSVRowError`, this stops the import before it writes anything.
 public enum CSVReaderError: Error, Sendable, Equatable, CustomStringConvertible, LocalizedError {

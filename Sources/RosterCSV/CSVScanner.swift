@@ -13,14 +13,14 @@
 /// chunk boundary, and keeping the whole record buffered is what lets a broken quote be recovered from without
 /// seeking: the line after the record's start line is still in memory. Records are bounded (bytes and lines), so
 /// the buffer never grows past one record limit plus one chunk.
-struct CSVScanner: ~Copyable {
+package struct CSVScanner: ~Copyable {
     /// Sizes that bound memory; tests shrink them to put chunk boundaries everywhere.
-    struct Limits: Sendable {
+    package struct Limits: Sendable {
         var chunkSize = 1 << 20
         var maxRecordBytes = 1 << 20
         var maxRecordLines = 10_000
 
-        static let standard = Limits()
+        package static let standard = Limits()
     }
 
     /// A field's content within the buffer: inside the quotes for a quoted field, trimmed for an unquoted one.

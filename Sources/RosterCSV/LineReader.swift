@@ -1,23 +1,23 @@
 import Foundation
 
 /// Reads an import's input line by line in chunks, for jsonl: memory holds one chunk and one line.
-final class LineReader {
+package final class LineReader {
     private let pass: BytePass
     private var buffer: [UInt8] = []
     private var position = 0
     private var atEnd = false
-    private(set) var line = 0
+    package private(set) var line = 0
     private(set) var bytesRead = 0
     /// Whether the last line returned ended with a line break (not so for a file cut off inside its last line).
-    private(set) var lastLineEndedWithBreak = true
+    package private(set) var lastLineEndedWithBreak = true
 
     /// Reads `pass` from its first line.
-    init(_ pass: BytePass) {
+    package init(_ pass: BytePass) {
         self.pass = pass
     }
 
     /// The next line without its line break, or nil at the end of the file.
-    func next() throws -> [UInt8]? {
+    package func next() throws -> [UInt8]? {
         while true {
             if let newline = buffer[position...].firstIndex(of: 0x0A) {
                 var slice = buffer[position..<newline]

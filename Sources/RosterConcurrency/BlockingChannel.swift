@@ -6,15 +6,15 @@ import Foundation
 ///
 /// For the import pipelines, whose stages are threads doing long synchronous work (SQLite, sealing) rather than
 /// tasks. Invariant behind `@unchecked Sendable`: `items` is read and written only with `condition` locked.
-final class BlockingChannel<Item>: @unchecked Sendable {
+package final class BlockingChannel<Item>: @unchecked Sendable {
     private var items: Deque<Item?> = []
     private let condition = NSCondition()
     private let capacity: Int
 
-    init(capacity: Int) { self.capacity = capacity }
+    package init(capacity: Int) { self.capacity = capacity }
 
     /// Adds `item` (nil: the end), waiting while `capacity` items are waiting to be taken.
-    func put(_ item: Item?) {
+    package func put(_ item: Item?) {
         condition.lock()
         while items.count >= capacity { condition.wait() }
         items.append(item)
@@ -23,7 +23,7 @@ final class BlockingChannel<Item>: @unchecked Sendable {
     }
 
     /// The next item, waiting for one; nil at the end of the stream.
-    func take() -> Item? {
+    package func take() -> Item? {
         condition.lock()
         while items.isEmpty { condition.wait() }
         let item = items.removeFirst()

@@ -4,13 +4,14 @@ import Synchronization
 ///
 /// A class around `Mutex` (which cannot be copied) so that threads can share it by reference. Invariant: every
 /// access goes through `withLock`, so the type is `Sendable` without `@unchecked`.
-final class Locked<Value: Sendable>: Sendable {
+package final class Locked<Value: Sendable>: Sendable {
     private let mutex: Mutex<Value>
 
-    init(_ value: Value) { mutex = Mutex(value) }
+    package init(_ value: Value) { mutex = Mutex(value) }
 
     /// Runs `body` with the value while holding the mutex; keep it short and never block in it.
-    func withLock<Result: Sendable, Failure: Error>(_ body: (inout Value) throws(Failure) -> Result) throws(Failure)
+    package func withLock<Result: Sendable, Failure: Error>(_ body: (inout Value) throws(Failure) -> Result)
+        throws(Failure)
         -> Result
     {
         try mutex.withLock { (value: inout sending Value) throws(Failure) -> Result in try body(&value) }

@@ -3,10 +3,10 @@
 ///
 /// Invariant behind `@unchecked Sendable`: while threads share it, each reads and writes only its own index, and
 /// `values` is read after they are all done (after `concurrentPerform` or a `WorkerThread.wait()` returns).
-final class Slots<Value>: @unchecked Sendable {
+package final class Slots<Value>: @unchecked Sendable {
     private let buffer: UnsafeMutableBufferPointer<Value>
 
-    init(_ values: [Value]) {
+    package init(_ values: [Value]) {
         buffer = .allocate(capacity: values.count)
         _ = buffer.initialize(from: values)
     }
@@ -16,15 +16,15 @@ final class Slots<Value>: @unchecked Sendable {
         buffer.deallocate()
     }
 
-    subscript(index: Int) -> Value {
+    package subscript(index: Int) -> Value {
         get { buffer[index] }
         set { buffer[index] = newValue }
     }
 
     /// Changes one slot in place (through the subscript, a mutation would copy the value first).
-    func modify(_ index: Int, _ body: (inout Value) -> Void) {
+    package func modify(_ index: Int, _ body: (inout Value) -> Void) {
         body(&buffer[index])
     }
 
-    var values: [Value] { Array(buffer) }
+    package var values: [Value] { Array(buffer) }
 }

@@ -4,8 +4,8 @@
 /// Invariant (the caller's to keep, and to state where it wraps): while the wrapper is shared, no two threads
 /// access the same memory through it unless every access reads — typically a base pointer or a closure whose
 /// iterations each write only their own slot, used inside a call that returns after every thread is done.
-struct UncheckedSendable<Value>: @unchecked Sendable {
-    let value: Value
+package struct UncheckedSendable<Value>: @unchecked Sendable {
+    package let value: Value
 
-    init(_ value: Value) { self.value = value }
+    package init(_ value: Value) { self.value = value }
 }

@@ -5,11 +5,11 @@ import Foundation
 /// A thread, not the Dispatch pool: a stage blocks on a `BlockingChannel` for as long as the other stages run, and
 /// a blocked pool thread is one core fewer for the `Parallel` work of the others. Invariant behind
 /// `@unchecked Sendable`: the only state is the semaphore, signalled once by the thread when `body` returns.
-final class WorkerThread: @unchecked Sendable {
+package final class WorkerThread: @unchecked Sendable {
     private let finished = DispatchSemaphore(value: 0)
 
     /// Starts `body` now on a new thread.
-    init(_ body: @escaping @Sendable () -> Void) {
+    package init(_ body: @escaping @Sendable () -> Void) {
         let finished = finished
         let thread = Thread {
             body()
@@ -19,7 +19,7 @@ final class WorkerThread: @unchecked Sendable {
     }
 
     /// Waits until `body` has returned.
-    func wait() {
+    package func wait() {
         finished.wait()
     }
 }

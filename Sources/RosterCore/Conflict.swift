@@ -1,3 +1,5 @@
+import RosterModel
+
 extension RosterError {
     /// A write that would break an identity or region rule, with what its message needs; worded here, once.
     ///

@@ -1,3 +1,5 @@
+import RosterModel
+
 extension RosterError {
     /// A refusal worded by its caller (the executable, the server), which has no case of its own yet.
     public static func invalidValue(_ message: String) -> RosterError { .invalidValue(.message(message)) }

@@ -1,4 +1,5 @@
 import Foundation
+import RosterModel
 
 /// Everything that can stop a Roster command, each case worded for the person who ran it.
 public enum RosterError: Error, Equatable, Sendable, CustomStringConvertible {

@@ -1,4 +1,6 @@
 import Foundation
+import RosterCore
+import RosterModel
 
 /// Writes realistic, messy contact files (the wide `contacts` kind), the same bytes for the same seed.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import RosterCore
 
 /// `roster demo`: a store of synthetic customers, made once, with devices and birthdays today.
 public enum DemoStore {

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import RosterCore
+import RosterModel
 import Synchronization
 
 /// What a handler gets: the request's query, its body (already size-checked) and the key that authorized it.

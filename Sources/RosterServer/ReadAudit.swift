@@ -1,5 +1,6 @@
 import Foundation
 import RosterCore
+import RosterModel
 import Synchronization
 
 /// Reads through the API, audited per key in summary: one `reveal` entry per key and minute that saw reads, naming

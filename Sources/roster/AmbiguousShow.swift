@@ -1,5 +1,6 @@
 import Foundation
 import RosterCore
+import RosterModel
 
 /// The help text of every ID argument.
 let idHelp =

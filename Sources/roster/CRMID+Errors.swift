@@ -1,4 +1,5 @@
 import RosterCore
+import RosterModel
 
 extension CRMID {
     /// `normalize` with the error as a `RosterError`.

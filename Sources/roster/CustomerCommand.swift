@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RosterCore
+import RosterModel
 
 struct CustomerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,6 @@
 import Foundation
 import RosterCore
+import RosterModel
 
 /// The text form of `customer show`: values in clear (the operator asked), control characters escaped.
 enum CustomerText {

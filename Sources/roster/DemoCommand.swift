@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import RosterCore
+import RosterDemo
+import RosterModel
 
 /// `roster demo`: makes (once) a demo store of synthetic customers and opens the console on it.
 struct DemoCommand: ParsableCommand {

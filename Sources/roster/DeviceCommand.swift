@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RosterCore
+import RosterModel
 
 struct DeviceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RosterCore
+import RosterModel
 
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RosterCore
+import RosterModel
 
 /// Options every command that opens a store takes.
 struct StoreOptions: ParsableArguments {

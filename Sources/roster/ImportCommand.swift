@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
+import RosterCSV
 import RosterCore
+import RosterDemo
+import RosterModel
 
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

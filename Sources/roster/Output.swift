@@ -1,5 +1,6 @@
 import Foundation
 import RosterCore
+import RosterModel
 
 /// Where command output goes: results on stdout, messages and errors on stderr.
 ///

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import RosterCore
+import RosterModel
 import RosterServer
 import Synchronization
 

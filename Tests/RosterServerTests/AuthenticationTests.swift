@@ -1,6 +1,7 @@
 import Foundation
 import HummingbirdTesting
 import RosterCore
+import RosterModel
 import Testing
 
 @testable import RosterServer

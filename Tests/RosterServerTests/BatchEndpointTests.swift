@@ -2,6 +2,7 @@ import Foundation
 import HummingbirdTesting
 import NIOCore
 import RosterCore
+import RosterModel
 import Testing
 
 @testable import RosterServer

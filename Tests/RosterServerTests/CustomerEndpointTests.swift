@@ -1,6 +1,7 @@
 import Foundation
 import HummingbirdTesting
 import RosterCore
+import RosterModel
 import Testing
 
 @Suite("The /v2/customer endpoints")

@@ -3,6 +3,7 @@ import HTTPTypes
 import HummingbirdTesting
 import NIOCore
 import RosterCore
+import RosterModel
 import Testing
 
 @testable import RosterServer

@@ -1,6 +1,7 @@
 import Foundation
 import HummingbirdTesting
 import RosterCore
+import RosterModel
 import Testing
 
 @Suite("POST /v2/query reads @NAME from the store's saved segments")

@@ -1,4 +1,5 @@
 import RosterCore
+import RosterModel
 import Testing
 
 @testable import RosterTUI

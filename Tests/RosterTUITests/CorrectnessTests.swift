@@ -1,5 +1,6 @@
 import Foundation
 import RosterCore
+import RosterModel
 import Testing
 
 @testable import RosterTUI

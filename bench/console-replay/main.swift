@@ -14,6 +14,7 @@
 
 import Foundation
 import RosterCore
+import RosterModel
 import RosterTUI
 
 let arguments = CommandLine.arguments

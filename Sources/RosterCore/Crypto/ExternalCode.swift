@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import RosterModel
 
 /// Derives externalCodes: lowercase hex HMAC-SHA256(app key, CRM id), as the platform's web SDK `logIn` does.
 public struct ExternalCodeDeriver: Sendable {

@@ -1,4 +1,5 @@
 import Foundation
+import RosterModel
 
 /// `roster export customers`: every customer (or a segment) as CSV or JSON lines.
 public struct CustomerExport {

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import RosterModel
 
 /// The last line of a jsonl export: how many lines come before it and their SHA-256, so that an import can tell a
 /// whole export from a truncated or edited one.

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import RosterModel
 
 /// Reading every customer and device of a store, in row order, decrypted one at a time.
 extension Store {

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import RosterModel
 
 /// Customer commands: add, show, set and unset fields and channels, consent.
 extension Store {

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import RosterModel
 
 /// What `device register` describes; everything but the platform has a browser-like default.
 public struct DeviceRegistration: Sendable {

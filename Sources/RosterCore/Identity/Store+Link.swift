@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import RosterModel
 
 /// A channel identifier that belongs to at most one customer.
 enum ChannelIdentifier {

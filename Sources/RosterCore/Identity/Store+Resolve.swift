@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import RosterModel
 
 /// Finding customers and devices from any ID a user types.
 extension Store {

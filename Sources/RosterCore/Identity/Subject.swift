@@ -1,3 +1,5 @@
+import RosterModel
+
 /// What an ID typed by a user turned out to be.
 public enum Subject: Sendable {
     case customer(Customer)

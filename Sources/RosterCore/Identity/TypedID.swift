@@ -1,3 +1,5 @@
+import RosterModel
+
 /// An ID as a user typed it: bare (`bob@example.com`, tried as every kind) or typed (`email:bob@example.com`).
 ///
 /// A bare ID can name different customers under different kinds — a CRM id that is another customer's email, or

@@ -3,6 +3,8 @@ import Dispatch
 import Foundation
 import GRDB
 import GRDBSQLite
+import RosterConcurrency
+import RosterModel
 
 /// The fast path for a first import into an empty store (docs/import.md, "Bulk path").
 ///

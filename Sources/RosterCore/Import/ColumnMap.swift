@@ -1,4 +1,5 @@
 import Foundation
+import RosterModel
 
 /// The roles of a file's columns, read from its header and the import's mapping.
 ///

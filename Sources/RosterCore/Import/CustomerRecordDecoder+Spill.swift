@@ -1,3 +1,5 @@
+import RosterModel
+
 extension CustomerRecordDecoder {
     /// Decodes plain records (`RecordSpill.Part` layout: the bulk import keeps them) into rows, except those in
     /// `removed`.

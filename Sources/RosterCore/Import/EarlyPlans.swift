@@ -1,4 +1,7 @@
 import Foundation
+import RosterCSV
+import RosterConcurrency
+import RosterModel
 
 extension Importer {
     /// The plans of the first rows of a file, made on another core while pass 1 reads them, so that pass 2's first

@@ -1,3 +1,5 @@
+import RosterModel
+
 /// A file with more than one identity column (`customerId` and `externalCode`, say) uses them all: a row whose
 /// columns name different customers is refused rather than imported under the first one.
 ///

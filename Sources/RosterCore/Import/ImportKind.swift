@@ -1,3 +1,5 @@
+import RosterModel
+
 /// The files Roster imports: the platform's four CSV kinds, the wide contacts file, and its own jsonl export.
 public enum ImportKind: String, CaseIterable, Sendable {
     case email, sms, push, fields, contacts, jsonl

@@ -1,3 +1,6 @@
+import RosterCSV
+import RosterModel
+
 /// What an import settles before it plans a row: each column's role (from the header and the mapping) and how each
 /// field's cells are read, from a sample of the file.
 ///

@@ -1,4 +1,6 @@
 import Foundation
+import RosterCSV
+import RosterModel
 
 /// What an import did: customers counted by net change, superseded rows as duplicates (docs/import.md).
 public struct ImportSummary: Sendable, Equatable {

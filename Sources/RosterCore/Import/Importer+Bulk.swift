@@ -1,5 +1,8 @@
 import Dispatch
 import Foundation
+import RosterCSV
+import RosterConcurrency
+import RosterModel
 
 /// The bulk path: a first import into an empty store, in one pass over the file.
 ///

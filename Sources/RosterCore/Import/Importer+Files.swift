@@ -1,3 +1,5 @@
+import RosterCSV
+
 extension Importer {
     /// The files `--rejects` must never replace: the store and its companions, the input, and `protectedFiles`.
     var rejectsProtection: ProtectedFiles {

@@ -1,3 +1,5 @@
+import RosterModel
+
 /// What an import would do with the first rows of a file: the mapping it settled and the rows as they would be
 /// stored (`roster import --dry-run`).
 public struct ImportPreview: Sendable {

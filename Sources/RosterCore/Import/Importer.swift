@@ -1,6 +1,9 @@
 import Dispatch
 import Foundation
 import GRDB
+import RosterCSV
+import RosterConcurrency
+import RosterModel
 
 /// How to run one import.
 public struct ImportOptions: Sendable {

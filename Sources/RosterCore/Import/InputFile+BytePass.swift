@@ -1,3 +1,5 @@
+import RosterCSV
+
 extension InputFile {
     /// A new pass over the input, from its first byte.
     func pass() -> BytePass {

@@ -1,5 +1,7 @@
 import Foundation
 import GRDB
+import RosterCSV
+import RosterModel
 
 /// `roster import jsonl`: Roster's own export back into a store of the same region, losslessly.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import RosterModel
 
 /// The checks every other way in applies, applied to one jsonl line: a jsonl file is typed or edited by people and
 /// scripts as often as it is written by Roster, so it gets no trust a CSV file does not.
@@ -60,7 +61,7 @@ enum JSONLValidation {
             }
             let enabled: Bool?
             if let text = value as? String {
-                enabled = Flag.parse(text)
+                enabled = Bool(flag: text)
             } else {
                 enabled = value as? Bool
             }

@@ -1,3 +1,5 @@
+import RosterModel
+
 /// Mappings for the exports of common CRMs and newsletter tools, from the headers each vendor documents
 /// (docs/import.md lists the sources). A preset imports only the columns it maps: the dozens of empty address,
 /// label and tracking columns such exports carry do not become fields. `--map` adds or replaces targets.

@@ -1,4 +1,5 @@
 import Foundation
+import RosterCSV
 
 /// `--rejects FILE`: the rejected rows exactly as they were in the file, plus a `reason` column.
 final class RejectsFile {

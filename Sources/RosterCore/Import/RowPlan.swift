@@ -1,4 +1,5 @@
 import Foundation
+import RosterModel
 
 /// One validated, normalized row of an import file: what it says about one customer and/or device.
 struct RowPlan: Sendable {

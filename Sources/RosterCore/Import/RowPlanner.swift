@@ -1,4 +1,5 @@
 import Foundation
+import RosterModel
 
 /// Turns CSV records into row plans: keys for "last row wins", field types, and validation with reasons.
 struct RowPlanner: Sendable {
@@ -217,7 +218,7 @@ struct RowPlanner: Sendable {
                 case .countryCode: countryCode = value
                 case .phone: phone = raw
                 case .consent(let channel):
-                    guard let flag = Flag.parse(value) else {
+                    guard let flag = Bool(flag: value) else {
                         return RowRejection("\"\(value)\" in column \(map.roles[index].columnName) is not yes or no")
                     }
                     plan.consent.append((channel, flag))
@@ -372,7 +373,7 @@ struct RowPlanner: Sendable {
             default: return RowRejection("\"\(value)\" is not a platform (webpush, android or ios)")
             }
         case .enabled:
-            guard let flag = Flag.parse(value) else {
+            guard let flag = Bool(flag: value) else {
                 return RowRejection("\"\(value)\" in column enabled is not yes or no")
             }
             device.enabled = flag

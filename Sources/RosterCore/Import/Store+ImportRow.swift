@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import RosterModel
 
 /// What applying one row changed.
 struct RowOutcome {

@@ -2,6 +2,8 @@ import Dispatch
 import Foundation
 import GRDB
 import GRDBSQLite
+import RosterConcurrency
+import RosterModel
 
 /// The fast lane of an incremental import: rows that plainly create a new customer.
 ///

@@ -1,6 +1,8 @@
 import Foundation
 import GRDB
 import GRDBSQLite
+import RosterConcurrency
+import RosterModel
 
 /// Finding, a batch at a time, the import rows that would change nothing.
 ///

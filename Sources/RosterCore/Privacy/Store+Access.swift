@@ -1,4 +1,5 @@
 import Foundation
+import RosterModel
 
 /// GDPR access (Art. 15/20): everything held on one customer.
 extension Store {

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import GRDB
+import RosterModel
 
 /// What the audit log records.
 public enum AuditAction: String, CaseIterable, Sendable {

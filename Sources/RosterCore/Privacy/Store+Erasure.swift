@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import RosterModel
 
 /// What an erasure removed.
 public struct ErasureReport: Sendable, Equatable {

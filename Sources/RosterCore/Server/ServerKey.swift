@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import GRDB
+import RosterModel
 
 /// What a sync-server key may do; each role includes the ones before it.
 public enum ServerKeyRole: String, CaseIterable, Sendable {

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import RosterModel
 
 /// A change and the name the audit log gives as its actor.
 public struct AttributedChange: Sendable {

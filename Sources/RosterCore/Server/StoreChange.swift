@@ -1,4 +1,5 @@
 import Foundation
+import RosterModel
 
 /// One write the sync server asks of the store; a batch of them commits in one transaction.
 public enum StoreChange: Sendable {

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import GRDB
+import RosterModel
 
 /// Reading and writing sealed customer rows and their blind indexes inside a transaction.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import RosterModel
 
 /// Packs customers and devices into the bytes that get sealed, and back.
 enum RecordCodec {

@@ -1,4 +1,5 @@
 import Foundation
+import RosterModel
 
 /// A compact binary encoding for sealed records: a version byte, then varints and length-prefixed UTF-8.
 ///

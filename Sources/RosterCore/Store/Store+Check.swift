@@ -1,5 +1,7 @@
 import Foundation
 import GRDB
+import RosterConcurrency
+import RosterModel
 
 /// One thing `roster check` found wrong, in words for the person who runs it.
 public struct CheckProblem: Sendable, Equatable {

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import GRDB
+import RosterModel
 
 /// The field registry (`field`: key, name, type), authenticated row by row like the store header.
 ///

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import RosterModel
 
 /// A field of the store: its name, type and how many customers have a value.
 public struct FieldSummary: Sendable, Equatable {

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import RosterModel
 
 extension SavedSegment {
     /// A name as given (a leading `@` allowed), checked: letters, digits, `_`, `-` and `.`, starting with a letter or

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import GRDB
+import RosterModel
 
 /// An unlocked Roster store: one SQLite file holding sealed customers and devices of one region.
 public final class Store: @unchecked Sendable {

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import GRDB
+import RosterModel
 
 /// The clear-text header of a store (`meta` table): what is needed to unlock it and what it is bound to.
 ///

@@ -2,6 +2,8 @@ import Crypto
 import Dispatch
 import Foundation
 import GRDB
+import RosterConcurrency
+import RosterModel
 
 /// A batch of sealed customer rows copied out of SQLite into two flat buffers.
 struct SealedCustomerBatch {

@@ -1,4 +1,5 @@
 import Foundation
+import RosterModel
 
 /// Running a filter against a store: the working set, its index and "today" in the store's time zone.
 public struct Segment {

@@ -1,6 +1,8 @@
 import Dispatch
 import Foundation
 import GRDB
+import RosterConcurrency
+import RosterModel
 
 /// Building the decrypted working set: from the encrypted snapshot, patched with the customers written since it was
 /// saved, or by decrypting every customer when there is no usable snapshot or too much changed.

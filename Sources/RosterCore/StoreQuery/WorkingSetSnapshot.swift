@@ -2,6 +2,8 @@ import Crypto
 import Dispatch
 import Foundation
 import GRDB
+import RosterConcurrency
+import RosterModel
 
 /// The working set kept on disk between commands, sealed, in the layout it has in memory.
 ///

@@ -59,7 +59,7 @@ struct TrunkPrefixes: Sequence, Sendable {
 ///
 /// Holds no counted reference (its strings are literals or small), so import threads that read the same entry
 /// never contend on a reference count.
-struct CallingCode: Sendable {
+package struct CallingCode: Sendable {
     /// The code as a number: 34 for `+34`. No code starts with 0, so the value names the digits.
     let value: Int
     /// The code as digits: "34".

@@ -32,6 +32,12 @@ public struct MergeEntry: Equatable, Codable, Sendable {
     public let externalCode: String
     /// The channel that customer had been created from.
     public let origin: CustomerOrigin
+
+    package init(at: Int64, externalCode: String, origin: CustomerOrigin) {
+        self.at = at
+        self.externalCode = externalCode
+        self.origin = origin
+    }
 }
 
 /// Everything Roster holds on one customer, decrypted.
@@ -49,4 +55,22 @@ public struct Customer: Equatable, Sendable {
     public var history: [MergeEntry]
     public var createdAt: Int64
     public var updatedAt: Int64
+
+    package init(
+        rowID: Int64, externalCode: String, crmId: String, origin: CustomerOrigin, email: String? = nil,
+        phone: String? = nil,
+        consent: Consent, fields: [String: FieldValue], history: [MergeEntry], createdAt: Int64, updatedAt: Int64
+    ) {
+        self.rowID = rowID
+        self.externalCode = externalCode
+        self.crmId = crmId
+        self.origin = origin
+        self.email = email
+        self.phone = phone
+        self.consent = consent
+        self.fields = fields
+        self.history = history
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
 }

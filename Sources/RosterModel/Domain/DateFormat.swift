@@ -10,7 +10,7 @@ public enum DateOrder: String, CaseIterable, Codable, Sendable {
 ///
 /// Date fields hold `YYYY-MM-DD`, or `--MM-DD` for a birthday without a year (vCard's form, as Google Contacts
 /// exports it): month and day are all `birthday = today` needs, and no year is made up.
-enum DateText: Equatable, Sendable {
+package enum DateText: Equatable, Sendable {
     /// A form whose order is fixed: `YYYY-MM-DD` (a time after it is dropped), `YYYY/MM/DD`, `--MM-DD`.
     case fixed(year: Int?, month: Int, day: Int, form: DateForm)
     /// Two numbers and maybe a year: `06/12/1990`, `6.12.1990`, `06-12-1990`, `12/06` (no year).
@@ -21,7 +21,7 @@ enum DateText: Equatable, Sendable {
     case twoDigitYear
 
     /// Reads a trimmed cell; nil when it is not written like a date at all.
-    static func read(_ value: String) -> DateText? {
+    package static func read(_ value: String) -> DateText? {
         let bytes = Array(value.utf8)
         guard !bytes.isEmpty else { return nil }
         if bytes.allSatisfy(isDigit) {
@@ -68,7 +68,7 @@ enum DateText: Equatable, Sendable {
     }
 
     /// The order this cell proves, when one of its two numbers can only be a day.
-    var orderHint: DateOrder? {
+    package var orderHint: DateOrder? {
         guard case .ordered(let first, let second, _, _) = self else { return nil }
         if first > 12 && second >= 1 && second <= 12 { return .dmy }
         if second > 12 && first >= 1 && first <= 12 { return .mdy }
@@ -76,7 +76,7 @@ enum DateText: Equatable, Sendable {
     }
 
     /// Whether the cell reads the same either way round (`05/05/1990`) or has a fixed order.
-    var needsOrder: Bool {
+    package var needsOrder: Bool {
         guard case .ordered(let first, let second, _, _) = self else { return false }
         return orderHint == nil && first != second && first <= 12 && second <= 12
     }
@@ -170,7 +170,7 @@ enum DateText: Equatable, Sendable {
 }
 
 /// The written forms whose order never needs deciding.
-enum DateForm: String, Sendable {
+package enum DateForm: String, Sendable {
     case iso = "YYYY-MM-DD"
     case yearFirst = "YYYY/MM/DD"
     case monthDayVCard = "--MM-DD"
@@ -202,7 +202,7 @@ public struct DateColumnFormat: Sendable, Equatable {
     /// The forms joined for a summary line: `DD/MM/YYYY and YYYY-MM-DD`.
     public var description: String { forms.isEmpty ? "no values" : forms.joined(separator: " and ") }
 
-    mutating func note(_ text: DateText) {
+    package mutating func note(_ text: DateText) {
         let form: String
         switch text {
         case .fixed(_, _, _, let fixed): form = fixed.rawValue

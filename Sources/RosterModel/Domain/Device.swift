@@ -28,6 +28,32 @@ public struct Device: Equatable, Sendable {
     public var customerRowID: Int64?
     /// The externalCode of that customer, when known.
     public var externalCode: String?
+
+    package init(
+        rowID: Int64, deviceId: String, platform: DevicePlatform, enabled: Bool, pushToken: String? = nil,
+        browserName: String? = nil, browserVersion: String? = nil, osName: String? = nil, osVersion: String? = nil,
+        deviceType: String? = nil,
+        locale: String? = nil, timeZone: String? = nil, timeOffset: Int? = nil, createdAt: Int64, updatedAt: Int64,
+        customerRowID: Int64? = nil, externalCode: String? = nil
+    ) {
+        self.rowID = rowID
+        self.deviceId = deviceId
+        self.platform = platform
+        self.enabled = enabled
+        self.pushToken = pushToken
+        self.browserName = browserName
+        self.browserVersion = browserVersion
+        self.osName = osName
+        self.osVersion = osVersion
+        self.deviceType = deviceType
+        self.locale = locale
+        self.timeZone = timeZone
+        self.timeOffset = timeOffset
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.customerRowID = customerRowID
+        self.externalCode = externalCode
+    }
 }
 
 /// Device identifiers are UUIDs in practice; Roster keeps any non-empty trimmed value.

@@ -1,7 +1,14 @@
 /// A field value to set, already checked against the field's type.
-struct FieldAssignment: Sendable, Equatable {
-    let key: String
-    let name: String
-    let type: FieldType
-    let value: String
+package struct FieldAssignment: Sendable, Equatable {
+    package let key: String
+    package let name: String
+    package let type: FieldType
+    package let value: String
+
+    package init(key: String, name: String, type: FieldType, value: String) {
+        self.key = key
+        self.name = name
+        self.type = type
+        self.value = value
+    }
 }

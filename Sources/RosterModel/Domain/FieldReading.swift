@@ -1,21 +1,22 @@
 /// How the cells of one field are read from a file into the stored form of the field's type: dates in the column's
 /// forms and day/month order to `YYYY-MM-DD` (or `--MM-DD`), numbers with the column's decimal separator to an exact
 /// decimal string.
-struct FieldReading: Sendable {
-    let type: FieldType
-    var date: DateColumnFormat?
-    var number: NumberColumnFormat?
+package struct FieldReading: Sendable {
+    package let type: FieldType
+    package var date: DateColumnFormat?
+    package var number: NumberColumnFormat?
     /// The field's name as the file writes it (for a long file's fields, whose names are in its rows).
-    var name: String?
+    package var name: String?
     /// Whether yes/no, 1/0, on/off are read as booleans too (a retype from text; an import reads true/false).
     var booleans = false
 
-    init(type: FieldType, booleans: Bool) {
+    package init(type: FieldType, booleans: Bool) {
         self.type = type
         self.booleans = booleans
     }
 
-    init(type: FieldType, date: DateColumnFormat? = nil, number: NumberColumnFormat? = nil, name: String? = nil) {
+    package init(type: FieldType, date: DateColumnFormat? = nil, number: NumberColumnFormat? = nil, name: String? = nil)
+    {
         self.type = type
         self.name = name
         self.date = date
@@ -23,7 +24,7 @@ struct FieldReading: Sendable {
     }
 
     /// The stored value; nil for a cell that means "no date" (Outlook's `0/0/00`); or why the row is refused.
-    func read(_ value: String, field: String) -> Result<String?, RowRejection> {
+    package func read(_ value: String, field: String) -> Result<String?, RowRejection> {
         switch type {
         case .text:
             return .success(value)
@@ -46,7 +47,7 @@ struct FieldReading: Sendable {
     }
 
     /// `0/0/00`, `00.00.0000`: how Outlook and some spreadsheets write an empty date.
-    static func isZeroDate(_ value: String) -> Bool {
+    package static func isZeroDate(_ value: String) -> Bool {
         var sawZero = false
         for byte in value.utf8 {
             switch byte {

@@ -8,3 +8,12 @@ enum Flag {
         }
     }
 }
+
+extension Bool {
+    /// A yes/no cell read as `Flag` reads it; nil when it is neither. (`Flag` itself stays internal: the executable
+    /// sees this package's names, and its `Flag` is swift-argument-parser's.)
+    package init?(flag raw: String) {
+        guard let value = Flag.parse(raw) else { return nil }
+        self = value
+    }
+}

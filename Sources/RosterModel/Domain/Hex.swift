@@ -2,7 +2,7 @@
 public enum Hex {
     /// The lowercase hex digit of a value below 16.
     @inline(__always)
-    static func digit(_ nibble: UInt8) -> UInt8 {
+    package static func digit(_ nibble: UInt8) -> UInt8 {
         nibble < 10 ? nibble &+ 0x30 : nibble &+ 0x57
     }
 

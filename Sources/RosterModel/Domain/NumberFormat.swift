@@ -6,6 +6,8 @@
 public struct NumberColumnFormat: Sendable, Equatable {
     public var decimalComma: Bool
 
+    package init(decimalComma: Bool) { self.decimalComma = decimalComma }
+
     public var description: String { decimalComma ? "decimal comma (1.234,5)" : "decimal point (1,234.5)" }
 
     /// The stored form of a cell, or the reason it is refused.
@@ -43,7 +45,7 @@ public struct NumberColumnFormat: Sendable, Equatable {
     /// `value` as an exact decimal string, reading `decimalComma` for its separator; nil when it is not a number
     /// written that way. Thousands separators (the other of `.` and `,`, a space, a no-break space or `'`) must
     /// group the integer part by threes.
-    static func canonical(_ value: String, decimalComma: Bool) -> String? {
+    package static func canonical(_ value: String, decimalComma: Bool) -> String? {
         var scalars = Substring(value).unicodeScalars[...]
         var sign = ""
         if let first = scalars.first, first == "-" || first == "+" {
@@ -86,7 +88,7 @@ public struct NumberColumnFormat: Sendable, Equatable {
 
     /// Whether a cell's integer part starts with a zero that is not the only digit (`01234`): an identifier such as
     /// a postcode, kept as text.
-    static func hasLeadingZero(_ value: String) -> Bool {
+    package static func hasLeadingZero(_ value: String) -> Bool {
         let digits = value.utf8.drop(while: { $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "+") })
         guard digits.count > 1, digits.first == UInt8(ascii: "0") else { return false }
         let next = digits.dropFirst().first

@@ -140,7 +140,7 @@ public struct PhoneNumber: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Reads `34`, `+34`, `0034` or `+ 34` into an assigned calling code.
-    static func parseCountryCode(_ raw: String) throws(IdentifierError) -> CallingCode {
+    package static func parseCountryCode(_ raw: String) throws(IdentifierError) -> CallingCode {
         func refuse(_ reason: String) -> IdentifierError {
             IdentifierError(kind: .countryCode, value: raw, reason: reason)
         }

@@ -1,6 +1,6 @@
 /// Why one row was not imported.
-struct RowRejection: Error, Sendable, Equatable {
-    let reason: String
+package struct RowRejection: Error, Sendable, Equatable {
+    package let reason: String
 
-    init(_ reason: String) { self.reason = reason }
+    package init(_ reason: String) { self.reason = reason }
 }

@@ -2,11 +2,11 @@ import Dispatch
 import Foundation
 
 /// Phase timings on stderr when `ROSTER_TRACE` is set (for measuring loads; off otherwise), from the first mark.
-enum Trace {
+package enum Trace {
     private static let start = DispatchTime.now()
     private static let enabled = ProcessInfo.processInfo.environment["ROSTER_TRACE"] != nil
 
-    static func mark(_ what: @autoclosure () -> String) {
+    package static func mark(_ what: @autoclosure () -> String) {
         guard enabled else { return }
         let origin = start.uptimeNanoseconds
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds &- origin) / 1e6

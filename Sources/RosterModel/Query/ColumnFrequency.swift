@@ -1,3 +1,5 @@
+import RosterConcurrency
+
 extension FilterIndex {
     /// The frequency table of column `key` over `rows` (every row when nil): each distinct value with its count, most
     /// frequent first. Text is grouped by its folded form, as `=` compares it (`Madrid` and `MADRID` are one entry,

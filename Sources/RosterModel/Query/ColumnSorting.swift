@@ -1,3 +1,5 @@
+import RosterConcurrency
+
 extension FilterIndex {
     /// `rows` (every row when nil) ordered by column `key`: typed (numbers numerically, dates as dates, booleans
     /// false before true, text by its folded form, so accents and case do not count), stable (rows with equal values

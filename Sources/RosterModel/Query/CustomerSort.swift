@@ -1,3 +1,5 @@
+import RosterConcurrency
+
 /// Orders rows by one column's values: stable (rows with equal values keep their order in the input), rows without a
 /// value last in both directions.
 ///

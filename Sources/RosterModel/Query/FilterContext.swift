@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// What a filter needs besides the customers: the date `birthday = today` compares with, and the leap-day rule.
 public struct FilterContext: Sendable {

@@ -51,7 +51,7 @@
 ///
 /// Errors name the position of the offending token: `query:1:17: expected a value after '='`,
 /// `query:1:1: unknown field "nmae" (fields: birthdate, city, name)`.
-struct FilterParser {
+package struct FilterParser {
     /// How deep parentheses and `not` may nest. The parser and the evaluator recurse once per level, so a query
     /// of 20,000 `(` must be refused by count before it can exhaust a thread's stack.
     static let maximumDepth = 100
@@ -247,7 +247,7 @@ struct FilterParser {
     }
 
     /// The segment names (lower-cased) a query refers to directly, as `@NAME` where a condition stands.
-    static func references(in text: String) -> Set<String> {
+    package static func references(in text: String) -> Set<String> {
         guard let tokens = try? FilterLexer.tokens(text) else { return [] }
         var names: Set<String> = []
         for (offset, token) in tokens.enumerated() {

@@ -1,4 +1,5 @@
 import Dispatch
+import RosterConcurrency
 
 /// A set of rows of a working set as a bitset, the form in which filter conditions are combined word by word.
 struct RowSet: Sendable {

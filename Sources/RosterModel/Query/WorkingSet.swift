@@ -134,7 +134,7 @@ public struct TextColumn: Sendable {
     /// The number of rows.
     public var count: Int { starts.count - 1 }
 
-    init(bytes: [UInt8], starts: [UInt32]) {
+    package init(bytes: [UInt8], starts: [UInt32]) {
         precondition(!starts.isEmpty && Int(starts[starts.count - 1]) == bytes.count, "offsets end at the buffer end")
         self.bytes = bytes
         self.starts = starts
@@ -221,11 +221,11 @@ public struct TextColumn: Sendable {
 }
 
 /// Accumulates a `TextColumn` row by row.
-struct TextColumnBuilder {
+package struct TextColumnBuilder {
     private(set) var bytes: [UInt8] = []
     private(set) var starts: [UInt32] = [0]
 
-    init(capacity: Int, bytesPerRow: Int = 12) {
+    package init(capacity: Int, bytesPerRow: Int = 12) {
         starts.reserveCapacity(capacity + 1)
         bytes.reserveCapacity(capacity * bytesPerRow)
     }
@@ -237,18 +237,18 @@ struct TextColumnBuilder {
         value.withUTF8 { append(utf8: $0) }
     }
 
-    mutating func append(utf8: UnsafeBufferPointer<UInt8>) {
+    package mutating func append(utf8: UnsafeBufferPointer<UInt8>) {
         bytes.append(contentsOf: utf8)
         bytes.append(0)
         endRow()
     }
 
-    mutating func appendMissing() {
+    package mutating func appendMissing() {
         starts.append(starts[starts.count - 1])
     }
 
     /// Appends rows `range` of `column`, their bytes copied in one piece.
-    mutating func appendRows(of column: TextColumn, _ range: Range<Int>) {
+    package mutating func appendRows(of column: TextColumn, _ range: Range<Int>) {
         guard !range.isEmpty else { return }
         let first = Int(column.starts[range.lowerBound])
         let last = Int(column.starts[range.upperBound])
@@ -260,14 +260,14 @@ struct TextColumnBuilder {
         }
     }
 
-    mutating func reserveBytes(_ count: Int) { bytes.reserveCapacity(count) }
+    package mutating func reserveBytes(_ count: Int) { bytes.reserveCapacity(count) }
 
     mutating func reserve(rows: Int, bytes count: Int) {
         starts.reserveCapacity(rows + 1)
         bytes.reserveCapacity(count)
     }
 
-    mutating func appendMissing(count: Int) {
+    package mutating func appendMissing(count: Int) {
         starts.append(contentsOf: repeatElement(starts[starts.count - 1], count: count))
     }
 
@@ -289,7 +289,7 @@ struct TextColumnBuilder {
         starts.append(UInt32(truncatingIfNeeded: bytes.count))
     }
 
-    func build() -> TextColumn { TextColumn(bytes: bytes, starts: starts) }
+    package func build() -> TextColumn { TextColumn(bytes: bytes, starts: starts) }
 }
 
 /// externalCodes as their 32 raw bytes each (the hex text is made on demand): 32 MB for a million customers, where
@@ -300,7 +300,7 @@ public struct ExternalCodeColumn: Sendable {
 
     public var count: Int { raw.count / 32 }
 
-    init(raw: [UInt8]) {
+    package init(raw: [UInt8]) {
         precondition(raw.count % 32 == 0, "32 bytes per externalCode")
         self.raw = raw
     }
@@ -352,7 +352,7 @@ public struct ConsentColumn: Sendable {
 
     public var count: Int { bits.count }
 
-    init(bits: [UInt8]) { self.bits = bits }
+    package init(bits: [UInt8]) { self.bits = bits }
 
     public init(_ consent: [Consent]) { bits = consent.map(ConsentColumn.bits) }
 
@@ -362,7 +362,7 @@ public struct ConsentColumn: Sendable {
     }
 
     @inline(__always)
-    static func bits(_ consent: Consent) -> UInt8 {
+    package static func bits(_ consent: Consent) -> UInt8 {
         (consent.email ? 1 : 0) | (consent.sms ? 2 : 0) | (consent.push ? 4 : 0)
     }
 }

@@ -2,18 +2,18 @@ import Foundation
 
 /// Rows of a working set being built: sealed customer records are opened and decoded straight into these compact
 /// columns, with no `Customer`, dictionary or `String` per row.
-struct WorkingSetRows {
-    var rowIDs: [Int64] = []
+package struct WorkingSetRows {
+    package var rowIDs: [Int64] = []
     /// 32 bytes per row.
-    var codes: [UInt8] = []
-    var crmIds: TextColumnBuilder
-    var emails: TextColumnBuilder
-    var phones: TextColumnBuilder
-    var consent: [UInt8] = []
+    package var codes: [UInt8] = []
+    package var crmIds: TextColumnBuilder
+    package var emails: TextColumnBuilder
+    package var phones: TextColumnBuilder
+    package var consent: [UInt8] = []
     /// One per field of the layout, in its order.
-    var fields: [TextColumnBuilder]
+    package var fields: [TextColumnBuilder]
 
-    init(fieldCount: Int, capacity: Int) {
+    package init(fieldCount: Int, capacity: Int) {
         rowIDs.reserveCapacity(capacity)
         codes.reserveCapacity(capacity * 32)
         consent.reserveCapacity(capacity)
@@ -23,9 +23,9 @@ struct WorkingSetRows {
         fields = (0..<fieldCount).map { _ in TextColumnBuilder(capacity: capacity, bytesPerRow: 10) }
     }
 
-    var count: Int { rowIDs.count }
+    package var count: Int { rowIDs.count }
 
-    mutating func append(contentsOf other: WorkingSetRows) {
+    package mutating func append(contentsOf other: WorkingSetRows) {
         rowIDs += other.rowIDs
         codes += other.codes
         crmIds.append(contentsOf: other.crmIds)
@@ -39,7 +39,7 @@ struct WorkingSetRows {
     /// and 5% more, but never more than `maximumBytes` for one column: the first guesses are small, and a column
     /// that outgrows its room doubles it, copying itself (at a million customers a spike of ~40 MB at the end of
     /// a bulk import, and up to twice the room kept).
-    mutating func reserve(rows total: Int, maximumBytes: Int) {
+    package mutating func reserve(rows total: Int, maximumBytes: Int) {
         guard count > 0, total > count else { return }
         rowIDs.reserveCapacity(total)
         codes.reserveCapacity(total * 32)
@@ -56,7 +56,7 @@ struct WorkingSetRows {
     }
 
     /// The working set of these rows, with the device count of each.
-    func build(layout: WorkingSetLayout, deviceCounts: [Int32]) -> WorkingSet {
+    package func build(layout: WorkingSetLayout, deviceCounts: [Int32]) -> WorkingSet {
         WorkingSet(
             rowIDs: rowIDs, externalCodes: ExternalCodeColumn(raw: codes), crmIds: crmIds.build(),
             emails: emails.build(), phones: phones.build(), consent: ConsentColumn(bits: consent),
@@ -69,24 +69,30 @@ struct WorkingSetRows {
 }
 
 /// The fields of a working set: the store's field registry, sorted by key.
-struct WorkingSetLayout: Equatable {
-    struct Field: Equatable {
-        let key: String
-        let name: String
-        let type: FieldType
+package struct WorkingSetLayout: Equatable {
+    package struct Field: Equatable {
+        package let key: String
+        package let name: String
+        package let type: FieldType
+
+        package init(key: String, name: String, type: FieldType) {
+            self.key = key
+            self.name = name
+            self.type = type
+        }
     }
 
-    let fields: [Field]
+    package let fields: [Field]
     /// The keys' UTF-8, to match a record's field keys without making strings.
     let keyBytes: [[UInt8]]
 
-    init(fields: [Field]) {
+    package init(fields: [Field]) {
         self.fields = fields.sorted { $0.key < $1.key }
         keyBytes = self.fields.map { Array($0.key.utf8) }
     }
 
     /// The column of a record's field key, trying `hint` first (records and layouts both sort keys).
-    func index(of key: UnsafeBufferPointer<UInt8>, hint: Int) -> Int? {
+    package func index(of key: UnsafeBufferPointer<UInt8>, hint: Int) -> Int? {
         func matches(_ index: Int) -> Bool {
             keyBytes[index].withUnsafeBufferPointer { $0.elementsEqual(key) }
         }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import RosterCore
+import RosterModel
 
 extension SyncServer {
     /// The platform's customer endpoints: the customer, its fields, links and consent.

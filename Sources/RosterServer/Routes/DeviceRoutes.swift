@@ -1,5 +1,6 @@
 import Hummingbird
 import RosterCore
+import RosterModel
 
 extension SyncServer {
     /// The device endpoints the web SDK calls: `GET`, `POST` and `PUT /v1/device`.

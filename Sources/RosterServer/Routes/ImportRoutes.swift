@@ -1,7 +1,9 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import RosterCSV
 import RosterCore
+import RosterModel
 
 #if canImport(Glibc)
     import Glibc

@@ -1,5 +1,6 @@
 import Hummingbird
 import RosterCore
+import RosterModel
 
 extension SyncServer {
     /// Roster's own endpoints: batch upsert, query, preview, and the GDPR access export and erasure.

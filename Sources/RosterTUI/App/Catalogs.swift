@@ -1,4 +1,5 @@
 import RosterCore
+import RosterModel
 
 /// The loaded working set with what the lists need from it, computed off the UI loop.
 public struct CustomerCatalog: Sendable {

@@ -1,4 +1,5 @@
 import RosterCore
+import RosterModel
 
 /// A command typed on the `:` line.
 public enum ColonCommand: Equatable, Sendable {

@@ -1,4 +1,5 @@
 import RosterCore
+import RosterModel
 
 /// Everything that can change the state: keys, resizes, and results of background work.
 public enum ConsoleEvent: Sendable {

@@ -1,4 +1,5 @@
 import RosterCore
+import RosterModel
 
 /// The whole state of the console: `update` changes it, `view` draws it. Nothing else holds UI state.
 public struct ConsoleState: Sendable {

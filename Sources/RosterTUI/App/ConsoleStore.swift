@@ -1,4 +1,5 @@
 import RosterCore
+import RosterModel
 
 /// Everything the console needs from a store.
 ///

@@ -1,4 +1,5 @@
 import RosterCore
+import RosterModel
 
 /// The saved segments pane (`:segments`): each segment with its count on the working set, counted in the background.
 public struct SegmentsScreen: Sendable {

@@ -1,4 +1,5 @@
 import RosterCore
+import RosterModel
 
 /// An import as the mapping step has it set: the file, its kind, and the mapping the operator chose (a preset,
 /// `TARGET=SOURCE` entries, the date order and a default country), read as `roster import` reads its options.

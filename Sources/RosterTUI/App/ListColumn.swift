@@ -1,4 +1,5 @@
 import RosterCore
+import RosterModel
 
 /// A column of a list: a customer identifier or field, or a device attribute.
 public enum ListColumn: Hashable, Sendable {

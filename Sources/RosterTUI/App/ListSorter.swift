@@ -1,5 +1,6 @@
 import Foundation
 import RosterCore
+import RosterModel
 
 /// Orders a list's rows by one of its columns: typed (numbers as numbers, dates as dates, text without regard
 /// to case and accents), stable (equal values keep the list's order), missing values last either way.

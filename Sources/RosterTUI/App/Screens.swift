@@ -1,4 +1,5 @@
 import RosterCore
+import RosterModel
 
 /// A customer's detail, opened with Enter.
 public struct DetailScreen: Sendable {

@@ -1,4 +1,5 @@
 import RosterCore
+import RosterModel
 
 /// A customer's detail: identifiers, channels with consent, fields, devices and merge history.
 enum DetailView {

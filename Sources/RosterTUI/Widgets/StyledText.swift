@@ -1,4 +1,5 @@
 import RosterCore
+import RosterModel
 
 /// A run of text in one style slot.
 public struct Span: Equatable, Sendable {

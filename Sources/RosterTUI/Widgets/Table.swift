@@ -1,4 +1,5 @@
 import RosterCore
+import RosterModel
 
 /// A column of a table: a title and how wide it may be.
 public struct TableColumn: Equatable, Sendable {

@@ -1,5 +1,6 @@
 import Foundation
 import RosterCore
+import RosterModel
 import RosterTUI
 
 /// The console's view of a store; `protected` are the files an export must never replace (the key file).

@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 
+@testable import RosterConcurrency
 @testable import RosterCore
+@testable import RosterModel
 
 @Suite("Concurrency layer: channel, worker thread, locked value")
 struct ConcurrencyLayerTests {

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import RosterCore
+@testable import RosterModel
 
 /// The AES-GCM that the import and the full decrypt call through BoringSSL's C API must be swift-crypto's
 /// `AES.GCM`, byte for byte: each opens what the other seals, and a wrong key, nonce, associated data or an

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import RosterCore
+@testable import RosterModel
 
 @Suite("The associated data of customer records, rewritten in place")
 struct CustomerRecordAADTests {

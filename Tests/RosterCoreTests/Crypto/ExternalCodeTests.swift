@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import RosterCore
+@testable import RosterModel
 
 @Suite("externalCode")
 struct ExternalCodeTests {

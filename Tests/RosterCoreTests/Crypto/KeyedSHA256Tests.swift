@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import RosterCore
+@testable import RosterModel
 
 @Suite("HMAC-SHA256 with precomputed key state")
 struct KeyedSHA256Tests {

@@ -2,6 +2,8 @@ import Foundation
 import RosterCore
 import Testing
 
+@testable import RosterModel
+
 /// An email as a file or a person writes it, and the address the email channel must keep, or nil for a refusal.
 struct EmailCase: Sendable, CustomTestStringConvertible {
     let raw: String

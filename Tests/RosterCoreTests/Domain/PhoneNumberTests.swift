@@ -2,6 +2,8 @@ import Foundation
 import RosterCore
 import Testing
 
+@testable import RosterModel
+
 /// A countryCode and phone as a file or a person writes them, and what the SMS channel must make of them.
 struct PhoneCase: Sendable, CustomTestStringConvertible {
     let countryCode: String

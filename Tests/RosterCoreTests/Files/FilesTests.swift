@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import RosterCore
+@testable import RosterModel
 
 @Suite("Files: output written whole or not at all, input read the same in every pass")
 struct FilesTests {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import RosterCore
+@testable import RosterModel
 
 @Suite("Devices and deviceGet")
 struct DeviceTests {

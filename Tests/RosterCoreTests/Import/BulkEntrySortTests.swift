@@ -1,6 +1,7 @@
 import Testing
 
 @testable import RosterCore
+@testable import RosterModel
 
 @Suite("Sorting blind-index entries for the bulk import")
 struct BulkEntrySortTests {

@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 
+@testable import RosterCSV
 @testable import RosterCore
+@testable import RosterModel
 
 /// A record or a row error, flattened so whole files compare with one `#expect`.
 private enum Row: Equatable, CustomStringConvertible {

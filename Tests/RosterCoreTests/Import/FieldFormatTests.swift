@@ -1,6 +1,7 @@
 import Testing
 
 @testable import RosterCore
+@testable import RosterModel
 
 @Suite("Dates, numbers and types as real files write them")
 struct FieldFormatTests {

@@ -3,6 +3,7 @@ import GRDB
 import Testing
 
 @testable import RosterCore
+@testable import RosterModel
 
 @Suite("Import: the files CRMs and Excel really produce")
 struct ImportTests {

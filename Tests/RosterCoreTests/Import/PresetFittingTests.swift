@@ -1,6 +1,7 @@
 import Testing
 
 @testable import RosterCore
+@testable import RosterModel
 
 @Suite("Presets suggested for a file, and phone columns tried per row")
 struct PresetFittingTests {

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import RosterCore
+@testable import RosterModel
 
 @Suite("Planning import rows")
 struct RowPlannerTests {

@@ -2,6 +2,8 @@ import Foundation
 import RosterCore
 import Testing
 
+@testable import RosterModel
+
 struct BirthdayTodayTests {
     static let people = [
         Person(name: "Leap", birthdate: "1992-02-29"),

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import RosterCore
+@testable import RosterModel
 
 /// The byte-level pieces under the filters: substring search, number parsing, bitsets.
 struct ByteLevelTests {

@@ -1,6 +1,8 @@
 import Foundation
 import RosterCore
 
+@testable import RosterModel
+
 /// A seeded generator (SplitMix64), so that random tests are the same on every run.
 struct SeededGenerator: RandomNumberGenerator {
     private var state: UInt64

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import RosterCore
+@testable import RosterModel
 
 struct ColumnSortTests {
     /// What a sort must give, written the slow way: each row's value as something comparable, nil when missing.

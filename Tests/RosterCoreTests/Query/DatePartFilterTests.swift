@@ -1,6 +1,8 @@
 import RosterCore
 import Testing
 
+@testable import RosterModel
+
 struct DatePartFilterTests {
     let set = QueryFixtures.workingSet([
         Person(name: "a", birthdate: "1990-05-12"), Person(name: "b", birthdate: "1985-12-01"),

@@ -1,6 +1,8 @@
 import RosterCore
 import Testing
 
+@testable import RosterModel
+
 struct FilterEvaluatorTests {
     /// Seven customers with accents, CJK, missing values and every channel combination.
     static let people = [

@@ -2,6 +2,8 @@ import Foundation
 import RosterCore
 import Testing
 
+@testable import RosterModel
+
 /// A working set large enough to be scanned in two parallel chunks, checked against a plain reference computation.
 struct FilterIndexScaleTests {
     static let firstNames = ["José", "María", "Zoë", "ana", "Ángel", "Jürgen", "François", "Mario", "山田", "Iñaki"]

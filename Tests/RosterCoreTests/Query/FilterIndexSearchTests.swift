@@ -1,6 +1,8 @@
 import RosterCore
 import Testing
 
+@testable import RosterModel
+
 struct FilterIndexSearchTests {
     let index = FilterIndex(QueryFixtures.workingSet(FilterEvaluatorTests.people))
 

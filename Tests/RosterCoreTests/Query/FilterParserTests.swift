@@ -1,6 +1,8 @@
 import RosterCore
 import Testing
 
+@testable import RosterModel
+
 struct FilterParserTests {
     private let fields = QueryFixtures.workingSet([], fieldNames: ["name", "birthdate", "city"])
 

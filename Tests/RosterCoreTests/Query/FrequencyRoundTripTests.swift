@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import RosterCore
+@testable import RosterModel
 
 struct FrequencyRoundTripTests {
     /// The rows of `filter` among `rows`, counted.

@@ -2,6 +2,8 @@ import Foundation
 import RosterCore
 import Testing
 
+@testable import RosterModel
+
 struct FrequencyTests {
     let set = QueryFixtures.workingSet([
         Person(name: "Ana", birthdate: "1990-05-12", city: "Madrid", score: "4.5", vip: "true", devices: 2),

@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 
+@testable import RosterConcurrency
 @testable import RosterCore
+@testable import RosterModel
 
 @Suite("Parallel: work spread over the cores")
 struct ParallelTests {

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import RosterCore
+@testable import RosterModel
 
 /// No parser of user input recurses as deep as the input asks: past a limit it gives a positioned error.
 @Suite("Parsers of user input have depth limits")

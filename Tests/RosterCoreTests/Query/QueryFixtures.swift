@@ -1,6 +1,8 @@
 import Foundation
 import RosterCore
 
+@testable import RosterModel
+
 /// One customer of a test working set, described by what filters look at.
 struct Person {
     var name: String?

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import RosterCore
+@testable import RosterModel
 
 @Suite("@NAME in filters: saved segments read in place")
 struct SegmentReferenceTests {

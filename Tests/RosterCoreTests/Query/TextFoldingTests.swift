@@ -1,6 +1,7 @@
 import Testing
 
 @testable import RosterCore
+@testable import RosterModel
 
 struct TextFoldingTests {
     private func folded(_ text: String) -> String {

@@ -3,6 +3,8 @@ import GRDB
 import Testing
 
 @testable import RosterCore
+@testable import RosterDemo
+@testable import RosterModel
 
 @Suite("Working set: compact columns")
 struct CompactWorkingSetTests {

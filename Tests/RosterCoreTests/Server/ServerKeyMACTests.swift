@@ -3,6 +3,7 @@ import GRDB
 import Testing
 
 @testable import RosterCore
+@testable import RosterModel
 
 @Suite("Server key rows are authenticated")
 struct ServerKeyMACTests {

@@ -2,6 +2,7 @@ import GRDB
 import Testing
 
 @testable import RosterCore
+@testable import RosterModel
 
 @Suite("Triggers turned off for one connection")
 struct DatabaseTriggersTests {

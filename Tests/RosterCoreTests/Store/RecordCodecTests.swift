@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import RosterCore
+@testable import RosterModel
 
 @Suite("Record encoding")
 struct RecordCodecTests {

@@ -3,6 +3,7 @@ import GRDB
 import Testing
 
 @testable import RosterCore
+@testable import RosterModel
 
 @Suite("roster check: a whole store verified, each problem in words")
 struct StoreCheckTests {

@@ -4,6 +4,7 @@ import GRDB
 import Testing
 
 @testable import RosterCore
+@testable import RosterModel
 
 @Suite("Store: keys, encryption at rest, integrity")
 struct StoreSecurityTests {

@@ -3,6 +3,7 @@ import GRDB
 import Testing
 
 @testable import RosterCore
+@testable import RosterModel
 
 @Suite("Per-store settings, sealed")
 struct StoreSettingsTests {

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import RosterCore
+@testable import RosterModel
 
 /// A customer with the given fields (names lower-cased as the store keys them) and channels.
 func templateCustomer(

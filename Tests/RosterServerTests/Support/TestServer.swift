@@ -5,6 +5,7 @@ import HummingbirdTesting
 import Logging
 import NIOCore
 import RosterCore
+import RosterModel
 import RosterServer
 
 /// A store in a temporary folder with one key per role, and a server over it.

@@ -1,4 +1,5 @@
 import Foundation
+import RosterModel
 
 @testable import RosterCore
 @testable import RosterTUI

@@ -1,3 +1,5 @@
+import RosterModel
+
 @testable import RosterCore
 @testable import RosterTUI
 
