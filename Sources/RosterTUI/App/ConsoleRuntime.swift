@@ -106,6 +106,7 @@ public final class ConsoleRuntime: @unchecked Sendable {
         case .editCustomer(let rowID, let change):
             // On the loading queue: the working set is reloaded after the change, in order.
             run(on: bulk) {
+                Self.waitForGate("ROSTER_TEST_EDIT_GATE")
                 events.post(.editFinished(rowID: rowID, Result { try store.edit(rowID: rowID, change) }.failure))
             }
         case .loadTheme(let name):
@@ -165,8 +166,12 @@ public final class ConsoleRuntime: @unchecked Sendable {
 extension ConsoleRuntime {
     /// A test hook: with `ROSTER_TEST_IMPORT_GATE` set to a path, a finished import is reported only once that
     /// file exists (at most a minute), so an end-to-end test can act while the import still runs.
-    static func waitForImportGate() {
-        guard let gate = ProcessInfo.processInfo.environment["ROSTER_TEST_IMPORT_GATE"], !gate.isEmpty else { return }
+    static func waitForImportGate() { waitForGate("ROSTER_TEST_IMPORT_GATE") }
+
+    /// A test hook: with the environment variable `name` set to a path, waits until that file exists (at most a
+    /// minute). `ROSTER_TEST_EDIT_GATE` holds an edit before it is written.
+    static func waitForGate(_ name: String) {
+        guard let gate = ProcessInfo.processInfo.environment[name], !gate.isEmpty else { return }
         let deadline = Date().addingTimeInterval(60)
         while !FileManager.default.fileExists(atPath: gate) && Date() < deadline {
             Thread.sleep(forTimeInterval: 0.02)

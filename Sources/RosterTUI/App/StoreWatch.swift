@@ -11,6 +11,7 @@ final class StoreWatch: @unchecked Sendable {
     /// The stamp of the data loaded or last reported; nil before the first load (nothing to compare with).
     private var seen: Store.ChangeStamp?
     private var timer: DispatchSourceTimer?
+    private var throttle = RefreshThrottle(interval: ConsoleRuntime.refreshInterval)
 
     private var loads = 0
 
@@ -49,14 +50,23 @@ final class StoreWatch: @unchecked Sendable {
         return true
     }
 
+    /// Whether to post a change now (`RefreshThrottle`), given whether this poll saw one.
+    private func shouldReport(changed: Bool) -> Bool {
+        let now = Double(DispatchTime.now().uptimeNanoseconds) / 1e9
+        lock.lock()
+        defer { lock.unlock() }
+        return throttle.report(changed: changed, now: now)
+    }
+
     /// Starts polling `store` every `interval` seconds on a queue of its own.
     func start(store: ConsoleStore, events: EventQueue, interval: Double) {
         let queue = DispatchQueue(label: "roster.console.watch", qos: .utility)
         let timer = DispatchSource.makeTimerSource(queue: queue)
         timer.schedule(deadline: .now() + interval, repeating: interval, leeway: .milliseconds(50))
         timer.setEventHandler { [weak self] in
-            guard let self, let stamp = store.changeStamp(wait: false), self.isChange(stamp) else { return }
-            events.post(.storeChanged)
+            guard let self else { return }
+            let changed = store.changeStamp(wait: false).map { self.isChange($0) } ?? false
+            if self.shouldReport(changed: changed) { events.post(.storeChanged) }
         }
         lock.lock()
         self.timer?.cancel()
@@ -71,6 +81,8 @@ final class StoreWatch: @unchecked Sendable {
 extension ConsoleRuntime {
     /// How often the store is asked whether another process changed it.
     public static let watchInterval = 0.25
+    /// The least time between two reloads for other processes' changes.
+    public static let refreshInterval = 1.0
 
     /// Starts live refresh (not for an inline runtime: tests and the replay bench send `storeChanged` themselves).
     public func watchStore(every interval: Double = ConsoleRuntime.watchInterval) {
