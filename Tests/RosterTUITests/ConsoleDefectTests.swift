@@ -105,3 +105,26 @@ extension ConsoleDefectTests {
         #expect(state.exitMessage?.contains("all of it committed") == true)
     }
 }
+
+extension ConsoleDefectTests {
+    static func stamp(_ version: Int64) -> Store.ChangeStamp { Store.ChangeStamp(dataVersion: version, reopens: 0) }
+
+    @Test("the console's own edit, then its reload, is not reported as another process's change")
+    func ownEditNotAChange() {
+        let watch = StoreWatch()
+        watch.loaded(Self.stamp(1))
+        // An edit that moved the store one version on, with nothing else written meanwhile.
+        watch.advance(from: Self.stamp(1), to: Self.stamp(2))
+        #expect(!watch.isChange(Self.stamp(2)))
+        // A reload under way that read version 3: a poll finding 3 meanwhile asks for no other load.
+        watch.loading(Self.stamp(3))
+        #expect(!watch.isChange(Self.stamp(3)))
+        #expect(watch.isChange(Self.stamp(4)), "a change after the load started is news")
+        watch.loaded(Self.stamp(3))
+        #expect(!watch.isChange(Self.stamp(4)), "already reported")
+        // A failed load leaves nothing held back.
+        watch.loading(Self.stamp(5))
+        watch.loaded(nil)
+        #expect(watch.isChange(Self.stamp(5)))
+    }
+}

@@ -41,6 +41,7 @@ public final class ConsoleRuntime: @unchecked Sendable {
                 do {
                     // The stamp is read first: a change that lands during the load is seen by the next poll.
                     let stamp = store.changeStamp(wait: true)
+                    self.watch.loading(stamp)
                     let workingSet = try store.loadWorkingSet { events.post(.workingSetProgress($0)) }
                     var catalog = CustomerCatalog(workingSet: workingSet)
                     catalog.stamp = stamp
@@ -53,6 +54,7 @@ public final class ConsoleRuntime: @unchecked Sendable {
                     self.watch.loaded(stamp)
                     events.post(.workingSetLoaded(catalog))
                 } catch {
+                    self.watch.loaded(nil)
                     events.post(.workingSetFailed(ConsoleFailure(error).message))
                 }
             }
@@ -105,9 +107,13 @@ public final class ConsoleRuntime: @unchecked Sendable {
             run(on: interactive) { store.recordReveal(rowID: rowID) }
         case .editCustomer(let rowID, let change):
             // On the loading queue: the working set is reloaded after the change, in order.
-            run(on: bulk) {
+            run(on: bulk) { [watch] in
                 Self.waitForGate("ROSTER_TEST_EDIT_GATE")
-                events.post(.editFinished(rowID: rowID, Result { try store.edit(rowID: rowID, change) }.failure))
+                // The console's own edit is not another process's change: the reload after it is the only one.
+                let before = store.changeStamp(wait: true)
+                let result = Result { try store.edit(rowID: rowID, change) }
+                if case .success = result { watch.advance(from: before, to: store.changeStamp(wait: true)) }
+                events.post(.editFinished(rowID: rowID, result.failure))
             }
         case .loadTheme(let name):
             let themes = self.themes

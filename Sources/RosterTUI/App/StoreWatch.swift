@@ -10,6 +10,8 @@ final class StoreWatch: @unchecked Sendable {
     private let lock = NSLock()
     /// The stamp of the data loaded or last reported; nil before the first load (nothing to compare with).
     private var seen: Store.ChangeStamp?
+    /// The stamp a load under way read before it started: the data it brings, so no news for the poll.
+    private var inLoad: Store.ChangeStamp?
     private var timer: DispatchSourceTimer?
     private var throttle = RefreshThrottle(interval: ConsoleRuntime.refreshInterval)
 
@@ -25,9 +27,20 @@ final class StoreWatch: @unchecked Sendable {
 
     /// A load read `stamp` before it started: changes up to it are in the loaded set.
     func loaded(_ stamp: Store.ChangeStamp?) {
-        guard let stamp else { return }
         lock.lock()
+        defer { lock.unlock() }
+        inLoad = nil
+        guard let stamp else { return }
+        // A change reported while the load ran stays reported (its reload is queued): never back to older data.
+        if let seen, seen.reopens == stamp.reopens, seen.dataVersion > stamp.dataVersion { return }
         seen = stamp
+    }
+
+    /// A load read `stamp` and is under way: a poll that finds the store at that stamp meanwhile does not ask for
+    /// another load (the console's own edit, then its reload, would otherwise load twice).
+    func loading(_ stamp: Store.ChangeStamp?) {
+        lock.lock()
+        inLoad = stamp
         lock.unlock()
     }
 
@@ -45,7 +58,7 @@ final class StoreWatch: @unchecked Sendable {
     func isChange(_ stamp: Store.ChangeStamp) -> Bool {
         lock.lock()
         defer { lock.unlock() }
-        guard let seen, seen != stamp else { return false }
+        guard let seen, seen != stamp, stamp != inLoad else { return false }
         self.seen = stamp
         return true
     }
