@@ -59,7 +59,7 @@ struct ConsoleCommand: ParsableCommand {
         }
         let runtime = ConsoleRuntime(store: consoleStore, events: EventQueue(), themes: catalog)
         let app = ConsoleApp(state: state, runtime: runtime)
-        let status = ConsoleLoop.run(app, on: terminal, signals: signals)
+        let status = ConsoleLoop.run(app, on: terminal, stopSignal: { signals.pending })
         terminal.close()
         signals.restore()
         if let message = app.state.exitMessage { Output.note(message) }

@@ -59,7 +59,7 @@ struct QueryCommand: ParsableCommand {
             }
             if rows.count > limit { Output.note("… \(rows.count - limit) more (use --limit, --count or --json)") }
         }
-        Output.line("\(rows.count) customer\(rows.count == 1 ? "" : "s") match.")
+        Output.line(rows.count == 1 ? "1 customer matches." : "\(rows.count) customers match.")
         Output.exitSkippingTeardown()
     }
 

@@ -11,7 +11,8 @@ struct BrowserSnapshotTests {
         for (width, height) in SnapshotTests.sizes {
             let app = SnapshotTests.console(width, height)
             SnapshotTests.press(app, keys)
-            Snapshot.checkStyled(app.frame(), "\(name)-\(width)x\(height)", sourceLocation: sourceLocation)
+            Snapshot.checkStyled(
+                app.frame(), "\(name)-\(width)x\(height)", theme: app.state.theme, sourceLocation: sourceLocation)
         }
     }
 

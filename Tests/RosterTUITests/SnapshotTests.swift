@@ -4,7 +4,8 @@ import Testing
 
 @testable import RosterTUI
 
-/// Every screen rendered at 80×24 and 120×40 and compared with `Snapshots/`.
+/// Every screen rendered at 80×24 and 120×40 and compared with `Snapshots/`: its text (`NAME.txt`) and the style of
+/// every cell (`NAME.style.txt`).
 @Suite("Screens at two sizes")
 struct SnapshotTests {
     static let sizes = [(80, 24), (120, 40)]
@@ -32,7 +33,8 @@ struct SnapshotTests {
         for (width, height) in sizes {
             let app = console(width, height)
             press(app, keys)
-            Snapshot.check(app.frame(), "\(name)-\(width)x\(height)", sourceLocation: sourceLocation)
+            Snapshot.checkStyled(
+                app.frame(), "\(name)-\(width)x\(height)", theme: app.state.theme, sourceLocation: sourceLocation)
         }
     }
 
@@ -41,7 +43,7 @@ struct SnapshotTests {
         for (width, height) in Self.sizes {
             var state = ConsoleState(width: width, height: height, storePath: Fixtures.storePath, region: "eu")
             _ = ConsoleUpdate.apply(.workingSetProgress(0.42), to: &state)
-            Snapshot.check(ConsoleView.render(state), "loading-\(width)x\(height)")
+            Snapshot.checkStyled(ConsoleView.render(state), "loading-\(width)x\(height)", theme: state.theme)
         }
     }
 
@@ -90,6 +92,9 @@ struct SnapshotTests {
     }
 
     @Test("help generated from the key table") func help() { Self.check("help", [.character("?")]) }
+
+    @Test("customers in the mono theme: attributes only, which the style files' legend shows")
+    func mono() { Self.check("mono", [.character(":")] + Fixtures.typing("theme mono") + [.enter]) }
 
     @Test("the command line with a notice of an unknown command")
     func command() { Self.check("command", [.character(":")] + Fixtures.typing("nope") + [.enter, .character(":")]) }

@@ -578,7 +578,7 @@ extension ConsoleEndToEndTests {
         try pane.keys(":")
         try pane.type("export \(out)")
         try pane.keys("Enter")
-        try pane.wait(for: "exported 1 customers")
+        try pane.wait(for: "exported 1 customer to")
         let written = try String(contentsOfFile: out, encoding: .utf8)
         #expect(written == "name,city,email\nBea,Lisboa,c2@example.com\n")
         let audit = try session.roster.run("audit")

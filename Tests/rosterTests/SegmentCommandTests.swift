@@ -39,7 +39,7 @@ struct SegmentCommandTests {
 
         let count = try roster.run("query", "@madrid", "--count")
         #expect(count.stdout == "2 customers match.\n", "\(count.stderr)")
-        #expect(try roster.run("query", "not @reachable and @madrid", "--count").stdout == "1 customer match.\n")
+        #expect(try roster.run("query", "not @reachable and @madrid", "--count").stdout == "1 customer matches.\n")
         let preview = try roster.run("preview", "Hola $city", "--filter", "@reachable")
         #expect(preview.stdout.hasPrefix("1 of 1 customers render completely."), "\(preview.stdout)")
         let export = try roster.run("export", "customers", "--format", "jsonl", "--filter", "@Reachable")

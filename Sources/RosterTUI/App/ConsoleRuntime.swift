@@ -41,6 +41,7 @@ public final class ConsoleRuntime: @unchecked Sendable {
                 do {
                     // The stamp is read first: a change that lands during the load is seen by the next poll.
                     let stamp = store.changeStamp(wait: true)
+                    self.watch.loading(stamp)
                     let workingSet = try store.loadWorkingSet { events.post(.workingSetProgress($0)) }
                     var catalog = CustomerCatalog(workingSet: workingSet)
                     catalog.stamp = stamp
@@ -53,6 +54,7 @@ public final class ConsoleRuntime: @unchecked Sendable {
                     self.watch.loaded(stamp)
                     events.post(.workingSetLoaded(catalog))
                 } catch {
+                    self.watch.loaded(nil)
                     events.post(.workingSetFailed(ConsoleFailure(error).message))
                 }
             }
@@ -105,8 +107,13 @@ public final class ConsoleRuntime: @unchecked Sendable {
             run(on: interactive) { store.recordReveal(rowID: rowID) }
         case .editCustomer(let rowID, let change):
             // On the loading queue: the working set is reloaded after the change, in order.
-            run(on: bulk) {
-                events.post(.editFinished(rowID: rowID, Result { try store.edit(rowID: rowID, change) }.failure))
+            run(on: bulk) { [watch] in
+                Self.waitForGate("ROSTER_TEST_EDIT_GATE")
+                // The console's own edit is not another process's change: the reload after it is the only one.
+                let before = store.changeStamp(wait: true)
+                let result = Result { try store.edit(rowID: rowID, change) }
+                if case .success = result { watch.advance(from: before, to: store.changeStamp(wait: true)) }
+                events.post(.editFinished(rowID: rowID, result.failure))
             }
         case .loadTheme(let name):
             let themes = self.themes
@@ -165,8 +172,12 @@ public final class ConsoleRuntime: @unchecked Sendable {
 extension ConsoleRuntime {
     /// A test hook: with `ROSTER_TEST_IMPORT_GATE` set to a path, a finished import is reported only once that
     /// file exists (at most a minute), so an end-to-end test can act while the import still runs.
-    static func waitForImportGate() {
-        guard let gate = ProcessInfo.processInfo.environment["ROSTER_TEST_IMPORT_GATE"], !gate.isEmpty else { return }
+    static func waitForImportGate() { waitForGate("ROSTER_TEST_IMPORT_GATE") }
+
+    /// A test hook: with the environment variable `name` set to a path, waits until that file exists (at most a
+    /// minute). `ROSTER_TEST_EDIT_GATE` holds an edit before it is written.
+    static func waitForGate(_ name: String) {
+        guard let gate = ProcessInfo.processInfo.environment[name], !gate.isEmpty else { return }
         let deadline = Date().addingTimeInterval(60)
         while !FileManager.default.fileExists(atPath: gate) && Date() < deadline {
             Thread.sleep(forTimeInterval: 0.02)

@@ -122,6 +122,10 @@ public struct ConsoleState: Sendable {
     public var exitStatus: Int32 = 0
     /// Columns, sorts, frequency tables and live refresh.
     public var browser = BrowserState()
+    /// Changes sent to the store and not yet reported back (edits, field changes, segments, exports).
+    public var writesInFlight = 0
+    /// Whether `q` was pressed while changes were being written: the console quits once they are.
+    public var quitAfterWrites = false
 
     public init(width: Int, height: Int, storePath: String, region: String, theme: Theme = .builtIn) {
         self.width = width

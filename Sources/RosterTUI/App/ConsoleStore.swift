@@ -150,7 +150,7 @@ public struct ImportProgress: Sendable, Equatable {
 
     /// The line a status shows: `importing · 12,345 rows read · 57%`.
     public func describe(overall shown: Double) -> String {
-        "\(phase) · \(Format.count(rows)) rows read · \(Int((shown * 100).rounded(.down)))%"
+        "\(phase) · \(Format.count(rows, "row")) read · \(Int((shown * 100).rounded(.down)))%"
     }
 }
 

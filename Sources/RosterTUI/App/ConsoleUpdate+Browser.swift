@@ -294,10 +294,10 @@ extension ConsoleUpdate {
         state.browser.export = nil
         switch result {
         case .success(let report):
-            let what = state.view.showsCustomers ? "customers" : "devices"
+            let what = Format.count(report.count, state.view.showsCustomers ? "customer" : "device")
             state.notice = .init(
                 text:
-                    "exported \(Format.count(report.count)) \(what) to \(path) (\(report.format), recorded in the audit log)",
+                    "exported \(what) to \(path) (\(report.format), recorded in the audit log)",
                 isError: false)
         case .failure(let failure):
             state.notice = .init(text: "export failed: \(failure.message)", isError: true)

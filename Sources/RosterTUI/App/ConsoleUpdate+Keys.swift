@@ -6,6 +6,7 @@ extension ConsoleUpdate {
         if key == .control("c") {
             state.exitStatus = 130
             if state.importRunning { state.exitMessage = interruptedImportMessage(state) }
+            if !state.importRunning && state.writesInFlight > 0 { state.exitMessage = interruptedWriteMessage(state) }
             state.quitting = true
             return [.quit]
         }
@@ -101,11 +102,12 @@ extension ConsoleUpdate {
     /// file in the store), and with `y` the console quits when the import has finished and says what it did.
     static func quit(_ state: inout ConsoleState) -> [ConsoleEffect] {
         guard state.importRunning else {
+            if state.writesInFlight > 0 { return quitAfterWrites(&state) }
             state.quitting = true
             return [.quit]
         }
         state.confirmingQuit = true
-        let rows = importProgress(state).map { ", \(Format.count($0.rows)) rows read" } ?? ""
+        let rows = importProgress(state).map { ", \(Format.count($0.rows, "row")) read" } ?? ""
         state.notice = .init(
             text: "an import is running\(rows). Quit when it finishes? y: yes · any other key: keep working",
             isError: true)
@@ -122,7 +124,7 @@ extension ConsoleUpdate {
 
     /// What Ctrl-C during an import says on the shell.
     static func interruptedImportMessage(_ state: ConsoleState) -> String {
-        let rows = importProgress(state).map { " after \(Format.count($0.rows)) rows read" } ?? ""
+        let rows = importProgress(state).map { " after \(Format.count($0.rows, "row")) read" } ?? ""
         return "interrupted during an import\(rows): the rows of transactions already committed stay in the "
             + "store, the one in progress was rolled back; import the file again to bring in the rest "
             + "(rows already imported are counted as unchanged)"

@@ -16,7 +16,7 @@ public enum ConsoleUpdate {
     public static func apply(_ event: ConsoleEvent, to state: inout ConsoleState) -> [ConsoleEffect] {
         let effects = applyEvent(event, to: &state)
         // Whatever changed a list's rows (a filter, a reload), its sort runs again over the new ones.
-        return effects + resortIfNeeded(&state)
+        return trackWrites(event, effects + resortIfNeeded(&state), &state)
     }
 
     private static func applyEvent(_ event: ConsoleEvent, to state: inout ConsoleState) -> [ConsoleEffect] {
@@ -184,8 +184,7 @@ public enum ConsoleUpdate {
                 state.notice = .init(text: summary, isError: false)
                 if state.quitAfterImport {
                     state.exitMessage = summary + " (all of it committed)"
-                    state.quitting = true
-                    return [.quit]
+                    return quitUnlessWriting(&state)
                 }
                 var effects: [ConsoleEffect] = [.loadWorkingSet]
                 if state.devicesLoad != nil {
@@ -197,8 +196,7 @@ public enum ConsoleUpdate {
                 state.notice = .init(text: "import failed: \(failure.message)", isError: true)
                 if state.quitAfterImport {
                     state.exitMessage = "import failed: \(failure.message)"
-                    state.quitting = true
-                    return [.quit]
+                    return quitUnlessWriting(&state)
                 }
                 return []
             }

@@ -10,7 +10,10 @@ final class StoreWatch: @unchecked Sendable {
     private let lock = NSLock()
     /// The stamp of the data loaded or last reported; nil before the first load (nothing to compare with).
     private var seen: Store.ChangeStamp?
+    /// The stamp a load under way read before it started: the data it brings, so no news for the poll.
+    private var inLoad: Store.ChangeStamp?
     private var timer: DispatchSourceTimer?
+    private var throttle = RefreshThrottle(interval: ConsoleRuntime.refreshInterval)
 
     private var loads = 0
 
@@ -24,9 +27,20 @@ final class StoreWatch: @unchecked Sendable {
 
     /// A load read `stamp` before it started: changes up to it are in the loaded set.
     func loaded(_ stamp: Store.ChangeStamp?) {
-        guard let stamp else { return }
         lock.lock()
+        defer { lock.unlock() }
+        inLoad = nil
+        guard let stamp else { return }
+        // A change reported while the load ran stays reported (its reload is queued): never back to older data.
+        if let seen, seen.reopens == stamp.reopens, seen.dataVersion > stamp.dataVersion { return }
         seen = stamp
+    }
+
+    /// A load read `stamp` and is under way: a poll that finds the store at that stamp meanwhile does not ask for
+    /// another load (the console's own edit, then its reload, would otherwise load twice).
+    func loading(_ stamp: Store.ChangeStamp?) {
+        lock.lock()
+        inLoad = stamp
         lock.unlock()
     }
 
@@ -44,9 +58,17 @@ final class StoreWatch: @unchecked Sendable {
     func isChange(_ stamp: Store.ChangeStamp) -> Bool {
         lock.lock()
         defer { lock.unlock() }
-        guard let seen, seen != stamp else { return false }
+        guard let seen, seen != stamp, stamp != inLoad else { return false }
         self.seen = stamp
         return true
+    }
+
+    /// Whether to post a change now (`RefreshThrottle`), given whether this poll saw one.
+    private func shouldReport(changed: Bool) -> Bool {
+        let now = Double(DispatchTime.now().uptimeNanoseconds) / 1e9
+        lock.lock()
+        defer { lock.unlock() }
+        return throttle.report(changed: changed, now: now)
     }
 
     /// Starts polling `store` every `interval` seconds on a queue of its own.
@@ -55,8 +77,9 @@ final class StoreWatch: @unchecked Sendable {
         let timer = DispatchSource.makeTimerSource(queue: queue)
         timer.schedule(deadline: .now() + interval, repeating: interval, leeway: .milliseconds(50))
         timer.setEventHandler { [weak self] in
-            guard let self, let stamp = store.changeStamp(wait: false), self.isChange(stamp) else { return }
-            events.post(.storeChanged)
+            guard let self else { return }
+            let changed = store.changeStamp(wait: false).map { self.isChange($0) } ?? false
+            if self.shouldReport(changed: changed) { events.post(.storeChanged) }
         }
         lock.lock()
         self.timer?.cancel()
@@ -71,6 +94,8 @@ final class StoreWatch: @unchecked Sendable {
 extension ConsoleRuntime {
     /// How often the store is asked whether another process changed it.
     public static let watchInterval = 0.25
+    /// The least time between two reloads for other processes' changes.
+    public static let refreshInterval = 1.0
 
     /// Starts live refresh (not for an inline runtime: tests and the replay bench send `storeChanged` themselves).
     public func watchStore(every interval: Double = ConsoleRuntime.watchInterval) {

@@ -7,7 +7,7 @@ enum FrequencyView {
         var title = "Frequency · " + pane.title
         if let bucket = pane.bucket, bucket != .day { title += " by " + bucket.rawValue }
         if let table = pane.table {
-            title += " (\(Format.count(table.entries.count)) values, \(Format.count(table.total)) rows)"
+            title += " (\(Format.count(table.entries.count, "value")), \(Format.count(table.total, "row")))"
         }
         return title
     }

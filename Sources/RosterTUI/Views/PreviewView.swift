@@ -32,7 +32,7 @@ enum PreviewView {
             } else if let segment = preview.segment {
                 lines.append(
                     StyledLine(
-                        "\(Format.count(segment.total)) customers, \(Format.count(segment.complete)) complete, "
+                        "\(Format.count(segment.total, "customer")), \(Format.count(segment.complete)) complete, "
                             + "\(Format.count(segment.total - segment.complete)) with missing fields"))
                 for missing in segment.missingByField {
                     lines.append(StyledLine("  missing \(missing.field): \(Format.count(missing.count))", .error))

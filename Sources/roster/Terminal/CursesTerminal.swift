@@ -11,15 +11,7 @@ import Synchronization
 private let cursesActive = Atomic<Bool>(false)
 
 /// The ncursesw backend: draws cell buffers and reads keys. The only code that talks to curses.
-final class CursesTerminal {
-    /// What reading the keyboard gave.
-    enum Input {
-        case key(Key)
-        case resize(width: Int, height: Int)
-        /// Text pasted with bracketed paste, whole.
-        case paste(String)
-    }
-
+final class CursesTerminal: TerminalBackend {
     /// Key codes `define_key` gives the bracketed-paste markers (above every code ncurses uses).
     private static let pasteStart: Int32 = 0x7E00
     private static let pasteEnd: Int32 = 0x7E01
@@ -151,23 +143,31 @@ final class CursesTerminal {
         _ = Glibc.write(STDOUT_FILENO, sequence.utf8Start, sequence.utf8CodeUnitCount)
     }
 
-    /// The next key, resize or paste, or nil when none came within the read timeout.
-    func read() -> Input? {
+    /// What one `wget_wch` gave.
+    private enum Read {
+        /// Nothing came within the read timeout.
+        case nothing
+        /// A key the console has no use for (an unmapped control code, a stray end-of-paste marker).
+        case ignored
+        case input(TerminalInput)
+    }
+
+    /// The next key, resize or paste.
+    private func read() -> Read {
         var value: wint_t = 0
         let result = wget_wch(roster_stdscr(), &value)
-        if result == ERR { return nil }
+        if result == ERR { return .nothing }
         if result == KEY_CODE_YES {
             let code = Int32(bitPattern: value)
-            if code == KEY_RESIZE { return .resize(width: size.width, height: size.height) }
-            if code == Self.pasteStart { return readPaste() }
-            if code == Self.pasteEnd { return nil }
-            return CursesKeys.special(code).map(Input.key)
+            if code == KEY_RESIZE { return .input(.resize(width: size.width, height: size.height)) }
+            if code == Self.pasteStart { return .input(readPaste()) }
+            return CursesKeys.special(code).map { .input(.key($0)) } ?? .ignored
         }
-        return CursesKeys.character(UInt32(value)).map(Input.key)
+        return CursesKeys.character(UInt32(value)).map { .input(.key($0)) } ?? .ignored
     }
 
     /// The text up to the end-of-paste marker (or until input stops for a second).
-    private func readPaste() -> Input {
+    private func readPaste() -> TerminalInput {
         wtimeout(roster_stdscr(), 1000)
         defer { wtimeout(roster_stdscr(), 30) }
         var text = String.UnicodeScalarView()
@@ -186,11 +186,24 @@ final class CursesTerminal {
         return .paste(String(text))
     }
 
-    /// Whether another key is already waiting (to draw once for a burst of keys).
-    func readWaiting() -> Input? {
-        wtimeout(roster_stdscr(), 0)
+    /// The next input (waiting at most the read timeout), then every other one already waiting, in order.
+    ///
+    /// The rest is read without waiting: a burst (500 keys, a held key) comes whole, and a key the console ignores
+    /// in the middle of it does not cut it in two.
+    func readPending() -> [TerminalInput] {
+        var pending: [TerminalInput] = []
+        var next = read()
         defer { wtimeout(roster_stdscr(), 30) }
-        return read()
+        while true {
+            switch next {
+            case .nothing: return pending
+            case .ignored: break
+            case .input(let input): pending.append(input)
+            }
+            // Set before every read: a paste's read changes the timeout.
+            wtimeout(roster_stdscr(), 0)
+            next = read()
+        }
     }
 
     /// Repaints the whole screen on the next draw (Ctrl-L, after a resume).

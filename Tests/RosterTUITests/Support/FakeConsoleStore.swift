@@ -23,9 +23,16 @@ final class FakeConsoleStore: ConsoleStore, @unchecked Sendable {
         return revealed
     }
 
+    /// The customers `loadWorkingSet` gives: the fixtures, or more for a test that needs a long list.
+    let listed: [Customer]
+
+    init(customers: [Customer] = Fixtures.customers) {
+        listed = customers
+    }
+
     func loadWorkingSet(progress: @escaping @Sendable (Double) -> Void) throws -> WorkingSet {
         progress(0.5)
-        return Fixtures.workingSet
+        return WorkingSet(customers: listed, deviceCounts: [1: 1, 2: 1])
     }
 
     func customerDetail(rowID: Int64) throws -> CustomerDetail {
