@@ -128,3 +128,14 @@ extension ConsoleDefectTests {
         #expect(watch.isChange(Self.stamp(5)))
     }
 }
+
+extension ConsoleDefectTests {
+    @Test("q right after a column change waits until the choice is remembered in the store")
+    func quitAfterColumns() {
+        var state = Fixtures.loadedState()
+        let hidden = Fixtures.press([.character("-")], &state)
+        #expect(hidden.contains { if case .saveColumns = $0 { return true } else { return false } })
+        #expect(!Self.quits(Fixtures.press([.character("q")], &state)))
+        #expect(Self.quits(ConsoleUpdate.apply(.columnsSaved, to: &state)))
+    }
+}

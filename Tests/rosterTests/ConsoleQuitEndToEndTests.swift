@@ -25,3 +25,21 @@ extension ConsoleEndToEndTests {
         #expect(shown.filter { $0.contains("Lyon") }.count == 1, "\(shown)")
     }
 }
+
+extension ConsoleEndToEndTests {
+    @Test("a field renamed on one customer says so in the singular")
+    func singularNotice() throws {
+        guard let tmux = Self.tmux else { return }
+        let session = try Session(tmux: tmux, names: ["Ana"])
+        let pane = session.pane
+        try pane.wait(for: "Customers (1)")
+        try pane.keys(":")
+        try pane.type("field rename city town")
+        try pane.keys("Enter")
+        try pane.wait(for: "Rename field city to town on 1 customer.")
+        try pane.keys("y")
+        try pane.wait(for: "field city is now town on 1 customer (recorded in the audit log)")
+        try pane.keys("Escape", "q")
+        #expect(session.exitStatus() == "0")
+    }
+}

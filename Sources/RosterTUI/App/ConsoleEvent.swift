@@ -44,6 +44,8 @@ public enum ConsoleEvent: Sendable {
     case segmentCounted(name: String, Result<Int, ConsoleFailure>)
     case segmentSaved(name: String, Result<Int, ConsoleFailure>)
     case segmentDeleted(name: String, Result<Bool, ConsoleFailure>)
+    /// A list's columns were remembered in the store (`saveColumns`).
+    case columnsSaved
 }
 
 /// A failure of background work, as the message the console shows.

@@ -138,6 +138,7 @@ public final class ConsoleRuntime: @unchecked Sendable {
                 let before = store.changeStamp(wait: true)
                 store.saveColumns(kind: kind, names: names)
                 watch.advance(from: before, to: store.changeStamp(wait: true))
+                events.post(.columnsSaved)
             }
         case .frequency(let request):
             generations.set("frequency", request.generation)

@@ -46,7 +46,7 @@ extension ConsoleEffect {
     /// Whether this writes to the store or a file, with an event that says when it is done.
     var isWrite: Bool {
         switch self {
-        case .editCustomer, .applyFieldChange, .saveSegment, .deleteSegment, .export: return true
+        case .editCustomer, .applyFieldChange, .saveSegment, .deleteSegment, .export, .saveColumns: return true
         default: return false
         }
     }
@@ -56,7 +56,7 @@ extension ConsoleEvent {
     /// Whether this reports a write (`ConsoleEffect.isWrite`) done, or failed.
     var finishesWrite: Bool {
         switch self {
-        case .editFinished, .fieldChanged, .segmentSaved, .segmentDeleted, .exportFinished: return true
+        case .editFinished, .fieldChanged, .segmentSaved, .segmentDeleted, .exportFinished, .columnsSaved: return true
         default: return false
         }
     }

@@ -212,6 +212,8 @@ public enum ConsoleUpdate {
                 screen = .frequency(pane)
             }
             return []
+        case .columnsSaved:
+            return []
         case .columnsLoaded(let saved):
             for (kind, names) in saved where state.browser.columns[kind] == nil {
                 let columns = names.compactMap { ListColumn.remembered($0, for: kind) }

@@ -213,11 +213,13 @@ final class StoreConsole: ConsoleStore, @unchecked Sendable {
                 let dropped = report.unconvertible.isEmpty ? "" : ", \(report.unconvertible.count) dropped"
                 return (
                     .retype(report),
-                    "field \(report.field) is now \(report.to.rawValue): \(report.converted) values converted\(dropped)"
+                    "field \(report.field) is now \(report.to.rawValue): "
+                        + "\(Format.count(report.converted, "value")) converted\(dropped)"
                 )
             case .rename(let old, let new):
                 let count = try store.renameField(old, to: new, checkOnly: !apply)
-                return (.rename(count: count), apply ? "field \(old) is now \(new) on \(count) customers" : nil)
+                let done = "field \(old) is now \(new) on \(Format.count(count, "customer"))"
+                return (.rename(count: count), apply ? done : nil)
             }
         }
     }
