@@ -1,6 +1,6 @@
 import Dispatch
 import Foundation
-import RosterCore
+import RosterModel
 
 /// Live refresh: the store's change stamp is polled off the UI loop, and a change made by another process (an
 /// import, `roster customer set`, the server) is posted as `storeChanged`, which reloads the working set.
@@ -9,7 +9,7 @@ import RosterCore
 final class StoreWatch: @unchecked Sendable {
     private let lock = NSLock()
     /// The stamp of the data loaded or last reported; nil before the first load (nothing to compare with).
-    private var seen: Store.ChangeStamp?
+    private var seen: ChangeStamp?
     private var timer: DispatchSourceTimer?
 
     private var loads = 0
@@ -23,7 +23,7 @@ final class StoreWatch: @unchecked Sendable {
     }
 
     /// A load read `stamp` before it started: changes up to it are in the loaded set.
-    func loaded(_ stamp: Store.ChangeStamp?) {
+    func loaded(_ stamp: ChangeStamp?) {
         guard let stamp else { return }
         lock.lock()
         seen = stamp
@@ -32,7 +32,7 @@ final class StoreWatch: @unchecked Sendable {
 
     /// This console wrote once, moving the stamp from `before` to `after`: when nothing else was written between
     /// (one version on), that is no change to reload for.
-    func advance(from before: Store.ChangeStamp?, to after: Store.ChangeStamp?) {
+    func advance(from before: ChangeStamp?, to after: ChangeStamp?) {
         guard let before, let after, after.reopens == before.reopens, after.dataVersion == before.dataVersion + 1
         else { return }
         lock.lock()
@@ -41,7 +41,7 @@ final class StoreWatch: @unchecked Sendable {
     }
 
     /// Whether `stamp` is news; it becomes the one seen.
-    func isChange(_ stamp: Store.ChangeStamp) -> Bool {
+    func isChange(_ stamp: ChangeStamp) -> Bool {
         lock.lock()
         defer { lock.unlock() }
         guard let seen, seen != stamp else { return false }
