@@ -76,7 +76,7 @@ let package = Package(
         ),
         .target(
             name: "RosterTUI",
-            dependencies: ["RosterCore", "RosterModel", "CTextWidth"]
+            dependencies: ["RosterModel", "CTextWidth"]
         ),
         .target(
             name: "RosterServer",

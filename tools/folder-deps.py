@@ -1,33 +1,30 @@
 #!/usr/bin/env python3
-"""Lists references between RosterCore's folders: which folder uses a type (or an
-extension member) that another folder defines. The module split needs these to run
-one way; docs/architecture.md keeps the output as the map.
+"""Lists references between Roster's library modules and, inside RosterCore, between its folders: which module
+(or folder) uses a type (or an extension member) that another defines. docs/architecture.md keeps the output as the
+map.
 
-Usage: tools/folder-deps.py [Sources/RosterCore] [--detail] [--modules]
+Usage: tools/folder-deps.py [Sources] [--detail] [--modules]
 
---modules groups the folders (and a few files of Import/) into the planned modules and lists the
-references between those instead; a module pair marked CYCLE must be broken before the split.
+The compiler now enforces the module graph (a module can only name what its target depends on); this script
+still shows the seam the compiler cannot yet see, between the store and the import pipelines, which share
+RosterCore. With --modules it groups by module (RosterCore split into its planned store and import halves) and
+marks a pair that runs both ways CYCLE.
 """
 import os
 import re
 import sys
 from collections import defaultdict
 
-root = next((a for a in sys.argv[1:] if not a.startswith("--")), "Sources/RosterCore")
+root = next((a for a in sys.argv[1:] if not a.startswith("--")), "Sources")
 detail = "--detail" in sys.argv
 by_module = "--modules" in sys.argv
 
-# The planned modules (docs/architecture.md). Files of Import/ that are the CSV reader or the demo data move out.
-MODULES = {
-    "Concurrency": "concurrency",
-    "Domain": "model", "Query": "model", "Template": "model", "Report": "model",
-    "Store": "store", "Crypto": "store", "Identity": "store", "Privacy": "store", "Export": "store",
-    "Files": "store", "StoreQuery": "store", "Server": "store", "(root)": "store",
-    "Import": "import",
-}
-CSV_FILES = {"BytePass", "ByteSearch", "CSVByteSource", "CSVDialect", "CSVReader", "CSVReaderError", "CSVRecord", "CSVRowError",
-             "CSVScanner", "LineReader", "TextDecoding"}
-DEMO_FILES = {"ContactGenerator", "DemoStore"}
+# The library modules; RosterTUI, RosterServer and the executable are left out (they use, nothing uses them).
+LIBRARIES = {"RosterConcurrency": "concurrency", "RosterCSV": "csv", "RosterModel": "model", "RosterCore": "core",
+             "RosterDemo": "demo"}
+# RosterCore's folders: the store, and the import pipelines that may become their own module.
+CORE = {"Import": "import"}
+
 
 DECL = re.compile(
     r"^(?:@\w+(?:\([^)]*\))?\s+)*(?:(?:public|package|internal|private|fileprivate|final|indirect|nonisolated)\s+)*"
@@ -41,17 +38,14 @@ MEMBER = re.compile(
 
 
 def folder_of(path):
-    rel = os.path.relpath(path, root)
-    parts = rel.split(os.sep)
-    folder = parts[0] if len(parts) > 1 else "(root)"
+    parts = os.path.relpath(path, root).split(os.sep)
+    module = LIBRARIES[parts[0]]
+    folder = parts[1] if len(parts) > 2 else "(root)"
     if not by_module:
-        return folder
-    stem = os.path.splitext(parts[-1])[0]
-    if folder == "Import" and stem in CSV_FILES:
-        return "csv"
-    if folder == "Import" and stem in DEMO_FILES:
-        return "demo"
-    return MODULES.get(folder, folder)
+        return f"{module}/{folder}" if module in ("model", "core") else module
+    if module == "core":
+        return CORE.get(folder, "store")
+    return module
 
 
 def strip(text):
@@ -63,10 +57,9 @@ def strip(text):
 
 
 files = []
-for dirpath, _, names in os.walk(root):
-    for name in names:
-        if name.endswith(".swift"):
-            files.append(os.path.join(dirpath, name))
+for library in LIBRARIES:
+    for dirpath, _, names in os.walk(os.path.join(root, library)):
+        files.extend(os.path.join(dirpath, name) for name in names if name.endswith(".swift"))
 files.sort()
 
 sources = {f: strip(open(f, encoding="utf-8").read()) for f in files}

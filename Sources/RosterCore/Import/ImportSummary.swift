@@ -21,13 +21,8 @@ public struct ImportSummary: Sendable, Equatable {
     /// Rows superseded by a later row with the same key.
     public var duplicatesInFile = 0
     public var rejects: [Rejection] = []
-    /// How a field column of the file writes its values, when it is not plain: each date column's forms and
-    /// day/month order, and number columns with a decimal comma.
-    public struct ColumnFormat: Sendable, Equatable {
-        public let field: String
-        public let type: FieldType
-        public let format: String
-    }
+    /// How a field column of the file writes its values, when it is not plain (`ImportColumnFormat`).
+    public typealias ColumnFormat = ImportColumnFormat
 
     public var formats: [ColumnFormat] = []
     /// Whether the empty-store bulk path was used.

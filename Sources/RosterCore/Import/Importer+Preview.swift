@@ -1,31 +1,5 @@
 import RosterModel
 
-/// What an import would do with the first rows of a file: the mapping it settled and the rows as they would be
-/// stored (`roster import --dry-run`).
-public struct ImportPreview: Sendable {
-    /// One imported column: its target, where its value comes from, and a field's type.
-    public struct Column: Sendable, Equatable {
-        public let target: String
-        public let source: String
-        public let type: FieldType?
-    }
-
-    /// One row: its line and the values it would store, or why it would be refused.
-    public struct Row: Sendable {
-        public let line: Int
-        public let values: [(name: String, value: String)]
-        public let rejection: String?
-    }
-
-    public let columns: [Column]
-    /// Headers of the file that nothing imports (read by a template, or left out by a preset).
-    public let unused: [String]
-    public let rows: [Row]
-    public let formats: [ImportSummary.ColumnFormat]
-    /// The file's header, as written.
-    public var headers: [String] = []
-}
-
 extension Importer {
     /// The mapping this import uses and its first `limit` rows as they would be stored; reads the file only.
     public func preview(rows limit: Int = 5) throws -> ImportPreview {

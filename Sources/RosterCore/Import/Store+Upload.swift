@@ -1,4 +1,5 @@
 import Foundation
+import RosterModel
 
 #if canImport(Glibc)
     import Glibc

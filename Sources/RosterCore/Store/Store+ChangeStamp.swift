@@ -1,19 +1,10 @@
 import GRDB
+import RosterModel
 
 /// What a long-running reader (the console) polls to learn that another process changed the store.
 extension Store {
-    /// Changes whenever the store's data does, whoever wrote it: the data version every write transaction bumps,
-    /// and the number of times another process's bulk import swapped the file in. Audit entries alone (a reveal,
-    /// an export) do not change it.
-    public struct ChangeStamp: Hashable, Sendable {
-        public let dataVersion: Int64
-        public let reopens: Int
-
-        public init(dataVersion: Int64, reopens: Int) {
-            self.dataVersion = dataVersion
-            self.reopens = reopens
-        }
-    }
+    /// What `changeStamp()` returns (`RosterModel.ChangeStamp`), so the console can hold it without the store.
+    public typealias ChangeStamp = RosterModel.ChangeStamp
 
     /// The store's change stamp: one indexed read. Call it inside `use`, so that a swapped file is reopened first.
     public func changeStamp() throws -> ChangeStamp {

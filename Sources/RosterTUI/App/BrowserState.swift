@@ -1,4 +1,4 @@
-import RosterCore
+import RosterModel
 
 /// The console's list as a browser: live refresh, the column choice and cursor, sorts, frequency tables.
 public struct BrowserState: Sendable {

@@ -1,4 +1,3 @@
-import RosterCore
 import RosterModel
 
 /// The loaded working set with what the lists need from it, computed off the UI loop.
@@ -11,7 +10,7 @@ public struct CustomerCatalog: Sendable {
     /// Rows with a phone (the SMS view), ascending.
     public let smsRows: [Int32]
     /// The store's change stamp read just before the set was loaded (nil when the store cannot tell).
-    public var stamp: Store.ChangeStamp?
+    public var stamp: ChangeStamp?
     /// When the set was loaded, in seconds since 1970.
     public var loadedAt: Int64?
 

@@ -1,4 +1,3 @@
-import RosterCore
 import RosterModel
 
 /// A command typed on the `:` line.

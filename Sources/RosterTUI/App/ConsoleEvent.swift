@@ -1,4 +1,3 @@
-import RosterCore
 import RosterModel
 
 /// Everything that can change the state: keys, resizes, and results of background work.

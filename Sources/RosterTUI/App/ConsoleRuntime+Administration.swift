@@ -1,5 +1,5 @@
 import Foundation
-import RosterCore
+import RosterModel
 
 extension ConsoleRuntime {
     /// The import mapping step and field administration, on the store's worker.

@@ -1,6 +1,6 @@
 import Dispatch
 import Foundation
-import RosterCore
+import RosterModel
 
 /// Carries out store effects off the UI loop and posts their results to the event queue.
 ///

@@ -1,4 +1,3 @@
-import RosterCore
 import RosterModel
 
 /// The whole state of the console: `update` changes it, `view` draws it. Nothing else holds UI state.

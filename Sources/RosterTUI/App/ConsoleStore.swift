@@ -1,4 +1,3 @@
-import RosterCore
 import RosterModel
 
 /// Everything the console needs from a store.
@@ -46,7 +45,7 @@ public protocol ConsoleStore: AnyObject, Sendable {
     func changeField(_ change: FieldRequest, apply: Bool) throws -> (check: FieldCheck, done: String?)
     /// The store's change stamp, polled to show other processes' changes live. Without `wait`, nil when the
     /// store is busy with this console's own work (an import): the next poll asks again.
-    func changeStamp(wait: Bool) -> Store.ChangeStamp?
+    func changeStamp(wait: Bool) -> ChangeStamp?
     /// The columns remembered for a list of this store (nil: none remembered).
     func savedColumns(kind: ListKind) -> [String]?
     /// Remembers a list's columns in the store, sealed.
@@ -67,7 +66,7 @@ public protocol ConsoleStore: AnyObject, Sendable {
 
 extension ConsoleStore {
     /// A store that cannot tell never changes under the console.
-    public func changeStamp(wait: Bool) -> Store.ChangeStamp? { nil }
+    public func changeStamp(wait: Bool) -> ChangeStamp? { nil }
     /// A store that cannot remember columns starts from the defaults.
     public func savedColumns(kind: ListKind) -> [String]? { nil }
     public func saveColumns(kind: ListKind, names: [String]) {}

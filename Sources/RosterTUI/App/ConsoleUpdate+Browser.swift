@@ -1,4 +1,3 @@
-import RosterCore
 import RosterModel
 
 /// The list as a browser: the column cursor (`h` `l`), hiding a column (`-`), sorting by it (`[` `]`).

@@ -1,4 +1,4 @@
-import RosterCore
+import RosterModel
 
 extension ConsoleUpdate {
     /// Edits `input` with a line-editing key; false when the key is not one.

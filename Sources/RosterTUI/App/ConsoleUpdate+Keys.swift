@@ -1,4 +1,4 @@
-import RosterCore
+import RosterModel
 
 extension ConsoleUpdate {
     /// A key: to the prompt or the preview's template when one is open, else through the key table.

@@ -1,4 +1,4 @@
-import RosterCore
+import RosterModel
 
 /// Live refresh: a change by another process reloads the working set (and the devices, once shown) in the
 /// background; the selection stays on its customer, and the filter, sort and columns are kept.

@@ -1,4 +1,3 @@
-import RosterCore
 import RosterModel
 
 /// The saved segments pane (`:segments`): each segment with its count on the working set, counted in the background.

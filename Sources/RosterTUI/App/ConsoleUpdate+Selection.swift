@@ -1,4 +1,4 @@
-import RosterCore
+import RosterModel
 
 /// Keeping the operator on the same customer when a list's rows change under the selection (a reload after
 /// an edit or an import, a filter re-run or cleared): the selection follows the customer, never the row number.

@@ -1,4 +1,3 @@
-import RosterCore
 import RosterModel
 
 /// The console's one update function: a state and an event give the next state and the work to do.

@@ -1,4 +1,4 @@
-import RosterCore
+import RosterModel
 
 /// `:export FILE [csv|jsonl]`: the current view as it is listed (filtered and sorted).
 public struct ExportRequest: Sendable {

@@ -1,4 +1,3 @@
-import RosterCore
 import RosterModel
 
 /// A change to a field of the store, typed as `:field retype` or `:field rename`: what `roster field` does.

@@ -1,4 +1,3 @@
-import RosterCore
 import RosterModel
 
 /// Runs a list's filter: the segments language when the text parses, else a plain-text search.

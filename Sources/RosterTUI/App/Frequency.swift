@@ -1,4 +1,3 @@
-import RosterCore
 import RosterModel
 
 /// The frequency table pane: the table once computed, and the selected entry.

@@ -1,4 +1,3 @@
-import RosterCore
 import RosterModel
 
 /// Counts the values of a column over a list's rows: RosterCore's frequency tables for customers (each entry with

@@ -1,4 +1,3 @@
-import RosterCore
 import RosterModel
 
 /// An import as the mapping step has it set: the file, its kind, and the mapping the operator chose (a preset,

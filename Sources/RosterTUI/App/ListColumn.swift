@@ -1,4 +1,3 @@
-import RosterCore
 import RosterModel
 
 /// A column of a list: a customer identifier or field, or a device attribute.

@@ -1,5 +1,4 @@
 import Foundation
-import RosterCore
 import RosterModel
 
 /// Orders a list's rows by one of its columns: typed (numbers as numbers, dates as dates, text without regard

@@ -1,4 +1,3 @@
-import RosterCore
 import RosterModel
 
 /// A customer's detail, opened with Enter.

@@ -1,6 +1,6 @@
 import Dispatch
 import Foundation
-import RosterCore
+import RosterModel
 
 /// Live refresh: the store's change stamp is polled off the UI loop, and a change made by another process (an
 /// import, `roster customer set`, the server) is posted as `storeChanged`, which reloads the working set.
@@ -9,9 +9,9 @@ import RosterCore
 final class StoreWatch: @unchecked Sendable {
     private let lock = NSLock()
     /// The stamp of the data loaded or last reported; nil before the first load (nothing to compare with).
-    private var seen: Store.ChangeStamp?
+    private var seen: ChangeStamp?
     /// The stamp a load under way read before it started: the data it brings, so no news for the poll.
-    private var inLoad: Store.ChangeStamp?
+    private var inLoad: ChangeStamp?
     private var timer: DispatchSourceTimer?
     private var throttle = RefreshThrottle(interval: ConsoleRuntime.refreshInterval)
 
@@ -26,7 +26,7 @@ final class StoreWatch: @unchecked Sendable {
     }
 
     /// A load read `stamp` before it started: changes up to it are in the loaded set.
-    func loaded(_ stamp: Store.ChangeStamp?) {
+    func loaded(_ stamp: ChangeStamp?) {
         lock.lock()
         defer { lock.unlock() }
         inLoad = nil
@@ -38,7 +38,7 @@ final class StoreWatch: @unchecked Sendable {
 
     /// A load read `stamp` and is under way: a poll that finds the store at that stamp meanwhile does not ask for
     /// another load (the console's own edit, then its reload, would otherwise load twice).
-    func loading(_ stamp: Store.ChangeStamp?) {
+    func loading(_ stamp: ChangeStamp?) {
         lock.lock()
         inLoad = stamp
         lock.unlock()
@@ -46,7 +46,7 @@ final class StoreWatch: @unchecked Sendable {
 
     /// This console wrote once, moving the stamp from `before` to `after`: when nothing else was written between
     /// (one version on), that is no change to reload for.
-    func advance(from before: Store.ChangeStamp?, to after: Store.ChangeStamp?) {
+    func advance(from before: ChangeStamp?, to after: ChangeStamp?) {
         guard let before, let after, after.reopens == before.reopens, after.dataVersion == before.dataVersion + 1
         else { return }
         lock.lock()
@@ -55,7 +55,7 @@ final class StoreWatch: @unchecked Sendable {
     }
 
     /// Whether `stamp` is news; it becomes the one seen.
-    func isChange(_ stamp: Store.ChangeStamp) -> Bool {
+    func isChange(_ stamp: ChangeStamp) -> Bool {
         lock.lock()
         defer { lock.unlock() }
         guard let seen, seen != stamp, stamp != inLoad else { return false }

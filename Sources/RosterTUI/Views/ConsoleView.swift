@@ -1,4 +1,4 @@
-import RosterCore
+import RosterModel
 
 /// Draws a state into a cell buffer: a title bar, a list or the open screen, the prompt and the status line.
 ///

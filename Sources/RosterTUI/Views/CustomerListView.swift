@@ -1,4 +1,4 @@
-import RosterCore
+import RosterModel
 
 /// What the customer lists show in their cells (the lists themselves are drawn by `ListTable`).
 enum CustomerListView {

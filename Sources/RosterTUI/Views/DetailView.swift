@@ -1,4 +1,3 @@
-import RosterCore
 import RosterModel
 
 /// A customer's detail: identifiers, channels with consent, fields, devices and merge history.

@@ -1,4 +1,4 @@
-import RosterCore
+import RosterModel
 
 /// What the SDK's deviceGet prints for a device, then its full record.
 enum DeviceGetView {

@@ -1,4 +1,4 @@
-import RosterCore
+import RosterModel
 
 /// The store's fields with their types and counts, and a field change waiting for its confirmation.
 enum FieldsView {

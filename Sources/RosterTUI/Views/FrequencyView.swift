@@ -1,4 +1,3 @@
-import RosterCore
 import RosterModel
 
 /// A frequency table: each value, its count, its share and a bar, most frequent first.

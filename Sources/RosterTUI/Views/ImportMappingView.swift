@@ -1,4 +1,4 @@
-import RosterCore
+import RosterModel
 
 /// The mapping step of an import: the file's headers, the mapping (editable), the date formats found and the first
 /// rows as they will be stored, or why the mapping cannot import the file.

@@ -1,4 +1,3 @@
-import RosterCore
 import RosterModel
 
 /// A list drawn through its chosen columns: each column as wide as its title and the values on screen (up to a

@@ -1,4 +1,3 @@
-import RosterCore
 import RosterModel
 
 /// How lists show emails and phones until the operator reveals them: `a***@example.com`, `+34 6** *** *33`.

@@ -1,4 +1,4 @@
-import RosterCore
+import RosterModel
 
 /// `:segments`: one line per saved segment (name, live count, filter), the selected one highlighted.
 enum SegmentsView {

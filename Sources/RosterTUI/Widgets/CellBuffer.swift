@@ -1,4 +1,3 @@
-import RosterCore
 import RosterModel
 
 /// One cell of the screen: a whole grapheme cluster (never a lone scalar of one) and its style slot.

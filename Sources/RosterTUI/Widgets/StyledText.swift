@@ -1,4 +1,3 @@
-import RosterCore
 import RosterModel
 
 /// A run of text in one style slot.

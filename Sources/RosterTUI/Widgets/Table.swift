@@ -1,4 +1,3 @@
-import RosterCore
 import RosterModel
 
 /// A column of a table: a title and how wide it may be.

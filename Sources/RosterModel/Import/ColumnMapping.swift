@@ -1,5 +1,3 @@
-import RosterModel
-
 /// Where an import takes each target from: a header of the file, or a template of headers
 /// (`{First Name} {Last Name}`). A target is an identifier role (`customerId`, `email`, `countryCode`, `phone`,
 /// `deviceId`, `consent`, …) or a field name, optionally with a type (`birthdate:date`).

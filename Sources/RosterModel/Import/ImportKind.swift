@@ -1,11 +1,9 @@
-import RosterModel
-
 /// The files Roster imports: the platform's four CSV kinds, the wide contacts file, and its own jsonl export.
 public enum ImportKind: String, CaseIterable, Sendable {
     case email, sms, push, fields, contacts, jsonl
 
     /// Columns that must be present (names matched case-insensitively, ignoring spaces, `_` and `-`).
-    var mandatoryColumns: [ColumnRole] {
+    package var mandatoryColumns: [ColumnRole] {
         switch self {
         case .email: return [.email]
         case .sms: return [.countryCode, .phone]
@@ -17,7 +15,7 @@ public enum ImportKind: String, CaseIterable, Sendable {
     }
 
     /// The channel a `consent` (or, except for push, `enabled`) column speaks of.
-    var consentChannel: Channel? {
+    package var consentChannel: Channel? {
         switch self {
         case .email: return .email
         case .sms: return .sms
@@ -28,7 +26,7 @@ public enum ImportKind: String, CaseIterable, Sendable {
 }
 
 /// What a CSV column means to the importer.
-enum ColumnRole: Equatable, Hashable, Sendable {
+package enum ColumnRole: Equatable, Hashable, Sendable {
     /// `customerId`, `externalCode` or `externalId`: the CRM id in clear.
     case identity
     case email
@@ -46,7 +44,7 @@ enum ColumnRole: Equatable, Hashable, Sendable {
     case ignored
 
     /// The name a person would write for this column (for error messages).
-    var columnName: String {
+    package var columnName: String {
         switch self {
         case .identity: return "customerId"
         case .email: return "email"
@@ -63,7 +61,7 @@ enum ColumnRole: Equatable, Hashable, Sendable {
     }
 
     /// The name a mapping gives this role as its target (`--map customerId=…`).
-    var targetName: String {
+    package var targetName: String {
         switch self {
         case .identity: return "customerId"
         default: return columnName
@@ -72,6 +70,6 @@ enum ColumnRole: Equatable, Hashable, Sendable {
 }
 
 /// The device columns of a push file.
-enum DeviceColumn: String, CaseIterable, Sendable {
+package enum DeviceColumn: String, CaseIterable, Sendable {
     case platform, pushToken, browserName, browserVersion, osName, osVersion, deviceType, locale, timeZone, enabled
 }

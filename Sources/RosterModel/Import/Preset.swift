@@ -1,5 +1,3 @@
-import RosterModel
-
 /// Mappings for the exports of common CRMs and newsletter tools, from the headers each vendor documents
 /// (docs/import.md lists the sources). A preset imports only the columns it maps: the dozens of empty address,
 /// label and tracking columns such exports carry do not become fields. `--map` adds or replaces targets.
@@ -72,25 +70,6 @@ public enum Preset: String, CaseIterable, Sendable {
         var mapping = ColumnMapping(entries: entries)
         mapping.onlyMapped = true
         return mapping
-    }
-}
-
-extension Preset {
-    /// The presets whose name and email (or record id) columns are in `header`, to suggest before an import: the
-    /// one whose columns the file has the largest share of first.
-    public static func fitting(header: [String]) -> [Preset] {
-        let scored = allCases.compactMap { preset -> (Preset, Double)? in
-            let entries = preset.mapping.entries
-            func found(_ entry: ColumnMapping.Entry) -> Bool {
-                entry.sources.contains { source in
-                    source.headers.allSatisfy { ColumnMap.index(of: $0, in: header) != nil }
-                }
-            }
-            func present(_ target: String) -> Bool { entries.first { $0.target == target }.map(found) ?? false }
-            guard present("name") && (present("email") || present("customerId")) else { return nil }
-            return (preset, Double(entries.count(where: found)) / Double(entries.count))
-        }
-        return scored.sorted { $0.1 > $1.1 }.map(\.0)
     }
 }
 
