@@ -1,4 +1,4 @@
-import RosterCore
+import RosterModel
 import Testing
 
 @testable import RosterTUI
