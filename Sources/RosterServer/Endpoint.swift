@@ -9,9 +9,9 @@ import Synchronization
 /// What a handler gets: the request's query, its body (already size-checked) and the key that authorized it.
 struct Call: Sendable {
     let request: Request
-    let body: [UInt8]
+    var body: [UInt8] = []
     /// The key's name, or `anonymous` on endpoints without a key.
-    let actor: String
+    var actor = "anonymous"
 
     /// A query parameter, percent-decoded.
     func query(_ name: String) -> String? { request.uri.queryParameters.get(name) }
@@ -27,11 +27,12 @@ struct Call: Sendable {
     }
 }
 
-/// A successful answer: `data` goes into the platform's envelope, or `raw` is sent as it is (metrics, OpenAPI).
+/// A successful answer: `data` goes into the platform's envelope, or `raw` is sent as it is (metrics, OpenAPI, an
+/// envelope rendered once and kept).
 struct Reply: Sendable {
     var status: HTTPResponse.Status = .ok
     var data: JSONValue = .null
-    var raw: (contentType: String, text: String)?
+    var raw: (contentType: String, body: ByteBuffer)?
 
     init(status: HTTPResponse.Status = .ok, _ data: JSONValue) {
         self.status = status
@@ -39,8 +40,24 @@ struct Reply: Sendable {
     }
 
     init(contentType: String, text: String) {
-        raw = (contentType, text)
+        raw = (contentType, ByteBuffer(string: text))
     }
+
+    /// The same answer with its envelope rendered now, to be sent again as it is.
+    var rendered: Reply {
+        guard raw == nil else { return self }
+        var reply = self
+        reply.raw = ("application/json", ByteBuffer(string: Endpoints.envelope(self).rendered()))
+        return reply
+    }
+}
+
+/// What a route does with a request once it is authorized.
+enum Handler: Sendable {
+    /// Runs on the request's task (writes, long reads).
+    case task(@Sendable (Call) async throws -> Reply)
+    /// A short read run on the reader that checked the key, in the same checkout.
+    case read(@Sendable (Call, Reader) throws -> Reply)
 }
 
 /// How endpoints are registered: authorization, body limits, error answers, request logs and metrics in one place.
@@ -58,32 +75,30 @@ struct Endpoints: Sendable {
         role: ServerKeyRole?, bodyLimit: Int? = nil, unknownCode: Int = 4601,
         _ handler: @escaping @Sendable (Call) async throws -> Reply
     ) {
+        add(router, method, path, role: role, bodyLimit: bodyLimit, unknownCode: unknownCode, handling: .task(handler))
+    }
+
+    /// Adds a short read that needs a key: the key check and the read take one reader, one after the other.
+    func addRead(
+        _ router: Router<BasicRequestContext>, _ path: RouterPath, role: ServerKeyRole, unknownCode: Int = 4601,
+        _ handler: @escaping @Sendable (Call, Reader) throws -> Reply
+    ) {
+        add(router, .get, path, role: role, bodyLimit: nil, unknownCode: unknownCode, handling: .read(handler))
+    }
+
+    private func add(
+        _ router: Router<BasicRequestContext>, _ method: HTTPRequest.Method, _ path: RouterPath,
+        role: ServerKeyRole?, bodyLimit: Int?, unknownCode: Int, handling: Handler
+    ) {
         let route = path.description
         router.on(path, method: method) { request, _ -> Response in
             let started = ContinuousClock.now
             var actor = "anonymous"
             let response: Response
             do {
-                if let role {
-                    let key = try await authorize(request, needs: role)
-                    actor = key.name
-                }
-                var body: [UInt8] = []
-                if let bodyLimit {
-                    let requestBody = request.body
-                    body = try await Deadline.run(configuration.requestTimeout) {
-                        do {
-                            var buffer = try await requestBody.collect(upTo: bodyLimit)
-                            return buffer.readBytes(length: buffer.readableBytes) ?? []
-                        } catch is CancellationError {
-                            throw CancellationError()
-                        } catch {
-                            throw APIError.tooLarge(limit: bodyLimit)
-                        }
-                    }
-                }
-                let reply = try await handler(Call(request: request, body: body, actor: actor))
-                response = Endpoints.response(reply)
+                let answered = try await answer(request, role: role, bodyLimit: bodyLimit, handling)
+                actor = answered.actor
+                response = Endpoints.response(answered.reply)
             } catch {
                 let apiError = APIError.from(error, unknown: unknownCode)
                 if apiError.status.code >= 500 {
@@ -115,30 +130,77 @@ struct Endpoints: Sendable {
     /// The reads that show personal values in clear, audited in summary (`ReadAudit`).
     static let revealing: Set<String> = ["/v1/device", "/v2/customer", "/v2/customer/field", "/v2/preview"]
 
-    /// The key a request carries, if it is valid and its role allows `needs`.
-    private func authorize(_ request: Request, needs role: ServerKeyRole) async throws -> ServerKey {
-        guard let header = request.headers[.authorization] else { throw APIError.unauthorized }
+    /// Authorizes the request, reads its body and runs its handler: the key's name (or `anonymous`) and the reply.
+    private func answer(_ request: Request, role: ServerKeyRole?, bodyLimit: Int?, _ handling: Handler) async throws
+        -> (actor: String, reply: Reply)
+    {
+        var actor = "anonymous"
+        switch handling {
+        case .read(let read):
+            guard let role else { return (actor, try await reads.withReader { try read(Call(request: request), $0) }) }
+            let secret = try Endpoints.bearer(request)
+            let (name, outcome) = try await reads.withReader { reader in
+                let key = try Endpoints.authorize(secret, needs: role, with: try reader.verifier())
+                return (key.name, Result { try read(Call(request: request, actor: key.name), reader) })
+            }
+            return (name, try outcome.get())
+        case .task(let handler):
+            if let role {
+                let secret = try Endpoints.bearer(request)
+                actor = try Endpoints.authorize(secret, needs: role, with: try await reads.keyVerifier()).name
+            }
+            var body: [UInt8] = []
+            if let bodyLimit {
+                let requestBody = request.body
+                body = try await Deadline.run(configuration.requestTimeout) {
+                    do {
+                        var buffer = try await requestBody.collect(upTo: bodyLimit)
+                        return buffer.readBytes(length: buffer.readableBytes) ?? []
+                    } catch is CancellationError {
+                        throw CancellationError()
+                    } catch {
+                        throw APIError.tooLarge(limit: bodyLimit)
+                    }
+                }
+            }
+            return (actor, try await handler(Call(request: request, body: body, actor: actor)))
+        }
+    }
+
+    /// The secret of the request's `Authorization: Bearer` header.
+    private static func bearer(_ request: Request) throws(APIError) -> String {
+        guard let header = request.headers[.authorization] else { throw .unauthorized }
         let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw APIError.unauthorized }
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw .unauthorized }
         let secret = String(parts[1]).trimmingCharacters(in: .whitespaces)
-        guard !secret.isEmpty, secret.utf8.count <= 256 else { throw APIError.unauthorized }
-        guard let key = try await reads.keyVerifier().key(for: secret) else { throw APIError.unauthorized }
-        guard key.role.allows(role) else { throw APIError.forbidden(key, needs: role) }
+        guard !secret.isEmpty, secret.utf8.count <= 256 else { throw .unauthorized }
+        return secret
+    }
+
+    /// The key whose secret this is, if it is valid and its role allows `needs`.
+    private static func authorize(_ secret: String, needs role: ServerKeyRole, with verifier: ServerKeyVerifier)
+        throws(APIError) -> ServerKey
+    {
+        guard let key = verifier.key(for: secret) else { throw .unauthorized }
+        guard key.role.allows(role) else { throw .forbidden(key, needs: role) }
         return key
     }
 
     static func response(_ reply: Reply) -> Response {
         if let raw = reply.raw {
             return Response(
-                status: reply.status, headers: [.contentType: raw.contentType],
-                body: ResponseBody(byteBuffer: ByteBuffer(string: raw.text)))
+                status: reply.status, headers: [.contentType: raw.contentType], body: ResponseBody(byteBuffer: raw.body)
+            )
         }
-        return json(
-            status: reply.status,
-            .object([
-                ("statusCode", .int(Int64(reply.status.code))), ("message", .string(reply.status.reasonPhrase)),
-                ("data", reply.data),
-            ]))
+        return json(status: reply.status, envelope(reply))
+    }
+
+    /// The platform's envelope of a successful answer.
+    static func envelope(_ reply: Reply) -> JSONValue {
+        .object([
+            ("statusCode", .int(Int64(reply.status.code))), ("message", .string(reply.status.reasonPhrase)),
+            ("data", reply.data),
+        ])
     }
 
     static func response(_ error: APIError) -> Response {

@@ -71,7 +71,8 @@ final class ReadPool: Sendable {
         try await withReader { try $0.verifier() }
     }
 
-    private func withReader<T: Sendable>(_ body: @escaping @Sendable (Reader) throws -> T) async throws -> T {
+    /// Runs `body` with a reader refreshed for this call (one checkout for a request's key check and its read).
+    func withReader<T: Sendable>(_ body: @escaping @Sendable (Reader) throws -> T) async throws -> T {
         guard let reader = idle.withLock({ $0.popLast() }) else {
             let slot = writerSlot
             return try await executor.run { _ in try slot.refreshed(body) }
@@ -82,24 +83,54 @@ final class ReadPool: Sendable {
 }
 
 /// One connection and what the server keeps for it; used by one request at a time.
-private final class Reader: @unchecked Sendable {
+final class Reader: @unchecked Sendable {
     let store: Store
-    private var version: Int64 = -1
-    private var keys: (file: Int, version: Int64, verifier: ServerKeyVerifier)?
+    private var stamp: Store.ReadStamp?
+    private var keys: (stamp: Store.ReadStamp, verifier: ServerKeyVerifier)?
+    /// Answers already built from this connection's data, by what they answer (route and ID), all read at `stamp`.
+    private var answers: [String: Reply] = [:]
+    private var answersStamp: Store.ReadStamp?
+
+    /// The most answers kept: past it they are dropped, all at once, and built again as they are asked for.
+    static let maxAnswers = 1024
 
     init(store: Store) { self.store = store }
 
     /// Runs `body` after reloading what another connection's commit made stale.
     func refreshed<T>(_ body: (Reader) throws -> T) throws -> T {
-        version = try store.refreshIfWrittenElsewhere()
+        stamp = try store.readStamp()
         return try body(self)
     }
 
     func verifier() throws -> ServerKeyVerifier {
-        // `data_version` counts per connection: after a reopen (another process swapped the file) it starts again.
-        if let keys, keys.file == store.reopenCount, keys.version == version { return keys.verifier }
+        let now = try current()
+        // The server never writes server keys itself: only another connection's commit (or a reopen) can change
+        // them, so this connection's own writes do not reload the keys.
+        if let keys, keys.stamp.connection == now.connection, keys.stamp.dataVersion == now.dataVersion {
+            return keys.verifier
+        }
         let verifier = try store.serverKeyVerifier()
-        keys = (store.reopenCount, version, verifier)
+        keys = (now, verifier)
         return verifier
+    }
+
+    /// The answer to a read that depends only on the data (not on the key), built once per stamp: a repeated read
+    /// of the same device costs no SQLite read, AES-GCM open or JSON encoding until something commits.
+    func answer(_ what: String, _ build: (Store) throws -> Reply) throws -> Reply {
+        let now = try current()
+        if answersStamp != now {
+            answers.removeAll(keepingCapacity: true)
+            answersStamp = now
+        }
+        if let known = answers[what] { return known }
+        let built = try build(store)
+        if answers.count >= Reader.maxAnswers { answers.removeAll(keepingCapacity: true) }
+        answers[what] = built
+        return built
+    }
+
+    private func current() throws -> Store.ReadStamp {
+        guard let stamp else { return try store.readStamp() }
+        return stamp
     }
 }

@@ -13,7 +13,7 @@ final class ServerMetrics: Sendable {
         commitDuration = registry.makeDurationHistogram(
             descriptor: MetricNameDescriptor(
                 namespace: "roster", metricName: "commit_duration", unitName: "seconds",
-                helpText: "Time to commit one group of writes (one transaction, one fsync)."),
+                helpText: "Time to commit one group of writes (one transaction; its flush follows on another thread)."),
             labels: [],
             buckets: [
                 .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),

@@ -7,7 +7,9 @@ import Synchronization
 /// A `Store` is one SQLite connection whose in-memory state (the field registry, the audit actor) is not meant
 /// for several threads, and SQLite has a single writer anyway: every request's store work is queued here. Writes
 /// that arrive while a transaction commits wait together and then commit as one transaction (`Store.apply`), so
-/// N concurrent writers cost one fsync, not N. A write's caller resumes only after its transaction committed.
+/// N concurrent writers cost one fsync, not N. A write's caller resumes only after its transaction committed and
+/// the WAL was flushed to disk; the flush runs on another thread (`CommitSyncer`), so that the store thread goes on
+/// with the next group meanwhile.
 final class StoreExecutor: Sendable {
     /// The most changes one transaction takes; more wait for the next.
     static let maxBatch = 256
@@ -17,9 +19,12 @@ final class StoreExecutor: Sendable {
         let done: @Sendable (Result<StoreChangeResult, any Error>) -> Void
     }
 
+    /// Work for the store thread that returns how to answer its caller, called once what it wrote is on disk.
+    private typealias Job = @Sendable (Result<Store, any Error>) -> @Sendable () -> Void
+
     private struct Queue {
         var writes: [PendingWrite] = []
-        var others: [@Sendable (Result<Store, any Error>) -> Void] = []
+        var others: [Job] = []
         var stopped = false
     }
 
@@ -28,6 +33,9 @@ final class StoreExecutor: Sendable {
     private let wakeUp = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
     private let metrics: ServerMetrics
+    let syncer = CommitSyncer()
+    /// The WAL the store thread's connection commits into, with the connection it belongs to (store thread only).
+    private let wal = Mutex<(connection: Int, file: WALFile)?>(nil)
     /// Test hook: while this file exists, commits wait (acknowledged writes stay acknowledged, the rest stay
     /// pending), so that a test can kill the process or send SIGTERM at a known point under load.
     private let holdFile: String?
@@ -47,9 +55,12 @@ final class StoreExecutor: Sendable {
     /// Runs a read (or an unbatched write such as an erasure) on the store thread.
     func run<T: Sendable>(_ body: @escaping @Sendable (Store) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
-            enqueue(other: { store in continuation.resume(with: Result { try body(store.get()) }) }) {
-                continuation.resume(throwing: ServerStopped())
-            }
+            enqueue(
+                other: { store in
+                    let result = Result { try body(store.get()) }
+                    return { continuation.resume(with: result) }
+                },
+                refused: { continuation.resume(throwing: ServerStopped()) })
         }
     }
 
@@ -58,8 +69,11 @@ final class StoreExecutor: Sendable {
         let outcome = BlockingOutcome()
         enqueue(
             other: { store in
-                outcome.result.withLock { $0 = Result { try body(store.get()) } }
-                outcome.done.signal()
+                let result = Result { try body(store.get()) }
+                return {
+                    outcome.result.withLock { $0 = result }
+                    outcome.done.signal()
+                }
             },
             refused: { outcome.done.signal() })
         outcome.done.wait()
@@ -110,9 +124,10 @@ final class StoreExecutor: Sendable {
         guard wasRunning else { return }
         wakeUp.signal()
         finished.wait()
+        syncer.shutdown()
     }
 
-    private func enqueue(other: @escaping @Sendable (Result<Store, any Error>) -> Void, refused: () -> Void) {
+    private func enqueue(other: @escaping Job, refused: () -> Void) {
         let accepted = queue.withLock { state in
             guard !state.stopped else { return false }
             state.others.append(other)
@@ -147,33 +162,63 @@ final class StoreExecutor: Sendable {
 
     /// Runs one round of queued work holding the store's shared lock; when the lock or the reopen after another
     /// process's swap fails, every job of the round gets that error and nothing touches the store.
-    private func runHoldingTheStore(_ others: [@Sendable (Result<Store, any Error>) -> Void], _ writes: [PendingWrite])
-    {
+    private func runHoldingTheStore(_ others: [Job], _ writes: [PendingWrite]) {
         do {
             try store.use {
-                for job in others { job(.success(store)) }
+                if !others.isEmpty { try runOthers(others) }
                 if !writes.isEmpty {
                     holdWhileFileExists()
                     commit(writes)
                 }
             }
         } catch {
-            for job in others { job(.failure(error)) }
+            for job in others { job(.failure(error))() }
             for write in writes { write.done(.failure(error)) }
         }
+    }
+
+    /// Runs reads and unbatched writes (an erasure, an import, the read audit); when any of them wrote, the WAL is
+    /// flushed here, before their callers hear of it (they are rare: the store thread may wait for the disk).
+    private func runOthers(_ others: [Job]) throws {
+        let before = try store.readStamp()
+        let answers = others.map { $0(.success(store)) }
+        if try store.readStamp() != before {
+            do {
+                try currentWAL().sync()
+            } catch {
+                for job in others { job(.failure(error))() }
+                return
+            }
+        }
+        for answer in answers { answer() }
     }
 
     private func commit(_ writes: [PendingWrite]) {
         let started = ContinuousClock.now
         do {
+            try store.deferCommitSync()
             let results = try store.apply(writes.map(\.change))
             metrics.recordCommit(changes: writes.count, duration: ContinuousClock.now - started)
-            for (pending, result) in zip(writes, results) {
-                pending.done(result.mapError { $0 as any Error })
+            syncer.afterFlush(of: try currentWAL()) { flushed in
+                for (pending, result) in zip(writes, results) {
+                    switch flushed {
+                    case .success: pending.done(result.mapError { $0 as any Error })
+                    case .failure(let error): pending.done(.failure(error))
+                    }
+                }
             }
         } catch {
             for pending in writes { pending.done(.failure(error)) }
         }
+    }
+
+    /// The WAL file of the store thread's connection as it is now (reopened after another process's swap).
+    private func currentWAL() throws -> WALFile {
+        let connection = store.connectionGeneration
+        if let open = wal.withLock({ $0 }), open.connection == connection { return open.file }
+        let file = try store.openWAL()
+        wal.withLock { $0 = (connection, file) }
+        return file
     }
 
     private func holdWhileFileExists() {

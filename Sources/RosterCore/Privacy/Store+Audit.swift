@@ -44,18 +44,19 @@ extension Store {
 
     /// Appends an entry inside the caller's transaction.
     func audit(_ db: Database, _ action: AuditAction, subject: String, detail: String = "") throws {
-        let last = try Row.fetchOne(db, sql: "SELECT id, mac FROM audit ORDER BY id DESC LIMIT 1")
+        // Cached statements: the sync server appends an entry per write, and compiling these cost more than running them.
+        let last = try Row.fetchOne(
+            try db.cachedStatement(sql: "SELECT id, mac FROM audit ORDER BY id DESC LIMIT 1"))
         let previous: Data = last?["mac"] ?? Data()
         let id = (last?["id"] as Int64? ?? 0) + 1
         let entry = AuditEntry(
             id: id, at: Store.now(), actor: auditActor ?? Store.actor, action: action, subject: subject, detail: detail)
         let mac = auditMAC(entry, previous: previous)
-        try db.execute(
-            sql: "INSERT INTO audit(id, at, actor, action, subject, detail, mac) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        try db.exec(
+            "INSERT INTO audit(id, at, actor, action, subject, detail, mac) VALUES (?, ?, ?, ?, ?, ?, ?)",
             arguments: [id, entry.at, entry.actor, action.rawValue, subject, detail, mac])
-        try db.execute(
-            sql: "INSERT OR REPLACE INTO meta(key, value) VALUES ('auditHead', ?)",
-            arguments: [auditHead(id: id, mac: mac)])
+        try db.exec(
+            "INSERT OR REPLACE INTO meta(key, value) VALUES ('auditHead', ?)", arguments: [auditHead(id: id, mac: mac)])
     }
 
     /// Writes the head of an empty log at creation, so that removing every entry (and the head) is caught too.

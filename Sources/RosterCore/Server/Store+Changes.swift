@@ -95,7 +95,7 @@ extension Store {
 
     static func zone(named name: String) throws -> TimeZone {
         guard let zone = TimeZone(identifier: name) else {
-            throw RosterError.invalidValue("unknown time zone \"\(name)\" (use an IANA name such as Europe/Madrid)")
+            throw RosterError.invalidValue(.unknownTimeZone(name))
         }
         return zone
     }
@@ -203,8 +203,7 @@ extension Store {
         var changed = customer
         for name in names {
             guard changed.fields.removeValue(forKey: name.trimmed.lowercased()) != nil else {
-                throw RosterError.invalidValue(
-                    "customer \(customer.externalCode) has no field \"\(name)\"; nothing was changed")
+                throw RosterError.invalidValue(.customerLacksField(externalCode: customer.externalCode, field: name))
             }
         }
         try updateCustomer(db, old: customer, new: changed)
@@ -263,8 +262,7 @@ extension Store {
         }
         if customer.origin.isChannelOnly && customer.crmId == channel.value {
             throw RosterError.conflict(
-                "customer \(customer.externalCode) was created from this \(channel.fieldName) alone and is identified "
-                    + "by it; it cannot be removed (nothing was changed)")
+                .identifyingChannel(externalCode: customer.externalCode, channel: channel.fieldName))
         }
         var changed = customer
         changed[keyPath: path] = nil

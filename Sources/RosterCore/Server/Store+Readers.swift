@@ -1,6 +1,10 @@
 import Foundation
 import GRDB
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Read-only connections beside a store's writer, for a long-running server: in WAL mode they read committed data
 /// while the writer commits, so reads need not queue behind writes on one connection.
 extension Store {
@@ -35,6 +39,77 @@ extension Store {
         try db.read { db in
             try reloadIfWrittenElsewhere(db)
             return seenDataVersion
+        }
+    }
+
+    /// What a value read through this connection was read from: it differs as soon as anything may have changed
+    /// the data (another connection's commit moves SQLite's `data_version`, this connection's own writes move its
+    /// count of changed rows, and a reopen after a swap starts a new connection), so a cache keyed by it is exact.
+    public struct ReadStamp: Hashable, Sendable {
+        public let connection: Int
+        public let dataVersion: Int64
+        public let ownChanges: Int
+    }
+
+    /// The connection's stamp as of now, after reloading what another connection's commit made stale (like
+    /// `refreshIfWrittenElsewhere`). One statement outside a transaction when nothing changed: it runs before
+    /// every read of the server, so it avoids the begin and commit of a read transaction.
+    public func readStamp() throws -> ReadStamp {
+        let (version, changes) = try db.inDatabase { db in
+            (try Int64.fetchOne(try db.cachedStatement(sql: "PRAGMA data_version")) ?? 0, db.totalChangesCount)
+        }
+        if version != seenDataVersion {
+            try db.read { try reloadIfWrittenElsewhere($0) }
+        }
+        // The version read first: a value read after it is at least as new, and a later commit moves it again.
+        return ReadStamp(connection: connectionGeneration, dataVersion: version, ownChanges: changes)
+    }
+
+    /// From now on this connection's commits write the WAL without waiting for the disk (`synchronous = NORMAL`:
+    /// still atomic, and the WAL is flushed before every checkpoint), so that a group commit's thread can go on
+    /// with the next group while the disk writes. The caller must flush the WAL (`openWAL().sync()`) after a
+    /// commit and before it tells anyone that the commit is durable. A reopened connection starts at `FULL` again:
+    /// call this before every transaction (it costs one cached statement).
+    public func deferCommitSync() throws {
+        try translatingStoreErrors(path: path) {
+            try db.writeWithoutTransaction { try $0.exec("PRAGMA synchronous = NORMAL") }
+        }
+    }
+
+    /// The WAL file this connection commits into, to flush from another thread (open it after a commit: SQLite
+    /// creates the file at the first write).
+    public func openWAL() throws -> WALFile {
+        let walPath = path + "-wal"
+        let descriptor = Glibc.open(walPath, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard descriptor >= 0 else {
+            throw RosterError.io(
+                path: walPath, detail: "cannot open it to flush commits: \(String(cString: strerror(errno)))")
+        }
+        return WALFile(descriptor: descriptor, path: walPath)
+    }
+}
+
+/// An open WAL file: flushing it makes every commit written into it so far durable. It keeps the file (its inode)
+/// it was opened on, so a flush after another process renamed a new store over the path still reaches the frames
+/// this connection wrote.
+public final class WALFile: Sendable {
+    private let descriptor: Int32
+    let path: String
+
+    init(descriptor: Int32, path: String) {
+        self.descriptor = descriptor
+        self.path = path
+    }
+
+    deinit { close(descriptor) }
+
+    /// Waits until the WAL's written frames are on disk.
+    public func sync() throws {
+        while fsync(descriptor) != 0 {
+            guard errno == EINTR else {
+                throw RosterError.io(
+                    path: path, detail: "cannot flush committed writes to disk: \(String(cString: strerror(errno)))")
+            }
         }
     }
 }

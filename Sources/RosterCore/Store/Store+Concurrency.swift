@@ -45,6 +45,7 @@ extension Store {
             throw RosterError.integrity(what: "the store header of \(path), replaced while it was open")
         }
         db = queue
+        connectionGeneration += 1
         openedFile = current
         header = newHeader
         absorbedRows.removeAll()

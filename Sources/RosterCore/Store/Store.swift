@@ -23,6 +23,8 @@ public final class Store: @unchecked Sendable {
     var holdsFromOpen = true
     /// How many times another process's bulk import replaced the file under this store (then it was reopened).
     public internal(set) var reopenCount = 0
+    /// How many times `db` was replaced by a new connection (either kind of reopen): part of a `ReadStamp`.
+    public internal(set) var connectionGeneration = 0
     let keys: KeyRing
     let externalCodes: ExternalCodeDeriver
     var header: StoreHeader
@@ -299,6 +301,7 @@ public final class Store: @unchecked Sendable {
     /// Opens the store file again (after this process's bulk import replaced it); the keys are unchanged.
     func reopen() throws {
         db = try DatabaseQueue(path: path, configuration: Store.configuration())
+        connectionGeneration += 1
         openedFile = FileIdentity(path: path)
         seenDataVersion = -1
         try loadFieldTypes()
@@ -340,11 +343,11 @@ public final class Store: @unchecked Sendable {
                     try reloadIfWrittenElsewhere(db)
                     let result = try body(db)
                     // Any change makes the working-set snapshot stale.
-                    try db.execute(
-                        sql: """
-                            INSERT INTO meta(key, value) VALUES ('dataVersion', 1)
-                            ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1
-                            """)
+                    try db.exec(
+                        """
+                        INSERT INTO meta(key, value) VALUES ('dataVersion', 1)
+                        ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1
+                        """)
                     return result
                 }
             }
@@ -358,7 +361,7 @@ public final class Store: @unchecked Sendable {
     /// suppressed) when another process committed since this connection last looked: a field another import
     /// registered meanwhile must not be registered again (SQLite's `data_version` moves only for other connections).
     func reloadIfWrittenElsewhere(_ db: Database) throws {
-        let version = try Int64.fetchOne(db, sql: "PRAGMA data_version") ?? 0
+        let version = try Int64.fetchOne(try db.cachedStatement(sql: "PRAGMA data_version")) ?? 0
         guard version != seenDataVersion else { return }
         seenDataVersion = version
         try loadFieldTypes(db)

@@ -7,20 +7,17 @@ extension SyncServer {
     /// The platform's customer endpoints: the customer, its fields, links and consent.
     func addCustomerRoutes(_ router: Router<BasicRequestContext>, _ endpoints: Endpoints) {
         let executor = executor
-        let reads = reads
         let limit = configuration.maxJSONBytes
         let applicationId = storeFacts.applicationId
-        endpoints.add(router, .get, "/v2/customer", role: .read) { call in
+        endpoints.addRead(router, "/v2/customer", role: .read) { call, reader in
             let id = try call.requiredQuery("customerId")
-            let customer = try await reads.read { try $0.customer(id) }
-            return Reply(CustomerBody.summary(customer, applicationId: applicationId))
+            return Reply(CustomerBody.summary(try reader.store.customer(id), applicationId: applicationId))
         }
-        endpoints.add(router, .get, "/v2/customer/field", role: .read) { call in
+        endpoints.addRead(router, "/v2/customer/field", role: .read) { call, reader in
             let id = try call.requiredQuery("customerId")
             let names = call.query("fieldNames")?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
                 .filter { !$0.isEmpty }
-            let customer = try await reads.read { try $0.customer(id) }
-            return Reply(CustomerBody.fields(customer, names: names))
+            return Reply(CustomerBody.fields(try reader.store.customer(id), names: names))
         }
         endpoints.add(router, .put, "/v2/customer/field", role: .write, bodyLimit: limit) { call in
             let id = try call.requiredQuery("customerId")

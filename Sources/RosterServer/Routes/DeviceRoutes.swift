@@ -6,12 +6,14 @@ extension SyncServer {
     /// The device endpoints the web SDK calls: `GET`, `POST` and `PUT /v1/device`.
     func addDeviceRoutes(_ router: Router<BasicRequestContext>, _ endpoints: Endpoints) {
         let executor = executor
-        let reads = reads
         let limit = configuration.maxJSONBytes
-        endpoints.add(router, .get, "/v1/device", role: .read, unknownCode: 4602) { call in
+        endpoints.addRead(router, "/v1/device", role: .read, unknownCode: 4602) { call, reader in
             let id = try call.requiredQuery("deviceId")
-            let device = try await reads.read { try DeviceBody.device($0, id) }
-            return Reply(DeviceBody.json(device))
+            // What the web SDK polls: the same device again and again, answered from the reader's cache until a
+            // commit moves its stamp.
+            return try reader.answer("device\u{0}" + id) {
+                Reply(DeviceBody.json(try DeviceBody.device($0, id))).rendered
+            }
         }
         endpoints.add(router, .post, "/v1/device", role: .write, bodyLimit: limit, unknownCode: 4602) { call in
             let body = try call.object(allowed: DeviceBody.registerKeys)
