@@ -242,6 +242,25 @@ enum WorkingSetSnapshot {
         }
     }
 
+    /// Opens one sealed chunk (nonce, ciphertext, tag: swift-crypto's combined form) into `output`, which must be
+    /// exactly its plaintext size; false when it does not open.
+    static func open(_ sealed: Data, key: [UInt8], context: [UInt8], into output: UnsafeMutableRawBufferPointer)
+        -> Bool
+    {
+        let nonce = BoringPrimitives.GCM.nonceCount
+        guard sealed.count == nonce + output.count + BoringPrimitives.GCM.tagCount, let base = output.baseAddress
+        else { return false }
+        return sealed.withUnsafeBytes { sealed in
+            key.withUnsafeBytes { key in
+                context.withUnsafeBytes { context in
+                    BoringPrimitives.GCM.open(
+                        key: key, nonce: UnsafeRawBufferPointer(rebasing: sealed[..<nonce]),
+                        sealed: UnsafeRawBufferPointer(rebasing: sealed[nonce...]), associatedData: context, into: base)
+                }
+            }
+        }
+    }
+
     /// Reads the sealed chunks of one buffer after another, in part order.
     private struct PartReader {
         struct Unreadable: Error {}
@@ -261,8 +280,14 @@ enum WorkingSetSnapshot {
             let statement = try db.cachedStatement(sql: "SELECT data FROM snapshot WHERE part = ? AND version = ?")
             let (key, version) = (self.key, self.version)
             let lanes = max(1, ProcessInfo.processInfo.activeProcessorCount)
+            var keyBytes = key.withUnsafeBytes { Array($0) }
+            defer { BoringPrimitives.wipe(&keyBytes) }
             return try [Element](unsafeUninitializedCapacity: byteCount / stride) { buffer, initialized in
                 let target = UnsafeMutableRawBufferPointer(buffer)
+                // One batch is opened on every core, straight into its place in the array, while this thread reads
+                // the next batch from the database: reading and decrypting overlap, and no chunk is copied twice.
+                var opening: Parallel.Background<Bool>?
+                defer { _ = try? opening?.wait() }  // on an error too: nothing writes into the array after it is gone
                 var chunk = 0
                 while chunk < chunks {
                     let batch = chunk..<min(chunks, chunk + lanes)
@@ -273,24 +298,23 @@ enum WorkingSetSnapshot {
                         }
                         sealed.append(data)
                     }
-                    let shared = UncheckedSendable((sealed, target))  // read only; each part writes its own range
-                    let opened = Parallel.map(batch.count) { offset -> Bool in
-                        let index = batch.lowerBound + offset
-                        let range = index * chunkSize..<min(byteCount, (index + 1) * chunkSize)
-                        let context = WorkingSetSnapshot.context(version, part: firstPart + index)
-                        guard let box = try? AES.GCM.SealedBox(combined: shared.value.0[offset]),
-                            let plain = try? AES.GCM.open(box, using: key, authenticating: context.bytes),
-                            plain.count == range.count
-                        else { return false }
-                        _ = plain.copyBytes(
-                            to: UnsafeMutableRawBufferPointer(rebasing: shared.value.1[range])
-                                .bindMemory(to: UInt8.self))
-                        return true
+                    guard try opening?.wait() ?? true else { throw Unreadable() }
+                    let shared = UncheckedSendable((sealed, target, keyBytes))  // each part writes its own range
+                    opening = Parallel.Background {
+                        let opened = Parallel.map(batch.count) { offset -> Bool in
+                            let index = batch.lowerBound + offset
+                            let range = index * chunkSize..<min(byteCount, (index + 1) * chunkSize)
+                            let context = WorkingSetSnapshot.context(version, part: firstPart + index).bytes
+                            return WorkingSetSnapshot.open(
+                                shared.value.0[offset], key: shared.value.2, context: context,
+                                into: UnsafeMutableRawBufferPointer(rebasing: shared.value.1[range]))
+                        }
+                        return !opened.contains(false)
                     }
-                    sealed = []
-                    guard !opened.contains(false) else { throw Unreadable() }
                     chunk = batch.upperBound
                 }
+                guard try opening?.wait() ?? true else { throw Unreadable() }
+                opening = nil
                 initialized = byteCount / stride
             }
         }

@@ -99,18 +99,9 @@ extension FilterIndex {
         _ column: FoldedTextColumn, raw: TextColumn, name: String?, _ rows: [Int32]?,
         _ isCancelled: @Sendable () -> Bool, missing: String? = nil
     ) -> [FrequencyTable.Group]? {
-        let total = rows?.count ?? count
-        let halves = total >= twoCoresFrom ? [0..<total / 2, total / 2..<total] : [0..<total]
-        let parts = Parallel.map(halves.count) { part -> TextGroups? in
-            var groups = TextGroups(column: column, expected: 1024)
-            for position in halves[part] {
-                if position & 0xFFFF == 0, isCancelled() { return nil }
-                groups.add(row: rows.map { Int($0[position]) } ?? position, count: 1)
-            }
-            return groups
-        }
-        guard var groups = parts[0], parts.allSatisfy({ $0 != nil }) else { return nil }
-        if parts.count == 2 { groups.merge(parts[1]!) }
+        guard
+            let groups = column.codes != nil ? dictionaryGroups(column, rows) : hashedGroups(column, rows, isCancelled)
+        else { return nil }
         guard !isCancelled() else { return nil }
         // Ranks in folded order, so that ties in count list in value order.
         let firstRows = groups.rows
@@ -132,6 +123,58 @@ extension FilterIndex {
             result.append(.init(order: .missing, value: "", count: groups.missing, filter: condition))
         }
         return result
+    }
+
+    /// Rows grouped by folded value in a hash table per core, merged: each group's first row in the list and count.
+    private func hashedGroups(_ column: FoldedTextColumn, _ rows: [Int32]?, _ isCancelled: @Sendable () -> Bool)
+        -> (rows: [Int32], counts: [Int], missing: Int)?
+    {
+        let total = rows?.count ?? count
+        let halves = total >= twoCoresFrom ? [0..<total / 2, total / 2..<total] : [0..<total]
+        let parts = Parallel.map(halves.count) { part -> TextGroups? in
+            var groups = TextGroups(column: column, expected: 1024)
+            for position in halves[part] {
+                if position & 0xFFFF == 0, isCancelled() { return nil }
+                groups.add(row: rows.map { Int($0[position]) } ?? position, count: 1)
+            }
+            return groups
+        }
+        guard var groups = parts[0], parts.allSatisfy({ $0 != nil }) else { return nil }
+        if parts.count == 2 { groups.merge(parts[1]!) }
+        return (groups.rows, groups.counts, groups.missing)
+    }
+
+    /// The same for a dictionary column: rows are counted by value in one pass (no hashing), then the values, a few,
+    /// are grouped by folded text in the order their first rows come in the list.
+    private func dictionaryGroups(_ column: FoldedTextColumn, _ rows: [Int32]?)
+        -> (rows: [Int32], counts: [Int], missing: Int)?
+    {
+        guard let codes = column.codes else { return nil }
+        let values = column.values
+        var counts = [Int](repeating: 0, count: values.count)
+        // Where each value first comes in the list: a value's group is shown as the first row that has it.
+        var firstPositions = [Int](repeating: -1, count: values.count)
+        codes.withUnsafeBufferPointer { codes in
+            counts.withUnsafeMutableBufferPointer { counts in
+                firstPositions.withUnsafeMutableBufferPointer { firstPositions in
+                    let total = rows?.count ?? count
+                    for position in 0..<total {
+                        let value = Int(codes[rows.map { Int($0[position]) } ?? position])
+                        if counts[value] == 0 { firstPositions[value] = position }
+                        counts[value] += 1
+                    }
+                }
+            }
+        }
+        let ordered = (0..<values.count).filter { counts[$0] > 0 }.sorted { firstPositions[$0] < firstPositions[$1] }
+        func row(_ value: Int) -> Int32 { rows.map { $0[firstPositions[value]] } ?? Int32(firstPositions[value]) }
+        var groups = TextGroups(column: values, expected: max(16, ordered.count))
+        var representative: [Int32] = []
+        for value in ordered {
+            let group = groups.add(row: value, count: counts[value])
+            if group >= 0, Int(group) == representative.count { representative.append(row(value)) }
+        }
+        return (representative, groups.counts, groups.missing)
     }
 
     private func externalCodeGroups(_ rows: [Int32]?, _ isCancelled: @Sendable () -> Bool) -> [FrequencyTable.Group]? {
@@ -299,8 +342,9 @@ struct TextGroups {
 
     @inline(__always)
     private func hash(_ row: Int, in buffer: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        let start = Int(column.starts[row])
-        let length = Int(column.starts[row + 1]) - start - 1
+        let value = column.value(row)
+        let start = Int(column.starts[value])
+        let length = Int(column.starts[value + 1]) - start - 1
         var hash: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(length)
         var offset = 0
         let base = UnsafeRawPointer(buffer.baseAddress! + start)

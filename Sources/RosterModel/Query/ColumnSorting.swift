@@ -57,6 +57,22 @@ extension FilterIndex {
         -> (ranks: [UInt32], count: Int)?
     {
         let total = rows?.count ?? count
+        if let codes = column.codes, rankedSortLimit.map({ column.values.count <= $0 }) ?? true {
+            // A dictionary: only its values are ranked (values that fold alike share a rank), then each row takes
+            // its value's rank, one pass with no hashing.
+            let (valueRanks, rankCount) = FilterIndex.ranks(of: column.values)
+            var ranks = [UInt32](repeating: 0, count: total)
+            ranks.withUnsafeMutableBufferPointer { ranks in
+                codes.withUnsafeBufferPointer { codes in
+                    if let rows {
+                        for position in 0..<total { ranks[position] = valueRanks[Int(codes[Int(rows[position])])] }
+                    } else {
+                        for row in 0..<total { ranks[row] = valueRanks[Int(codes[row])] }
+                    }
+                }
+            }
+            return isCancelled() ? nil : (ranks, max(1, rankCount))
+        }
         let limit = rankedSortLimit ?? max(4096, total / 8)
         let halves = total >= twoCoresFrom ? [0..<total / 2, total / 2..<total] : [0..<total]
         let parts = Parallel.map(halves.count) { part -> (groups: TextGroups, ids: [Int32])? in
@@ -88,6 +104,22 @@ extension FilterIndex {
             for id in parts[1]!.ids { ranks.append(id < 0 ? RankedSort.missing : rank[Int(mapping[Int(id)])]) }
         }
         return (ranks, max(1, order.count))
+    }
+
+    /// The rank of each row of `values` (a dictionary's distinct values) in folded order, equal folded text sharing
+    /// one, `RankedSort.missing` for no value or empty text; and the number of ranks.
+    static func ranks(of values: FoldedTextColumn) -> (ranks: [UInt32], count: Int) {
+        var ranks = [UInt32](repeating: RankedSort.missing, count: values.count)
+        let present = (0..<values.count).filter { values.length($0) > 0 }
+        var next: UInt32 = 0
+        values.bytes.withUnsafeBufferPointer { buffer in
+            let order = present.sorted { values.compareRows($0, $1, in: buffer) < 0 }
+            for (position, value) in order.enumerated() {
+                if position > 0, values.compareRows(order[position - 1], value, in: buffer) != 0 { next += 1 }
+                ranks[value] = next
+            }
+        }
+        return (ranks, present.isEmpty ? 0 : Int(next) + 1)
     }
 
     /// Each row's consent as one number ordered as `sorted` documents: per channel 0 absent, 1 refused,

@@ -24,9 +24,6 @@ struct CustomerSort<Keys: SortKeys> {
 
         @inline(__always)
         var position: Int { Int(truncatingIfNeeded: low & 0xFFFF_FFFF) }
-
-        @inline(__always)
-        func sameKey(as other: Entry) -> Bool { high == other.high && low >> 32 == other.low >> 32 }
     }
 
     /// `rows` (every row of the column, in order, when nil) sorted; nil when `isCancelled` said so before the end.
@@ -39,20 +36,34 @@ struct CustomerSort<Keys: SortKeys> {
         let total = rows?.count ?? count
         precondition(total < Int(UInt32.max), "a sort takes fewer than 2^32 rows")
         let halves = total >= twoCoresFrom ? [0..<total / 2, total / 2..<total] : [0..<total]
-        let parts = Parallel.map(halves.count) { part in
+        var parts = Parallel.map(halves.count) { part in
             sortedPart(rows, positions: halves[part], ascending: ascending, isCancelled: isCancelled)
         }
         guard !isCancelled(), parts.allSatisfy({ $0 != nil }) else { return nil }
-        var entries = parts.count == 2 ? merge(parts[0]!.entries, parts[1]!.entries) : parts[0]!.entries
-        guard resolveTies(&entries, rows: rows, ascending: ascending, isCancelled: isCancelled) else { return nil }
-        var result = [Int32]()
-        result.reserveCapacity(total)
+        // The halves are merged straight into the input positions (4 bytes a row, not a merged copy of the 16-byte
+        // entries: at 10M rows that copy was 150 MB on the peak); runs of equal keys are then found again from the
+        // keys, which are cheap to recompute, and the positions become rows in place.
+        let missing = parts.flatMap { $0!.missing }
+        var result = [Int32](unsafeUninitializedCapacity: total) { output, initialized in
+            let entries = parts.count == 2 ? (parts[0]!.entries, parts[1]!.entries) : (parts[0]!.entries, [])
+            initialized = CustomerSort.merge(entries.0, entries.1, into: output)
+            for position in missing {
+                output[initialized] = Int32(truncatingIfNeeded: position)
+                initialized += 1
+            }
+        }
+        parts = []
+        guard
+            resolveTies(
+                &result, sorted: total - missing.count, rows: rows, ascending: ascending,
+                isCancelled: isCancelled)
+        else { return nil }
         if let rows {
-            for entry in entries { result.append(rows[entry.position]) }
-            for part in parts { for position in part!.missing { result.append(rows[position]) } }
-        } else {
-            for entry in entries { result.append(Int32(truncatingIfNeeded: entry.position)) }
-            for part in parts { for position in part!.missing { result.append(Int32(truncatingIfNeeded: position)) } }
+            result.withUnsafeMutableBufferPointer { result in
+                rows.withUnsafeBufferPointer { rows in
+                    for index in result.indices { result[index] = rows[Int(UInt32(bitPattern: result[index]))] }
+                }
+            }
         }
         return result
     }
@@ -80,59 +91,72 @@ struct CustomerSort<Keys: SortKeys> {
         return (entries, missing)
     }
 
-    private func merge(_ first: [Entry], _ second: [Entry]) -> [Entry] {
-        [Entry](unsafeUninitializedCapacity: first.count + second.count) { output, initialized in
-            first.withUnsafeBufferPointer { first in
-                second.withUnsafeBufferPointer { second in
-                    var (left, right, next) = (0, 0, 0)
-                    while left < first.count, right < second.count {
-                        if second[right] < first[left] {
-                            output[next] = second[right]
-                            right += 1
-                        } else {
-                            output[next] = first[left]
-                            left += 1
-                        }
-                        next += 1
-                    }
-                    while left < first.count {
-                        output[next] = first[left]
-                        left += 1
-                        next += 1
-                    }
-                    while right < second.count {
-                        output[next] = second[right]
+    /// Merges two sorted runs of entries into `output` as their positions; returns how many were written.
+    private static func merge(_ first: [Entry], _ second: [Entry], into output: UnsafeMutableBufferPointer<Int32>)
+        -> Int
+    {
+        first.withUnsafeBufferPointer { first in
+            second.withUnsafeBufferPointer { second in
+                var (left, right, next) = (0, 0, 0)
+                while left < first.count, right < second.count {
+                    if second[right] < first[left] {
+                        output[next] = Int32(truncatingIfNeeded: second[right].position)
                         right += 1
-                        next += 1
+                    } else {
+                        output[next] = Int32(truncatingIfNeeded: first[left].position)
+                        left += 1
                     }
+                    next += 1
                 }
+                for entry in first[left...] {
+                    output[next] = Int32(truncatingIfNeeded: entry.position)
+                    next += 1
+                }
+                for entry in second[right...] {
+                    output[next] = Int32(truncatingIfNeeded: entry.position)
+                    next += 1
+                }
+                return next
             }
-            initialized = first.count + second.count
         }
     }
 
-    /// Re-sorts runs of equal keys whose values may differ by the values themselves, then input position.
+    /// Re-sorts, among the first `sorted` positions, the runs of equal keys whose values may differ by the values
+    /// themselves, then input position.
     private func resolveTies(
-        _ entries: inout [Entry], rows: [Int32]?, ascending: Bool, isCancelled: @Sendable () -> Bool
+        _ positions: inout [Int32], sorted: Int, rows: [Int32]?, ascending: Bool, isCancelled: @Sendable () -> Bool
     ) -> Bool {
+        @inline(__always) func row(_ position: Int32) -> Int {
+            let position = Int(UInt32(bitPattern: position))
+            return rows.map { Int($0[position]) } ?? position
+        }
+        @inline(__always) func sameKey(_ first: (UInt64, UInt32)?, _ second: (UInt64, UInt32)?) -> Bool {
+            first?.0 == second?.0 && first?.1 == second?.1
+        }
         var start = 0
         var runs = 0
-        while start < entries.count {
+        var startKey = sorted > 0 ? keys.key(row(positions[0])) : nil
+        while start < sorted {
             var end = start + 1
-            while end < entries.count, entries[end].sameKey(as: entries[start]) { end += 1 }
+            var endKey: (UInt64, UInt32)? = nil
+            while end < sorted {
+                endKey = keys.key(row(positions[end]))
+                guard sameKey(endKey, startKey) else { break }
+                end += 1
+            }
             if end - start > 1 {
                 runs += 1
                 if runs & 0x3FF == 0, isCancelled() { return false }
-                let row = { (entry: Entry) in rows.map { Int($0[entry.position]) } ?? entry.position }
-                if entries[start..<end].contains(where: { keys.mayTie(row($0)) }) {
-                    entries[start..<end].sort { left, right in
+                if positions[start..<end].contains(where: { keys.mayTie(row($0)) }) {
+                    positions[start..<end].sort { left, right in
                         let order = keys.compare(row(left), row(right))
                         if order != 0 { return ascending ? order < 0 : order > 0 }
-                        return left.position < right.position
+                        return UInt32(bitPattern: left) < UInt32(bitPattern: right)
                     }
                 }
             }
             start = end
+            startKey = endKey
         }
         return true
     }
@@ -216,8 +240,9 @@ struct TextSortKeys: SortKeys {
 
     @inline(__always)
     func key(_ row: Int) -> (UInt64, UInt32)? {
-        let start = Int(column.starts[row])
-        let length = Int(column.starts[row + 1]) - start - 1
+        let value = column.value(row)
+        let start = Int(column.starts[value])
+        let length = Int(column.starts[value + 1]) - start - 1
         guard length > 0 else { return nil }
         return column.bytes.withUnsafeBufferPointer { buffer -> (UInt64, UInt32) in
             guard length >= 12 else {

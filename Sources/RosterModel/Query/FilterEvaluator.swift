@@ -135,10 +135,26 @@ struct FilterEvaluator {
     }
 
     private func textRows(_ column: FoldedTextColumn, _ comparison: FilterExpression.Comparison) -> RowSet {
+        if let codes = column.codes {
+            // A dictionary: each distinct value is compared once, then each row takes its value's answer.
+            let values = column.values
+            let matching = textRows(values, comparison, count: values.count)
+            return codes.withUnsafeBufferPointer { codes in
+                matching.words.withUnsafeBufferPointer { words in
+                    RowSet.matching(count: index.count, FoldedTextColumn.ValueIn(codes: codes, values: words))
+                }
+            }
+        }
+        return textRows(column, comparison, count: index.count)
+    }
+
+    private func textRows(_ column: FoldedTextColumn, _ comparison: FilterExpression.Comparison, count: Int)
+        -> RowSet
+    {
         let needle = TextFolding.fold(comparison.value.text)
         let comparisonOperator = comparison.comparison
         if comparisonOperator == .contains {
-            return RowSet.filled(count: index.count) { rows, words in
+            return RowSet.filled(count: count) { rows, words in
                 column.addRows(containing: needle, in: rows, to: words)
             }
         }
@@ -148,13 +164,13 @@ struct FilterEvaluator {
                     switch comparisonOperator {
                     case .equal, .notEqual:
                         return RowSet.matching(
-                            count: index.count,
+                            count: count,
                             RowPredicates.TextEquals(
                                 bytes: buffer.baseAddress!, starts: starts, needle: needle,
                                 wanted: comparisonOperator == .equal))
                     default:
                         return RowSet.matching(
-                            count: index.count,
+                            count: count,
                             RowPredicates.TextOrder(
                                 column: column, buffer: buffer, needle: needle, comparison: comparisonOperator))
                     }

@@ -31,6 +31,9 @@ public final class FilterIndex: @unchecked Sendable {
     /// How many distinct values a text sort ranks at most (nil: an eighth of the rows, at least 4,096); tests set it
     /// to take the comparing path.
     var rankedSortLimit: Int?
+    /// How many distinct values a text field may have to be folded as a dictionary (nil: a quarter of the rows); tests
+    /// set it to 0 to compare with the row-by-row folded copy.
+    var dictionaryLimit: Int?
 
     // Built on first use; the lock makes that safe from several threads.
     private let lock = NSLock()
@@ -77,7 +80,7 @@ public final class FilterIndex: @unchecked Sendable {
         }
         lock.unlock()
         // Prepared outside the lock (it runs on both cores); two threads racing both build it, one result is kept.
-        let field = IndexedField(columns[index])
+        let field = IndexedField(columns[index], dictionaryLimit: dictionaryLimit)
         lock.lock()
         defer { lock.unlock() }
         if let existing = fieldStorage[index] { return existing }
@@ -171,7 +174,7 @@ public final class FilterIndex: @unchecked Sendable {
             var code = externalCodes[row]
             code.withUTF8 { builder.append(utf8: $0) }
         }
-        let column = FoldedTextColumn(builder.build())
+        let column = FoldedTextColumn(builder.build(), dictionaryLimit: 0)
         foldedExternalCodes = column
         return column
     }

@@ -4,28 +4,141 @@
     import Glibc
 #endif
 
-/// One text column folded for filters: the folded bytes of every row in one buffer, each present row followed by a
-/// NUL, the layout of `TextColumn`.
+/// One text column folded for filters: the folded bytes of every value in one buffer, each present value followed by
+/// a NUL, the layout of `TextColumn`.
 ///
 /// One buffer instead of a `String` per row is what makes a contains-search over a million rows a few milliseconds:
-/// the scan runs over contiguous memory, and the NUL after each row keeps a match from spanning two rows (folded
-/// text never contains NUL). A missing value has no bytes. A column already in folded form (emails, phones) is used
-/// as it is: the arrays are shared with the working set, not copied.
+/// the scan runs over contiguous memory, and the NUL after each value keeps a match from spanning two (folded text
+/// never contains NUL). A missing value has no bytes. A column already in folded form (emails, phones) is used as it
+/// is: the arrays are shared with the working set, not copied.
+///
+/// A column of few distinct values (cities, names: tens to thousands among millions of rows) is kept as a
+/// dictionary: `bytes` and `starts` hold each distinct value once, and `codes` the value of each row (value 0 is
+/// "missing"). At 10M rows that is 4 bytes a row instead of a folded copy of every value and its offset (the folded
+/// copies of the text fields took the console past 2 GB), and a filter tests each distinct value once.
 struct FoldedTextColumn: Sendable {
+    /// The folded values' UTF-8, each present one followed by a NUL.
     let bytes: [UInt8]
-    /// Where each row starts in `bytes`; `starts[count]` is the end of the buffer.
+    /// Where each value starts in `bytes`; `starts[values]` is the end of the buffer.
     let starts: [UInt32]
+    /// The value of each row, when the column is a dictionary; nil when value `i` is row `i`.
+    let codes: [UInt32]?
 
-    var count: Int { starts.count - 1 }
+    /// The number of rows.
+    var count: Int { codes?.count ?? starts.count - 1 }
 
-    /// The folded form of `column`: the column itself when it is already folded, else folded in parallel chunks
-    /// straight into the final buffer.
-    init(_ column: TextColumn) {
+    /// The value a row has (an index into `starts`).
+    @inline(__always)
+    func value(_ row: Int) -> Int {
+        if let codes { return Int(codes[row]) }
+        return row
+    }
+
+    /// The distinct values as a column of their own (one row each), for a test to run once per value.
+    var values: FoldedTextColumn { FoldedTextColumn(bytes: bytes, starts: starts, codes: nil) }
+
+    private init(bytes: [UInt8], starts: [UInt32], codes: [UInt32]?) {
+        self.bytes = bytes
+        self.starts = starts
+        self.codes = codes
+    }
+
+    /// The folded form of `column`: the column itself when it is already folded; a dictionary when it has at most
+    /// `dictionaryLimit` distinct values (default: a quarter of the rows); else every row folded in parallel chunks
+    /// straight into the final buffer (sharing the column's offsets when folding changed no length, as for ASCII).
+    init(_ column: TextColumn, dictionaryLimit: Int? = nil) {
         if column.isFolded {
-            bytes = column.bytes
-            starts = column.starts
-            return
+            self.init(bytes: column.bytes, starts: column.starts, codes: nil)
+        } else if let dictionary = FoldedTextColumn.dictionary(column, limit: dictionaryLimit ?? column.count / 4) {
+            self = dictionary
+        } else {
+            self.init(folding: column)
         }
+    }
+
+    /// Each distinct value of `column` folded once and the value of each row, or nil past `limit` distinct values.
+    /// Equal raw values share a value; values that only fold alike (`Madrid`, `MADRID`) stay apart, which every
+    /// comparison allows (they compare equal).
+    private static func dictionary(_ column: TextColumn, limit: Int) -> FoldedTextColumn? {
+        let count = column.count
+        var firstRows: [Int32] = []
+        var hashes: [UInt64] = []
+        var slots = [Int32](repeating: -1, count: 1024)
+        var codes = [UInt32](repeating: 0, count: count)
+        let complete = column.bytes.withUnsafeBufferPointer { bytes in
+            column.starts.withUnsafeBufferPointer { starts in
+                codes.withUnsafeMutableBufferPointer { codes in
+                    for row in 0..<count {
+                        let start = Int(starts[row])
+                        let length = Int(starts[row + 1]) - start
+                        guard length > 0 else { continue }  // missing: value 0
+                        let base = bytes.baseAddress! + start
+                        let hash = FoldedTextColumn.hash(base, length)
+                        var mask = slots.count - 1
+                        var slot = Int(truncatingIfNeeded: hash) & mask
+                        var found = -1
+                        while slots[slot] >= 0 {
+                            let candidate = Int(slots[slot])
+                            let other = Int(starts[Int(firstRows[candidate])])
+                            if hashes[candidate] == hash, Int(starts[Int(firstRows[candidate]) + 1]) - other == length,
+                                memcmp(bytes.baseAddress! + other, base, length) == 0
+                            {
+                                found = candidate
+                                break
+                            }
+                            slot = (slot + 1) & mask
+                        }
+                        if found < 0 {
+                            guard firstRows.count < limit else { return false }
+                            found = firstRows.count
+                            firstRows.append(Int32(row))
+                            hashes.append(hash)
+                            slots[slot] = Int32(found)
+                            if firstRows.count * 2 > slots.count {
+                                slots = [Int32](repeating: -1, count: slots.count * 2)
+                                mask = slots.count - 1
+                                for (group, hash) in hashes.enumerated() {
+                                    var slot = Int(truncatingIfNeeded: hash) & mask
+                                    while slots[slot] >= 0 { slot = (slot + 1) & mask }
+                                    slots[slot] = Int32(group)
+                                }
+                            }
+                        }
+                        codes[row] = UInt32(found + 1)
+                    }
+                    return true
+                }
+            }
+        }
+        guard complete else { return nil }
+        var builder = TextColumnBuilder(capacity: firstRows.count + 1)
+        builder.appendMissing()
+        for row in firstRows { column.withUTF8(Int(row)) { builder.append(utf8: $0!) } }
+        let values = FoldedTextColumn(folding: builder.build())
+        return FoldedTextColumn(bytes: values.bytes, starts: values.starts, codes: codes)
+    }
+
+    @inline(__always)
+    private static func hash(_ base: UnsafePointer<UInt8>, _ length: Int) -> UInt64 {
+        var hash: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(length)
+        var offset = 0
+        let raw = UnsafeRawPointer(base)
+        while offset + 8 <= length {
+            hash = (hash ^ raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
+            hash ^= hash >> 31
+            offset += 8
+        }
+        var tail: UInt64 = 0
+        while offset < length {
+            tail = tail << 8 | UInt64(base[offset])
+            offset += 1
+        }
+        hash = (hash ^ tail) &* 0x94D0_49BB_1331_11EB
+        return hash ^ (hash >> 29)
+    }
+
+    /// Every row of `column` folded, in parallel chunks straight into the final buffer.
+    private init(folding column: TextColumn) {
         let count = column.count
         let chunks = RowSet.chunks(count: count)
         // Folding rarely makes text longer than its UTF-8 (`ŉ` is one of the few), so each chunk gets a region of
@@ -68,8 +181,9 @@ struct FoldedTextColumn: Sendable {
         }
         precondition(bytes.count < Int(UInt32.max), "a folded text column holds less than 4 GiB")
         starts[count] = UInt32(bytes.count)
-        self.bytes = bytes
-        self.starts = starts
+        // ASCII text folds to the same lengths: the column's own offsets then serve (one array fewer per column).
+        if starts == column.starts { starts = column.starts }
+        self.init(bytes: bytes, starts: starts, codes: nil)
     }
 
     /// Folds `rows` of a text column into `output` from `offset`, recording where each row starts; the end offset,
@@ -120,13 +234,14 @@ struct FoldedTextColumn: Sendable {
     /// The length of a row's folded text; 0 when the value is missing or empty.
     @inline(__always)
     func length(_ row: Int) -> Int {
-        max(0, Int(starts[row + 1] &- starts[row]) - 1)
+        let value = self.value(row)
+        return max(0, Int(starts[value + 1] &- starts[value]) - 1)
     }
 
     /// Compares a row's folded text with `needle` bytewise (UTF-8 order is code point order): <0, 0 or >0.
     @inline(__always)
     func compare(_ row: Int, with needle: UnsafeBufferPointer<UInt8>, in buffer: UnsafeBufferPointer<UInt8>) -> Int {
-        let start = Int(starts[row])
+        let start = Int(starts[value(row)])
         let length = self.length(row)
         let common = min(length, needle.count)
         if common > 0 {
@@ -143,7 +258,7 @@ struct FoldedTextColumn: Sendable {
         let common = min(firstLength, secondLength)
         if common > 0 {
             let base = buffer.baseAddress!
-            let order = memcmp(base + Int(starts[first]), base + Int(starts[second]), common)
+            let order = memcmp(base + Int(starts[value(first)]), base + Int(starts[value(second)]), common)
             if order != 0 { return Int(order) }
         }
         return firstLength - secondLength
@@ -153,7 +268,7 @@ struct FoldedTextColumn: Sendable {
     /// there, and word order is text order, which lets sorting compare integers.
     @inline(__always)
     func sortKey(_ row: Int, from offset: Int, in buffer: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        let start = Int(starts[row]) + offset
+        let start = Int(starts[value(row)]) + offset
         let available = max(0, min(8, length(row) - offset))
         var key: UInt64 = 0
         for index in 0..<8 {
@@ -167,6 +282,21 @@ struct FoldedTextColumn: Sendable {
     /// row).
     func addRows(containing needle: [UInt8], in rows: Range<Int>, to words: UnsafeMutableBufferPointer<UInt64>) {
         guard !rows.isEmpty else { return }
+        if let codes {
+            // Each distinct value is searched once, then each row looks up its value's answer.
+            let values = self.values
+            var matching = [UInt64](repeating: 0, count: (values.count + 63) / 64)
+            matching.withUnsafeMutableBufferPointer { values.addRows(containing: needle, in: 0..<values.count, to: $0) }
+            matching.withUnsafeBufferPointer { matching in
+                codes.withUnsafeBufferPointer { codes in
+                    for row in rows {
+                        let value = Int(codes[row])
+                        if matching[value >> 6] & (1 << UInt64(value & 63)) != 0 { set(row, in: words) }
+                    }
+                }
+            }
+            return
+        }
         bytes.withUnsafeBufferPointer { buffer in
             starts.withUnsafeBufferPointer { starts in
                 needle.withUnsafeBufferPointer { needle in
@@ -213,5 +343,19 @@ struct FoldedTextColumn: Sendable {
             if starts[middle] <= target { low = middle } else { high = middle }
         }
         return low
+    }
+}
+
+extension FoldedTextColumn {
+    /// The rows of a dictionary column whose value is in a set of values (one bit per value).
+    struct ValueIn: RowPredicate {
+        let codes: UnsafeBufferPointer<UInt32>
+        let values: UnsafeBufferPointer<UInt64>
+
+        @inline(__always)
+        func callAsFunction(_ row: Int) -> Bool {
+            let value = Int(codes[row])
+            return values[value >> 6] & (1 << UInt64(value & 63)) != 0
+        }
     }
 }

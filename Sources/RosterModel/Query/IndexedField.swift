@@ -22,14 +22,16 @@ struct IndexedField: Sendable {
     static let missingDate: Int32 = -1
     static let missingBoolean: UInt8 = 2
 
-    init(_ column: WorkingSet.Column) {
+    /// `dictionaryLimit` is how many distinct values a text column may have to be folded as a dictionary (nil: the
+    /// default, a quarter of the rows).
+    init(_ column: WorkingSet.Column, dictionaryLimit: Int? = nil) {
         name = column.name
         key = column.key
         type = column.type
         let values = column.values
         numberTexts = column.type == .number ? values : nil
         switch column.type {
-        case .text: storage = .text(FoldedTextColumn(values))
+        case .text: storage = .text(FoldedTextColumn(values, dictionaryLimit: dictionaryLimit))
         case .date: storage = .date(IndexedField.parsed(values, missing: IndexedField.missingDate, IndexedField.date))
         case .number: storage = .number(IndexedField.parsed(values, missing: .nan, IndexedField.number))
         case .boolean:
