@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 
-@testable import RosterCore
+@testable import RosterDemo
+@testable import RosterModel
 
 /// A text column of few distinct values is folded as a dictionary (each value once, a code per row); every question a
 /// filter, a sort or a frequency table asks of it must get the answer the row-by-row folded copy gives.
