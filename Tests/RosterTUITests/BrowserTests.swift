@@ -160,6 +160,22 @@ struct BrowserTests {
         #expect(ListSorter.sort(new, store: FakeConsoleStore()) { true } == nil, "a cancelled sort gives nothing")
     }
 
+    @Test("F on the email column counts consent, never addresses, and its title says so")
+    func frequencyOfEmailIsConsent() {
+        let (app, _) = Self.console()
+        for _ in 0..<2 { Self.press(app, [.character("l")]) }
+        Self.press(app, [.character("F")])
+        guard case .frequency(let pane) = app.state.screens.last, let table = pane.table else {
+            Issue.record("F opens a computed frequency table")
+            return
+        }
+        #expect(Set(table.entries.map(\.value)).isSubset(of: ["on", "off", "(no email)"]))
+        #expect(table.entries.reduce(0) { $0 + $1.count } == 6)
+        let frame = app.frame().lines.joined(separator: "\n")
+        #expect(frame.contains("Frequency · email consent"))
+        #expect(!frame.contains("@"), "no address is shown")
+    }
+
     @Test("F counts the cursor's column, most frequent first; Enter filters the list by the value")
     func frequency() {
         let (app, _) = Self.console()

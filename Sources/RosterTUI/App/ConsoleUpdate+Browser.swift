@@ -91,7 +91,13 @@ extension ConsoleUpdate {
         }
         let generation = state.nextGeneration
         state.nextGeneration += 1
-        let title = column.title(in: state.customers?.workingSet)
+        // Email and phone columns count consent, never the addresses (`FrequencyCounter`): the title says so.
+        let title: String =
+            switch (column, kind) {
+            case (.email, _), (.consent, .email): "email consent"
+            case (.phone, _), (.consent, .sms): "SMS consent"
+            default: column.title(in: state.customers?.workingSet)
+            }
         state.screens.removeAll()
         state.screens.append(
             .frequency(
