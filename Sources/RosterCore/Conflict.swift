@@ -20,6 +20,10 @@ extension RosterError {
         case otherRegion(path: String, region: String, storePath: String, storeRegion: String)
         /// A conflict worded by its caller.
         case message(String)
+        /// A segment saved under this name already (ignoring case), with its expression.
+        case segmentExists(name: String, expression: String)
+        /// A segment that other saved segments refer to (`usedBy`: their names).
+        case segmentInUse(name: String, usedBy: [String])
 
         public var description: String {
             switch self {
@@ -45,6 +49,12 @@ extension RosterError {
                     + "\(storeRegion). Roster never moves data between regions (nothing was imported)"
             case .message(let text):
                 return text
+            case .segmentExists(let name, let expression):
+                return "a segment @\(TerminalText.escape(name)) is already saved (\(TerminalText.escape(expression)))"
+            case .segmentInUse(let name, let users):
+                let names = users.map { "@" + $0 }.joined(separator: ", ")
+                let them = users.count == 1 ? "it" : "them"
+                return "segment @\(name) is used by \(names): change or delete \(them) first"
             }
         }
     }

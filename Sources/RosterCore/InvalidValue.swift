@@ -52,6 +52,30 @@ extension RosterError {
         case today(String, reason: String)
         /// A refusal worded by its caller.
         case message(String)
+        /// A saved segment's name left empty.
+        case segmentNameMissing
+        /// A segment name longer than `limit` characters.
+        case segmentNameTooLong(length: Int, limit: Int)
+        /// A segment name with characters that `@NAME` in a filter cannot hold (as given).
+        case notASegmentName(String)
+        /// A segment to delete that is not saved; `saved` names the ones that are.
+        case unknownSegment(name: String, saved: [String])
+        /// An import kind that is not one of `ImportKind`.
+        case unknownImportKind(String)
+        /// A column mapping refused before anything was read (an unknown preset, …).
+        case mapping(MappingError)
+        /// A field retype not applied: `count` values do not convert to `type` (`format`: how they were read).
+        case unconvertibleValues(field: String, type: FieldType, count: Int, format: String?)
+        /// A template that does not parse.
+        case template(TemplateError)
+        /// An erasure not confirmed: `asked` when the answer was not yes, else there was nobody to ask.
+        case erasureNotConfirmed(asked: Bool)
+        /// The new passphrase typed twice differently.
+        case passphrasesDiffer
+        /// A new passphrase shorter than `minimum` characters.
+        case passphraseTooShort(minimum: Int)
+        /// A wait for the store that is not a number of seconds, 0 or more (as given).
+        case notSeconds(String)
 
         public var description: String {
             switch self {
@@ -99,7 +123,41 @@ extension RosterError {
                 return "today \(value): \(reason)"
             case .message(let text):
                 return text
+            case .segmentNameMissing:
+                return "a segment needs a name (\(Self.segmentNameRule)), such as birthdays"
+            case .segmentNameTooLong(let length, let limit):
+                return "the segment name is \(length) characters long; the limit is \(limit)"
+            case .notASegmentName(let name):
+                return "\"\(TerminalText.escape(name))\" cannot name a segment: use \(Self.segmentNameRule), "
+                    + "such as birthdays"
+            case .unknownSegment(let name, let saved):
+                let list =
+                    saved.isEmpty
+                    ? "no segment is saved; save one with: roster segment save NAME EXPR"
+                    : "saved: " + saved.map { "@" + $0 }.joined(separator: ", ")
+                return "no segment is named @\(TerminalText.escape(name)) (\(list))"
+            case .unknownImportKind(let kind):
+                return "\"\(kind)\" is not an import kind: use "
+                    + ImportKind.allCases.map(\.rawValue).joined(separator: ", ")
+            case .mapping(let error):
+                return error.description
+            case .unconvertibleValues(let field, let type, let count, let format):
+                return "\(count) value\(count == 1 ? "" : "s") of field \(field) do not convert to \(type.rawValue)"
+                    + "\(format.map { " (\($0))" } ?? ""); nothing was changed"
+            case .template(let error):
+                return error.description
+            case .erasureNotConfirmed(let asked):
+                return asked ? "not confirmed; nothing was erased" : "erasing needs a confirmation (nothing was erased)"
+            case .passphrasesDiffer:
+                return "the two passphrases differ; nothing was created"
+            case .passphraseTooShort(let minimum):
+                return "the passphrase must have at least \(minimum) characters; nothing was created"
+            case .notSeconds(let text):
+                return "the wait takes a number of seconds, 0 or more, not \"\(text)\""
             }
         }
+
+        /// What a segment name may hold.
+        static let segmentNameRule = "letters, digits, '_', '-' and '.', starting with a letter or a digit"
     }
 }

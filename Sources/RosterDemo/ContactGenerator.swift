@@ -154,13 +154,14 @@ public struct ContactGenerator: Sendable {
     ]
 }
 
-/// A tiny, fast, seedable generator (SplitMix64): the same seed gives the same file on every machine.
-struct SplitMix64 {
+/// A tiny, fast, seedable generator (SplitMix64): the same seed gives the same file on every machine, and the same
+/// values to the tests that draw random data from it (`randomElement(using:)`).
+package struct SplitMix64: RandomNumberGenerator {
     private var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    package init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    package mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var value = state
         value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -168,5 +169,5 @@ struct SplitMix64 {
         return value ^ (value >> 31)
     }
 
-    mutating func next(below bound: Int) -> Int { Int(next() % UInt64(bound)) }
+    package mutating func next(below bound: Int) -> Int { Int(next() % UInt64(bound)) }
 }

@@ -27,8 +27,8 @@ final class QueryCache: Sendable {
     }
 }
 
-/// A built segment: its working set and index are immutable once made (the index prepares columns under its lock).
-private final class CachedSegment: @unchecked Sendable {
+/// A built segment: its working set is immutable once made, and the index prepares columns under its own mutex.
+private final class CachedSegment: Sendable {
     let stamp: Store.ChangeStamp
     let path: String
     let segment: Segment

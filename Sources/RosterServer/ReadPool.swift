@@ -82,14 +82,21 @@ final class ReadPool: Sendable {
     }
 }
 
-/// One connection and what the server keeps for it; used by one request at a time.
-final class Reader: @unchecked Sendable {
+/// One connection and what the server keeps for it; used by one request at a time (the pool hands it out alone),
+/// so its mutex is never waited for: it is there so that the type is `Sendable` without `@unchecked`.
+final class Reader: Sendable {
     let store: Store
-    private var stamp: Store.ReadStamp?
-    private var keys: (stamp: Store.ReadStamp, verifier: ServerKeyVerifier)?
-    /// Answers already built from this connection's data, by what they answer (route and ID), all read at `stamp`.
-    private var answers: [String: Reply] = [:]
-    private var answersStamp: Store.ReadStamp?
+
+    private struct Kept {
+        var stamp: Store.ReadStamp?
+        var keys: (stamp: Store.ReadStamp, verifier: ServerKeyVerifier)?
+        /// Answers already built from this connection's data, by what they answer (route and ID), all read at
+        /// `answersStamp`.
+        var answers: [String: Reply] = [:]
+        var answersStamp: Store.ReadStamp?
+    }
+
+    private let kept = Mutex(Kept())
 
     /// The most answers kept: past it they are dropped, all at once, and built again as they are asked for.
     static let maxAnswers = 1024
@@ -98,7 +105,8 @@ final class Reader: @unchecked Sendable {
 
     /// Runs `body` after reloading what another connection's commit made stale.
     func refreshed<T>(_ body: (Reader) throws -> T) throws -> T {
-        stamp = try store.readStamp()
+        let stamp = try store.readStamp()
+        kept.withLock { $0.stamp = stamp }
         return try body(self)
     }
 
@@ -106,11 +114,15 @@ final class Reader: @unchecked Sendable {
         let now = try current()
         // The server never writes server keys itself: only another connection's commit (or a reopen) can change
         // them, so this connection's own writes do not reload the keys.
-        if let keys, keys.stamp.connection == now.connection, keys.stamp.dataVersion == now.dataVersion {
+        let known = kept.withLock { kept -> ServerKeyVerifier? in
+            guard let keys = kept.keys, keys.stamp.connection == now.connection,
+                keys.stamp.dataVersion == now.dataVersion
+            else { return nil }
             return keys.verifier
         }
+        if let known { return known }
         let verifier = try store.serverKeyVerifier()
-        keys = (now, verifier)
+        kept.withLock { $0.keys = (now, verifier) }
         return verifier
     }
 
@@ -118,19 +130,24 @@ final class Reader: @unchecked Sendable {
     /// of the same device costs no SQLite read, AES-GCM open or JSON encoding until something commits.
     func answer(_ what: String, _ build: (Store) throws -> Reply) throws -> Reply {
         let now = try current()
-        if answersStamp != now {
-            answers.removeAll(keepingCapacity: true)
-            answersStamp = now
+        let known = kept.withLock { kept -> Reply? in
+            if kept.answersStamp != now {
+                kept.answers.removeAll(keepingCapacity: true)
+                kept.answersStamp = now
+            }
+            return kept.answers[what]
         }
-        if let known = answers[what] { return known }
+        if let known { return known }
         let built = try build(store)
-        if answers.count >= Reader.maxAnswers { answers.removeAll(keepingCapacity: true) }
-        answers[what] = built
+        kept.withLock { kept in
+            if kept.answers.count >= Reader.maxAnswers { kept.answers.removeAll(keepingCapacity: true) }
+            kept.answers[what] = built
+        }
         return built
     }
 
     private func current() throws -> Store.ReadStamp {
-        guard let stamp else { return try store.readStamp() }
-        return stamp
+        if let stamp = kept.withLock({ $0.stamp }) { return stamp }
+        return try store.readStamp()
     }
 }

@@ -37,11 +37,10 @@ extension CustomerCommand {
                         "Erase customer \(customer.externalCode) and everything held on it? This cannot be undone. "
                             + "Type yes to confirm: ")
                 else {
-                    throw RosterError.invalidValue(
-                        "erasing needs a confirmation: run it on a terminal, or pass --yes (nothing was erased)")
+                    throw RosterError.invalidValue(.erasureNotConfirmed(asked: false))
                 }
                 guard answer.trimmed.lowercased() == "yes" else {
-                    throw RosterError.invalidValue("not confirmed; nothing was erased")
+                    throw RosterError.invalidValue(.erasureNotConfirmed(asked: true))
                 }
             }
             let report = try store.erase(id, suppress: suppress)

@@ -132,12 +132,8 @@ struct FieldCommand: ParsableCommand {
             }
             if !report.applied {
                 throw RosterError.invalidValue(
-                    .message(
-                        "\(report.unconvertible.count) value\(report.unconvertible.count == 1 ? "" : "s") of field "
-                            + "\(report.field) do not convert to \(report.to.rawValue)"
-                            + "\(report.format.map { " (\($0))" } ?? ""); "
-                            + "nothing was changed (fix them with `roster customer set`, or pass --drop-unconvertible)")
-                )
+                    .unconvertibleValues(
+                        field: report.field, type: report.to, count: report.unconvertible.count, format: report.format))
             }
         }
     }

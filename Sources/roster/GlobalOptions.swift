@@ -46,8 +46,7 @@ struct StoreOptions: ParsableArguments {
         let path = storePath
         if let text = wait.map({ "\($0)" }) ?? environment["ROSTER_WAIT"].flatMap({ $0.isEmpty ? nil : $0 }) {
             guard let seconds = Double(text), seconds >= 0, seconds.isFinite else {
-                throw RosterError.invalidValue(
-                    "--wait (or $ROSTER_WAIT) takes a number of seconds, 0 or more, not \"\(text)\"")
+                throw RosterError.invalidValue(.notSeconds(text))
             }
             Store.lockWait = seconds
         }

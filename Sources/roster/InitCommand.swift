@@ -135,14 +135,17 @@ struct InitCommand: ParsableCommand {
         }
         _ = try checked(first)
         guard Passphrase.prompt("Repeat the passphrase: ") == first else {
-            throw RosterError.invalidValue("the two passphrases differ; nothing was created")
+            throw RosterError.invalidValue(.passphrasesDiffer)
         }
         return first
     }
 
+    /// The shortest new passphrase accepted, in characters.
+    static let minimumPassphraseLength = 8
+
     private func checked(_ passphrase: String) throws -> String {
-        guard passphrase.count >= 8 else {
-            throw RosterError.invalidValue("the passphrase must have at least 8 characters; nothing was created")
+        guard passphrase.count >= Self.minimumPassphraseLength else {
+            throw RosterError.invalidValue(.passphraseTooShort(minimum: Self.minimumPassphraseLength))
         }
         return passphrase
     }

@@ -20,6 +20,14 @@ extension RosterError {
                 + "retry, or wait with --wait SECONDS"
         case .invalidValue(.today(let value, let reason)):
             return "--today \(value): \(reason)"
+        case .invalidValue(.notSeconds(let text)):
+            return "--wait (or $ROSTER_WAIT) takes a number of seconds, 0 or more, not \"\(text)\""
+        case .invalidValue(.erasureNotConfirmed(asked: false)):
+            return "erasing needs a confirmation: run it on a terminal, or pass --yes (nothing was erased)"
+        case .invalidValue(.unconvertibleValues):
+            return description + " (fix them with `roster customer set`, or pass --drop-unconvertible)"
+        case .conflict(.segmentExists):
+            return description + "; add --replace to replace it"
         default:
             return description
         }

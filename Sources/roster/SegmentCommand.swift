@@ -41,10 +41,10 @@ struct SegmentCommand: ParsableCommand {
                 let segment = try Segment(store: store)
                 var context = try Segment.context(store: store)
                 context.segments = segments
-                do {
+                do throws(FilterError) {
                     return try segment.index.count(filter, context: context)
                 } catch {
-                    throw RosterError.invalidValue(String(describing: error))
+                    throw RosterError.invalidValue(.filter(error))
                 }
             }
             let saved = try SavedSegment.validName(name)
@@ -68,11 +68,11 @@ struct SegmentCommand: ParsableCommand {
                 let segment = try Segment(store: store)
                 let context = try Segment.context(store: store)
                 counts = segments.all.map { saved in
-                    do {
+                    do throws(FilterError) {
                         let filter = try Filter.parse("@" + saved.name, segments: segments)
                         return .success(try segment.index.count(filter, context: context))
                     } catch {
-                        return .failure(.invalidValue(String(describing: error)))
+                        return .failure(.invalidValue(.filter(error)))
                     }
                 }
             }

@@ -13,6 +13,10 @@ import CCryptoBoringSSL
 /// against swift-crypto's `HMAC<SHA256>` and `AES.GCM` (each opens what the other seals) and RFC 4231.
 enum BoringPrimitives {
     /// A SHA-256 state after some blocks: copied, not shared, so two threads can continue it at once.
+    ///
+    /// Invariant behind `@unchecked Sendable`: it wraps BoringSSL's C `SHA256_CTX`, plain words with no pointer
+    /// inside, which every use copies (`var context = inner.context`) before it updates it; no two threads ever
+    /// write the same context.
     struct HashState: @unchecked Sendable {
         fileprivate var context = SHA256_CTX()
     }

@@ -18,9 +18,8 @@ import Synchronization
 ///   once: it is read to its end into a spill file, sealed block by block (AES-256-GCM) under a random key that
 ///   exists only in this process's memory, unlinked as soon as it is created, and every pass reads that.
 ///
-/// Unchecked: `key` is written only by `init` and wiped by `deinit`; in between it is only read. The digests are
-/// behind their mutex; every other property is a constant.
-final class InputFile: @unchecked Sendable {
+/// `Sendable`: the spill key and the digests are behind their mutexes; every other property is a constant.
+final class InputFile: Sendable {
     static let blockSize = 1 << 20
 
     /// The path as the user gave it (`-` for standard input).
@@ -31,7 +30,9 @@ final class InputFile: @unchecked Sendable {
     let isSpilled: Bool
     private let descriptor: Int32
     private let opened: Status?
-    private var key: [UInt8] = []
+    /// The spill's key (empty for a regular file): behind a mutex only so that `deinit` can wipe it in place; a
+    /// reader takes the array (the same storage, not a copy of the bytes) and reads it outside.
+    private let key: Mutex<[UInt8]>
     /// Each block's SHA-256, from the first pass that read it (passes may run on different threads).
     private let digests = Mutex<[Int: [UInt8]]>([:])
 
@@ -68,6 +69,7 @@ final class InputFile: @unchecked Sendable {
         case S_IFREG:
             // Standard input redirected from a file (`< file.csv`) is read through its own descriptor, from the start.
             descriptor = path == "-" ? dup(source) : source
+            key = Mutex([])
             opened = Status(info)
             size = Int(info.st_size)
             isSpilled = false
@@ -76,13 +78,14 @@ final class InputFile: @unchecked Sendable {
             throw RosterError.io(path: path, detail: "it is a folder, not a file (nothing was imported)")
         default:
             defer { if source != STDIN_FILENO { close(source) } }
-            key = Random.bytes(32)
+            let spillKey = Random.bytes(32)
+            key = Mutex(spillKey)
             let spill = try Self.createSpill(in: spillFolder, for: path)
             descriptor = spill
             opened = nil
             isSpilled = true
             do {
-                size = try Self.fill(spill, from: source, key: key, path: path)
+                size = try Self.fill(spill, from: source, key: spillKey, path: path)
             } catch {
                 close(spill)
                 throw error
@@ -92,7 +95,7 @@ final class InputFile: @unchecked Sendable {
 
     deinit {
         close(descriptor)
-        BoringPrimitives.wipe(&key)
+        key.withLock { BoringPrimitives.wipe(&$0) }
     }
 
     /// A new pass over the input, from its first byte.
@@ -158,6 +161,7 @@ final class InputFile: @unchecked Sendable {
         let count = min(Self.blockSize, size - start)
         if isSpilled {
             let sealed = try readFully(count: count + Sealer.overhead, at: index * (Self.blockSize + Sealer.overhead))
+            let key = self.key.withLock { $0 }
             let plain = sealed.withUnsafeBytes { box in
                 key.withUnsafeBytes { key in Sealer.open(box, key: key, associatedData: context(index).bytes) }
             }

@@ -142,7 +142,7 @@ extension Store {
             throw RosterError.invalidValue(.emptyFieldValue(field: name))
         }
         let type: FieldType
-        if let known = fieldTypes[key] {
+        if let known = fieldType(key) {
             if let declared, declared != known.type {
                 throw RosterError.invalidValue(.fieldTypeMismatch(field: known.name, type: known.type, given: declared))
             }
@@ -150,7 +150,7 @@ extension Store {
         } else {
             type = declared ?? FieldType.infer(value)
             try writeFieldType(db, key: key, name: name, type: type)
-            fieldTypes[key] = (name, type)
+            registerFieldType(key, (name, type))
         }
         guard type.accepts(value) else {
             throw RosterError.invalidValue(.valueNotOfType(value: value, type: type, field: name))

@@ -51,7 +51,7 @@ extension Store {
             try audit(db, .erase, subject: customer.externalCode, detail: detail)
             return ErasureReport(externalCode: customer.externalCode, devices: deviceRows.count, suppressed: suppress)
         }
-        hasSuppressions = hasSuppressions || suppress
+        if suppress { hasSuppressions = true }
         // A reader in another process (an open console) blocks the checkpoint; SQLite says so, not an error.
         for attempt in 0..<5 {
             let busy = try db.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA wal_checkpoint(TRUNCATE)") }

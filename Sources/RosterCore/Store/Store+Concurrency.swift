@@ -13,14 +13,22 @@ extension Store {
     /// For long-running processes (the console, a server): from now on the store is held only during `use`, so
     /// that another process's bulk import can replace the file between two calls; the next call reopens it.
     public func holdOnlyDuringUse() {
-        guard holdsFromOpen else { return }
-        holdsFromOpen = false
+        let held = state.withLock { state in
+            defer { state.holdsFromOpen = false }
+            return state.holdsFromOpen
+        }
+        guard held else { return }
         lock.releaseShared()
     }
 
     /// Runs `body` holding the store: after another process's bulk import replaced the file, it is reopened
     /// first (so `body` sees the new data and never writes into the replaced file).
+    ///
+    /// Any thread may call it, and several at once: a swap by this process's own bulk import waits for the other
+    /// threads inside `use` to leave and holds new ones until it is done (`UseGate`).
     public func use<T>(_ body: () throws -> T) throws -> T {
+        lock.users.enter()
+        defer { lock.users.leave() }
         try lock.acquireShared { try reopenIfReplaced() }
         defer { lock.releaseShared() }
         return try body()
@@ -44,17 +52,22 @@ extension Store {
         guard newHeader.storeID == header.storeID, newHeader.mac(with: keys.headerKey) == newHeader.headerMAC else {
             throw RosterError.integrity(what: "the store header of \(path), replaced while it was open")
         }
-        db = queue
-        connectionGeneration += 1
-        openedFile = current
-        header = newHeader
+        state.withLock { state in
+            state.db = queue
+            state.connectionGeneration += 1
+            state.openedFile = current
+            state.header = newHeader
+            state.seenDataVersion = -1
+        }
         absorbedRows.removeAll()
-        seenDataVersion = -1
         try loadFieldTypes()
-        hasSuppressions = try db.read {
+        let suppressed = try queue.read {
             try Bool.fetchOne($0, sql: "SELECT EXISTS (SELECT 1 FROM suppression)") ?? false
         }
-        reopenCount += 1
+        state.withLock { state in
+            state.hasSuppressions = suppressed
+            state.reopenCount += 1
+        }
     }
 
     /// What a bulk import's copy was made from: the data version and the audit head (entries written outside a

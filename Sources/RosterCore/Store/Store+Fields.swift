@@ -44,8 +44,12 @@ extension Store {
     /// Every field with its type and the number of customers that have a value (decrypts every customer).
     public func fieldSummaries() throws -> [FieldSummary] {
         var counts: [String: Int] = [:]
-        try forEachStoredCustomer { customer in
-            for key in customer.fields.keys { counts[key, default: 0] += 1 }
+        try db.read { db in
+            // A long-running process (the console) lists the fields another process registered since it last looked.
+            try reloadIfWrittenElsewhere(db)
+            try forEachStoredCustomer(db) { customer in
+                for key in customer.fields.keys { counts[key, default: 0] += 1 }
+            }
         }
         return fields.map { FieldSummary(name: $0.name, type: $0.type, count: counts[$0.name.lowercased()] ?? 0) }
     }
@@ -112,12 +116,12 @@ extension Store {
             guard !newName.isEmpty, !newName.hasControlCharacters, !Store.reservedFieldNames.contains(newKey) else {
                 throw FieldCommandError.badName(rawNew)
             }
-            guard newKey == oldKey || fieldTypes[newKey] == nil else { throw FieldCommandError.nameTaken(newName) }
+            guard newKey == oldKey || fieldType(newKey) == nil else { throw FieldCommandError.nameTaken(newName) }
             var holders: [Customer] = []
             try forEachStoredCustomer(db) { if $0.fields[oldKey] != nil { holders.append($0) } }
             if checkOnly { return holders.count }
             if newKey != oldKey { try db.execute(sql: "DELETE FROM field WHERE key = ?", arguments: [oldKey]) }
-            fieldTypes[oldKey] = nil
+            registerFieldType(oldKey, nil)
             try replaceFieldType(db, key: newKey, name: newName, type: type)
             for customer in holders where newKey != oldKey {
                 var changed = customer
@@ -134,13 +138,13 @@ extension Store {
     /// administration changes types and names only here.
     func replaceFieldType(_ db: Database, key: String, name: String, type: FieldType) throws {
         try writeFieldType(db, key: key, name: name, type: type, replacing: true)
-        fieldTypes[key] = (name, type)
+        registerFieldType(key, (name, type))
     }
 
     private func knownField(_ db: Database, _ rawName: String) throws -> (key: String, name: String, type: FieldType) {
         try loadFieldTypes(db)
         let key = rawName.trimmed.lowercased()
-        guard let known = fieldTypes[key] else {
+        guard let known = fieldType(key) else {
             throw FieldCommandError.unknownField(rawName.trimmed, known: fields.map(\.name))
         }
         return (key, known.name, known.type)
@@ -175,10 +179,6 @@ extension Store {
             break
         }
         return reading
-    }
-
-    private func forEachStoredCustomer(_ body: (Customer) throws -> Void) throws {
-        try db.read { db in try forEachStoredCustomer(db, body) }
     }
 
     private func forEachStoredCustomer(_ db: Database, _ body: (Customer) throws -> Void) throws {

@@ -7,19 +7,12 @@ extension SavedSegment {
     /// a digit, at most `maximumNameLength` characters, so that `@NAME` reads as one word in a filter.
     public static func validName(_ raw: String) throws -> String {
         let name = (raw.hasPrefix("@") ? String(raw.dropFirst()) : raw).precomposedStringWithCanonicalMapping
-        let rule = "letters, digits, '_', '-' and '.', starting with a letter or a digit"
-        guard let first = name.first else {
-            throw RosterError.invalidValue("a segment needs a name (\(rule)), such as birthdays")
-        }
+        guard let first = name.first else { throw RosterError.invalidValue(.segmentNameMissing) }
         guard name.count <= maximumNameLength else {
-            throw RosterError.invalidValue(
-                "the segment name is \(name.count) characters long; the limit is \(maximumNameLength)")
+            throw RosterError.invalidValue(.segmentNameTooLong(length: name.count, limit: maximumNameLength))
         }
         let allowed = name.allSatisfy { $0.isLetter || $0.isNumber || "_-.".contains($0) }
-        guard allowed, first.isLetter || first.isNumber else {
-            throw RosterError.invalidValue(
-                "\"\(TerminalText.escape(name))\" cannot name a segment: use \(rule), such as birthdays")
-        }
+        guard allowed, first.isLetter || first.isNumber else { throw RosterError.invalidValue(.notASegmentName(name)) }
         return name
     }
 }
@@ -54,16 +47,16 @@ extension Store {
         let current = try savedSegments()
         // Refused before `check`, which may load every customer; checked again when writing.
         if let existing = current.segment(named: name), !replacing { throw Self.alreadySaved(existing) }
-        do {
+        do throws(FilterError) {
             filter = try Filter.parse(expression, segments: current.with(segment))
         } catch {
-            throw RosterError.invalidValue(String(describing: error))
+            throw RosterError.invalidValue(.filter(error))
         }
         let result: Result
         do {
             result = try check(filter, current.with(segment))
         } catch let error as FilterError {
-            throw RosterError.invalidValue(error.description)
+            throw RosterError.invalidValue(.filter(error))
         }
         TestHook.stop(at: "segment-checked")
         try write { db in
@@ -71,10 +64,10 @@ extension Store {
             let existing = stored.segment(named: name)
             if let existing, !replacing { throw Self.alreadySaved(existing) }
             // Another process may have changed the other segments since the check: check the references again.
-            do {
+            do throws(FilterError) {
                 _ = try Filter.parse(expression, segments: stored.with(segment))
             } catch {
-                throw RosterError.invalidValue(String(describing: error))
+                throw RosterError.invalidValue(.filter(error))
             }
             try Store.segmentRows.save(Array(expression.utf8), named: name, keys: keys, db)
             try audit(db, .segment, subject: "*", detail: existing == nil ? "segment saved" : "segment replaced")
@@ -83,9 +76,7 @@ extension Store {
     }
 
     private static func alreadySaved(_ existing: SavedSegment) -> RosterError {
-        .conflict(
-            "a segment @\(TerminalText.escape(existing.name)) is already saved "
-                + "(\(TerminalText.escape(existing.expression))); add --replace to replace it")
+        .conflict(.segmentExists(name: existing.name, expression: existing.expression))
     }
 
     /// Deletes a saved segment; refused when the name is unknown (the error lists the saved ones) or when another
@@ -95,18 +86,14 @@ extension Store {
         try write { db in
             let segments = try savedSegments(db)
             guard let segment = segments.segment(named: name) else {
-                throw RosterError.invalidValue(
-                    "no segment is named @\(TerminalText.escape(name)) (\(segments.listForMessage))")
+                throw RosterError.invalidValue(.unknownSegment(name: name, saved: segments.all.map(\.name)))
             }
             let users = segments.all.filter { other in
                 SavedSegment.key(other.name) != SavedSegment.key(name)
                     && FilterParser.references(in: other.expression).contains(SavedSegment.key(name))
             }
             guard users.isEmpty else {
-                let names = users.map { "@" + $0.name }.joined(separator: ", ")
-                throw RosterError.conflict(
-                    "segment @\(segment.name) is used by \(names): change or delete \(users.count == 1 ? "it" : "them")"
-                        + " first")
+                throw RosterError.conflict(.segmentInUse(name: segment.name, usedBy: users.map(\.name)))
             }
             _ = try Store.segmentRows.remove(named: name, keys: keys, db)
             try audit(db, .segment, subject: "*", detail: "segment deleted")

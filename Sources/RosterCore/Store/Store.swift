@@ -2,8 +2,12 @@ import Crypto
 import Foundation
 import GRDB
 import RosterModel
+import Synchronization
 
 /// An unlocked Roster store: one SQLite file holding sealed customers and devices of one region.
+///
+/// `Sendable`: its stored state is either immutable or behind `state`'s mutex, and GRDB's `DatabaseQueue`
+/// serializes the database itself, so any thread may call it (docs/architecture.md, "Concurrency").
 public final class Store: @unchecked Sendable {
     /// The store file.
     public let path: String
@@ -14,41 +18,27 @@ public final class Store: @unchecked Sendable {
     /// When 29 February birthdays are celebrated in other years.
     public var leapDayRule: LeapDayRule { header.leapDayRule }
 
-    var db: DatabaseQueue
     /// The sidecar lock every process holds while it uses the store (`StoreLock`).
     let lock: StoreLock
-    /// The device and inode of the file `db` has open: a different pair at `path` means a bulk import replaced it.
-    var openedFile: FileIdentity?
-    /// Whether the shared lock taken at open is still held (long-running processes give it up: `holdOnlyDuringUse`).
-    var holdsFromOpen = true
-    /// How many times another process's bulk import replaced the file under this store (then it was reopened).
-    public internal(set) var reopenCount = 0
-    /// How many times `db` was replaced by a new connection (either kind of reopen): part of a `ReadStamp`.
-    public internal(set) var connectionGeneration = 0
     let keys: KeyRing
     let externalCodes: ExternalCodeDeriver
-    var header: StoreHeader
-    /// Whether any customer was erased with suppression (only then are new identifiers checked).
-    var hasSuppressions = false
-    /// SQLite's `data_version` of this connection when the in-memory state was last reloaded.
-    var seenDataVersion: Int64 = -1
+    /// Everything that changes after open (the connection, the header, the field registry, …), behind one mutex
+    /// (`StoreState`): the accessors in `Store+State.swift` take it for one read or one write each.
+    let state: Mutex<StoreState>
     /// Customers merged away since the importer last looked (it counts customers by net change).
+    ///
+    /// The one stored `var` outside `state`, and the only reason `Store` is still `@unchecked Sendable`: only an
+    /// import reads and clears it, on the thread that writes (it moves into the import's session value, then the
+    /// `@unchecked` goes).
     var absorbedRows: [Int64] = []
-    /// Who the audit log names for this process's writes, when not the operating-system user (the sync server
-    /// names the server key a request used).
-    var auditActor: String?
-    /// Field types by lower-cased field name, loaded at unlock.
-    var fieldTypes: [String: (name: String, type: FieldType)] = [:]
 
     init(
         path: String, db: DatabaseQueue, lock: StoreLock, header: StoreHeader, keys: KeyRing, appKey: String,
         forCheck: Bool = false
     ) throws {
         self.path = path
-        self.db = db
         self.lock = lock
-        self.openedFile = FileIdentity(path: path)
-        self.header = header
+        self.state = Mutex(StoreState(db: db, openedFile: FileIdentity(path: path), header: header))
         self.keys = keys
         self.externalCodes = ExternalCodeDeriver(appKey: appKey)
         do {
@@ -56,9 +46,10 @@ public final class Store: @unchecked Sendable {
         } catch let error as RosterError where forCheck && error.isIntegrityFailure {
             // `roster check` reports a damaged field registry itself, in detail, and changes nothing.
         }
-        hasSuppressions = try db.read {
+        let suppressed = try db.read {
             try Bool.fetchOne($0, sql: "SELECT EXISTS (SELECT 1 FROM suppression)") ?? false
         }
+        hasSuppressions = suppressed
         Hardening.disableCoreDumps()
     }
 
@@ -300,10 +291,14 @@ public final class Store: @unchecked Sendable {
 
     /// Opens the store file again (after this process's bulk import replaced it); the keys are unchanged.
     func reopen() throws {
-        db = try DatabaseQueue(path: path, configuration: Store.configuration())
-        connectionGeneration += 1
-        openedFile = FileIdentity(path: path)
-        seenDataVersion = -1
+        let queue = try DatabaseQueue(path: path, configuration: Store.configuration())
+        let file = FileIdentity(path: path)
+        state.withLock { state in
+            state.db = queue
+            state.connectionGeneration += 1
+            state.openedFile = file
+            state.seenDataVersion = -1
+        }
         try loadFieldTypes()
     }
 
@@ -362,10 +357,14 @@ public final class Store: @unchecked Sendable {
     /// registered meanwhile must not be registered again (SQLite's `data_version` moves only for other connections).
     func reloadIfWrittenElsewhere(_ db: Database) throws {
         let version = try Int64.fetchOne(try db.cachedStatement(sql: "PRAGMA data_version")) ?? 0
-        guard version != seenDataVersion else { return }
-        seenDataVersion = version
+        let seen = state.withLock { state in
+            defer { state.seenDataVersion = version }
+            return state.seenDataVersion == version
+        }
+        guard !seen else { return }
         try loadFieldTypes(db)
-        hasSuppressions = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM suppression)") ?? false
+        let suppressed = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM suppression)") ?? false
+        hasSuppressions = suppressed
     }
 
     /// Fields known to this store with their types, sorted by name.

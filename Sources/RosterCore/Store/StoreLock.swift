@@ -19,12 +19,17 @@ import Synchronization
 ///
 /// The file's first bytes name the last process that took the store's write lock or replaced it (`pid command`),
 /// for the message of a write that finds the store busy. Nothing personal: a pid and a command name.
-final class StoreLock: @unchecked Sendable {
+///
+/// `Sendable`: the descriptor is fixed at `init`, and the count of this process's shared holds lives in a mutex that
+/// is held across every `flock` call, so that two threads never disagree about whether the file is locked.
+final class StoreLock: Sendable {
     let path: String
     /// -1 when the lock file can be neither opened nor created (a read-only folder: nobody can swap a store there).
     private let fd: Int32
-    private let mutex = NSLock()
-    private var holds = 0
+    /// How many shared holds this process has (nested calls count); the file is locked while it is above zero.
+    private let holds = Mutex(0)
+    /// The threads of this process inside `Store.use`: a swap waits for the others (`withExclusive`).
+    let users = UseGate()
 
     /// How long a command waits for the store (`--wait`, `$ROSTER_WAIT`): for SQLite's write lock and for a swap.
     nonisolated(unsafe) static var wait: Double = 5
@@ -69,7 +74,7 @@ final class StoreLock: @unchecked Sendable {
 
     /// Takes the shared lock (nested calls count); `fresh` runs on the first hold, to reopen a replaced store.
     func acquireShared(fresh: () throws -> Void) throws {
-        try mutex.withLock {
+        try holds.withLock { holds in
             if holds == 0 {
                 try lock(LOCK_SH, waiting: Self.wait)
                 do {
@@ -85,7 +90,7 @@ final class StoreLock: @unchecked Sendable {
 
     /// Drops one hold; the last one unlocks the file.
     func releaseShared() {
-        mutex.withLock {
+        holds.withLock { holds in
             guard holds > 0 else { return }
             holds -= 1
             if holds == 0, fd >= 0 { _ = flock(fd, LOCK_UN) }
@@ -97,8 +102,14 @@ final class StoreLock: @unchecked Sendable {
     ///
     /// The shared hold is dropped before the exclusive lock is requested (`flock` converts that way): two
     /// processes that both hold it and both want to swap would otherwise wait for each other for ever.
-    func withExclusive<T>(waiting seconds: Double, fresh: () throws -> Void, _ body: () throws -> T) throws -> T {
-        try mutex.withLock {
+    func withExclusive<T: Sendable>(waiting seconds: Double, fresh: () throws -> Void, _ body: () throws -> T) throws
+        -> T
+    {
+        guard users.beginSwap(waiting: seconds) else {
+            throw RosterError.busy(path: String(path.dropLast(5)), holder: "another task of this process")
+        }
+        defer { users.endSwap() }
+        return try holds.withLock { holds in
             defer {
                 if holds > 0 {
                     if (try? lock(LOCK_SH, waiting: .infinity)) == nil || (try? fresh()) == nil {

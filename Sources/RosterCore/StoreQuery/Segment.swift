@@ -2,7 +2,7 @@ import Foundation
 import RosterModel
 
 /// Running a filter against a store: the working set, its index and "today" in the store's time zone.
-public struct Segment {
+public struct Segment: Sendable {
     public let workingSet: WorkingSet
     public let index: FilterIndex
 

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// What filters, the console's search and sorting need from a working set, prepared on first use and kept.
 ///
@@ -6,7 +7,7 @@ import Foundation
 /// doubles: every filter then scans flat arrays, a few milliseconds for a million customers. Columns already in
 /// folded form (emails, phones) are scanned in place. Each field is prepared the first time a filter, a search or a
 /// sort needs it, so `birthday = today` parses the birthdates and nothing else.
-public final class FilterIndex: @unchecked Sendable {
+public final class FilterIndex: Sendable {
     /// The number of customers.
     public let count: Int
     let rowIDs: [Int64]
@@ -27,28 +28,48 @@ public final class FilterIndex: @unchecked Sendable {
 
     /// From how many rows sorts and frequency tables split the work over two cores; tests lower it to take that path
     /// on a small set.
-    var twoCoresFrom = RowSet.parallelThreshold
+    var twoCoresFrom: Int {
+        get { tuning.withLock { $0.twoCoresFrom } }
+        set { tuning.withLock { $0.twoCoresFrom = newValue } }
+    }
     /// How many distinct values a text sort ranks at most (nil: an eighth of the rows, at least 4,096); tests set it
     /// to take the comparing path.
-    var rankedSortLimit: Int?
+    var rankedSortLimit: Int? {
+        get { tuning.withLock { $0.rankedSortLimit } }
+        set { tuning.withLock { $0.rankedSortLimit = newValue } }
+    }
     /// How many distinct values a text field may have to be folded as a dictionary (nil: a quarter of the rows); tests
     /// set it to 0 to compare with the row-by-row folded copy.
-    var dictionaryLimit: Int?
+    var dictionaryLimit: Int? {
+        get { tuning.withLock { $0.dictionaryLimit } }
+        set { tuning.withLock { $0.dictionaryLimit = newValue } }
+    }
 
-    // Built on first use; the lock makes that safe from several threads.
-    private let lock = NSLock()
-    private var fieldStorage: [IndexedField?]
-    private var foldedCRMIds: FoldedTextColumn?
-    private var foldedEmails: FoldedTextColumn?
-    private var foldedPhones: FoldedTextColumn?
-    private var foldedExternalCodes: FoldedTextColumn?
+    private struct Tuning {
+        var twoCoresFrom = RowSet.parallelThreshold
+        var rankedSortLimit: Int?
+        var dictionaryLimit: Int?
+    }
+
+    private let tuning = Mutex(Tuning())
+
+    /// What is built on first use, behind a mutex so that any thread may ask for it.
+    private struct Prepared {
+        var fields: [IndexedField?]
+        var crmIds: FoldedTextColumn?
+        var emails: FoldedTextColumn?
+        var phones: FoldedTextColumn?
+        var externalCodes: FoldedTextColumn?
+    }
+
+    private let prepared: Mutex<Prepared>
 
     /// Prepares `workingSet` for filtering; reuse the index for every filter on that set.
     public init(_ workingSet: WorkingSet) {
         count = workingSet.count
         rowIDs = workingSet.rowIDs
         columns = workingSet.columns
-        fieldStorage = Array(repeating: nil, count: workingSet.columns.count)
+        prepared = Mutex(Prepared(fields: Array(repeating: nil, count: workingSet.columns.count)))
         rawEmails = workingSet.emails
         rawPhones = workingSet.phones
         rawCRMIds = workingSet.crmIds
@@ -73,19 +94,14 @@ public final class FilterIndex: @unchecked Sendable {
 
     /// The field at `index` (of the working set's columns), prepared on first use.
     func field(at index: Int) -> IndexedField {
-        lock.lock()
-        if let field = fieldStorage[index] {
-            lock.unlock()
+        if let field = prepared.withLock({ $0.fields[index] }) { return field }
+        // Prepared outside the mutex (it runs on both cores); two threads racing both build it, one result is kept.
+        let field = IndexedField(columns[index], dictionaryLimit: dictionaryLimit)
+        return prepared.withLock { prepared in
+            if let existing = prepared.fields[index] { return existing }
+            prepared.fields[index] = field
             return field
         }
-        lock.unlock()
-        // Prepared outside the lock (it runs on both cores); two threads racing both build it, one result is kept.
-        let field = IndexedField(columns[index], dictionaryLimit: dictionaryLimit)
-        lock.lock()
-        defer { lock.unlock() }
-        if let existing = fieldStorage[index] { return existing }
-        fieldStorage[index] = field
-        return field
     }
 
     /// Prepares every field and the CRM ids now rather than on first use: the console calls it in the background
@@ -97,24 +113,24 @@ public final class FilterIndex: @unchecked Sendable {
 
     /// The emails as filters scan them: the working set's own column when it is already folded (lower-case ASCII,
     /// the usual case), checked on first use.
-    var emails: FoldedTextColumn { folded(\.foldedEmails, from: rawEmails) }
+    var emails: FoldedTextColumn { folded(\.emails, from: rawEmails) }
 
     /// The phones as filters scan them (E.164 is already folded), checked on first use.
-    var phones: FoldedTextColumn { folded(\.foldedPhones, from: rawPhones) }
+    var phones: FoldedTextColumn { folded(\.phones, from: rawPhones) }
 
     /// The CRM ids folded, built on first use.
-    var crmIds: FoldedTextColumn { folded(\.foldedCRMIds, from: rawCRMIds) }
+    var crmIds: FoldedTextColumn { folded(\.crmIds, from: rawCRMIds) }
 
-    /// The folded column kept in `slot`, built from `raw` on first use (under the lock).
-    private func folded(_ slot: ReferenceWritableKeyPath<FilterIndex, FoldedTextColumn?>, from raw: TextColumn)
+    /// The folded column kept in `slot`, built from `raw` on first use (under the mutex).
+    private func folded(_ slot: WritableKeyPath<Prepared, FoldedTextColumn?>, from raw: TextColumn)
         -> FoldedTextColumn
     {
-        lock.lock()
-        defer { lock.unlock() }
-        if let column = self[keyPath: slot] { return column }
-        let column = FoldedTextColumn(raw)
-        self[keyPath: slot] = column
-        return column
+        prepared.withLock { prepared in
+            if let column = prepared[keyPath: slot] { return column }
+            let column = FoldedTextColumn(raw)
+            prepared[keyPath: slot] = column
+            return column
+        }
     }
 
     /// The rows (indices into the working set, ascending) that `filter` selects.
@@ -166,17 +182,17 @@ public final class FilterIndex: @unchecked Sendable {
 
     /// The externalCodes as hex text, folded (hex is already folded), built on first use.
     var externalCodeColumn: FoldedTextColumn {
-        lock.lock()
-        defer { lock.unlock() }
-        if let foldedExternalCodes { return foldedExternalCodes }
-        var builder = TextColumnBuilder(capacity: count, bytesPerRow: 65)
-        for row in 0..<count {
-            var code = externalCodes[row]
-            code.withUTF8 { builder.append(utf8: $0) }
+        prepared.withLock { prepared in
+            if let column = prepared.externalCodes { return column }
+            var builder = TextColumnBuilder(capacity: count, bytesPerRow: 65)
+            for row in 0..<count {
+                var code = externalCodes[row]
+                code.withUTF8 { builder.append(utf8: $0) }
+            }
+            let column = FoldedTextColumn(builder.build(), dictionaryLimit: 0)
+            prepared.externalCodes = column
+            return column
         }
-        let column = FoldedTextColumn(builder.build(), dictionaryLimit: 0)
-        foldedExternalCodes = column
-        return column
     }
 
     /// The field named `name`, matched case-insensitively, prepared on first use.

@@ -150,7 +150,8 @@ struct TextFolding {
     private static let sharedTable = Table()
 
     // The tables live as long as the process, behind plain pointers: array accesses with their bounds checks and
-    // retains were a fifth of the folding time of accented names.
+    // retains were a fifth of the folding time of accented names. Invariant behind `@unchecked Sendable`: the
+    // memory is written only in `init`, before the one shared table is published, read-only after, never freed.
     private struct Table: @unchecked Sendable {
         private let low: UnsafeMutablePointer<Folded>
         private let extended: UnsafeMutablePointer<Folded>

@@ -6,7 +6,7 @@ import RosterModel
 ///
 /// Loading and importing run on one queue, everything interactive (filters, details, previews) on another,
 /// so a long import never holds up a filter. Superseded filters and previews are skipped.
-public final class ConsoleRuntime: @unchecked Sendable {
+public final class ConsoleRuntime: Sendable {
     public let store: ConsoleStore
     public let events: EventQueue
     public let themes: ThemeCatalog

@@ -1,47 +1,49 @@
 import Dispatch
 import Foundation
 import RosterModel
+import Synchronization
 
 /// Live refresh: the store's change stamp is polled off the UI loop, and a change made by another process (an
 /// import, `roster customer set`, the server) is posted as `storeChanged`, which reloads the working set.
 ///
 /// Polling is one indexed read of the store every `interval`; it never waits for this console's own work.
-final class StoreWatch: @unchecked Sendable {
-    private let lock = NSLock()
-    /// The stamp of the data loaded or last reported; nil before the first load (nothing to compare with).
-    private var seen: ChangeStamp?
-    /// The stamp a load under way read before it started: the data it brings, so no news for the poll.
-    private var inLoad: ChangeStamp?
-    private var timer: DispatchSourceTimer?
-    private var throttle = RefreshThrottle(interval: ConsoleRuntime.refreshInterval)
+final class StoreWatch: Sendable {
+    private struct Watched {
+        /// The stamp of the data loaded or last reported; nil before the first load (nothing to compare with).
+        var seen: ChangeStamp?
+        /// The stamp a load under way read before it started: the data it brings, so no news for the poll.
+        var inLoad: ChangeStamp?
+        var throttle = RefreshThrottle(interval: ConsoleRuntime.refreshInterval)
+        var loads = 0
+        /// Which `start` the running timer belongs to: an older timer cancels itself at its next tick.
+        var timerGeneration = 0
+    }
 
-    private var loads = 0
+    private let watched = Mutex(Watched())
 
     /// Whether this is the first load (the remembered columns are read with it).
     func firstLoad() -> Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        loads += 1
-        return loads == 1
+        watched.withLock { watched in
+            watched.loads += 1
+            return watched.loads == 1
+        }
     }
 
     /// A load read `stamp` before it started: changes up to it are in the loaded set.
     func loaded(_ stamp: ChangeStamp?) {
-        lock.lock()
-        defer { lock.unlock() }
-        inLoad = nil
-        guard let stamp else { return }
-        // A change reported while the load ran stays reported (its reload is queued): never back to older data.
-        if let seen, seen.reopens == stamp.reopens, seen.dataVersion > stamp.dataVersion { return }
-        seen = stamp
+        watched.withLock { watched in
+            watched.inLoad = nil
+            guard let stamp else { return }
+            // A change reported while the load ran stays reported (its reload is queued): never back to older data.
+            if let seen = watched.seen, seen.reopens == stamp.reopens, seen.dataVersion > stamp.dataVersion { return }
+            watched.seen = stamp
+        }
     }
 
     /// A load read `stamp` and is under way: a poll that finds the store at that stamp meanwhile does not ask for
     /// another load (the console's own edit, then its reload, would otherwise load twice).
     func loading(_ stamp: ChangeStamp?) {
-        lock.lock()
-        inLoad = stamp
-        lock.unlock()
+        watched.withLock { $0.inLoad = stamp }
     }
 
     /// This console wrote once, moving the stamp from `before` to `after`: when nothing else was written between
@@ -49,46 +51,47 @@ final class StoreWatch: @unchecked Sendable {
     func advance(from before: ChangeStamp?, to after: ChangeStamp?) {
         guard let before, let after, after.reopens == before.reopens, after.dataVersion == before.dataVersion + 1
         else { return }
-        lock.lock()
-        if seen == before { seen = after }
-        lock.unlock()
+        watched.withLock { watched in
+            if watched.seen == before { watched.seen = after }
+        }
     }
 
     /// Whether `stamp` is news; it becomes the one seen.
     func isChange(_ stamp: ChangeStamp) -> Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        guard let seen, seen != stamp, stamp != inLoad else { return false }
-        self.seen = stamp
-        return true
+        watched.withLock { watched in
+            guard let seen = watched.seen, seen != stamp, stamp != watched.inLoad else { return false }
+            watched.seen = stamp
+            return true
+        }
     }
 
     /// Whether to post a change now (`RefreshThrottle`), given whether this poll saw one.
     private func shouldReport(changed: Bool) -> Bool {
         let now = Double(DispatchTime.now().uptimeNanoseconds) / 1e9
-        lock.lock()
-        defer { lock.unlock() }
-        return throttle.report(changed: changed, now: now)
+        return watched.withLock { $0.throttle.report(changed: changed, now: now) }
     }
 
     /// Starts polling `store` every `interval` seconds on a queue of its own.
     func start(store: ConsoleStore, events: EventQueue, interval: Double) {
         let queue = DispatchQueue(label: "roster.console.watch", qos: .utility)
+        let generation = watched.withLock { watched in
+            watched.timerGeneration += 1
+            return watched.timerGeneration
+        }
+        // The timer is kept by its own handler, not by this watch: it cancels itself at the first tick after the
+        // watch is gone or started again, so no one else ever touches it.
         let timer = DispatchSource.makeTimerSource(queue: queue)
         timer.schedule(deadline: .now() + interval, repeating: interval, leeway: .milliseconds(50))
         timer.setEventHandler { [weak self] in
-            guard let self else { return }
+            guard let self, self.watched.withLock({ $0.timerGeneration == generation }) else {
+                timer.cancel()
+                return
+            }
             let changed = store.changeStamp(wait: false).map { self.isChange($0) } ?? false
             if self.shouldReport(changed: changed) { events.post(.storeChanged) }
         }
-        lock.lock()
-        self.timer?.cancel()
-        self.timer = timer
-        lock.unlock()
         timer.resume()
     }
-
-    deinit { timer?.cancel() }
 }
 
 extension ConsoleRuntime {

@@ -2,26 +2,30 @@ import Foundation
 import RosterCore
 import RosterModel
 import RosterTUI
+import Synchronization
 
 /// The console's view of a store; `protected` are the files an export must never replace (the key file).
 func makeConsoleStore(_ store: Store, protecting protected: ProtectedFiles = ProtectedFiles()) -> ConsoleStore {
-    let console = StoreConsole(store: store)
-    console.protected = protected
-    console.protected.addStore(store.path)
-    return console
+    var protected = protected
+    protected.addStore(store.path)
+    return StoreConsole(store: store, protecting: protected)
 }
 
-/// `ConsoleStore` over a real, unlocked store. Calls come from the console's worker; a lock keeps them one at a time.
-final class StoreConsole: ConsoleStore, @unchecked Sendable {
+/// `ConsoleStore` over a real, unlocked store. Calls come from the console's queues at once (loading and importing,
+/// interactive work, sorts, the watch's poll): `Store` is safe to call from any thread, so nothing here serializes
+/// them; what this type keeps itself (the last filter index) is behind a mutex.
+final class StoreConsole: ConsoleStore, Sendable {
     let store: Store
-    private let lock = NSLock()
     /// The files an export refuses to write over: the store, its companions, the key file.
-    var protected = ProtectedFiles()
+    let protected: ProtectedFiles
     /// The filter index of the last working set handed out, rebuilt only when the set changes.
-    private var indexed: (rowIDs: [Int64], index: FilterIndex)?
+    private let indexed = Mutex<(rowIDs: [Int64], index: FilterIndex)?>(nil)
+    /// How many calls are using the store now: the watch's poll skips a round while any is (`changeStamp`).
+    private let busy = Atomic<Int>(0)
 
-    init(store: Store) {
+    init(store: Store, protecting protected: ProtectedFiles = ProtectedFiles()) {
         self.store = store
+        self.protected = protected
         // The console stays open for hours: it holds the store only during each call, so that another process's
         // bulk import can replace the file; the next call reopens it (`Store.use`).
         store.holdOnlyDuringUse()
@@ -30,9 +34,10 @@ final class StoreConsole: ConsoleStore, @unchecked Sendable {
     var storePath: String { store.path }
     var region: String { store.region }
 
+    /// Runs `body` holding the store (`Store.use`), counted as busy.
     private func locked<T>(_ body: () throws -> T) throws -> T {
-        lock.lock()
-        defer { lock.unlock() }
+        busy.add(1, ordering: .relaxed)
+        defer { busy.subtract(1, ordering: .relaxed) }
         return try store.use(body)
     }
 
@@ -40,18 +45,22 @@ final class StoreConsole: ConsoleStore, @unchecked Sendable {
         try locked {
             let set = try store.loadWorkingSet(progress: progress)
             let index = FilterIndex(set)
-            indexed = (set.rowIDs, index)
+            indexed.withLock { $0 = (set.rowIDs, index) }
             // Fields are folded and parsed on first use; do it now, off the worker, while the first screen shows.
             DispatchQueue.global(qos: .utility).async { index.prepareAll() }
             return set
         }
     }
 
+    /// The index of `set`: the last one handed out if it is of the same rows, else a new one (building one only
+    /// sets up its columns; fields are folded on first use, outside the mutex).
     private func index(for set: WorkingSet) -> FilterIndex {
-        if let indexed, indexed.rowIDs == set.rowIDs { return indexed.index }
-        let index = FilterIndex(set)
-        indexed = (set.rowIDs, index)
-        return index
+        indexed.withLock { indexed in
+            if let indexed, indexed.rowIDs == set.rowIDs { return indexed.index }
+            let index = FilterIndex(set)
+            indexed = (set.rowIDs, index)
+            return index
+        }
     }
 
     func customerDetail(rowID: Int64) throws -> CustomerDetail {
@@ -72,20 +81,18 @@ final class StoreConsole: ConsoleStore, @unchecked Sendable {
     func filter(_ expression: String, in workingSet: WorkingSet) throws -> [Int32] {
         try locked {
             let context = try Segment.context(store: store)
-            do {
+            do throws(FilterError) {
                 return try index(for: workingSet).evaluate(
                     try Filter.parse(expression, segments: context.segments), context: context)
             } catch {
-                throw RosterError.invalidValue(String(describing: error))
+                throw RosterError.invalidValue(.filter(error))
             }
         }
     }
 
     func search(_ text: String, in workingSet: WorkingSet) -> [Int32] {
         // The index is in memory: no store access, so no need to hold it.
-        lock.lock()
-        defer { lock.unlock() }
-        return index(for: workingSet).search(text: text)
+        index(for: workingSet).search(text: text)
     }
 
     func preview(template: String, rowID: Int64) throws -> Template.Rendering {
@@ -174,9 +181,7 @@ final class StoreConsole: ConsoleStore, @unchecked Sendable {
     /// The options `roster import` would take for the draft: the preset, then each `TARGET=SOURCE`.
     private func importOptions(_ draft: ImportDraft) throws -> ImportOptions {
         guard let kind = ImportKind(rawValue: draft.kind.lowercased()) else {
-            throw RosterError.invalidValue(
-                "\"\(draft.kind)\" is not an import kind: use \(ImportKind.allCases.map(\.rawValue).joined(separator: ", "))"
-            )
+            throw RosterError.invalidValue(.unknownImportKind(draft.kind))
         }
         var options = ImportOptions(kind: kind, path: draft.path)
         options.dateOrder = draft.dateOrder
@@ -184,7 +189,7 @@ final class StoreConsole: ConsoleStore, @unchecked Sendable {
         var mapping = ColumnMapping()
         if let name = draft.preset {
             guard let preset = Preset(rawValue: name) else {
-                throw RosterError.invalidValue(MappingError.unknownPreset(name).description)
+                throw RosterError.invalidValue(.mapping(.unknownPreset(name)))
             }
             mapping = preset.mapping
         }
@@ -207,8 +212,9 @@ final class StoreConsole: ConsoleStore, @unchecked Sendable {
                 guard apply else { return (.retype(report), nil) }
                 guard report.applied else {
                     throw RosterError.invalidValue(
-                        "\(report.unconvertible.count) value(s) of field \(report.field) do not convert to "
-                            + "\(report.to.rawValue); nothing was changed")
+                        .unconvertibleValues(
+                            field: report.field, type: report.to, count: report.unconvertible.count,
+                            format: report.format))
                 }
                 let dropped = report.unconvertible.isEmpty ? "" : ", \(report.unconvertible.count) dropped"
                 return (
@@ -225,17 +231,15 @@ final class StoreConsole: ConsoleStore, @unchecked Sendable {
     }
 
     func changeStamp(wait: Bool) -> Store.ChangeStamp? {
-        // A poll never queues behind this console's own work (an import holds the lock for minutes).
-        if wait { lock.lock() } else if !lock.try() { return nil }
-        defer { lock.unlock() }
+        // A poll skips a round while this console's own work uses the store (an import takes minutes): its changes
+        // are the console's own, and a reload follows them anyway.
+        if !wait, busy.load(ordering: .relaxed) > 0 { return nil }
         return try? store.use { try store.changeStamp() }
     }
 
     func filterIndex(for workingSet: WorkingSet) -> FilterIndex {
-        // The index is in memory and safe to use from several threads: sorts and counts run outside the lock.
-        lock.lock()
-        defer { lock.unlock() }
-        return index(for: workingSet)
+        // The index is in memory and safe to use from several threads: sorts and counts run outside the mutex.
+        index(for: workingSet)
     }
 
     /// The setting that remembers a list's columns.
@@ -310,10 +314,10 @@ final class StoreConsole: ConsoleStore, @unchecked Sendable {
             try store.saveSegment(named: name, expression: expression, replacing: replacing) { filter, segments in
                 var context = try Segment.context(store: store)
                 context.segments = segments
-                do {
+                do throws(FilterError) {
                     return try index(for: workingSet).count(filter, context: context)
                 } catch {
-                    throw RosterError.invalidValue(String(describing: error))
+                    throw RosterError.invalidValue(.filter(error))
                 }
             }
         }
@@ -327,7 +331,7 @@ final class StoreConsole: ConsoleStore, @unchecked Sendable {
         do {
             return try Template.parse(template)
         } catch {
-            throw RosterError.invalidValue(error.description)
+            throw RosterError.invalidValue(.template(error))
         }
     }
 }

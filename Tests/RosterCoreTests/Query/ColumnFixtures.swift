@@ -1,22 +1,8 @@
 import Foundation
 import RosterCore
+import RosterDemo
 
 @testable import RosterModel
-
-/// A seeded generator (SplitMix64), so that random tests are the same on every run.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
-    }
-}
 
 /// Working sets of random customers whose values are the awkward ones: quotes, backslashes, keywords, accents that
 /// fold together, combining marks first, right-to-left, Thai, Hindi, emoji sequences, numbers a double cannot tell
@@ -48,7 +34,7 @@ enum ColumnFixtures {
     ]
 
     static func workingSet(count: Int, seed: UInt64) -> WorkingSet {
-        var random = SeededGenerator(seed: seed)
+        var random = SplitMix64(seed: seed)
         func pick(_ values: [String?]) -> String? { values.randomElement(using: &random)! }
         let columns = fields.map { name, type, pool in
             WorkingSet.Column(name: name, type: type, values: (0..<count).map { _ in pick(pool) })
@@ -70,7 +56,7 @@ enum ColumnFixtures {
 
     /// A random list of rows of a set of `count`: some of them, in random order.
     static func rows(count: Int, seed: UInt64) -> [Int32] {
-        var random = SeededGenerator(seed: seed)
+        var random = SplitMix64(seed: seed)
         return (0..<Int32(count)).filter { _ in Int.random(in: 0..<3, using: &random) > 0 }.shuffled(using: &random)
     }
 }

@@ -46,7 +46,9 @@ struct StoreSegmentsTests {
         let store = try makeStore(dir)
         _ = try save(store, "madrid", "city = madrid")
         let error = #expect(throws: RosterError.self) { try save(store, "MADRID", "city = lugo") }
-        #expect(error?.description.contains("already saved (city = madrid); add --replace") == true)
+        // The core says what is saved; the flag that replaces it is the executable's to name.
+        #expect(error == .conflict(.segmentExists(name: "madrid", expression: "city = madrid")))
+        #expect(error?.description == "a segment @madrid is already saved (city = madrid)")
         #expect(try save(store, "MADRID", "city = lugo", replacing: true) == 1)
         #expect(try store.savedSegments().all == [SavedSegment(name: "MADRID", expression: "city = lugo")])
         #expect(try store.auditEntries().last?.detail == "segment replaced")
