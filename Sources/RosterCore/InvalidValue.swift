@@ -76,6 +76,8 @@ extension RosterError {
         case passphraseTooShort(minimum: Int)
         /// A wait for the store that is not a number of seconds, 0 or more (as given).
         case notSeconds(String)
+        /// A setting saved without a name.
+        case emptySettingName
 
         public var description: String {
             switch self {
@@ -154,6 +156,8 @@ extension RosterError {
                 return "the passphrase must have at least \(minimum) characters; nothing was created"
             case .notSeconds(let text):
                 return "the wait takes a number of seconds, 0 or more, not \"\(text)\""
+            case .emptySettingName:
+                return "a setting needs a name"
             }
         }
 

@@ -21,8 +21,7 @@ extension Store {
     /// store's data version, so a bulk import that copied the store meanwhile does not swap the setting away; the
     /// working-set snapshot stays usable (no customer changed). A long-running process calls it inside `use`.
     public func setSetting(_ value: Data?, named name: String) throws {
-        // Setting names are the program's own (`console.columns.customers`), never typed by a user.
-        precondition(!name.isEmpty, "a setting needs a name")
+        guard !name.isEmpty else { throw RosterError.invalidValue(.emptySettingName) }
         try write { db in
             if let value {
                 try SealedNames.settings.save(Array(value), named: name, keys: keys, db)

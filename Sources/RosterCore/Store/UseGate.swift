@@ -32,6 +32,11 @@ final class UseGate: Sendable {
 
     /// Counts the calling thread in, first waiting while another thread swaps (a swap takes seconds).
     func enter() {
+        _ = enter(before: .distantFuture)
+    }
+
+    /// Counts the calling thread in unless another thread still swaps at `deadline`; whether it did.
+    func enter(before deadline: Date) -> Bool {
         let me = Self.currentThread
         var pause: useconds_t = 100
         while true {
@@ -40,7 +45,8 @@ final class UseGate: Sendable {
                 users.byThread[me, default: 0] += 1
                 return true
             }
-            if entered { return }
+            if entered { return true }
+            guard Date() < deadline else { return false }
             // Polled: a `Mutex` has no condition to wait on, and a swap is rare and short.
             usleep(pause)
             pause = min(pause * 2, 20_000)

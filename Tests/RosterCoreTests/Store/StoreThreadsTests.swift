@@ -84,3 +84,53 @@ struct StoreThreadsTests {
         #expect(try store.verifyAudit().isEmpty)
     }
 }
+
+/// `UseGate`: a swap by one thread waits for the others inside `Store.use`, and keeps them out until it ends.
+@Suite("Store: a swap and the other threads of the process")
+struct UseGateTests {
+    /// Runs `body` on a thread of its own and waits for it.
+    private func onAnotherThread<T: Sendable>(_ body: @escaping @Sendable () -> T) -> T {
+        let result = Mutex<T?>(nil)
+        let finished = DispatchSemaphore(value: 0)
+        Thread {
+            let value = body()
+            result.withLock { $0 = value }
+            finished.signal()
+        }.start()
+        finished.wait()
+        return result.withLock { $0! }
+    }
+
+    @Test("no swap while another thread is inside; none enters while one swaps; the swapping thread may nest")
+    func swapExcludesOtherThreads() {
+        let gate = UseGate()
+        // Another thread inside, held there until told to leave.
+        let inside = DispatchSemaphore(value: 0)
+        let leave = DispatchSemaphore(value: 0)
+        let left = DispatchSemaphore(value: 0)
+        Thread {
+            gate.enter()
+            inside.signal()
+            leave.wait()
+            gate.leave()
+            left.signal()
+        }.start()
+        inside.wait()
+        #expect(!gate.beginSwap(waiting: 0), "another thread is inside")
+        leave.signal()
+        left.wait()
+
+        // This thread inside (nested) may still swap: the console imports from inside a call.
+        gate.enter()
+        gate.enter()
+        #expect(gate.beginSwap(waiting: 0))
+        #expect(gate.enter(before: Date()), "the swapping thread nests")
+        gate.leave()
+        #expect(!onAnotherThread { gate.enter(before: Date()) }, "no other thread enters during the swap")
+        #expect(!onAnotherThread { gate.beginSwap(waiting: 0) }, "nor swaps")
+        gate.endSwap()
+        gate.leave()
+        gate.leave()
+        #expect(onAnotherThread { gate.enter(before: Date()) }, "after the swap other threads enter again")
+    }
+}
