@@ -172,6 +172,11 @@ func measureSortAndFrequency(_ index: FilterIndex, _ set: WorkingSet) {
     }
     let email = median(runs) { _ = index.sorted(by: .email) }
     print(String(format: "  sort by email: %.0f ms", email))
+    let crmId = median(runs) { _ = index.sorted(by: .crmId) }
+    print(
+        String(
+            format: "  sort by crmId: %.0f ms; RSS after the sorts %.0f MB, peak %.0f MB", crmId, currentRSS(),
+            peakRSS()))
     for name in textFields.prefix(3) {
         var entries = 0
         let all = median(runs) { entries = index.frequency(of: .field(name))?.entries.count ?? 0 }

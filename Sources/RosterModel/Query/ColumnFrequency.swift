@@ -238,17 +238,7 @@ extension FilterIndex {
     private func dateGroups(_ dates: [Int32], field name: String, bucket: DateBucket, _ rows: [Int32]?)
         -> [FrequencyTable.Group]
     {
-        var counts: [Int32: Int] = [:]
-        var missing = 0
-        forEach(rows) { row in
-            let date = dates[row]
-            guard date >= 0 else { return missing += 1 }
-            switch bucket {
-            case .day: counts[date, default: 0] += 1
-            case .month: counts[date >> 5 & 15, default: 0] += 1
-            case .year: counts[date >> 9, default: 0] += 1
-            }
-        }
+        let (counts, missing) = dateCounts(dates, bucket: bucket, rows)
         let field = FilterText.identifierNames.contains(name.lowercased()) ? nil : FilterText.fieldName(name)
         var groups = counts.map { value, count -> FrequencyTable.Group in
             let (shown, condition): (String, String) =
@@ -271,6 +261,58 @@ extension FilterIndex {
                 .init(order: .missing, value: "", count: missing, filter: FilterText.missing(field: name, type: .date)))
         }
         return groups
+    }
+
+    /// Rows counted per day, month of the year or year (a packed date, its month, its year), and the rows without a
+    /// date. Counted into an array on each core when the packed dates span at most 1M values (a hash table per row was
+    /// ten times slower), else into a dictionary.
+    private func dateCounts(_ dates: [Int32], bucket: DateBucket, _ rows: [Int32]?) -> (
+        counts: [Int32: Int], missing: Int
+    ) {
+        @inline(__always) func key(_ date: Int32) -> Int32 {
+            switch bucket {
+            case .day: date
+            case .month: date >> 5 & 15
+            case .year: date >> 9
+            }
+        }
+        guard
+            let range = RankedSort.range(dates, missing: IndexedField.missingDate, rows, count: count, span: 1 << 20)
+        else {
+            var counts: [Int32: Int] = [:]
+            var missing = 0
+            forEach(rows) { row in
+                let date = dates[row]
+                guard date >= 0 else { return missing += 1 }
+                counts[key(date), default: 0] += 1
+            }
+            return (counts, missing)
+        }
+        // Keys from `low` to `low + size - 1`; the last slot counts the rows without a date.
+        let low = range.count == 0 ? 0 : key(Int32(range.low))
+        let size = range.count == 0 ? 0 : Int(key(Int32(range.low + Int64(range.count) - 1)) - low) + 1
+        let slots = bucket == .month ? 16 : size
+        let base = bucket == .month ? 0 : low
+        let total = rows?.count ?? count
+        let parts = total >= twoCoresFrom ? [0..<total / 2, total / 2..<total] : [0..<total]
+        let partCounts = dates.withUnsafeBufferPointer { dates in
+            Parallel.map(parts.count) { part -> [Int] in
+                var counts = [Int](repeating: 0, count: slots + 1)
+                counts.withUnsafeMutableBufferPointer { counts in
+                    for position in parts[part] {
+                        let date = dates[rows.map { Int($0[position]) } ?? position]
+                        counts[date >= 0 ? Int(key(date) - base) : slots] += 1
+                    }
+                }
+                return counts
+            }
+        }
+        var counts: [Int32: Int] = [:]
+        for slot in 0..<slots {
+            let count = partCounts.reduce(0) { $0 + $1[slot] }
+            if count > 0 { counts[Int32(slot) + base] = count }
+        }
+        return (counts, partCounts.reduce(0) { $0 + $1[slots] })
     }
 
     private func booleanGroups(_ values: [UInt8], field name: String, _ rows: [Int32]?) -> [FrequencyTable.Group] {

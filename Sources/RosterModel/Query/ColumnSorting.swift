@@ -17,19 +17,45 @@ extension FilterIndex {
             CustomerSort(keys: keys).sorted(
                 rows, count: count, ascending: ascending, isCancelled: isCancelled, twoCoresFrom: twoCoresFrom)
         }
+        func ranked<Source: RankSource>(_ source: Source, count rankCount: Int) -> [Int32]? {
+            guard !isCancelled() else { return nil }
+            return RankedSort.sorted(
+                rows, total: rows?.count ?? count, source: source, rankCount: rankCount, ascending: ascending,
+                twoCoresFrom: twoCoresFrom)
+        }
         func text(_ column: FoldedTextColumn) -> [Int32]? {
-            if let ranked = textRanks(column, rows, isCancelled) {
-                guard !isCancelled() else { return nil }
-                return RankedSort.sorted(rows, ranks: ranked.ranks, rankCount: ranked.count, ascending: ascending)
+            if let codes = column.codes, rankedSortLimit.map({ column.values.count <= $0 }) ?? true {
+                // A dictionary: only its values are ranked (values that fold alike share a rank), then each row is
+                // placed by its value's rank, with no hashing.
+                let (valueRanks, rankCount) = FilterIndex.ranks(of: column.values)
+                return codes.withUnsafeBufferPointer { codes in
+                    valueRanks.withUnsafeBufferPointer { valueRanks in
+                        withRows { rows in
+                            ranked(DictionaryRanks(codes: codes, valueRanks: valueRanks, rows: rows), count: rankCount)
+                        }
+                    }
+                }
+            }
+            if let ranks = textRanks(column, rows, isCancelled) {
+                return ranks.ranks.withUnsafeBufferPointer { ranked(ArrayRanks(ranks: $0), count: ranks.count) }
             }
             return run(TextSortKeys(column: column))
         }
         func integers<Value: FixedWidthInteger & Sendable>(_ values: [Value], missing: Value?) -> [Int32]? {
-            if let ranked = RankedSort.ranks(values, missing: missing, rows, count: count) {
-                guard !isCancelled() else { return nil }
-                return RankedSort.sorted(rows, ranks: ranked.ranks, rankCount: ranked.count, ascending: ascending)
+            if let range = RankedSort.range(values, missing: missing, rows, count: count) {
+                return values.withUnsafeBufferPointer { values in
+                    withRows { rows in
+                        ranked(
+                            IntegerRanks(values: values, missing: missing, low: range.low, rows: rows),
+                            count: range.count)
+                    }
+                }
             }
             return run(IntegerSortKeys(values: values, missing: missing))
+        }
+        func withRows<Result>(_ body: (UnsafeBufferPointer<Int32>?) -> Result) -> Result {
+            guard let rows else { return body(nil) }
+            return rows.withUnsafeBufferPointer { body($0) }
         }
         switch key {
         case .externalCode: return run(ExternalCodeSortKeys(codes: externalCodes))
@@ -49,30 +75,14 @@ extension FilterIndex {
         }
     }
 
-    /// Each row's rank among the distinct folded values of `column` (`RankedSort.missing` for none), when there are
-    /// few enough of them that ranking beats comparing (at most `rankedSortLimit`, else an eighth of the rows); nil
-    /// otherwise. Values are grouped by hash on each core, as for a frequency table, then only the distinct ones
-    /// are compared.
+    /// Each row's rank among the distinct folded values of `column` (not a dictionary; `RankedSort.missing` for none),
+    /// when there are few enough of them that ranking beats comparing (at most `rankedSortLimit`, else an eighth of
+    /// the rows); nil otherwise. Values are grouped by hash on each core, as for a frequency table, then only the
+    /// distinct ones are compared.
     private func textRanks(_ column: FoldedTextColumn, _ rows: [Int32]?, _ isCancelled: @Sendable () -> Bool)
         -> (ranks: [UInt32], count: Int)?
     {
         let total = rows?.count ?? count
-        if let codes = column.codes, rankedSortLimit.map({ column.values.count <= $0 }) ?? true {
-            // A dictionary: only its values are ranked (values that fold alike share a rank), then each row takes
-            // its value's rank, one pass with no hashing.
-            let (valueRanks, rankCount) = FilterIndex.ranks(of: column.values)
-            var ranks = [UInt32](repeating: 0, count: total)
-            ranks.withUnsafeMutableBufferPointer { ranks in
-                codes.withUnsafeBufferPointer { codes in
-                    if let rows {
-                        for position in 0..<total { ranks[position] = valueRanks[Int(codes[Int(rows[position])])] }
-                    } else {
-                        for row in 0..<total { ranks[row] = valueRanks[Int(codes[row])] }
-                    }
-                }
-            }
-            return isCancelled() ? nil : (ranks, max(1, rankCount))
-        }
         let limit = rankedSortLimit ?? max(4096, total / 8)
         let halves = total >= twoCoresFrom ? [0..<total / 2, total / 2..<total] : [0..<total]
         let parts = Parallel.map(halves.count) { part -> (groups: TextGroups, ids: [Int32])? in

@@ -5,11 +5,19 @@ import RosterConcurrency
 ///
 /// Comparing values row by row was the cost of a sort; instead each row gets an integer key in value order — the
 /// first 12 folded bytes of a text, a date packed as an integer, a double's bits made monotonic — with its position
-/// in the input in the low 32 bits, so every key is distinct and sorting compares integers only. Each core extracts
-/// and sorts half of the rows, the halves are merged, and only the rare runs whose keys are equal but whose values may
-/// still differ (texts longer than 12 bytes, numbers a double cannot tell apart) are compared value by value.
+/// in the input in the low 32 bits, so every key is distinct and sorting compares integers only.
+///
+/// Keys for every row at once were 16 bytes a row (150 MB at 10M rows, plus the sort's own buffer of half that), and
+/// sorting arrays that outgrow the cache made 10M rows 20 times slower than 1M. So the positions (4 bytes a row, in
+/// the result's own buffer) are first distributed by the key's first 16 bits, in two passes over the rows in input
+/// order on both cores (count, then place); a bucket larger than `leafSize` is distributed again by the next 16 bits;
+/// then each bucket, small enough for the cache, gets its 16-byte keys, is sorted, and its runs of equal keys whose
+/// values may still differ (texts longer than 12 bytes, numbers a double cannot tell apart) are compared value by
+/// value.
 struct CustomerSort<Keys: SortKeys> {
     let keys: Keys
+    /// The largest bucket sorted as one (its keys take 16 bytes a row).
+    var leafSize = 1 << 18
 
     private struct Entry {
         /// The first 8 bytes of the key.
@@ -23,8 +31,13 @@ struct CustomerSort<Keys: SortKeys> {
         }
 
         @inline(__always)
-        var position: Int { Int(truncatingIfNeeded: low & 0xFFFF_FFFF) }
+        var position: Int32 { Int32(truncatingIfNeeded: low & 0xFFFF_FFFF) }
+
+        @inline(__always)
+        func sameKey(_ other: Entry) -> Bool { high == other.high && low >> 32 == other.low >> 32 }
     }
+
+    private static var bucketCount: Int { 1 << 16 }
 
     /// `rows` (every row of the column, in order, when nil) sorted; nil when `isCancelled` said so before the end.
     func sorted(
@@ -35,29 +48,70 @@ struct CustomerSort<Keys: SortKeys> {
     {
         let total = rows?.count ?? count
         precondition(total < Int(UInt32.max), "a sort takes fewer than 2^32 rows")
-        let halves = total >= twoCoresFrom ? [0..<total / 2, total / 2..<total] : [0..<total]
-        var parts = Parallel.map(halves.count) { part in
-            sortedPart(rows, positions: halves[part], ascending: ascending, isCancelled: isCancelled)
+        let flipHigh: UInt64 = ascending ? 0 : ~0
+        let parts = total >= twoCoresFrom ? [0..<total / 2, total / 2..<total] : [0..<total]
+        @inline(__always) func row(_ position: Int) -> Int { rows.map { Int($0[position]) } ?? position }
+        // Counts per bucket of the key's first 16 bits, the rows without a value in the last one.
+        let counts = Parallel.map(parts.count) { part -> [Int]? in
+            var counts = [Int](repeating: 0, count: CustomerSort.bucketCount + 1)
+            for position in parts[part] {
+                if position & 0xFFFF == 0, isCancelled() { return nil }
+                guard let key = keys.key(row(position)) else {
+                    counts[CustomerSort.bucketCount] += 1
+                    continue
+                }
+                counts[Int((key.0 ^ flipHigh) >> 48)] += 1
+            }
+            return counts
         }
-        guard !isCancelled(), parts.allSatisfy({ $0 != nil }) else { return nil }
-        // The halves are merged straight into the input positions (4 bytes a row, not a merged copy of the 16-byte
-        // entries: at 10M rows that copy was 150 MB on the peak); runs of equal keys are then found again from the
-        // keys, which are cheap to recompute, and the positions become rows in place.
-        let missing = parts.flatMap { $0!.missing }
-        var result = [Int32](unsafeUninitializedCapacity: total) { output, initialized in
-            let entries = parts.count == 2 ? (parts[0]!.entries, parts[1]!.entries) : (parts[0]!.entries, [])
-            initialized = CustomerSort.merge(entries.0, entries.1, into: output)
-            for position in missing {
-                output[initialized] = Int32(truncatingIfNeeded: position)
-                initialized += 1
+        guard !isCancelled(), counts.allSatisfy({ $0 != nil }) else { return nil }
+        // Each part places its rows after the earlier parts' rows of the same bucket: input order within a bucket.
+        var bucketStarts = [Int](repeating: 0, count: CustomerSort.bucketCount + 2)
+        var next = [[Int]](repeating: [], count: parts.count)
+        for part in parts.indices { next[part].reserveCapacity(CustomerSort.bucketCount + 1) }
+        var offset = 0
+        for bucket in 0...CustomerSort.bucketCount {
+            bucketStarts[bucket] = offset
+            for part in parts.indices {
+                next[part].append(offset)
+                offset += counts[part]![bucket]
             }
         }
-        parts = []
-        guard
-            resolveTies(
-                &result, sorted: total - missing.count, rows: rows, ascending: ascending,
-                isCancelled: isCancelled)
-        else { return nil }
+        bucketStarts[CustomerSort.bucketCount + 1] = offset
+        var cancelled = false
+        var result = [Int32](unsafeUninitializedCapacity: total) { output, initialized in
+            let output = output
+            _ = Parallel.map(parts.count) { part in
+                var next = next[part]
+                for position in parts[part] {
+                    let bucket =
+                        keys.key(row(position)).map { Int(($0.0 ^ flipHigh) >> 48) } ?? CustomerSort.bucketCount
+                    output[next[bucket]] = Int32(truncatingIfNeeded: position)
+                    next[bucket] += 1
+                }
+            }
+            initialized = total
+            // The buckets in two groups of about half the rows each, one per core.
+            let present = bucketStarts[CustomerSort.bucketCount]
+            let split =
+                parts.count == 2 ? (bucketStarts.firstIndex { $0 >= present / 2 } ?? 0) : CustomerSort.bucketCount
+            let groups = parts.count == 2 ? [0..<split, split..<CustomerSort.bucketCount] : [0..<split]
+            let finished = Parallel.map(groups.count) { group -> Bool in
+                var entries: [Entry] = []
+                for bucket in groups[group] where bucketStarts[bucket + 1] - bucketStarts[bucket] > 0 {
+                    let slice = UnsafeMutableBufferPointer(
+                        rebasing: output[bucketStarts[bucket]..<bucketStarts[bucket + 1]])
+                    guard
+                        sortBucket(
+                            slice, rows: rows, shift: 32, flipHigh: flipHigh, ascending: ascending,
+                            entries: &entries, isCancelled: isCancelled)
+                    else { return false }
+                }
+                return true
+            }
+            cancelled = finished.contains(false)
+        }
+        guard !cancelled, !isCancelled() else { return nil }
         if let rows {
             result.withUnsafeMutableBufferPointer { result in
                 rows.withUnsafeBufferPointer { rows in
@@ -68,95 +122,89 @@ struct CustomerSort<Keys: SortKeys> {
         return result
     }
 
-    /// The entries of the rows at `positions` in sorted order, and the positions of the rows without a value.
-    private func sortedPart(
-        _ rows: [Int32]?, positions: Range<Int>, ascending: Bool, isCancelled: @Sendable () -> Bool
-    ) -> (entries: [Entry], missing: [Int])? {
-        let flipHigh: UInt64 = ascending ? 0 : ~0
-        let flipLow: UInt32 = ascending ? 0 : ~0
-        var entries: [Entry] = []
-        entries.reserveCapacity(positions.count)
-        var missing: [Int] = []
-        for position in positions {
-            if position & 0xFFFF == 0, isCancelled() { return nil }
-            let row = rows.map { Int($0[position]) } ?? position
-            guard let key = keys.key(row) else {
-                missing.append(position)
-                continue
-            }
-            entries.append(Entry(high: key.0 ^ flipHigh, low: UInt64(key.1 ^ flipLow) << 32 | UInt64(position)))
+    /// Sorts the positions of one bucket (rows whose keys agree above bit `shift + 16` of the first word) in place:
+    /// as one when small enough, else distributed by the next 16 bits first. False when cancelled.
+    private func sortBucket(
+        _ positions: UnsafeMutableBufferPointer<Int32>, rows: [Int32]?, shift: Int, flipHigh: UInt64,
+        ascending: Bool, entries: inout [Entry], isCancelled: @Sendable () -> Bool
+    ) -> Bool {
+        guard positions.count > 1 else { return true }
+        if isCancelled() { return false }
+        @inline(__always) func row(_ position: Int32) -> Int {
+            let position = Int(UInt32(bitPattern: position))
+            return rows.map { Int($0[position]) } ?? position
         }
-        guard !isCancelled() else { return nil }
-        entries.withUnsafeMutableBufferPointer { buffer in buffer.sort { $0 < $1 } }
-        return (entries, missing)
+        guard positions.count > leafSize, shift >= 0 else {
+            return sortLeaf(positions, rows: rows, flipHigh: flipHigh, ascending: ascending, entries: &entries)
+        }
+        @inline(__always) func bucket(_ position: Int32) -> Int {
+            Int(truncatingIfNeeded: ((keys.key(row(position))!.0 ^ flipHigh) >> UInt64(shift)) & 0xFFFF)
+        }
+        var next = [Int](repeating: 0, count: CustomerSort.bucketCount + 1)
+        for position in positions { next[bucket(position) + 1] += 1 }
+        if next.contains(positions.count) {
+            // One bucket holds them all (small integers agree on their high bits): on to the next 16 bits as they are.
+            return sortBucket(
+                positions, rows: rows, shift: shift - 16, flipHigh: flipHigh, ascending: ascending, entries: &entries,
+                isCancelled: isCancelled)
+        }
+        for index in 1..<next.count { next[index] += next[index - 1] }
+        let starts = next
+        let copy = Array(positions)
+        for position in copy {
+            let bucket = bucket(position)
+            positions[next[bucket]] = position
+            next[bucket] += 1
+        }
+        for index in 0..<CustomerSort.bucketCount where starts[index + 1] > starts[index] {
+            guard
+                sortBucket(
+                    UnsafeMutableBufferPointer(rebasing: positions[starts[index]..<starts[index + 1]]), rows: rows,
+                    shift: shift - 16, flipHigh: flipHigh, ascending: ascending, entries: &entries,
+                    isCancelled: isCancelled)
+            else { return false }
+        }
+        return true
     }
 
-    /// Merges two sorted runs of entries into `output` as their positions; returns how many were written.
-    private static func merge(_ first: [Entry], _ second: [Entry], into output: UnsafeMutableBufferPointer<Int32>)
-        -> Int
-    {
-        first.withUnsafeBufferPointer { first in
-            second.withUnsafeBufferPointer { second in
-                var (left, right, next) = (0, 0, 0)
-                while left < first.count, right < second.count {
-                    if second[right] < first[left] {
-                        output[next] = Int32(truncatingIfNeeded: second[right].position)
-                        right += 1
-                    } else {
-                        output[next] = Int32(truncatingIfNeeded: first[left].position)
-                        left += 1
-                    }
-                    next += 1
-                }
-                for entry in first[left...] {
-                    output[next] = Int32(truncatingIfNeeded: entry.position)
-                    next += 1
-                }
-                for entry in second[right...] {
-                    output[next] = Int32(truncatingIfNeeded: entry.position)
-                    next += 1
-                }
-                return next
-            }
-        }
-    }
-
-    /// Re-sorts, among the first `sorted` positions, the runs of equal keys whose values may differ by the values
-    /// themselves, then input position.
-    private func resolveTies(
-        _ positions: inout [Int32], sorted: Int, rows: [Int32]?, ascending: Bool, isCancelled: @Sendable () -> Bool
+    /// Sorts a bucket's positions by their keys, then the runs of equal keys whose values may differ by the values,
+    /// then input position.
+    private func sortLeaf(
+        _ positions: UnsafeMutableBufferPointer<Int32>, rows: [Int32]?, flipHigh: UInt64, ascending: Bool,
+        entries: inout [Entry]
     ) -> Bool {
         @inline(__always) func row(_ position: Int32) -> Int {
             let position = Int(UInt32(bitPattern: position))
             return rows.map { Int($0[position]) } ?? position
         }
-        @inline(__always) func sameKey(_ first: (UInt64, UInt32)?, _ second: (UInt64, UInt32)?) -> Bool {
-            first?.0 == second?.0 && first?.1 == second?.1
+        let flipLow: UInt32 = ascending ? 0 : ~0
+        entries.removeAll(keepingCapacity: true)
+        for position in positions {
+            let key = keys.key(row(position))!
+            entries.append(
+                Entry(
+                    high: key.0 ^ flipHigh,
+                    low: UInt64(key.1 ^ flipLow) << 32 | UInt64(UInt32(bitPattern: position))))
         }
-        var start = 0
-        var runs = 0
-        var startKey = sorted > 0 ? keys.key(row(positions[0])) : nil
-        while start < sorted {
-            var end = start + 1
-            var endKey: (UInt64, UInt32)? = nil
-            while end < sorted {
-                endKey = keys.key(row(positions[end]))
-                guard sameKey(endKey, startKey) else { break }
-                end += 1
-            }
-            if end - start > 1 {
-                runs += 1
-                if runs & 0x3FF == 0, isCancelled() { return false }
-                if positions[start..<end].contains(where: { keys.mayTie(row($0)) }) {
-                    positions[start..<end].sort { left, right in
+        entries.withUnsafeMutableBufferPointer { entries in
+            entries.sort { $0 < $1 }
+            var start = 0
+            while start < entries.count {
+                var end = start + 1
+                while end < entries.count, entries[end].sameKey(entries[start]) { end += 1 }
+                for index in start..<end { positions[index] = entries[index].position }
+                if end - start > 1,
+                    positions[start..<end].contains(where: { keys.mayTie(row($0)) })
+                {
+                    var run = UnsafeMutableBufferPointer(rebasing: positions[start..<end])
+                    run.sort { left, right in
                         let order = keys.compare(row(left), row(right))
                         if order != 0 { return ascending ? order < 0 : order > 0 }
                         return UInt32(bitPattern: left) < UInt32(bitPattern: right)
                     }
                 }
+                start = end
             }
-            start = end
-            startKey = endKey
         }
         return true
     }
@@ -165,32 +213,54 @@ struct CustomerSort<Keys: SortKeys> {
 /// Ordering by small integer ranks: a stable counting sort, two passes over the rows whatever their number. Text with
 /// few distinct values (cities, names) and dates, booleans and counts (whose values span a small range) are ranked
 /// and sorted this way; comparing keys would take n log n.
+///
+/// Ranks are read from where they live (a dictionary's codes through the rank of each value, a date's offset from the
+/// smallest) rather than from an array of ranks made first: at 10M rows that array was 38 MB more written and read
+/// twice, out of the cache. Each core counts and places half of the rows.
 enum RankedSort {
     /// No value.
     static let missing = UInt32.max
 
-    /// `rows` (every row when nil) ordered by `ranks[position]` (below `rankCount`, or `missing`), stable, missing
-    /// last.
-    static func sorted(_ rows: [Int32]?, ranks: [UInt32], rankCount: Int, ascending: Bool) -> [Int32] {
-        let total = ranks.count
-        var next = [Int](repeating: 0, count: rankCount + 2)
-        ranks.withUnsafeBufferPointer { ranks in
-            next.withUnsafeMutableBufferPointer { next in
-                for rank in ranks {
-                    let bucket = rank == missing ? rankCount : ascending ? Int(rank) : rankCount - 1 - Int(rank)
-                    next[bucket + 1] += 1
-                }
-                for bucket in 1..<next.count { next[bucket] += next[bucket - 1] }
+    /// `rows` (every row when nil; `total` of them) ordered by `source`'s ranks (below `rankCount`, or `missing`),
+    /// stable, missing last.
+    static func sorted<Source: RankSource>(
+        _ rows: [Int32]?, total: Int, source: Source, rankCount: Int, ascending: Bool, twoCoresFrom: Int
+    ) -> [Int32] {
+        precondition(total < Int(UInt32.max), "a sort takes fewer than 2^32 rows")
+        // Two parts only when the counts (a bucket per rank, per part) are small beside the rows.
+        let parts =
+            total >= twoCoresFrom && rankCount <= total / 8 ? [0..<total / 2, total / 2..<total] : [0..<total]
+        let buckets = rankCount + 1
+        @inline(__always) func bucket(_ rank: UInt32) -> Int {
+            rank == missing ? rankCount : ascending ? Int(rank) : rankCount - 1 - Int(rank)
+        }
+        var counts = Parallel.map(parts.count) { part -> [UInt32] in
+            var counts = [UInt32](repeating: 0, count: buckets)
+            counts.withUnsafeMutableBufferPointer { counts in
+                for position in parts[part] { counts[bucket(source.rank(position))] &+= 1 }
+            }
+            return counts
+        }
+        // Each count becomes where its part's rows of that bucket start: earlier buckets, then earlier parts.
+        var offset: UInt32 = 0
+        for index in 0..<buckets {
+            for part in parts.indices {
+                let count = counts[part][index]
+                counts[part][index] = offset
+                offset &+= count
             }
         }
+        let starts = counts
+        counts = []
         return [Int32](unsafeUninitializedCapacity: total) { output, initialized in
-            ranks.withUnsafeBufferPointer { ranks in
+            let output = output
+            _ = Parallel.map(parts.count) { part in
+                var next = starts[part]
                 next.withUnsafeMutableBufferPointer { next in
-                    for position in 0..<total {
-                        let rank = ranks[position]
-                        let bucket = rank == missing ? rankCount : ascending ? Int(rank) : rankCount - 1 - Int(rank)
-                        output[next[bucket]] = rows.map { $0[position] } ?? Int32(truncatingIfNeeded: position)
-                        next[bucket] += 1
+                    for position in parts[part] {
+                        let bucket = bucket(source.rank(position))
+                        output[Int(next[bucket])] = rows.map { $0[position] } ?? Int32(truncatingIfNeeded: position)
+                        next[bucket] &+= 1
                     }
                 }
             }
@@ -198,29 +268,66 @@ enum RankedSort {
         }
     }
 
-    /// Integer keys (`missing` for none) ranked by their offset from the smallest, when they span at most `span`
-    /// values; nil otherwise.
-    static func ranks<Value: FixedWidthInteger>(
+    /// The smallest of the integer keys at the rows (`missing` for none) and how many values they span, when they span
+    /// at most `span`; nil otherwise. `(0, 0)` when no row has a value.
+    static func range<Value: FixedWidthInteger>(
         _ values: [Value], missing: Value?, _ rows: [Int32]?, count: Int, span: Int = 1 << 22
-    ) -> (ranks: [UInt32], count: Int)? {
+    ) -> (low: Int64, count: Int)? {
         var low = Int64.max
         var high = Int64.min
         let total = rows?.count ?? count
-        func value(_ position: Int) -> Value { values[rows.map { Int($0[position]) } ?? position] }
-        for position in 0..<total {
-            let item = value(position)
-            if let missing, item == missing { continue }
-            low = min(low, Int64(item))
-            high = max(high, Int64(item))
+        values.withUnsafeBufferPointer { values in
+            for position in 0..<total {
+                let item = values[rows.map { Int($0[position]) } ?? position]
+                if let missing, item == missing { continue }
+                low = min(low, Int64(item))
+                high = max(high, Int64(item))
+            }
         }
-        guard low <= high else { return ([UInt32](repeating: RankedSort.missing, count: total), 1) }
+        guard low <= high else { return (0, 0) }
         guard high - low < Int64(span) else { return nil }
-        let ranks = (0..<total).map { position -> UInt32 in
-            let item = value(position)
-            if let missing, item == missing { return RankedSort.missing }
-            return UInt32(Int64(item) - low)
-        }
-        return (ranks, Int(high - low) + 1)
+        return (low, Int(high - low) + 1)
+    }
+}
+
+/// Where a counting sort reads the rank of the row at each position of its list.
+protocol RankSource {
+    /// The rank of the row at `position` in the list, or `RankedSort.missing`.
+    func rank(_ position: Int) -> UInt32
+}
+
+/// Ranks kept in an array, one per position.
+struct ArrayRanks: RankSource {
+    let ranks: UnsafeBufferPointer<UInt32>
+
+    @inline(__always)
+    func rank(_ position: Int) -> UInt32 { ranks[position] }
+}
+
+/// A dictionary column's rows ranked through their value's rank.
+struct DictionaryRanks: RankSource {
+    let codes: UnsafeBufferPointer<UInt32>
+    let valueRanks: UnsafeBufferPointer<UInt32>
+    let rows: UnsafeBufferPointer<Int32>?
+
+    @inline(__always)
+    func rank(_ position: Int) -> UInt32 {
+        valueRanks[Int(codes[rows.map { Int($0[position]) } ?? position])]
+    }
+}
+
+/// Integers ranked by their offset from the smallest.
+struct IntegerRanks<Value: FixedWidthInteger>: RankSource {
+    let values: UnsafeBufferPointer<Value>
+    let missing: Value?
+    let low: Int64
+    let rows: UnsafeBufferPointer<Int32>?
+
+    @inline(__always)
+    func rank(_ position: Int) -> UInt32 {
+        let item = values[rows.map { Int($0[position]) } ?? position]
+        if let missing, item == missing { return RankedSort.missing }
+        return UInt32(truncatingIfNeeded: Int64(item) - low)
     }
 }
 
@@ -251,9 +358,10 @@ struct TextSortKeys: SortKeys {
                 )
             }
             let raw = UnsafeRawPointer(buffer.baseAddress! + start)
-            let high = UInt64(bigEndian: raw.loadUnaligned(as: UInt64.self))
-            let low = UInt32(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
-            return (high, low)
+            var high = raw.loadUnaligned(as: UInt64.self)
+            var low = UInt64(raw.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
+            if column.lowersOnRead { (high, low) = (ASCIICase.lowered(word: high), ASCIICase.lowered(word: low)) }
+            return (UInt64(bigEndian: high), UInt32(bigEndian: UInt32(truncatingIfNeeded: low)))
         }
     }
 

@@ -158,16 +158,19 @@ struct FilterEvaluator {
                 column.addRows(containing: needle, in: rows, to: words)
             }
         }
+        let stored = column.storedForm(of: needle)
         return column.bytes.withUnsafeBufferPointer { buffer in
             column.starts.withUnsafeBufferPointer { starts in
                 needle.withUnsafeBufferPointer { needle in
                     switch comparisonOperator {
                     case .equal, .notEqual:
-                        return RowSet.matching(
-                            count: count,
-                            RowPredicates.TextEquals(
-                                bytes: buffer.baseAddress!, starts: starts, needle: needle,
-                                wanted: comparisonOperator == .equal))
+                        return stored.withUnsafeBufferPointer { stored in
+                            RowSet.matching(
+                                count: count,
+                                RowPredicates.TextEquals(
+                                    bytes: buffer.baseAddress!, starts: starts, needle: stored,
+                                    wanted: comparisonOperator == .equal))
+                        }
                     default:
                         return RowSet.matching(
                             count: count,

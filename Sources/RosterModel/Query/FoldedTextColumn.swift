@@ -23,6 +23,9 @@ struct FoldedTextColumn: Sendable {
     let starts: [UInt32]
     /// The value of each row, when the column is a dictionary; nil when value `i` is row `i`.
     let codes: [UInt32]?
+    /// Whether `bytes` are the raw text, ASCII without a lower-case letter, whose folded form is them with A–Z lowered
+    /// (CRM ids): kept instead of a folded copy, see `ASCIICase`.
+    let lowersOnRead: Bool
 
     /// The number of rows.
     var count: Int { codes?.count ?? starts.count - 1 }
@@ -35,22 +38,28 @@ struct FoldedTextColumn: Sendable {
     }
 
     /// The distinct values as a column of their own (one row each), for a test to run once per value.
-    var values: FoldedTextColumn { FoldedTextColumn(bytes: bytes, starts: starts, codes: nil) }
+    var values: FoldedTextColumn {
+        FoldedTextColumn(bytes: bytes, starts: starts, codes: nil, lowersOnRead: lowersOnRead)
+    }
 
-    private init(bytes: [UInt8], starts: [UInt32], codes: [UInt32]?) {
+    private init(bytes: [UInt8], starts: [UInt32], codes: [UInt32]?, lowersOnRead: Bool = false) {
         self.bytes = bytes
         self.starts = starts
         self.codes = codes
+        self.lowersOnRead = lowersOnRead
     }
 
     /// The folded form of `column`: the column itself when it is already folded; a dictionary when it has at most
-    /// `dictionaryLimit` distinct values (default: a quarter of the rows); else every row folded in parallel chunks
-    /// straight into the final buffer (sharing the column's offsets when folding changed no length, as for ASCII).
-    init(_ column: TextColumn, dictionaryLimit: Int? = nil) {
+    /// `dictionaryLimit` distinct values (default: a quarter of the rows); the column itself, lowered as it is read,
+    /// when it is ASCII without a lower-case letter (unless `lowering` is false); else every row folded in parallel
+    /// chunks straight into the final buffer (sharing the column's offsets when folding changed no length).
+    init(_ column: TextColumn, dictionaryLimit: Int? = nil, lowering: Bool = true) {
         if column.isFolded {
             self.init(bytes: column.bytes, starts: column.starts, codes: nil)
         } else if let dictionary = FoldedTextColumn.dictionary(column, limit: dictionaryLimit ?? column.count / 4) {
             self = dictionary
+        } else if lowering, column.isASCII(withoutLettersFrom: 0x61) {
+            self.init(bytes: column.bytes, starts: column.starts, codes: nil, lowersOnRead: true)
         } else {
             self.init(folding: column)
         }
@@ -245,8 +254,12 @@ struct FoldedTextColumn: Sendable {
         let length = self.length(row)
         let common = min(length, needle.count)
         if common > 0 {
-            let order = memcmp(buffer.baseAddress! + start, needle.baseAddress!, common)
-            if order != 0 { return Int(order) }
+            let order =
+                lowersOnRead
+                ? ASCIICase.compare(
+                    buffer.baseAddress! + start, lowering: true, needle.baseAddress!, lowering: false, count: common)
+                : Int(memcmp(buffer.baseAddress! + start, needle.baseAddress!, common))
+            if order != 0 { return order }
         }
         return length - needle.count
     }
@@ -258,8 +271,11 @@ struct FoldedTextColumn: Sendable {
         let common = min(firstLength, secondLength)
         if common > 0 {
             let base = buffer.baseAddress!
-            let order = memcmp(base + Int(starts[value(first)]), base + Int(starts[value(second)]), common)
-            if order != 0 { return Int(order) }
+            let (a, b) = (base + Int(starts[value(first)]), base + Int(starts[value(second)]))
+            let order =
+                lowersOnRead
+                ? ASCIICase.compare(a, lowering: true, b, lowering: true, count: common) : Int(memcmp(a, b, common))
+            if order != 0 { return order }
         }
         return firstLength - secondLength
     }
@@ -273,15 +289,22 @@ struct FoldedTextColumn: Sendable {
         var key: UInt64 = 0
         for index in 0..<8 {
             key <<= 8
-            if index < available { key |= UInt64(buffer[start + index]) }
+            if index < available {
+                key |= UInt64(lowersOnRead ? ASCIICase.lowered(buffer[start + index]) : buffer[start + index])
+            }
         }
         return key
     }
+
+    /// What `bytes` hold where the folded text holds `folded` (a folded needle): itself, or raised when the column is
+    /// lowered on read.
+    func storedForm(of folded: [UInt8]) -> [UInt8] { lowersOnRead ? ASCIICase.raised(folded) : folded }
 
     /// Adds to `words` the rows in `rows` whose folded text contains `needle` (an empty needle finds every non-empty
     /// row).
     func addRows(containing needle: [UInt8], in rows: Range<Int>, to words: UnsafeMutableBufferPointer<UInt64>) {
         guard !rows.isEmpty else { return }
+        let needle = storedForm(of: needle)
         if let codes {
             // Each distinct value is searched once, then each row looks up its value's answer.
             let values = self.values

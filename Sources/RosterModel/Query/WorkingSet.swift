@@ -183,41 +183,7 @@ public struct TextColumn: Sendable {
     }
 
     /// Whether every value is already in folded form (lower-case ASCII without NUL), so filters can scan it as is.
-    /// Eight bytes at a time: no byte may have its high bit set or be an upper-case letter, and the NULs must be
-    /// exactly the terminators of the present rows.
-    var isFolded: Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        var nulCount = 0
-        let folded = bytes.withUnsafeBytes { raw -> Bool in
-            var offset = 0
-            while offset + 8 <= raw.count {
-                let word = raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-                // Bytes below 0x80 only, then A-Z flagged by adding so that 'A'...'Z' reach 0x80 and '['... pass it.
-                let atLeastA = word &+ (0x80 - 0x41) &* ones
-                let pastZ = word &+ (0x80 - 0x5B) &* ones
-                if (word | (atLeastA & ~pastZ)) & highs != 0 { return false }
-                // Exact per byte (no carry crosses bytes): the high bit is set for each byte that is zero.
-                let lows: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
-                let zeros = ~(((word & lows) &+ lows) | word | lows)
-                nulCount += zeros.nonzeroBitCount
-                offset += 8
-            }
-            while offset < raw.count {
-                let byte = raw[offset]
-                if byte >= 0x80 || (byte &- 0x41) < 26 { return false }
-                if byte == 0 { nulCount += 1 }
-                offset += 1
-            }
-            return true
-        }
-        guard folded else { return false }
-        var present = 0
-        starts.withUnsafeBufferPointer { starts in
-            for row in 0..<(starts.count - 1) where starts[row + 1] > starts[row] { present += 1 }
-        }
-        return nulCount == present
-    }
+    var isFolded: Bool { isASCII(withoutLettersFrom: 0x41) }
 }
 
 /// Accumulates a `TextColumn` row by row.

@@ -66,7 +66,7 @@ struct FoldedDictionaryTests {
     @Test("a column of more distinct values than the limit is folded row by row; ASCII keeps the column's offsets")
     func limit() {
         let raw = TextColumn((0..<100).map { "CRM-\($0)" })
-        let folded = FoldedTextColumn(raw, dictionaryLimit: 10)
+        let folded = FoldedTextColumn(raw, dictionaryLimit: 10, lowering: false)
         #expect(folded.codes == nil)
         #expect(folded.starts == raw.starts)
         #expect(folded.bytes == Array((0..<100).map { "crm-\($0)\u{0}" }.joined().utf8))
