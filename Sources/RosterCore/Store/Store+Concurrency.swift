@@ -48,7 +48,6 @@ extension Store {
         connectionGeneration += 1
         openedFile = current
         header = newHeader
-        absorbedRows.removeAll()
         seenDataVersion = -1
         try loadFieldTypes()
         hasSuppressions = try db.read {

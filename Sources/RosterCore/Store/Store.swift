@@ -32,8 +32,6 @@ public final class Store: @unchecked Sendable {
     var hasSuppressions = false
     /// SQLite's `data_version` of this connection when the in-memory state was last reloaded.
     var seenDataVersion: Int64 = -1
-    /// Customers merged away since the importer last looked (it counts customers by net change).
-    var absorbedRows: [Int64] = []
     /// Who the audit log names for this process's writes, when not the operating-system user (the sync server
     /// names the server key a request used).
     var auditActor: String?
@@ -335,7 +333,6 @@ public final class Store: @unchecked Sendable {
     /// Runs a write transaction; on failure the in-memory field registry is reloaded with the rollback.
     func write<T>(_ body: (Database) throws -> T) throws -> T {
         do {
-            absorbedRows.removeAll()
             return try translatingStoreErrors(path: path) {
                 try db.write { db in
                     // The write lock is this process's from here (an immediate transaction): say so in the lock file.
