@@ -3,6 +3,7 @@
 #
 #   bench/run.sh [N]        N rows (default 1,000,000), then N/10 more into the N-row store
 #   ROUNDS=3 bench/run.sh   rounds of the import comparisons (default 5)
+#   ROSTER=/path/to/roster bench/run.sh   measure that binary instead of building this checkout's release build
 #
 # Prints wall time and peak RSS of each step and the ratios the import issue sets targets for:
 # roster ≤ 2.5x sqlite3 into an empty store, ≤ 5x for the incremental 10%, peak RSS ≤ 350 MB.
@@ -16,8 +17,11 @@ for tool in sqlite3 /usr/bin/time; do
     command -v "$tool" >/dev/null || { echo "bench needs $tool: apt-get install -y sqlite3 time" >&2; exit 2; }
 done
 
-swift build -c release --product roster >/dev/null
-ROSTER=$(swift build -c release --show-bin-path)/roster
+if [ -z "${ROSTER:-}" ]; then
+    swift build -c release --product roster >/dev/null
+    ROSTER=$(swift build -c release --show-bin-path)/roster
+fi
+ROSTER=$(realpath "$ROSTER")
 WORK=$(mktemp -d /tmp/roster-bench.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 cd "$WORK"

@@ -27,6 +27,14 @@ extension Store {
     func link(
         _ db: Database, _ target: Customer, _ identifier: ChannelIdentifier, consent: Bool? = nil
     ) throws -> Customer {
+        var absorbed: [Int64] = []
+        return try link(db, target, identifier, consent: consent, absorbed: &absorbed)
+    }
+
+    /// `link`, adding to `absorbed` the customer it merged away, if any.
+    func link(
+        _ db: Database, _ target: Customer, _ identifier: ChannelIdentifier, consent: Bool?, absorbed: inout [Int64]
+    ) throws -> Customer {
         let path: WritableKeyPath<Customer, String?> = identifier.indexKind == .email ? \.email : \.phone
         var survivor = target
         if target[keyPath: path] != identifier.value {
@@ -34,8 +42,10 @@ extension Store {
                 let owner = try loadCustomer(db, ownerID)
                 if owner.origin.isChannelOnly && !target.origin.isChannelOnly {
                     survivor = try merge(db, owner, into: target, reason: identifier)
+                    absorbed.append(owner.rowID)
                 } else if target.origin.isChannelOnly && !owner.origin.isChannelOnly {
                     survivor = try merge(db, target, into: owner, reason: identifier)
+                    absorbed.append(target.rowID)
                 } else {
                     throw RosterError.conflict(
                         .identifierOwned(
@@ -94,7 +104,6 @@ extension Store {
             try saveDevice(db, device, isNew: false)
         }
         try deleteCustomer(db, absorbed)
-        absorbedRows.append(absorbed.rowID)
         try updateCustomer(db, old: survivor, new: merged)
         return merged
     }

@@ -13,6 +13,10 @@ import RosterModel
 /// in key order so each B-tree only grows at its end. At the end the copy is switched to WAL,
 /// synced and renamed over the store: an import killed at any moment leaves the old (empty)
 /// store untouched.
+///
+/// Unchecked: the copy (`target`) is used by one thread at a time, handed over at joins — the importer's thread
+/// opens it, the writing thread alone inserts until it is joined, then the importer deletes and registers, one
+/// background thread writes the indexes until it is waited for, and the importer finishes or discards it.
 final class BulkLoader: @unchecked Sendable {
     let store: Store
     let tempPath: String

@@ -76,45 +76,48 @@ extension Importer {
         }
     }
 
+    /// The phases of the bulk path: rows sealed and written to the copy, settled, the blind indexes and the working
+    /// set built, the copy swapped in.
     private func runBulk(loader: BulkLoader, fingerprint: [String]) throws {
         let reader = try openReader()
         reader.keepsRawBytes = false
         let rejectsFile = try openRejectsFile(reader)
-        var configured = try layout().planner(kind: options.kind, storeTypes: store.fieldTypes)
-        configured.externalCodes = store.externalCodes
-        let planner = configured
-        // Field columns by bit (`RowPlan.fieldMask`), to register only the fields a customer of the import has (a
-        // field seen only on rejected or superseded rows is not registered, as on the row-by-row path). Past 64
-        // field keys, all are.
-        let fieldKeys = planner.fieldKeys
+        var planner = try layout().planner(kind: options.kind, storeTypes: store.fieldTypes)
+        planner.externalCodes = store.externalCodes
         // Everything that can fail before the threads start fails here: once they run, errors go through them.
         let spill = try RecordSpill(nextTo: store.path)
+        var state = BulkState()
+        let lastPlanner = try sealAndWrite(reader, planner: planner, loader: loader, spill: spill, into: &state)
+        guard try fileFingerprint() == fingerprint else { throw fileChanged() }
+
+        progress?(ImportProgressReport(phase: .indexing, rows: summary.read, bytesRead: 0, totalBytes: nil))
+        Trace.mark("bulk: \(state.written) rows sealed and written")
+        FreedMemory.release()  // the threads' freed batches (~20 MB at 1M rows) before settling allocates
+        try settle(
+            &state, fieldKeys: planner.fieldKeys, lastPlanner: lastPlanner, loader: loader,
+            rejectsFile: rejectsFile)
+        try buildAndSwap(&state, loader: loader, spill: spill)
+        summary.bulk = true
+    }
+
+    /// Reads, plans and seals the file (a reading thread hands batches to this one, which seals them on all cores),
+    /// while a writing thread appends the sealed rows to the copy and their plain records to the spill. `state`
+    /// gathers what was written; returns the planner as it was after the last row (its field types).
+    private func sealAndWrite(
+        _ reader: CSVReader, planner: RowPlanner, loader: BulkLoader, spill: RecordSpill, into state: inout BulkState
+    ) throws -> RowPlanner {
         nonisolated(unsafe) let sharedReader = reader  // read by the producer only, until it finishes
         let batchRows = options.bulkBatchRows
         // Stopped by this thread when the rest of the file is not needed; taken from until it finishes.
-        let batches = Producer<Result<RecordBatch, Error>>(capacity: 3) { outlet in
+        let batches = Producer<Result<RecordBatch, any Error>>(capacity: 3) { outlet in
             Self.read(sharedReader, planner: planner, rows: batchRows, to: outlet)
         }
-
         let writes = BlockingChannel<[SealedPart]>(capacity: 2)
-        let writeFailure = Locked<Error?>(nil)
-        let writer = WorkerThread {
-            while let parts = writes.take() {
-                guard writeFailure.withLock({ $0 == nil }) else { continue }
-                do {
-                    for part in parts {
-                        try loader.insert(part.rows)
-                        try spill.append(part.plain)
-                    }
-                } catch {
-                    writeFailure.withLock { $0 = error }
-                }
-            }
-        }
+        let writeFailure = Locked<(any Error)?>(nil)
+        let writer = WorkerThread { Self.write(writes, to: loader, spill: spill, failure: writeFailure) }
 
-        var state = BulkState()
         var lastPlanner = planner
-        var failure: Error?
+        var failure: (any Error)?
         let fileSize = reader.fileSize
         let now = Store.now()
         while let item = batches.next() {
@@ -144,38 +147,62 @@ extension Importer {
         writer.wait()
         if let failure { throw failure }
         if let error = writeFailure.withLock({ $0 }) { throw error }
-        guard try fileFingerprint() == fingerprint else { throw fileChanged() }
+        return lastPlanner
+    }
 
-        progress?(ImportProgressReport(phase: .indexing, rows: summary.read, bytesRead: 0, totalBytes: nil))
-        Trace.mark("bulk: \(state.written) rows sealed and written")
-        FreedMemory.release()  // the threads' freed batches (~20 MB at 1M rows) before settling allocates
+    /// The writing thread: sealed parts into the copy, plain records into the spill, until `nil`; after a failure
+    /// it only drains.
+    private static func write(
+        _ writes: BlockingChannel<[SealedPart]>, to loader: BulkLoader, spill: RecordSpill,
+        failure: Locked<(any Error)?>
+    ) {
+        while let parts = writes.take() {
+            guard failure.withLock({ $0 == nil }) else { continue }
+            do {
+                for part in parts {
+                    try loader.insert(part.rows)
+                    try spill.append(part.plain)
+                }
+            } catch {
+                failure.withLock { $0 = error }
+            }
+        }
+    }
+
+    /// "Last row wins" and the identity rules applied to what was written, then the session's rules: --strict
+    /// refuses, the superseded rows are deleted from the copy, the fields kept customers set are registered, and
+    /// the rejects file is complete before the store is replaced (a failure to write it leaves the store as it was).
+    private func settle(
+        _ state: inout BulkState, fieldKeys: [String], lastPlanner: RowPlanner, loader: BulkLoader,
+        rejectsFile: RejectsFile?
+    ) throws {
         let removed = try state.settle(summary: &summary)
         Trace.mark("bulk: settled (\(removed.count) rows to remove)")
-        if options.strict && !summary.rejects.isEmpty {
-            summary.rejects.sort { $0.line < $1.line }
-            throw ImportRefused(summary: summary)
-        }
+        let session = ImportSession(
+            store: store, options: options, input: input, summary: summary, rejectsFile: rejectsFile, usesLanes: false)
+        try session.refuseIfStrict()
         try loader.delete(removed)
         summary.created = state.written - removed.count
+        // Field columns by bit (`RowPlan.fieldMask`), to register only the fields a customer of the import has (a
+        // field seen only on rejected or superseded rows is not registered, as on the row-by-row path). Past 64
+        // field keys, all are.
         let used = fieldKeys.count > 64 ? Set(fieldKeys) : state.usedFields(of: fieldKeys)
         let newFields = lastPlanner.fieldTypes.filter { store.fieldTypes[$0.key] == nil && used.contains($0.key) }.map {
             FieldAssignment(key: $0.key, name: $0.value.name, type: $0.value.type, value: "")
         }
-        // The rejects file is complete before the store is replaced: a failure to write it leaves the store as it was.
-        if let rejectsFile {
-            if !summary.rejects.isEmpty {
-                try copyRows(
-                    lines: Dictionary(summary.rejects.map { ($0.line, $0.reason) }) { first, _ in first },
-                    to: rejectsFile)
-            }
-            try rejectsFile.close()
+        try session.writeRejects(Dictionary(summary.rejects.map { ($0.line, $0.reason) }) { first, _ in first }) {
+            lines, file in try copyRows(lines: lines, to: file)
         }
         Trace.mark("bulk: rows removed, rejects copied")
         try loader.register(fields: newFields)
+    }
+
+    /// SQLite writes the blind indexes on one core while the others build the working set from the plain records;
+    /// the copy, with its snapshot and the import's audit entry, then replaces the store. Each list of entries is
+    /// freed as soon as it is written, so the working set grows as they shrink (the peak stays that of the settled
+    /// lists; see docs/import.md).
+    private func buildAndSwap(_ state: inout BulkState, loader: BulkLoader, spill: RecordSpill) throws {
         let layout = try loader.layout()
-        // SQLite writes the blind indexes on one core while the others build the working set from the plain
-        // records. Each list of entries is freed as soon as it is written, so the working set grows as they shrink
-        // (the peak stays that of the settled lists; see docs/import.md).
         let removedRows = state.removedRows
         let lists = Slots([state.identity, state.emails, state.phones])
         state = BulkState()
@@ -191,16 +218,13 @@ extension Importer {
         try writing.wait()
         let set = try built.get()
         Trace.mark("bulk: working set of \(set.count) customers built from the plain records")
-        try loader.finish(
-            snapshot: set,
-            audit: "\(options.kind.rawValue) file (bulk): \(summary.created) created, \(summary.rejected) rejected")
-        summary.bulk = true
+        try loader.finish(snapshot: set, audit: ImportSession.auditDetail(summary, kind: options.kind, bulk: true))
     }
 
     /// The reading thread: records in batches, field types learned in file order.
     private static func read(
         _ reader: CSVReader, planner start: RowPlanner, rows: Int,
-        to outlet: Producer<Result<RecordBatch, Error>>.Outlet
+        to outlet: Producer<Result<RecordBatch, any Error>>.Outlet
     ) {
         var planner = start
         var batch = RecordBatch(planner: planner)
@@ -346,18 +370,43 @@ struct BulkState {
         return Set(keys.prefix(64).enumerated().filter { mask & (1 << UInt64($0.offset)) != 0 }.map(\.element))
     }
 
+    /// The rows settling removes: a bit per row id, and the ids in the order they were found (to delete from the copy).
+    private struct Removal {
+        var rows: Bitset
+        var deleted: [Int64] = []
+
+        init(rowCount: Int) { rows = Bitset(count: rowCount + 1) }
+
+        mutating func remove(_ rowID: Int64) {
+            rows.insert(Int(rowID))
+            deleted.append(rowID)
+        }
+    }
+
     /// Applies "last row wins" and "an identifier belongs to the earlier row" to what was written;
     /// fills the summary's rejects and duplicates; returns the row ids to delete from the copy.
     mutating func settle(summary: inout ImportSummary) throws -> [Int64] {
-        var removed = Bitset(count: lines.count + 1)
-        var deleted: [Int64] = []
-        func remove(_ rowID: Int64) {
-            removed.insert(Int(rowID))
-            deleted.append(rowID)
-        }
+        var removal = Removal(rowCount: lines.count)
         var rejectedLines = Dictionary(rejects.map { ($0.line, $0.reason) }) { first, _ in first }
+        let sorted = sortIndexes()
+        // The email and phone groups are made on another core while the identities settle.
+        let rowCount = lines.count
+        let grouping = Parallel.Background {
+            (Self.groups(sorted[1], rows: rowCount), Self.groups(sorted[2], rows: rowCount))
+        }
+        let duplicates = keepLatestRows(sorted[0], removal: &removal, rejectedLines: &rejectedLines)
+        let (emailGroups, phoneGroups) = try grouping.wait()
+        sorted[0] = []  // after the grouping thread is done with the slots
+        settleChannels(emails: emailGroups, phones: phoneGroups, removal: &removal, rejectedLines: &rejectedLines)
+        keepOnly(notIn: removal.rows, sorted: sorted)
+        self.removedRows = removal.rows
+        summary.duplicatesInFile = duplicates
+        summary.rejects = rejectedLines.map { ImportSummary.Rejection(line: $0.key, reason: $0.value) }
+        return removal.deleted
+    }
 
-        // The three sorts are independent: one per core.
+    /// The three lists sorted by blind index, one per core, taken out of the state.
+    private mutating func sortIndexes() -> Slots<[BulkLoader.Entry]> {
         let sorted = Slots([identity, emails, phones])
         identity = []
         emails = []
@@ -365,18 +414,20 @@ struct BulkState {
         Trace.mark("settle: sorting")
         DispatchQueue.concurrentPerform(iterations: 3) { sorted.modify($0) { BulkLoader.Entry.sort(&$0) } }
         Trace.mark("settle: sorted")
-        let rowCount = lines.count
-        let grouping = Parallel.Background {
-            (Self.groups(sorted[1], rows: rowCount), Self.groups(sorted[2], rows: rowCount))
-        }
+        return sorted
+    }
 
-        // Last row wins: per identity, only the latest row stays, whether written or rejected.
+    /// Last row wins: per identity, only the latest row stays, whether written or rejected; the kept identities go
+    /// back into `identity`. A rejected row followed by a later row with the same key was superseded, not
+    /// rejected. Returns the number of duplicates in the file.
+    private mutating func keepLatestRows(
+        _ allIdentities: [BulkLoader.Entry], removal: inout Removal, rejectedLines: inout [Int: String]
+    ) -> Int {
         var latestRejected: [BlindIndexer.Words: Int64] = [:]
         for entry in rejectedKeys { latestRejected[entry.words] = max(latestRejected[entry.words] ?? 0, entry.rowID) }
         // The latest written row of each key that a rejected row also had (few: not one entry per customer).
         var latestWritten: [BlindIndexer.Words: Int64] = [:]
         var duplicates = 0
-        let allIdentities = sorted[0]
         identity.reserveCapacity(allIdentities.count)
         var start = 0
         while start < allIdentities.count {
@@ -385,21 +436,19 @@ struct BulkState {
                 end += 1
             }
             let last = allIdentities[end - 1]
-            for entry in allIdentities[start..<end - 1] { remove(entry.rowID) }
+            for entry in allIdentities[start..<end - 1] { removal.remove(entry.rowID) }
             duplicates += end - 1 - start
+            start = end
             if let rejected = latestRejected[last.words] {
                 latestWritten[last.words] = last.rowID
                 if rejected > last.rowID {
-                    remove(last.rowID)
+                    removal.remove(last.rowID)
                     duplicates += 1
-                    start = end
                     continue
                 }
             }
             identity.append(last)
-            start = end
         }
-        // A rejected row followed by a later row with the same key was superseded, not rejected.
         for entry in rejectedKeys {
             let latest = max(latestRejected[entry.words] ?? 0, latestWritten[entry.words] ?? 0)
             if entry.rowID < latest {
@@ -407,15 +456,20 @@ struct BulkState {
                 duplicates += 1
             }
         }
+        return duplicates
+    }
 
-        // An email or phone belongs to the earliest row that keeps it. Rows are taken in file order and a row
-        // that meets an email or phone an earlier kept row has is rejected whole — it keeps neither, as a row
-        // rolled back on the row-by-row path. Each value is a group (its run in the sort), looked up by row id;
-        // the groups were made while the identities were settled (a row removed above owns nothing below).
-        let (emailGroups, phoneGroups) = try grouping.wait()
+    /// An email or phone belongs to the earliest row that keeps it. Rows are taken in file order and a row that
+    /// meets an email or phone an earlier kept row has is rejected whole — it keeps neither, as a row rolled back
+    /// on the row-by-row path. Each value is a group (its run in the sort), looked up by row id; a row removed by
+    /// `keepLatestRows` owns nothing.
+    private func settleChannels(
+        emails emailGroups: (byRow: [Int32], count: Int), phones phoneGroups: (byRow: [Int32], count: Int),
+        removal: inout Removal, rejectedLines: inout [Int: String]
+    ) {
         var emailOwner = [Int64](repeating: 0, count: emailGroups.count)
         var phoneOwner = [Int64](repeating: 0, count: phoneGroups.count)
-        for row in 1..<emailGroups.byRow.count where !removed.contains(row) {
+        for row in 1..<emailGroups.byRow.count where !removal.rows.contains(row) {
             let email = Int(emailGroups.byRow[row])
             let phone = Int(phoneGroups.byRow[row])
             var conflict: (noun: String, owner: Int64)?
@@ -428,29 +482,28 @@ struct BulkState {
                 rejectedLines[line(Int64(row))] =
                     "its \(conflict.noun) already belongs to the customer on line \(line(conflict.owner)); "
                     + "an identifier belongs to one customer only"
-                remove(Int64(row))
+                removal.remove(Int64(row))
             } else {
                 if email >= 0 { emailOwner[email] = Int64(row) }
                 if phone >= 0 { phoneOwner[phone] = Int64(row) }
             }
         }
+    }
+
+    /// The kept identities and the sorted emails and phones (slots 1 and 2) without the removed rows, filtered in
+    /// place on all cores, back into the state.
+    private mutating func keepOnly(notIn removedRows: Bitset, sorted: Slots<[BulkLoader.Entry]>) {
         let kept = Slots([identity, sorted[1], sorted[2]])
         // Each list held once, so that it is filtered in place rather than copied.
         identity = []
         sorted[1] = []
         sorted[2] = []
-        let removedRows = removed
         DispatchQueue.concurrentPerform(iterations: 3) { slot in
             kept.modify(slot) { entries in entries.removeAll { removedRows.contains(Int($0.rowID)) } }
         }
         identity = kept[0]
         emails = kept[1]
         phones = kept[2]
-
-        self.removedRows = removedRows
-        summary.duplicatesInFile = duplicates
-        summary.rejects = rejectedLines.map { ImportSummary.Rejection(line: $0.key, reason: $0.value) }
-        return deleted
     }
 
     /// The groups of equal blind indexes in sorted `entries`: each row's group number (-1 for none) and how many.

@@ -87,8 +87,6 @@ public final class Importer {
     let options: ImportOptions
     let progress: (@Sendable (ImportProgressReport) -> Void)?
     var summary: ImportSummary
-    /// Rows rejected after they were read (conflicts found while writing), by line: re-read for the rejects file.
-    var lateRejects: [Int: String] = [:]
     /// The file, opened once by `run()`: every pass reads it.
     var input: InputFile?
     /// The columns' roles and the fields' readings, settled from the header, the mapping and a sample of the file.
@@ -133,12 +131,8 @@ public final class Importer {
         summary.formats = layout.formats
         Trace.mark("import: rows applied")
         try prepareWorkingSet()
-        if !options.dryRun && !summary.bulk {
-            try store.audit(
-                .import, subject: "*",
-                detail: "\(options.kind.rawValue) file: \(summary.created) created, \(summary.updated) updated, "
-                    + "\(summary.unchanged) unchanged, \(summary.rejected) rejected")
-        }
+        // The bulk path audited in its copy.
+        if !summary.bulk { try ImportSession.audit(summary, kind: options.kind, in: store) }
         return summary
     }
 
@@ -271,191 +265,55 @@ public final class Importer {
 
     // MARK: Pass 2, incremental
 
-    private struct DryRunRollback: Error {}
-
-    /// One batch of pass 2: the surviving rows planned, and the rows rejected so far in line order.
-    struct PlannedBatch: Sendable {
-        var plans: [RowPlan] = []
-        /// Rejected by the CSV reader, by pass 1 or by the planner, with their raw bytes.
-        var rejects: [(line: Int, raw: [UInt8], reason: String)] = []
-        /// Rows read and bytes consumed so far, for the summary and the progress line.
-        var rowsRead = 0
-        var bytesRead = 0
-        /// `Store.fastLaneKeys` of `plans`.
-        var fastLane: Store.FastLaneKeys?
-    }
-
-    /// Pass 2 reads and plans the next batch on another thread while this one writes the current batch: planning
+    /// Pass 2 reads and plans the next batch on another thread while the session applies the current one: planning
     /// does not depend on what was written (field types are fixed by pass 1).
     private func applyIncrementally(_ scan: KeyScan) throws {
         let reader = try openReader()
-        let rejectsFile = try openRejectsFile(reader)
-        var tally = ChangeTally()
-        var committed = tally  // the tally as of the last commit
-        let fileSize = reader.fileSize
-        nonisolated(unsafe) let sharedReader = reader  // used by the reading thread only, until it sends nil
-        let planningRows = options.planningRows
-        let store = store
-        let kind = options.kind
-        let fastLane = !store.hasSuppressions  // a store with suppressions applies every row one by one
-        let batches = Producer<Result<PlannedBatch, Error>>(capacity: 1) { outlet in
-            Self.readAndPlan(
-                sharedReader, scan: scan, batchSize: planningRows,
-                prepare: { fastLane ? store.fastLaneKeys(of: $0, kind: kind) : nil }, to: outlet)
-        }
+        let session = ImportSession(
+            store: store, options: options, input: input, summary: summary, rejectsFile: try openRejectsFile(reader),
+            usesLanes: true)
+        let batches = planningThread(reader, scan: scan)
         var drained = false
         defer {
             // On an error the reading thread is told to stop, and what it still sends is drained so that it ends.
             if !drained { batches.cancel() }
         }
+        let fileSize = reader.fileSize
+        let feed = ImportSession.Feed(
+            next: {
+                let item = batches.next()
+                if item == nil { drained = true }
+                return item
+            },
+            applied: { [progress] batch in
+                progress?(
+                    ImportProgressReport(
+                        phase: .importing, rows: batch.rowsRead, bytesRead: batch.bytesRead, totalBytes: fileSize))
+            })
+        try session.applyAll(feed, batchesPerTransaction: options.planningBatchesPerTransaction)
+        summary = try session.finish { lines, file in try copyRows(lines: lines, to: file) }
+    }
 
-        func flush(_ batch: PlannedBatch, _ db: Database) throws {
-            for row in batch.rejects {
-                summary.rejects.append(.init(line: row.line, reason: row.reason))
-                // With --strict nothing is imported, and no rows are written to the rejects file (as on the bulk path).
-                if !options.strict { try rejectsFile?.write(raw: row.raw, reason: row.reason) }
-            }
-            summary.read = batch.rowsRead
-            // Rows that plainly create a customer go together; the others one by one, after them.
-            Trace.mark("import: batch of \(batch.plans.count) planned")
-            let created = try store.createNewCustomers(
-                db, batch.plans, kind: options.kind, unlessMostlyKnown: options.countsUnchangedTogether,
-                prepared: batch.fastLane)
-            Trace.mark("import: \(created.count) new customers created together")
-            for rowID in created.values { tally.record(rowID, .created) }
-            // Rows that would change nothing are only counted, unless a row before them in the batch changed
-            // their customer (then they are applied like the others).
-            let unchanged =
-                options.countsUnchangedTogether ? try store.unchangedRows(db, batch.plans, skipping: created) : [:]
-            Trace.mark("import: \(unchanged.count) rows change nothing")
-            var touched = Set<Int64>()
-            for (index, plan) in batch.plans.enumerated() where created[index] == nil {
-                if let rowID = unchanged[index], !touched.contains(rowID) {
-                    tally.record(rowID, .unchanged)
-                    continue
-                }
-                do {
-                    try db.inSavepoint {
-                        let outcome = try store.apply(db, plan, kind: options.kind)
-                        if options.kind == .push {
-                            if let device = outcome.device { tally.record(device.rowID, device.change) }
-                        } else if let customer = outcome.customer {
-                            tally.record(customer.rowID, customer.change)
-                        }
-                        if let customer = outcome.customer { touched.insert(customer.rowID) }
-                        return .commit
-                    }
-                    touched.formUnion(store.absorbedRows)
-                    for rowID in store.absorbedRows { tally.forget(rowID) }
-                    store.absorbedRows.removeAll()
-                } catch let error as RosterError where !error.isIntegrityFailure {
-                    store.absorbedRows.removeAll()
-                    try store.loadFieldTypes(db)
-                    if options.strict {
-                        // Rolled back with the transaction at the end; the rows after it are still checked.
-                        summary.rejects.append(.init(line: plan.line, reason: error.description))
-                        continue
-                    }
-                    // The raw bytes of a row rejected here are re-read for the rejects file at the end.
-                    lateRejects[plan.line] = error.description
-                }
-            }
+    /// Pass 2's reading and planning, started on its own thread.
+    private func planningThread(_ reader: CSVReader, scan: KeyScan) -> Producer<Result<ImportBatch, any Error>> {
+        nonisolated(unsafe) let sharedReader = reader  // used by the reading thread only, until it sends nil
+        let planningRows = options.planningRows
+        let store = store
+        let kind = options.kind
+        let fastLane = !store.hasSuppressions  // a store with suppressions applies every row one by one
+        return Producer<Result<ImportBatch, any Error>>(capacity: 1) { outlet in
+            Self.readAndPlan(
+                sharedReader, scan: scan, batchSize: planningRows,
+                prepare: { fastLane ? store.fastLaneKeys(of: $0, kind: kind) : nil }, to: outlet)
         }
-
-        let singleTransaction = options.strict || options.dryRun
-        func report(_ batch: PlannedBatch) {
-            progress?(
-                ImportProgressReport(
-                    phase: .importing, rows: batch.rowsRead, bytesRead: batch.bytesRead, totalBytes: fileSize))
-        }
-        func take() -> Result<PlannedBatch, Error>? {
-            let item = batches.next()
-            if item == nil { drained = true }
-            return item
-        }
-        var next = take()
-        // Applies up to `count` planned batches from `next` on; returns the last one, reported once its
-        // transaction is committed.
-        func applyBatches(_ db: Database, count: Int) throws -> PlannedBatch? {
-            var last: PlannedBatch?
-            var applied = 0
-            while let item = next, applied < count {
-                if let last { report(last) }
-                let batch = try item.get()
-                try flush(batch, db)
-                applied += 1
-                last = batch
-                next = take()
-            }
-            // Nothing read after the file was written to is committed.
-            TestPause.at("import-before-commit")
-            try input?.checkUnchanged()
-            return last
-        }
-        func applyAll(_ db: Database?) throws {
-            if let db {
-                if let last = try applyBatches(db, count: .max) { report(last) }
-                return
-            }
-            while next != nil {
-                var last: PlannedBatch?
-                try store.write { db in
-                    last = try applyBatches(db, count: options.planningBatchesPerTransaction)
-                    TestHook.stop(at: "batch-applied")
-                    // Audited in the transaction that commits the batch: a killed import leaves an entry for exactly
-                    // what it committed.
-                    let created = tally.created - committed.created
-                    let updated = tally.updated - committed.updated
-                    if created + updated > 0 {
-                        try store.audit(
-                            db, .import, subject: "*",
-                            detail: "\(options.kind.rawValue) file: batch committed: \(created) created, "
-                                + "\(updated) updated")
-                    }
-                }
-                committed = tally
-                TestHook.stop(at: "batch-committed")
-                if let last { report(last) }
-            }
-        }
-
-        if singleTransaction {
-            do {
-                try store.write { db in
-                    try applyAll(db)
-                    if options.strict && !summary.rejects.isEmpty {
-                        summary.rejects.sort { $0.line < $1.line }
-                        throw ImportRefused(summary: summary)  // rolls the transaction back: nothing is written
-                    }
-                    if options.dryRun { throw DryRunRollback() }
-                }
-            } catch is DryRunRollback {
-                try? store.loadFieldTypes()
-            }
-        } else {
-            do {
-                try applyAll(nil)
-            } catch {
-                // The transactions committed before the error stay, each audited as it was committed.
-                committed.apply(to: &summary)
-                throw error
-            }
-        }
-        if !lateRejects.isEmpty {
-            for (line, reason) in lateRejects { summary.rejects.append(.init(line: line, reason: reason)) }
-            if let rejectsFile { try copyRows(lines: lateRejects, to: rejectsFile) }
-        }
-        try input?.checkUnchanged()
-        try rejectsFile?.close()
-        tally.apply(to: &summary)
     }
 
     /// Pass 2's reading thread: the rows that survive pass 1 in batches of `batchSize`, each planned on all cores.
     private static func readAndPlan(
         _ reader: CSVReader, scan: KeyScan, batchSize: Int, prepare: ([RowPlan]) -> Store.FastLaneKeys?,
-        to outlet: Producer<Result<PlannedBatch, Error>>.Outlet
+        to outlet: Producer<Result<ImportBatch, any Error>>.Outlet
     ) {
-        var batch = PlannedBatch()
+        var batch = ImportBatch()
         var records: [CSVRecord] = []
         records.reserveCapacity(batchSize)
         /// The plans pass 1 made of `records` (nil for the rows planned here), by position.
@@ -486,7 +344,7 @@ public final class Importer {
             batch.rowsRead = ordinal
             batch.bytesRead = reader.bytesRead
             outlet.send(.success(batch))
-            batch = PlannedBatch()
+            batch = ImportBatch()
         }
         do {
             while true {

@@ -15,11 +15,37 @@ struct JSONLImport {
 
     func run() throws -> ImportSummary {
         let header = try readHeader()
+        let scan = try scanKeys(header)
+        var summary = importer.summary
+        summary.duplicatesInFile = scan.duplicates
+        // With --strict, lines refused here do not stop the import yet: the session applies the rest in one
+        // transaction, rolled back at the end, so that the refusal lists the lines refused while applied too.
+        let session = ImportSession(
+            store: store, options: options, input: input, summary: summary, rejectsFile: nil, usesLanes: false)
+        var lines = Lines(source: self, reader: LineReader(input), header: header, scan: scan)
+        _ = try lines.reader.next()
+        let rows = options.planningRows
+        // Plans are held until written: a transaction here is one planning batch.
+        try session.applyAll(ImportSession.Feed(next: { lines.nextBatch(rows: rows) }), batchesPerTransaction: 1)
+        summary = try session.finish { _, _ in }
+        try ImportSession.audit(summary, kind: .jsonl, in: store)
+        return summary
+    }
+
+    /// What the first pass over the lines found: the last line of each customer, and the lines refused.
+    struct KeyScan {
+        var survivors: Bitset
+        var duplicates: Int
+        var rejects: [Int: String]
+    }
+
+    /// The first pass: every line parsed for its key; the end line checked before anything is written (a truncated
+    /// or edited export is refused whole).
+    private func scanKeys(_ header: Header) throws -> KeyScan {
         var keys = KeyIndex()
         var rejects: [Int: String] = [:]
         var ordinal = 0
         let scan = LineReader(input)
-        // The end line is checked before anything is written: a truncated or edited export is refused whole.
         var verifier = JSONLTrailer.Verifier(path: options.path, version: header.version)
         _ = try verifier.add(try scan.next() ?? [], number: 1)
         while let bytes = try scan.next() {
@@ -33,83 +59,59 @@ struct JSONLImport {
         }
         try verifier.finish(lastLine: scan.line, endsWithLineBreak: scan.lastLineEndedWithBreak)
         try input.checkUnchanged()  // a file written to since the first pass is refused before anything is written
-        let survivors = keys.survivors(rowCount: ordinal)
-        var summary = importer.summary
-        summary.duplicatesInFile = keys.duplicates
-        // With --strict, lines refused here do not stop the import yet: the rest is applied in one transaction, rolled
-        // back at the end, so that the refusal lists the lines refused while applied too.
-
-        var tally = ChangeTally()
-        let reader = LineReader(input)
-        _ = try reader.next()
-        ordinal = 0
-        var plans: [RowPlan] = []
-        var audited = (created: 0, updated: 0)  // what the batches committed so far were audited with
-        func flush() throws {
-            try store.write { db in
-                for plan in plans {
-                    do {
-                        try db.inSavepoint {
-                            if let customer = try store.apply(db, plan, kind: .jsonl).customer {
-                                tally.record(customer.rowID, customer.change)
-                            }
-                            return .commit
-                        }
-                    } catch let error as RosterError where !error.isIntegrityFailure {
-                        try store.loadFieldTypes(db)
-                        rejects[plan.line] = error.description
-                    }
-                }
-                plans.removeAll()
-                try input.checkUnchanged()  // nothing read after the file was written to is committed
-                // --strict writes all or nothing: one transaction, rolled back when any line was refused.
-                if options.strict && !rejects.isEmpty { throw StrictRefusal() }
-                if options.dryRun { throw DryRun() }
-                // Audited in the transaction that commits the batch (a killed import leaves what it committed).
-                let created = tally.created - audited.created
-                let updated = tally.updated - audited.updated
-                if created + updated > 0 {
-                    try store.audit(
-                        db, .import, subject: "*",
-                        detail: "jsonl file: batch committed: \(created) created, \(updated) updated")
-                }
-            }
-            audited = (tally.created, tally.updated)
-        }
-        do {
-            while let bytes = try reader.next() {
-                defer { ordinal += 1 }
-                if JSONLTrailer.isTrailer(bytes) { continue }
-                guard !bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) else { continue }
-                summary.read += 1
-                guard survivors.contains(ordinal), rejects[reader.line] == nil,
-                    case .success(var plan) = parse(bytes, header: header)
-                else { continue }
-                plan.line = reader.line
-                plans.append(plan)
-                // Plans are held until written: a transaction here is at most one planning batch.
-                if plans.count >= options.planningRows && !options.dryRun && !options.strict { try flush() }
-            }
-            try flush()
-        } catch is DryRun {
-            try? store.loadFieldTypes()
-        } catch is StrictRefusal {
-            try? store.loadFieldTypes()
-        }
-        summary.rejects = rejects.sorted { $0.key < $1.key }.map { .init(line: $0.key, reason: $0.value) }
-        tally.apply(to: &summary)
-        if options.strict && !summary.rejects.isEmpty { throw ImportRefused(summary: summary) }
-        if !options.dryRun {
-            try store.audit(
-                .import, subject: "*",
-                detail: "jsonl export: \(summary.created) created, \(summary.updated) updated, "
-                    + "\(summary.unchanged) unchanged, \(summary.rejected) rejected")
-        }
-        return summary
+        return KeyScan(survivors: keys.survivors(rowCount: ordinal), duplicates: keys.duplicates, rejects: rejects)
     }
 
-    private struct DryRun: Error {}
-    private struct StrictRefusal: Error {}
+    /// The second pass: the surviving lines as batches of plans for the session (the first batch also carries the
+    /// lines the first pass refused).
+    private struct Lines {
+        let source: JSONLImport
+        let reader: LineReader
+        let header: Header
+        let scan: KeyScan
+        var ordinal = 0
+        var rowsRead = 0
+        var ended = false
+        var rejectsSent = false
+
+        init(source: JSONLImport, reader: LineReader, header: Header, scan: KeyScan) {
+            self.source = source
+            self.reader = reader
+            self.header = header
+            self.scan = scan
+        }
+
+        mutating func nextBatch(rows: Int) -> Result<ImportBatch, any Error>? {
+            guard !ended else { return nil }
+            var batch = ImportBatch()
+            if !rejectsSent {
+                batch.rejects = scan.rejects.map { (line: $0.key, raw: [UInt8](), reason: $0.value) }
+                rejectsSent = true
+            }
+            do {
+                while batch.plans.count < rows {
+                    guard let bytes = try reader.next() else {
+                        ended = true
+                        break
+                    }
+                    defer { ordinal += 1 }
+                    if JSONLTrailer.isTrailer(bytes) { continue }
+                    guard !bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) else { continue }
+                    rowsRead += 1
+                    guard scan.survivors.contains(ordinal), scan.rejects[reader.line] == nil,
+                        case .success(var plan) = source.parse(bytes, header: header)
+                    else { continue }
+                    plan.line = reader.line
+                    batch.plans.append(plan)
+                }
+            } catch {
+                ended = true
+                return .failure(error)
+            }
+            batch.rowsRead = rowsRead
+            return .success(batch)
+        }
+    }
 
     struct Header {
         let region: String

@@ -8,6 +8,10 @@ import Foundation
 /// in this process's memory, into a file unlinked as soon as it is opened. It has no name, no other process can
 /// open it, and the kernel frees it when the process ends, even by SIGKILL. Memory stays bounded: a part is written
 /// when its batch is, and read back one group of parts at a time.
+///
+/// Unchecked: `extents` and `end` are written only by `append`, on the bulk path's one writing thread, and read
+/// (`read`, `partCount`, `byteCount`) only after that thread is joined; the descriptor is read with `pread` from
+/// several threads at once, which the kernel allows, and the key is replaced only by `deinit`.
 final class RecordSpill: @unchecked Sendable {
     /// Plain records of one part, in row order: per record its row id (8 bytes), length (4 bytes) and bytes.
     struct Part: Sendable {

@@ -10,8 +10,9 @@ struct RowOutcome {
 
 /// Applying import rows to a store, one row at a time, inside the caller's transaction.
 extension Store {
-    /// Applies one validated row; throws a `RosterError` (a conflict) to reject it.
-    func apply(_ db: Database, _ plan: RowPlan, kind: ImportKind) throws -> RowOutcome {
+    /// Applies one validated row; throws a `RosterError` (a conflict) to reject it. `absorbed` gains the customers
+    /// it merged away (the importer counts customers by net change).
+    func apply(_ db: Database, _ plan: RowPlan, kind: ImportKind, absorbed: inout [Int64]) throws -> RowOutcome {
         var outcome = RowOutcome()
         var current: Customer?
         var before: Customer?
@@ -54,10 +55,10 @@ extension Store {
 
         if outcome.customer == nil, var customer = current {
             if let email = plan.email {
-                customer = try link(db, customer, .email(email), consent: consent[.email])
+                customer = try link(db, customer, .email(email), consent: consent[.email], absorbed: &absorbed)
             }
             if let phone = plan.phone {
-                customer = try link(db, customer, .phone(phone), consent: consent[.sms])
+                customer = try link(db, customer, .phone(phone), consent: consent[.sms], absorbed: &absorbed)
             }
             var changed = customer
             try fill(db, &changed, plan, consent: consent)

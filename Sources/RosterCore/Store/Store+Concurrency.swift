@@ -59,7 +59,6 @@ extension Store {
             state.header = newHeader
             state.seenDataVersion = -1
         }
-        absorbedRows.removeAll()
         try loadFieldTypes()
         let suppressed = try queue.read {
             try Bool.fetchOne($0, sql: "SELECT EXISTS (SELECT 1 FROM suppression)") ?? false

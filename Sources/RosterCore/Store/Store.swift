@@ -8,7 +8,7 @@ import Synchronization
 ///
 /// `Sendable`: its stored state is either immutable or behind `state`'s mutex, and GRDB's `DatabaseQueue`
 /// serializes the database itself, so any thread may call it (docs/architecture.md, "Concurrency").
-public final class Store: @unchecked Sendable {
+public final class Store: Sendable {
     /// The store file.
     public let path: String
     /// The region fixed at `init`.
@@ -25,12 +25,6 @@ public final class Store: @unchecked Sendable {
     /// Everything that changes after open (the connection, the header, the field registry, …), behind one mutex
     /// (`StoreState`): the accessors in `Store+State.swift` take it for one read or one write each.
     let state: Mutex<StoreState>
-    /// Customers merged away since the importer last looked (it counts customers by net change).
-    ///
-    /// The one stored `var` outside `state`, and the only reason `Store` is still `@unchecked Sendable`: only an
-    /// import reads and clears it, on the thread that writes (it moves into the import's session value, then the
-    /// `@unchecked` goes).
-    var absorbedRows: [Int64] = []
 
     init(
         path: String, db: DatabaseQueue, lock: StoreLock, header: StoreHeader, keys: KeyRing, appKey: String,
@@ -330,7 +324,6 @@ public final class Store: @unchecked Sendable {
     /// Runs a write transaction; on failure the in-memory field registry is reloaded with the rollback.
     func write<T>(_ body: (Database) throws -> T) throws -> T {
         do {
-            absorbedRows.removeAll()
             return try translatingStoreErrors(path: path) {
                 try db.write { db in
                     // The write lock is this process's from here (an immediate transaction): say so in the lock file.
