@@ -20,6 +20,12 @@ extension RosterError {
         case otherRegion(path: String, region: String, storePath: String, storeRegion: String)
         /// A conflict worded by its caller.
         case message(String)
+        /// A change whose identifier an index refused as another customer's, which the identity checks did not foresee.
+        case identifierForTwo
+        /// A device to log out from a customer it is not logged in as.
+        case deviceNotLoggedInAs(deviceId: String, externalCode: String)
+        /// A server key name that a valid key already has.
+        case serverKeyExists(name: String)
 
         public var description: String {
             switch self {
@@ -45,6 +51,13 @@ extension RosterError {
                     + "\(storeRegion). Roster never moves data between regions (nothing was imported)"
             case .message(let text):
                 return text
+            case .identifierForTwo:
+                return "the change would give an identifier to two customers; nothing was changed"
+            case .deviceNotLoggedInAs(let deviceId, let code):
+                return "device \(deviceId) is not logged in as customer \(code); nothing was changed"
+            case .serverKeyExists(let name):
+                return "a server key named \(name) already exists: revoke it first with `roster key revoke \(name)` "
+                    + "or choose another name (nothing was changed)"
             }
         }
     }
