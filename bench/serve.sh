@@ -103,6 +103,6 @@ for readers in ${READERS:-4}; do
         printf "GET /v1/device / GET /health: %.2fx (target >= 0.5x)\n", d / h
         printf "PUT /v2/customer/field / GET /health: %.2fx (target >= 0.25x)\n", p / h
     }'
-    curl -s "$base/metrics" | grep -E '^roster_commit(s_total|_batch_changes_(sum|count))' || true
+    curl -s "$base/metrics" | grep -E '^roster_(commit(s_total|_batch_changes_(sum|count)|_duration_seconds_sum)|prepared_writes_total)' || true
     stop_server
 done

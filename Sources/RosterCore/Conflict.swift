@@ -24,6 +24,12 @@ extension RosterError {
         case segmentExists(name: String, expression: String)
         /// A segment that other saved segments refer to (`usedBy`: their names).
         case segmentInUse(name: String, usedBy: [String])
+        /// A change whose identifier an index refused as another customer's, which the identity checks did not foresee.
+        case identifierForTwo
+        /// A device to log out from a customer it is not logged in as.
+        case deviceNotLoggedInAs(deviceId: String, externalCode: String)
+        /// A server key name that a valid key already has.
+        case serverKeyExists(name: String)
 
         public var description: String {
             switch self {
@@ -55,6 +61,13 @@ extension RosterError {
                 let names = users.map { "@" + $0 }.joined(separator: ", ")
                 let them = users.count == 1 ? "it" : "them"
                 return "segment @\(name) is used by \(names): change or delete \(them) first"
+            case .identifierForTwo:
+                return "the change would give an identifier to two customers; nothing was changed"
+            case .deviceNotLoggedInAs(let deviceId, let code):
+                return "device \(deviceId) is not logged in as customer \(code); nothing was changed"
+            case .serverKeyExists(let name):
+                return "a server key named \(name) already exists: revoke it first with `roster key revoke \(name)` "
+                    + "or choose another name (nothing was changed)"
             }
         }
     }

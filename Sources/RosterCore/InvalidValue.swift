@@ -78,6 +78,23 @@ extension RosterError {
         case notSeconds(String)
         /// A setting saved without a name.
         case emptySettingName
+        /// An ID that names nobody, in a typed form other than a CRM id (`prefix`: `email:`), where a customer would
+        /// be created from it.
+        case notCreatableFrom(id: String, prefix: String)
+        /// An ID that names nobody and starts like a typed form with an unknown prefix (`head`: `foo`).
+        case unknownIDPrefix(id: String, head: String, value: String)
+        /// A change that sets no field.
+        case noFieldToSet
+        /// A change that removes no field.
+        case noFieldToRemove
+        /// A field named twice in one change (field names ignore case).
+        case fieldGivenTwice(String)
+        /// An email or phone (`fieldName`) to take away that the customer does not have.
+        case customerLacksIdentifier(externalCode: String, fieldName: String)
+        /// A server key name that no valid key has.
+        case noSuchServerKey(String)
+        /// Not a server key name.
+        case notAKeyName(String)
 
         public var description: String {
             switch self {
@@ -158,6 +175,27 @@ extension RosterError {
                 return "the wait takes a number of seconds, 0 or more, not \"\(text)\""
             case .emptySettingName:
                 return "a setting needs a name"
+            case .notCreatableFrom(let id, let prefix):
+                return "\"\(TerminalText.escape(id))\" names no customer, and a customer is created only from a CRM id "
+                    + "(bare, or written crm:…), not from \(prefix)…; nothing was changed"
+            case .unknownIDPrefix(let id, let head, let value):
+                let known = TypedID.prefixes.map { $0.prefix }.joined(separator: ", ")
+                return "\"\(TerminalText.escape(id))\" names no customer, and \(TerminalText.escape(head)): is not "
+                    + "a kind of ID (\(known)): to create the customer with this CRM id, write it "
+                    + "crm:\(TerminalText.escape(value)); nothing was changed"
+            case .noFieldToSet:
+                return "no field to set; nothing was changed"
+            case .noFieldToRemove:
+                return "no field to remove; nothing was changed"
+            case .fieldGivenTwice(let name):
+                return "the field \(name) is given twice (field names ignore case); nothing was changed"
+            case .customerLacksIdentifier(let code, let fieldName):
+                return "customer \(code) does not have this \(fieldName); nothing was changed"
+            case .noSuchServerKey(let name):
+                return "no valid server key is named \"\(name)\" (see `roster key list`); nothing was changed"
+            case .notAKeyName(let raw):
+                return "\"\(raw)\" is not a key name: use 1 to 64 letters, digits, dots, dashes or underscores, "
+                    + "such as crm-sync"
             }
         }
 

@@ -96,9 +96,8 @@ struct Endpoints: Sendable {
             var actor = "anonymous"
             let response: Response
             do {
-                let answered = try await answer(request, role: role, bodyLimit: bodyLimit, handling)
-                actor = answered.actor
-                response = Endpoints.response(answered.reply)
+                response = Endpoints.response(
+                    try await answer(request, role: role, bodyLimit: bodyLimit, actor: &actor, handling))
             } catch {
                 let apiError = APIError.from(error, unknown: unknownCode)
                 if apiError.status.code >= 500 {
@@ -130,20 +129,21 @@ struct Endpoints: Sendable {
     /// The reads that show personal values in clear, audited in summary (`ReadAudit`).
     static let revealing: Set<String> = ["/v1/device", "/v2/customer", "/v2/customer/field", "/v2/preview"]
 
-    /// Authorizes the request, reads its body and runs its handler: the key's name (or `anonymous`) and the reply.
-    private func answer(_ request: Request, role: ServerKeyRole?, bodyLimit: Int?, _ handling: Handler) async throws
-        -> (actor: String, reply: Reply)
-    {
-        var actor = "anonymous"
+    /// Authorizes the request, reads its body and runs its handler. `actor` becomes the key's name as soon as the
+    /// key is accepted, so that a request refused after that is logged with it.
+    private func answer(
+        _ request: Request, role: ServerKeyRole?, bodyLimit: Int?, actor: inout String, _ handling: Handler
+    ) async throws -> Reply {
         switch handling {
         case .read(let read):
-            guard let role else { return (actor, try await reads.withReader { try read(Call(request: request), $0) }) }
+            guard let role else { return try await reads.withReader { try read(Call(request: request), $0) } }
             let secret = try Endpoints.bearer(request)
             let (name, outcome) = try await reads.withReader { reader in
                 let key = try Endpoints.authorize(secret, needs: role, with: try reader.verifier())
                 return (key.name, Result { try read(Call(request: request, actor: key.name), reader) })
             }
-            return (name, try outcome.get())
+            actor = name
+            return try outcome.get()
         case .task(let handler):
             if let role {
                 let secret = try Endpoints.bearer(request)
@@ -163,18 +163,25 @@ struct Endpoints: Sendable {
                     }
                 }
             }
-            return (actor, try await handler(Call(request: request, body: body, actor: actor)))
+            return try await handler(Call(request: request, body: body, actor: actor))
         }
     }
 
-    /// The secret of the request's `Authorization: Bearer` header.
-    private static func bearer(_ request: Request) throws(APIError) -> String {
+    /// The secret of the request's `Authorization: Bearer` header: the scheme in any case, one space, the secret
+    /// without the spaces and tabs around it. Read over the header's bytes: every request with a key parses it.
+    static func bearer(_ request: Request) throws(APIError) -> String {
         guard let header = request.headers[.authorization] else { throw .unauthorized }
-        let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw .unauthorized }
-        let secret = String(parts[1]).trimmingCharacters(in: .whitespaces)
-        guard !secret.isEmpty, secret.utf8.count <= 256 else { throw .unauthorized }
-        return secret
+        let bytes = header.utf8
+        let scheme = "bearer ".utf8
+        guard bytes.count > scheme.count,
+            zip(bytes, scheme).allSatisfy({ ($0 >= 0x41 && $0 <= 0x5a ? $0 | 0x20 : $0) == $1 })
+        else { throw .unauthorized }
+        let isBlank = { (byte: UInt8) in byte == 0x20 || byte == 0x09 }
+        var secret = bytes.dropFirst(scheme.count)
+        while let first = secret.first, isBlank(first) { secret = secret.dropFirst() }
+        while let last = secret.last, isBlank(last) { secret = secret.dropLast() }
+        guard !secret.isEmpty, secret.count <= 256 else { throw .unauthorized }
+        return String(Substring(secret))
     }
 
     /// The key whose secret this is, if it is valid and its role allows `needs`.

@@ -71,6 +71,14 @@ final class ReadPool: Sendable {
         try await withReader { try $0.verifier() }
     }
 
+    /// Prepares a write on an idle reader, on the calling task (`Store.prepare`), or nil when none is idle or it
+    /// cannot be prepared: the store thread then does all of it.
+    func prepare(_ change: StoreChange) -> PreparedChange? {
+        guard let reader = idle.withLock({ $0.popLast() }) else { return nil }
+        defer { idle.withLock { $0.append(reader) } }
+        return try? reader.store.use { try reader.refreshed { $0.store.prepare(change) } }
+    }
+
     /// Runs `body` with a reader refreshed for this call (one checkout for a request's key check and its read).
     func withReader<T: Sendable>(_ body: @escaping @Sendable (Reader) throws -> T) async throws -> T {
         guard let reader = idle.withLock({ $0.popLast() }) else {
@@ -121,7 +129,8 @@ final class Reader: Sendable {
             return keys.verifier
         }
         if let known { return known }
-        let verifier = try store.serverKeyVerifier()
+        let previous = kept.withLock { $0.keys?.verifier }
+        let verifier = try store.serverKeyVerifier(reusing: previous)
         kept.withLock { $0.keys = (now, verifier) }
         return verifier
     }

@@ -1,4 +1,5 @@
 import Prometheus
+import RosterCore
 
 /// The server's Prometheus metrics: requests by route and status, request and commit durations, batch sizes.
 ///
@@ -8,6 +9,8 @@ final class ServerMetrics: Sendable {
     private let commitDuration: DurationHistogram
     private let batchSize: ValueHistogram
     private let commits: Counter
+    private let preparedWritten: Counter
+    private let preparedRedone: Counter
 
     init() {
         commitDuration = registry.makeDurationHistogram(
@@ -29,6 +32,12 @@ final class ServerMetrics: Sendable {
                 namespace: "roster", metricName: "commits", unitName: "total",
                 helpText: "Transactions committed by the server."),
             labels: [])
+        let prepared = MetricNameDescriptor(
+            namespace: "roster", metricName: "prepared_writes", unitName: "total",
+            helpText: "Writes prepared on a reader: written as prepared, or redone on the store thread because "
+                + "what they were prepared from changed meanwhile.")
+        preparedWritten = registry.makeCounter(descriptor: prepared, labels: [("outcome", "written")])
+        preparedRedone = registry.makeCounter(descriptor: prepared, labels: [("outcome", "redone")])
     }
 
     /// Records one request once its response is known.
@@ -56,6 +65,14 @@ final class ServerMetrics: Sendable {
         commits.increment()
         batchSize.record(Double(changes))
         commitDuration.record(duration)
+    }
+
+    /// Records what became of a committed group's prepared writes.
+    func recordPrepared(_ prepared: [PreparedChange]) {
+        guard !prepared.isEmpty else { return }
+        let written = prepared.count(where: { $0.wasWritten })
+        if written > 0 { preparedWritten.increment(by: Int64(written)) }
+        if written < prepared.count { preparedRedone.increment(by: Int64(prepared.count - written)) }
     }
 
     /// The text exposition format.

@@ -80,10 +80,14 @@ final class StoreExecutor: Sendable {
         try outcome.result.withLock { $0 }.get()
     }
 
-    /// Queues a write for the next group commit; returns once it is committed (or refused).
-    func write(_ change: StoreChange, actor: String) async throws -> StoreChangeResult {
+    /// Queues a write for the next group commit; returns once it is committed (or refused). `prepared` is the
+    /// change worked out on a reader (`ReadPool.prepare`), which the store thread writes if it still holds.
+    func write(_ change: StoreChange, actor: String, prepared: PreparedChange? = nil) async throws -> StoreChangeResult
+    {
         try await withCheckedThrowingContinuation { continuation in
-            let pending = PendingWrite(change: AttributedChange(change, actor: actor)) { continuation.resume(with: $0) }
+            let pending = PendingWrite(change: AttributedChange(change, actor: actor, prepared: prepared)) {
+                continuation.resume(with: $0)
+            }
             let accepted = queue.withLock { state in
                 guard !state.stopped else { return false }
                 state.writes.append(pending)
@@ -95,15 +99,18 @@ final class StoreExecutor: Sendable {
 
     /// Queues several writes at once, so that they commit together (up to `maxBatch` per transaction); returns each
     /// one's outcome in order.
-    func writeAll(_ changes: [StoreChange], actor: String) async -> [Result<StoreChangeResult, any Error>] {
+    func writeAll(_ changes: [StoreChange], actor: String, prepared: [PreparedChange?] = []) async -> [Result<
+        StoreChangeResult, any Error
+    >] {
         guard !changes.isEmpty else { return [] }
         return await withCheckedContinuation { continuation in
             let collector = OutcomeCollector(count: changes.count) { continuation.resume(returning: $0) }
             let accepted = queue.withLock { state in
                 guard !state.stopped else { return false }
                 for (index, change) in changes.enumerated() {
-                    state.writes.append(
-                        PendingWrite(change: AttributedChange(change, actor: actor)) { collector.set(index, $0) })
+                    let attributed = AttributedChange(
+                        change, actor: actor, prepared: index < prepared.count ? prepared[index] : nil)
+                    state.writes.append(PendingWrite(change: attributed) { collector.set(index, $0) })
                 }
                 return true
             }
@@ -199,6 +206,7 @@ final class StoreExecutor: Sendable {
             try store.deferCommitSync()
             let results = try store.apply(writes.map(\.change))
             metrics.recordCommit(changes: writes.count, duration: ContinuousClock.now - started)
+            metrics.recordPrepared(writes.compactMap(\.change.prepared))
             syncer.afterFlush(of: try currentWAL()) { flushed in
                 for (pending, result) in zip(writes, results) {
                     switch flushed {

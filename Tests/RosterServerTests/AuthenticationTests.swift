@@ -35,6 +35,25 @@ struct AuthenticationTests {
         }
     }
 
+    @Test("the Authorization scheme is matched in any case and the secret without the blanks around it; else 401")
+    func bearerHeader() async throws {
+        let server = try TestServer()
+        let key = server.readKey
+        try await server.test { client in
+            let accepted = ["Bearer \(key)", "bearer \(key)", "BEARER   \(key) \t", "bEaReR \t\(key)"]
+            let refused = [
+                "Bearer\t\(key)", "Bearer\(key)", "Bearer ", "Bearer  \t ", "Bearér \(key)", "Bearer \(key)x",
+            ]
+            for header in accepted + refused {
+                let status = try await client.execute(
+                    uri: "/v2/customer?customerId=c1", method: .get, headers: [.authorization: header]
+                ) { $0.status.code }
+                // A valid key reaches the look-up: no such customer.
+                #expect(status == (accepted.contains(header) ? 404 : 401), "\(header.prefix(10))")
+            }
+        }
+    }
+
     @Test("a read key gets 403 on writes, a write key on the GDPR endpoints; nothing is written")
     func forbidden() async throws {
         let server = try TestServer()

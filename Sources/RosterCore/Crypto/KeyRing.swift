@@ -13,6 +13,8 @@ struct KeyRing: Sendable {
     let headerKey: SymmetricKey
     /// Chains the audit log: each entry's MAC covers the previous one.
     let auditKey: SymmetricKey
+    /// `auditKey` keyed once: the sync server appends an entry per write.
+    let auditMAC: KeyedSHA256
     /// Derives each customer's data key from the random salt kept in its row (erasure deletes the salt).
     let customerKeys: KeyedSHA256
     /// One blind-index key per identifier kind.
@@ -31,6 +33,7 @@ struct KeyRing: Sendable {
         headerKey = derive("header")
         customerKeys = KeyedSHA256(key: derive("customer-key"))
         auditKey = derive("audit")
+        auditMAC = KeyedSHA256(key: auditKey)
         blindIndex = BlindIndexer(
             identity: derive("blind-index/identity"), email: derive("blind-index/email"),
             phone: derive("blind-index/phone"), deviceId: derive("blind-index/device-id"))

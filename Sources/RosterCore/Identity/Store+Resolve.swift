@@ -45,50 +45,80 @@ extension Store {
     func candidates(_ db: Database, _ id: String) throws -> [IDMatch] {
         var seen: Set<String> = []
         var found: [IDMatch] = []
-        for (kind, rowID) in try locate(db, id) {
-            let subject: Subject =
-                kind == .deviceId ? .device(try loadDevice(db, rowID)) : .customer(try loadCustomer(db, rowID))
+        for (kind, subject) in try locate(db, id) {
             let match = IDMatch(kind: kind, subject: subject)
             if seen.insert(match.target).inserted { found.append(match) }
         }
         return found
     }
 
-    /// Which table rows an ID points to, under every kind it may be read as, each checked against the decrypted value.
-    func locate(_ db: Database, _ id: String) throws -> [(IDKind, Int64)] {
+    /// What an ID points to, under every kind it may be read as, each checked against the decrypted value (each
+    /// record opened once, however many kinds name it).
+    func locate(_ db: Database, _ id: String) throws -> [(IDKind, Subject)] {
+        var found: [(IDKind, Subject)] = []
+        var customers: [Int64: Customer] = [:]
+        for probe in probes(for: id) {
+            guard let rowID = try owner(db, probe.table, blindIndex: probe.blindIndex) else { continue }
+            if probe.kind == .deviceId {
+                let device = try loadDevice(db, rowID)
+                guard device.deviceId == probe.value else {
+                    throw RosterError.integrity(what: "the deviceId index entry of device #\(rowID)")
+                }
+                found.append((probe.kind, .device(device)))
+                continue
+            }
+            let customer = try customers[rowID] ?? loadCustomer(db, rowID)
+            customers[rowID] = customer
+            // The row an index entry points to must hold the value looked up: anything else is a moved or forged
+            // index entry.
+            guard Store.holds(customer, probe) else {
+                throw RosterError.integrity(what: "an index entry of customer #\(rowID)")
+            }
+            found.append((probe.kind, .customer(customer)))
+        }
+        return found
+    }
+
+    /// The blind indexes an ID is looked up under, one per kind it may be read as, in `locate`'s order.
+    func probes(for id: String) -> [IDProbe] {
         let typed = TypedID(id)
         let trimmed = typed.value
         guard !trimmed.isEmpty else { return [] }
-        var found: [(IDKind, Int64)] = []
-        if typed.allows(.crmId), let rowID = try owner(db, crmId: trimmed) {
-            try verify(db, rowID, \.crmId, trimmed)
-            found.append((.crmId, rowID))
+        var probes: [IDProbe] = []
+        if typed.allows(.crmId) {
+            probes.append(
+                IDProbe(
+                    kind: .crmId, value: trimmed, table: .identity,
+                    blindIndex: keys.blindIndex.identity(externalCodes.code(for: trimmed))))
         }
-        if typed.allows(.externalCode), trimmed.utf8.count == 64, let code = Hex.decode(trimmed.lowercased()),
-            let rowID = try owner(db, externalCode: code)
-        {
-            try verify(db, rowID, \.externalCode, Hex.encode(code))
-            found.append((.externalCode, rowID))
+        if typed.allows(.externalCode), trimmed.utf8.count == 64, let code = Hex.decode(trimmed.lowercased()) {
+            probes.append(
+                IDProbe(
+                    kind: .externalCode, value: Hex.encode(code), table: .identity,
+                    blindIndex: keys.blindIndex.identity(code)))
         }
         if typed.allows(.email), typed.kind == .email || trimmed.contains("@"),
-            let email = try? EmailAddress.normalize(trimmed), let rowID = try owner(db, .email, email)
+            let email = try? EmailAddress.normalize(trimmed)
         {
-            try verify(db, rowID, \.email, email)
-            found.append((.email, rowID))
+            probes.append(
+                IDProbe(kind: .email, value: email, table: .email, blindIndex: keys.blindIndex.index(.email, email)))
         }
         if typed.allows(.phone), typed.kind == .phone || trimmed.hasPrefix("+") || trimmed.hasPrefix("00"),
-            let phone = try? PhoneNumber.parseInternational(trimmed), let rowID = try owner(db, .phone, phone.e164)
+            let phone = try? PhoneNumber.parseInternational(trimmed)
         {
-            try verify(db, rowID, \.phone, phone.e164)
-            found.append((.phone, rowID))
+            probes.append(
+                IDProbe(
+                    kind: .phone, value: phone.e164, table: .phone,
+                    blindIndex: keys.blindIndex.index(.phone, phone.e164)
+                ))
         }
-        if typed.allows(.deviceId), let rowID = try owner(db, .deviceId, trimmed) {
-            guard try loadDevice(db, rowID).deviceId == trimmed else {
-                throw RosterError.integrity(what: "the deviceId index entry of device #\(rowID)")
-            }
-            found.append((.deviceId, rowID))
+        if typed.allows(.deviceId) {
+            probes.append(
+                IDProbe(
+                    kind: .deviceId, value: trimmed, table: .deviceId,
+                    blindIndex: keys.blindIndex.index(.deviceId, trimmed)))
         }
-        return found
+        return probes
     }
 
     /// The customer of a row a blind index pointed to, if it has the value looked up: anything else is a moved or
@@ -98,12 +128,13 @@ extension Store {
         guard matches(customer) else { throw RosterError.integrity(what: "an index entry of customer #\(rowID)") }
         return customer
     }
+}
 
-    private func verify(_ db: Database, _ rowID: Int64, _ path: KeyPath<Customer, String?>, _ value: String) throws {
-        _ = try verified(db, rowID) { $0[keyPath: path] == value }
-    }
-
-    private func verify(_ db: Database, _ rowID: Int64, _ path: KeyPath<Customer, String>, _ value: String) throws {
-        _ = try verified(db, rowID) { $0[keyPath: path] == value }
-    }
+/// One way an ID is looked up: as `kind`, by the blind index of its normalized `value` in `table`'s index.
+struct IDProbe: Sendable {
+    let kind: IDKind
+    /// The value a row found must hold (the customer's CRM id, hex externalCode, email or E.164 phone; the deviceId).
+    let value: String
+    let table: BlindIndexKind
+    let blindIndex: Data
 }

@@ -159,16 +159,10 @@ extension Store {
         writer.write(entry.action.rawValue)
         writer.write(entry.subject)
         writer.write(entry.detail)
-        var mac = HMAC<SHA256>(key: keys.auditKey)
-        mac.update(data: previous)
-        mac.update(data: writer.bytes)
-        return Data(mac.finalize())
+        return Data(keys.auditMAC.code(Array(previous) + writer.bytes))
     }
 
     private func auditHead(id: Int64, mac: Data) -> Data {
-        var hmac = HMAC<SHA256>(key: keys.auditKey)
-        hmac.update(data: Array("head|\(id)|".utf8))
-        hmac.update(data: mac)
-        return Data(hmac.finalize())
+        Data(keys.auditMAC.code(Array("head|\(id)|".utf8) + Array(mac)))
     }
 }

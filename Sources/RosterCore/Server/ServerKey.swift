@@ -61,9 +61,7 @@ extension Store {
             let taken = try Bool.fetchOne(
                 db, sql: "SELECT 1 FROM serverKey WHERE name = ? AND revokedAt IS NULL", arguments: [name])
             guard taken != true else {
-                throw RosterError.conflict(
-                    "a server key named \(name) already exists: revoke it first with `roster key revoke \(name)` "
-                        + "or choose another name (nothing was changed)")
+                throw RosterError.conflict(.serverKeyExists(name: name))
             }
             let now = Store.now()
             let hash = serverKeyHash(secret)
@@ -101,8 +99,7 @@ extension Store {
                         """,
                     arguments: [name])
             else {
-                throw RosterError.invalidValue(
-                    "no valid server key is named \"\(name)\" (see `roster key list`); nothing was changed")
+                throw RosterError.invalidValue(.noSuchServerKey(name))
             }
             let now = Store.now()
             // Revoking rewrites the MAC to cover the revocation; a key whose row was edited stays refused.
@@ -125,18 +122,23 @@ extension Store {
         try serverKeyVerifier().key(for: secret)
     }
 
-    /// The valid keys as they are now, to check secrets without the store (the server refreshes it every second).
-    public func serverKeyVerifier() throws -> ServerKeyVerifier {
+    /// The valid keys as they are now, to check secrets without the store. `previous` is returned as it is when the
+    /// key rows are still the ones it was made from: the server reads them again after every commit of another
+    /// connection (its own writer's too), and checking their MACs again would cost more than the read.
+    public func serverKeyVerifier(reusing previous: ServerKeyVerifier? = nil) throws -> ServerKeyVerifier {
         let rows = try db.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT name, role, hash, createdAt, revokedAt, mac FROM serverKey WHERE revokedAt IS NULL")
+                try db.cachedStatement(
+                    sql: "SELECT name, role, hash, createdAt, revokedAt, mac FROM serverKey WHERE revokedAt IS NULL"))
         }
+        let source = rows.map { Array($0.databaseValues) }
+        if let previous, previous.source == source { return previous }
         // A row that fails its MAC (a role raised by hand, a revocation undone) authorizes nothing.
         return ServerKeyVerifier(
-            hashKey: serverKeyHashKey,
+            hasher: KeyedSHA256(key: serverKeyHashKey),
             keys: try rows.filter { serverKeyProblem($0) == nil }.map { row in
                 (Array(row["hash"] as Data), try Store.serverKey(row))
-            })
+            }, source: source)
     }
 
     /// Every server key row whose MAC does not match, in words for `roster check` (nil when all match).
@@ -183,7 +185,7 @@ extension Store {
     }
 
     private func serverKeyHash(_ secret: String) -> [UInt8] {
-        ServerKeyVerifier.hash(secret, key: serverKeyHashKey)
+        KeyedSHA256(key: serverKeyHashKey).code(Array(secret.utf8))
     }
 
     private static func serverKey(_ row: Row) throws -> ServerKey {
@@ -199,22 +201,21 @@ extension Store {
 
 /// The valid server keys at one moment, and the key that hashes secrets.
 public struct ServerKeyVerifier: Sendable {
-    let hashKey: SymmetricKey
+    /// HMAC-SHA256 under the key-hash key, keyed once (every request hashes the secret it presents).
+    let hasher: KeyedSHA256
     let keys: [(hash: [UInt8], key: ServerKey)]
+    /// The key rows this was made from, to tell whether they changed.
+    let source: [[DatabaseValue]]
 
     /// The valid key whose secret this is, or nil.
     ///
     /// The presented secret's hash is compared with every valid key's hash in constant time, without stopping at
     /// a match, so the time taken says nothing about which bytes matched.
     public func key(for secret: String) -> ServerKey? {
-        let presented = ServerKeyVerifier.hash(secret, key: hashKey)
+        let presented = hasher.code(Array(secret.utf8))
         var found: ServerKey?
         for candidate in keys where ConstantTime.equal(candidate.hash, presented) { found = candidate.key }
         return found
-    }
-
-    static func hash(_ secret: String, key: SymmetricKey) -> [UInt8] {
-        Array(HMAC<SHA256>.authenticationCode(for: Array(secret.utf8), using: key))
     }
 }
 
@@ -229,9 +230,7 @@ public enum ServerKeyName {
                 || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-")
         }
         guard (1...64).contains(name.utf8.count), allowed else {
-            throw RosterError.invalidValue(
-                "\"\(raw)\" is not a key name: use 1 to 64 letters, digits, dots, dashes or underscores, such as crm-sync"
-            )
+            throw RosterError.invalidValue(.notAKeyName(raw))
         }
         return name
     }

@@ -7,10 +7,13 @@ public struct AttributedChange: Sendable {
     public var change: StoreChange
     /// Who asked for it: the sync server gives the server key's name.
     public var actor: String
+    /// The change worked out beforehand on a reader (`Store.prepare`), if it was.
+    public var prepared: PreparedChange?
 
-    public init(_ change: StoreChange, actor: String) {
+    public init(_ change: StoreChange, actor: String, prepared: PreparedChange? = nil) {
         self.change = change
         self.actor = actor
+        self.prepared = prepared
     }
 }
 
@@ -29,23 +32,40 @@ extension Store {
             results.reserveCapacity(changes.count)
             for item in changes {
                 auditActor = item.actor
-                var outcome: Result<StoreChangeResult, RosterError>?
+                var outcome: Result<StoreChangeResult, RosterError>
+                // Cached savepoint statements: compiling them per change cost more than running them.
+                try db.exec("SAVEPOINT change")
                 do {
-                    try db.inSavepoint {
+                    if let prepared = item.prepared, let result = try applyPrepared(db, prepared) {
+                        outcome = .success(result)
+                    } else {
                         outcome = .success(try apply(db, item.change))
-                        return .commit
                     }
-                } catch let error as RosterError where !error.isIntegrityFailure {
-                    // The savepoint rolled back; the field registry may hold a field that it created.
-                    try loadFieldTypes(db)
-                    outcome = .failure(error)
-                } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
-                    // An identifier index refused a duplicate that the identity checks did not foresee.
-                    try loadFieldTypes(db)
-                    outcome = .failure(
-                        .conflict("the change would give an identifier to two customers; nothing was changed"))
+                    try db.exec("RELEASE SAVEPOINT change")
+                } catch {
+                    // After a failure of the disk SQLite may have rolled back the whole transaction: that error, not
+                    // the missing savepoint's, is the one to report.
+                    let rolledBack = Result {
+                        try db.exec("ROLLBACK TO SAVEPOINT change")
+                        try db.exec("RELEASE SAVEPOINT change")
+                    }
+                    switch error {
+                    case let error as RosterError where !error.isIntegrityFailure:
+                        try rolledBack.get()
+                        // The field registry may hold a field that the rolled-back change created.
+                        try loadFieldTypes(db)
+                        outcome = .failure(error)
+                    case let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT:
+                        try rolledBack.get()
+                        // An identifier index refused a duplicate that the identity checks did not foresee.
+                        try loadFieldTypes(db)
+                        outcome = .failure(
+                            .conflict(.identifierForTwo))
+                    default:
+                        throw error
+                    }
                 }
-                results.append(outcome!)
+                results.append(outcome)
             }
             return results
         }
@@ -143,20 +163,15 @@ extension Store {
         case .crmId?:
             return typed.value
         case let kind?:
-            throw RosterError.invalidValue(
-                "\"\(TerminalText.escape(id))\" names no customer, and a customer is created only from a CRM id "
-                    + "(bare, or written crm:…), not from \(kind.prefix)…; nothing was changed")
+            throw RosterError.invalidValue(.notCreatableFrom(id: id, prefix: kind.prefix))
         case nil:
             if let colon = typed.value.firstIndex(of: ":") {
                 let head = typed.value[..<colon]
                 if (1...16).contains(head.utf8.count),
                     head.utf8.allSatisfy({ ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7a })
                 {
-                    let known = TypedID.prefixes.map { $0.prefix }.joined(separator: ", ")
                     throw RosterError.invalidValue(
-                        "\"\(TerminalText.escape(id))\" names no customer, and \(TerminalText.escape(String(head))): is not "
-                            + "a kind of ID (\(known)): to create the customer with this CRM id, write it "
-                            + "crm:\(TerminalText.escape(typed.value)); nothing was changed")
+                        .unknownIDPrefix(id: id, head: String(head), value: typed.value))
                 }
             }
             return typed.value
@@ -164,7 +179,7 @@ extension Store {
     }
 
     private func setFields(_ db: Database, _ id: String, _ fields: [FieldChange]) throws -> StoreChangeResult {
-        guard !fields.isEmpty else { throw RosterError.invalidValue("no field to set; nothing was changed") }
+        guard !fields.isEmpty else { throw RosterError.invalidValue(.noFieldToSet) }
         try Store.checkDistinct(fields)
         let customer: Customer
         do {
@@ -189,16 +204,15 @@ extension Store {
     }
 
     /// Field names match ignoring case: `Name` and `name` in one change would silently keep one of the two.
-    private static func checkDistinct(_ fields: [FieldChange]) throws {
+    static func checkDistinct(_ fields: [FieldChange]) throws {
         var seen = Set<String>()
         for field in fields where !seen.insert(field.name.trimmed.lowercased()).inserted {
-            throw RosterError.invalidValue(
-                "the field \(field.name.trimmed) is given twice (field names ignore case); nothing was changed")
+            throw RosterError.invalidValue(.fieldGivenTwice(field.name.trimmed))
         }
     }
 
     private func unsetFields(_ db: Database, _ id: String, _ names: [String]) throws -> Customer {
-        guard !names.isEmpty else { throw RosterError.invalidValue("no field to remove; nothing was changed") }
+        guard !names.isEmpty else { throw RosterError.invalidValue(.noFieldToRemove) }
         let customer = try self.customer(db, id)
         var changed = customer
         for name in names {
@@ -246,8 +260,7 @@ extension Store {
             var device = try device(db, deviceId)
             guard device.customerRowID == customer.rowID else {
                 throw RosterError.conflict(
-                    "device \(device.deviceId) is not logged in as customer \(customer.externalCode); nothing was changed"
-                )
+                    .deviceNotLoggedInAs(deviceId: device.deviceId, externalCode: customer.externalCode))
             }
             device.customerRowID = nil
             try saveDevice(db, device, isNew: false)
@@ -258,7 +271,7 @@ extension Store {
         let path: WritableKeyPath<Customer, String?> = channel.indexKind == .email ? \.email : \.phone
         guard customer[keyPath: path] == channel.value else {
             throw RosterError.invalidValue(
-                "customer \(customer.externalCode) does not have this \(channel.fieldName); nothing was changed")
+                .customerLacksIdentifier(externalCode: customer.externalCode, fieldName: channel.fieldName))
         }
         if customer.origin.isChannelOnly && customer.crmId == channel.value {
             throw RosterError.conflict(

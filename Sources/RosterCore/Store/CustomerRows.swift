@@ -29,7 +29,8 @@ extension Store {
         try owner(db, .identity, blindIndex: keys.blindIndex.identity(code))
     }
 
-    private func owner(_ db: Database, _ kind: BlindIndexKind, blindIndex: Data) throws -> Int64? {
+    /// The row id a blind index entry of `kind` points to, if any.
+    func owner(_ db: Database, _ kind: BlindIndexKind, blindIndex: Data) throws -> Int64? {
         let column = kind == .deviceId ? "deviceId" : "customerId"
         return try Int64.fetchOne(
             try db.cachedStatement(sql: "SELECT \(column) FROM \(kind.table) WHERE blindIndex = ?"),

@@ -7,6 +7,7 @@ extension SyncServer {
     /// The platform's customer endpoints: the customer, its fields, links and consent.
     func addCustomerRoutes(_ router: Router<BasicRequestContext>, _ endpoints: Endpoints) {
         let executor = executor
+        let reads = endpoints.reads
         let limit = configuration.maxJSONBytes
         let applicationId = storeFacts.applicationId
         endpoints.addRead(router, "/v2/customer", role: .read) { call, reader in
@@ -31,7 +32,8 @@ extension SyncServer {
                 }
                 fields.append(FieldChange(name: name, value: text))
             }
-            let result = try await executor.write(.setFields(id: id, fields: fields), actor: call.actor)
+            let change = StoreChange.setFields(id: id, fields: fields)
+            let result = try await executor.write(change, actor: call.actor, prepared: reads.prepare(change))
             return CustomerBody.reply(result) { CustomerBody.fields($0, names: nil) }
         }
         endpoints.add(router, .delete, "/v2/customer/field", role: .write, bodyLimit: limit) { call in

@@ -16,7 +16,7 @@ final class TestServer: Sendable {
     let writeKey: String
     let adminKey: String
 
-    init(configure: (inout ServerConfiguration) -> Void = { _ in }) throws {
+    init(logger given: Logger? = nil, configure: (inout ServerConfiguration) -> Void = { _ in }) throws {
         directory = NSTemporaryDirectory() + "roster-server-tests-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let keyFile = directory + "/store.key"
@@ -31,6 +31,7 @@ final class TestServer: Sendable {
         configure(&configuration)
         var logger = Logger(label: "roster.test")
         logger.logLevel = .critical
+        if let given { logger = given }
         server = SyncServer(store: store, configuration: configuration, logger: logger)
     }
 
