@@ -123,7 +123,7 @@ extension Store {
     }
 
     func registerField(_ db: Database, _ field: FieldAssignment) throws {
-        if let known = fieldTypes[field.key] {
+        if let known = fieldType(field.key) {
             guard known.type == field.type else {
                 throw RosterError.invalidValue(
                     .fieldTypeMismatch(field: known.name, type: known.type, given: field.type))
@@ -131,7 +131,7 @@ extension Store {
             return
         }
         try writeFieldType(db, key: field.key, name: field.name, type: field.type)
-        fieldTypes[field.key] = (field.name, field.type)
+        registerFieldType(field.key, (field.name, field.type))
     }
 
     private func applyDevice(_ db: Database, _ plan: DevicePlan, customer: Customer?) throws -> (

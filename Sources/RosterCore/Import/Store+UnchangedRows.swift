@@ -26,10 +26,11 @@ extension Store {
             let record: Data
         }
         // The rows that could be unchanged, and their identity blind indexes (two MACs each), on all cores.
+        let types = fieldTypes  // one lock for the batch, not one per field
         let eligible = plans.indices.filter { index in
             let plan = plans[index]
             return skipping[index] == nil && plan.identity != nil && plan.device == nil && plan.moreDevices.isEmpty
-                && plan.fields.allSatisfy { fieldTypes[$0.key]?.type == $0.type }
+                && plan.fields.allSatisfy { types[$0.key]?.type == $0.type }
         }
         let blindIndex = keys.blindIndex
         let codes = externalCodes

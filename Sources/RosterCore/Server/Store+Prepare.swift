@@ -102,9 +102,10 @@ extension Store {
                 phone: nil, consent: .allEnabled, fields: [:], history: [], createdAt: now, updatedAt: now)
         }
         var types: [String: FieldType] = [:]
+        let registry = fieldTypes
         for field in fields {
             // A field met for the first time is registered by `applyField`: a write, left to the store thread.
-            guard let known = fieldTypes[field.name.trimmed.lowercased()] else { return nil }
+            guard let known = registry[field.name.trimmed.lowercased()] else { return nil }
             try applyField(db, &customer, name: field.name, value: field.value)
             types[field.name.trimmed.lowercased()] = known.type
         }
@@ -141,7 +142,8 @@ extension Store {
                 return nil
             }
         }
-        for (key, type) in prepared.types where fieldTypes[key]?.type != type { return nil }
+        let registry = fieldTypes
+        for (key, type) in prepared.types where registry[key]?.type != type { return nil }
         switch prepared.target {
         case .update(let salt, let record, let sealed):
             let rowID = prepared.customer.rowID
