@@ -1,12 +1,16 @@
 /// Lowercase hexadecimal, as externalCodes are written.
 public enum Hex {
     /// The lowercase hex digit of a value below 16.
-    @inline(__always)
+    @inlinable @inline(__always)
     package static func digit(_ nibble: UInt8) -> UInt8 {
         nibble < 10 ? nibble &+ 0x30 : nibble &+ 0x57
     }
 
     /// Lowercase hex of some bytes.
+    ///
+    /// Inlinable, as is `digit`: called per row from other modules, an unspecialized generic spends more in the
+    /// runtime's metadata look-ups than in the encoding.
+    @inlinable
     public static func encode<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
         var out = [UInt8]()
         out.reserveCapacity(64)

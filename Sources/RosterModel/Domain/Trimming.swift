@@ -3,6 +3,9 @@ import Foundation
 extension String {
     /// Calls `body` with the string's UTF-8 bytes: a native string lends its own storage (no copy and no retain, as
     /// a `var` copy for `withUTF8` took: once per cell and MAC in an import); another kind is made contiguous first.
+    /// Inlinable so that other modules specialize it: unspecialized, each call looks up generic metadata at run time
+    /// (the runtime's metadata look-ups showed in an import's profile).
+    @inlinable
     package func withUTF8Bytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
         if let result = try utf8.withContiguousStorageIfAvailable(body) { return result }
         var copy = self
