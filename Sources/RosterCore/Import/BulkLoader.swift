@@ -5,6 +5,7 @@ import GRDB
 import GRDBSQLite
 import RosterConcurrency
 import RosterModel
+import Synchronization
 
 /// The fast path for a first import into an empty store (docs/import.md, "Bulk path").
 ///
@@ -14,15 +15,24 @@ import RosterModel
 /// synced and renamed over the store: an import killed at any moment leaves the old (empty)
 /// store untouched.
 ///
-/// Unchecked: the copy (`target`) is used by one thread at a time, handed over at joins — the importer's thread
-/// opens it, the writing thread alone inserts until it is joined, then the importer deletes and registers, one
-/// background thread writes the indexes until it is waited for, and the importer finishes or discards it.
-final class BulkLoader: @unchecked Sendable {
+/// `Sendable` by construction: the copy's queue (which serializes its own use) and the stamp are behind a mutex,
+/// taken once per batch or step. The copy is used by one thread at a time all the same, handed over at joins — the
+/// importer's thread opens it, the writing thread alone inserts until it is joined, then the importer deletes and
+/// registers, one background thread writes the indexes until it is waited for, and the importer finishes or
+/// discards it.
+final class BulkLoader: Sendable {
     let store: Store
     let tempPath: String
-    private var target: DatabaseQueue?
-    /// The data version and audit head of the store when it was copied: the swap checks that they did not move.
-    private var copiedStamp: [String]?
+    private let copy = Mutex<Copy>(Copy())
+
+    private struct Copy {
+        var target: DatabaseQueue?
+        /// The data version and audit head of the store when it was copied: the swap checks that they did not move.
+        var stamp: [String]?
+    }
+
+    /// The copy, until it is finished or discarded.
+    private var target: DatabaseQueue? { copy.withLock { $0.target } }
 
     /// Index entries: a 16-byte blind index (as two words, so sorting compares integers) and a row id.
     struct Entry {
@@ -150,11 +160,12 @@ final class BulkLoader: @unchecked Sendable {
         // The stamp is read before the copy: a write that lands after it (another process's `customer add`) changes
         // it, and the swap then refuses the copy instead of losing that write. Other processes keep writing
         // meanwhile: the store is not locked while the copy is built (docs/store.md, "Many processes, one store").
-        copiedStamp = try store.db.writeWithoutTransaction { db in
+        let stamp = try store.db.writeWithoutTransaction { db in
             let stamp = try store.contentStamp(db)
             try db.execute(sql: "VACUUM INTO ?", arguments: [tempPath])
             return stamp
         }
+        copy.withLock { $0.stamp = stamp }
         var config = Configuration()
         config.prepareDatabase { db in
             try db.execute(
@@ -172,7 +183,7 @@ final class BulkLoader: @unchecked Sendable {
             // run them (they stay in its schema for the store it becomes).
             try db.setTriggers(enabled: false)
         }
-        target = queue
+        copy.withLock { $0.target = queue }
         // Row ids are the rows' ordinals: a customer written before the copy was made (by another process since
         // the store was found empty) needs the incremental path.
         let empty = try queue.read { db in
@@ -435,7 +446,7 @@ final class BulkLoader: @unchecked Sendable {
             _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
         }
         try target.close()
-        self.target = nil
+        copy.withLock { $0.target = nil }
         try swapIn()
         Trace.mark("bulk: copy synced and swapped in")
     }
@@ -443,8 +454,10 @@ final class BulkLoader: @unchecked Sendable {
     /// Throws the copy away (a failed or refused import).
     func discard() {
         Self.writeback.sync {}
-        try? target?.close()
-        target = nil
+        try? copy.withLock { copy in
+            defer { copy.target = nil }
+            try copy.target?.close()
+        }
         for suffix in ["", "-wal", "-shm", "-journal"] {
             try? FileManager.default.removeItem(atPath: tempPath + suffix)
         }
@@ -455,7 +468,7 @@ final class BulkLoader: @unchecked Sendable {
     private func swapIn() throws {
         try FileSecurity.sync(path: tempPath)
         TestHook.stop(at: "bulk-before-swap")
-        guard let copiedStamp, try store.replace(with: tempPath, madeFrom: copiedStamp) else {
+        guard let stamp = copy.withLock({ $0.stamp }), try store.replace(with: tempPath, madeFrom: stamp) else {
             Trace.mark("bulk: the store changed meanwhile; going the incremental way")
             throw Importer.BulkNotApplicable()
         }

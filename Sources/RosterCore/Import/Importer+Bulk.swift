@@ -106,11 +106,11 @@ extension Importer {
     private func sealAndWrite(
         _ reader: CSVReader, planner: RowPlanner, loader: BulkLoader, spill: RecordSpill, into state: inout BulkState
     ) throws -> RowPlanner {
-        nonisolated(unsafe) let sharedReader = reader  // read by the producer only, until it finishes
+        let sharedReader = UncheckedSendable(reader)  // read by the producer only, until it finishes
         let batchRows = options.bulkBatchRows
         // Stopped by this thread when the rest of the file is not needed; taken from until it finishes.
         let batches = Producer<Result<RecordBatch, any Error>>(capacity: 3) { outlet in
-            Self.read(sharedReader, planner: planner, rows: batchRows, to: outlet)
+            Self.read(sharedReader.value, planner: planner, rows: batchRows, to: outlet)
         }
         let writes = BlockingChannel<[SealedPart]>(capacity: 2)
         let writeFailure = Locked<(any Error)?>(nil)

@@ -232,8 +232,7 @@ public final class Importer {
         var rejects: [Int: String] = [:]
         var ordinal = 0
         // The first batch is planned on another core meanwhile.
-        let early = EarlyPlans(limit: options.planningRows)
-        defer { early.finish(planner) }  // before the scan reaches pass 2, or on an error
+        var early = EarlyPlanner(limit: options.planningRows)
         // Past the rows planned early, a row is decoded only in the columns that make its key or may teach a type.
         var untyped = -1
         while true {
@@ -260,7 +259,7 @@ public final class Importer {
         report(.scanning, rows: ordinal, reader: reader)
         return KeyScan(
             planner: planner, survivors: keys.survivors(rowCount: ordinal), rows: ordinal, duplicates: keys.duplicates,
-            rejects: rejects, early: early)
+            rejects: rejects, early: early.finish(planner))
     }
 
     // MARK: Pass 2, incremental
@@ -296,14 +295,14 @@ public final class Importer {
 
     /// Pass 2's reading and planning, started on its own thread.
     private func planningThread(_ reader: CSVReader, scan: KeyScan) -> Producer<Result<ImportBatch, any Error>> {
-        nonisolated(unsafe) let sharedReader = reader  // used by the reading thread only, until it sends nil
+        let sharedReader = UncheckedSendable(reader)  // used by the reading thread only, until it sends nil
         let planningRows = options.planningRows
         let store = store
         let kind = options.kind
         let fastLane = !store.hasSuppressions  // a store with suppressions applies every row one by one
         return Producer<Result<ImportBatch, any Error>>(capacity: 1) { outlet in
             Self.readAndPlan(
-                sharedReader, scan: scan, batchSize: planningRows,
+                sharedReader.value, scan: scan, batchSize: planningRows,
                 prepare: { fastLane ? store.fastLaneKeys(of: $0, kind: kind) : nil }, to: outlet)
         }
     }

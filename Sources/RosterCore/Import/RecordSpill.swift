@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The plain records of a bulk import, kept until the end so that the working-set snapshot is built from them
 /// instead of opening every customer again (at 1M customers that was 1.8 s of key derivations, AES-GCM opens and
@@ -9,10 +10,10 @@ import Foundation
 /// open it, and the kernel frees it when the process ends, even by SIGKILL. Memory stays bounded: a part is written
 /// when its batch is, and read back one group of parts at a time.
 ///
-/// Unchecked: `extents` and `end` are written only by `append`, on the bulk path's one writing thread, and read
-/// (`read`, `partCount`, `byteCount`) only after that thread is joined; the descriptor is read with `pread` from
-/// several threads at once, which the kernel allows, and the key is replaced only by `deinit`.
-final class RecordSpill: @unchecked Sendable {
+/// `Sendable` by construction: the layout of the parts is behind a mutex (taken once per part, not per record), the
+/// descriptor is written and read with `pwrite`/`pread` at explicit offsets from any thread, which the kernel allows,
+/// and the key is behind a mutex only so that `deinit` can wipe it in place.
+final class RecordSpill: Sendable {
     /// Plain records of one part, in row order: per record its row id (8 bytes), length (4 bytes) and bytes.
     struct Part: Sendable {
         var bytes: [UInt8] = []
@@ -44,10 +45,14 @@ final class RecordSpill: @unchecked Sendable {
 
     private let path: String
     private let descriptor: Int32
-    private var key: [UInt8]
-    /// Where each sealed part lies in the file (written by one thread, read after it is done).
-    private var extents: [(offset: Int, count: Int)] = []
-    private var end = 0
+    private let key: Mutex<[UInt8]>
+    /// Where each sealed part lies in the file, and where the next one goes.
+    private let layout = Mutex<(extents: [Extent], end: Int)>(([], 0))
+
+    private struct Extent {
+        let offset: Int
+        let count: Int
+    }
 
     /// A spill file in `directory`'s file system (the store's), already unlinked.
     init(nextTo storePath: String) throws {
@@ -57,24 +62,27 @@ final class RecordSpill: @unchecked Sendable {
             throw RosterError.io(path: path, detail: String(cString: strerror(errno)))
         }
         unlink(path)
-        key = Random.bytes(32)
+        key = Mutex(Random.bytes(32))
     }
 
     deinit {
         close(descriptor)
-        BoringPrimitives.wipe(&key)
+        key.withLock { BoringPrimitives.wipe(&$0) }
     }
 
-    var partCount: Int { extents.count }
+    var partCount: Int { layout.withLock { $0.extents.count } }
     /// The bytes written (sealed plain records): more than any one column of their working set can take.
-    var byteCount: Int { end }
+    var byteCount: Int { layout.withLock { $0.end } }
 
-    /// Seals and appends one part (one thread at a time).
+    /// Seals and appends one part. One thread appends: the part's number and place are read before it is sealed and
+    /// written, and recorded after.
     func append(_ part: Part) throws {
         guard !part.bytes.isEmpty else { return }
+        let (index, end) = layout.withLock { ($0.extents.count, $0.end) }
+        // The array's storage, not a copy of its bytes: `deinit` wipes it once no part is being sealed or opened.
+        let key = key.withLock { $0 }
         let sealed = try key.withUnsafeBytes { key in
-            try Sealer.seal(
-                part.bytes, key: key, associatedData: context(extents.count).bytes, context: context(extents.count))
+            try Sealer.seal(part.bytes, key: key, associatedData: context(index).bytes, context: context(index))
         }
         try sealed.withUnsafeBytes { raw in
             var written = 0
@@ -88,13 +96,17 @@ final class RecordSpill: @unchecked Sendable {
                 written += result
             }
         }
-        extents.append((end, sealed.count))
-        end += sealed.count
+        layout.withLock { layout in
+            precondition(layout.extents.count == index, "two threads appended to one import spill")
+            layout.extents.append(Extent(offset: end, count: sealed.count))
+            layout.end = end + sealed.count
+        }
     }
 
-    /// The plain bytes of part `index` (any thread, once appending is over).
+    /// The plain bytes of part `index` (any thread).
     func read(_ index: Int) throws -> [UInt8] {
-        let extent = extents[index]
+        let extent = layout.withLock { $0.extents[index] }
+        let key = key.withLock { $0 }
         var sealed = Data(count: extent.count)
         try sealed.withUnsafeMutableBytes { raw in
             var read = 0

@@ -8,9 +8,8 @@ import RosterModel
 /// An import file received over the network: read to its end into the importer's sealed spill (AES-256-GCM under a
 /// key that lives only in this process, in an unlinked file), so that no byte of it reaches the disk in clear.
 ///
-/// Unchecked because `InputFile` is: the upload is filled by `init` and read afterwards by the one import given
-/// it (the server hands it to the store's executor, which runs one job at a time).
-public final class SealedUpload: @unchecked Sendable {
+/// Filled by `init` and read afterwards by the one import given it (the server hands it to the store's executor).
+public final class SealedUpload: Sendable {
     let input: InputFile
 
     /// The number of bytes received.

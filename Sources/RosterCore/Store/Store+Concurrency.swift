@@ -6,8 +6,8 @@ import GRDBSQLite
 extension Store {
     /// How long a command waits for a store another process holds (`--wait`): its write lock, or a swap.
     public static var lockWait: Double {
-        get { StoreLock.wait }
-        set { StoreLock.wait = max(0, newValue) }
+        get { StoreLock.wait.withLock { $0 } }
+        set { StoreLock.wait.withLock { $0 = max(0, newValue) } }
     }
 
     /// For long-running processes (the console, a server): from now on the store is held only during `use`, so

@@ -69,7 +69,7 @@ public final class Store: Sendable {
         // it writes a dummy table at every open, and a refused unlock must write nothing.
         config.journalMode = .default
         // A write waits this long for another process's write lock, then fails with `RosterError.busy`.
-        config.busyMode = .timeout(StoreLock.wait)
+        config.busyMode = .timeout(StoreLock.wait.withLock { $0 })
         config.prepareDatabase { db in
             // Overwrite freed pages so that deleted ciphertexts and index entries leave no trace,
             // and keep SQLite's temporary tables (sorts) in memory, never in temp files.

@@ -32,7 +32,7 @@ final class StoreLock: Sendable {
     let users = UseGate()
 
     /// How long a command waits for the store (`--wait`, `$ROSTER_WAIT`): for SQLite's write lock and for a swap.
-    nonisolated(unsafe) static var wait: Double = 5
+    static let wait = Mutex<Double>(5)  // set by the command before its threads start, read by each lock
 
     /// The command recorded as holder: `roster` and its subcommand (`roster import`), never an argument's value.
     static let command: String = {
@@ -76,7 +76,7 @@ final class StoreLock: Sendable {
     func acquireShared(fresh: () throws -> Void) throws {
         try holds.withLock { holds in
             if holds == 0 {
-                try lock(LOCK_SH, waiting: Self.wait)
+                try lock(LOCK_SH, waiting: Self.wait.withLock { $0 })
                 do {
                     try fresh()
                 } catch {
