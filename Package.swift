@@ -81,6 +81,7 @@ let package = Package(
         .target(
             name: "RosterServer",
             dependencies: [
+                "RosterConcurrency",
                 "RosterCore",
                 "RosterModel",
                 "RosterCSV",
