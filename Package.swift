@@ -133,6 +133,7 @@ let package = Package(
             dependencies: [
                 "RosterServer",
                 "RosterCore",
+                "RosterDemo",
                 "RosterModel",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A JSON value from a request body, read strictly: `1` is not `true`, `"1"` is not `1`.
-enum JSONInput: Decodable, Sendable, Equatable {
+enum JSONInput: Sendable, Equatable {
     case null
     case bool(Bool)
     case number(Double)
@@ -9,28 +9,11 @@ enum JSONInput: Decodable, Sendable, Equatable {
     case array([JSONInput])
     case object([String: JSONInput])
 
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(Double.self) {
-            self = .number(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? container.decode([JSONInput].self) {
-            self = .array(value)
-        } else {
-            self = .object(try container.decode([String: JSONInput].self))
-        }
-    }
-
     /// Parses a body; anything that is not JSON is a 400 with code 4000.
     static func parse(_ bytes: [UInt8]) throws(APIError) -> JSONInput {
         guard !bytes.isEmpty else { throw .malformedJSON("the body is empty") }
         do {
-            return try JSONDecoder().decode(JSONInput.self, from: Data(bytes))
+            return try JSONParser.parse(bytes)
         } catch {
             throw .malformedJSON("it could not be parsed")
         }

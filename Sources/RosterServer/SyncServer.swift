@@ -16,6 +16,10 @@ public struct ServerConfiguration: Sendable {
     public var maxJSONBytes = 1 << 20
     /// Read-only connections beside the writer, for reads in parallel (0: every read on the store thread).
     public var readConnections = 4
+    /// Whether a field write is worked out on a reader before the store thread writes it (`Store.prepare`): it
+    /// moves the store thread's work for an update to other cores, and costs more than it saves when no core is
+    /// free (docs/server.md, "Prepared writes").
+    public var prepareWrites = false
     /// The largest upload `POST /v2/import` accepts, in bytes (a file, so larger than a JSON body).
     public var maxCSVBytes = 256 << 20
     /// The most customers one `POST /v2/customers` takes.

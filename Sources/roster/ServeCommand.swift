@@ -58,6 +58,12 @@ struct ServeCommand: ParsableCommand {
                 + "store thread).", valueName: "count"))
     var readConnections = 4
 
+    @Flag(
+        help: ArgumentHelp(
+            "Work field writes out on the read connections before the writer writes them: for machines with cores "
+                + "to spare; slower when the writer and the clients already use every core."))
+    var prepareWrites = false
+
     @Option(help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "level"))
     var logLevel = "info"
 
@@ -95,6 +101,7 @@ struct ServeCommand: ParsableCommand {
         configuration.requestTimeout = .milliseconds(Int(requestTimeout * 1000))
         configuration.uploadTimeout = .milliseconds(Int(uploadTimeout * 1000))
         configuration.readConnections = readConnections
+        configuration.prepareWrites = prepareWrites
         configuration.tlsCertificatePath = tlsCertificate
         configuration.tlsKeyPath = tlsKey
         return configuration

@@ -18,6 +18,22 @@ struct PreparedWriteTests {
         _ = try outcomes[0].get()
     }
 
+    @Test("PUT /v2/customer/field prepares on a reader only when the server is told to (--prepare-writes)")
+    func onlyWhenAsked() async throws {
+        for prepares in [false, true] {
+            let server = try TestServer { $0.prepareWrites = prepares }
+            try await Self.seed(server, "Q1")
+            try await server.test { client in
+                let answer = try await client.call(
+                    .put, "/v2/customer/field?customerId=Q1", key: server.writeKey, body: #"{"a":"5"}"#)
+                #expect(answer.status == 200)
+                #expect(answer.data["a"] as? String == "5")
+            }
+            let metrics = server.server.metrics.render()
+            #expect(metrics.contains(#"roster_prepared_writes_total{outcome="written"} 1"#) == prepares)
+        }
+    }
+
     @Test("a prepared write is written as prepared, with its audit entry naming the key")
     func writtenAsPrepared() async throws {
         let server = try TestServer()

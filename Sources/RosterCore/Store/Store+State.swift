@@ -28,6 +28,10 @@ struct StoreState: Sendable {
     var auditActor: String?
     /// Field types by lower-cased field name, loaded at unlock.
     var fieldTypes: [String: (name: String, type: FieldType)] = [:]
+    /// The registry rows (and whether MACs were required) that `fieldTypes` was checked against when loaded; nil
+    /// once `fieldTypes` changed in place. A reload that reads the same rows keeps `fieldTypes` without checking
+    /// each row's MAC again: a sync server's readers reload after every commit of its writer.
+    var fieldRows: [[DatabaseValue]]?
 }
 
 /// One value of the state each: every accessor takes the mutex once, so a loop that needs a value many times
@@ -85,7 +89,12 @@ extension Store {
     /// place; assigning through this setter replaces the whole dictionary.
     var fieldTypes: [String: (name: String, type: FieldType)] {
         get { state.withLock { $0.fieldTypes } }
-        set { state.withLock { $0.fieldTypes = newValue } }
+        set {
+            state.withLock { state in
+                state.fieldTypes = newValue
+                state.fieldRows = nil
+            }
+        }
     }
 
     /// The registered field `key`, if any.
@@ -95,6 +104,9 @@ extension Store {
 
     /// Registers (or, with nil, forgets) one field in memory, in place under the mutex.
     func registerFieldType(_ key: String, _ field: (name: String, type: FieldType)?) {
-        state.withLock { $0.fieldTypes[key] = field }
+        state.withLock { state in
+            state.fieldTypes[key] = field
+            state.fieldRows = nil
+        }
     }
 }

@@ -309,7 +309,10 @@ public final class Store: Sendable {
     func loadFieldTypes(_ db: Database) throws {
         var result: [String: (name: String, type: FieldType)] = [:]
         let authenticated = try fieldTypesAuthenticated(db)
-        for row in try Row.fetchAll(db, sql: "SELECT key, name, type, mac FROM field") {
+        let rows = try Row.fetchAll(try db.cachedStatement(sql: "SELECT key, name, type, mac FROM field"))
+        let source = rows.map { Array($0.databaseValues) } + [[authenticated.databaseValue]]
+        guard state.withLock({ $0.fieldRows != source }) else { return }
+        for row in rows {
             let key: String = row["key"]
             guard fieldTypeProblem(row, authenticated: authenticated) == nil,
                 let type = FieldType(rawValue: row["type"])
@@ -318,7 +321,10 @@ public final class Store: Sendable {
             }
             result[key] = (row["name"], type)
         }
-        fieldTypes = result
+        state.withLock { state in
+            state.fieldTypes = result
+            state.fieldRows = source
+        }
     }
 
     /// Runs a write transaction; on failure the in-memory field registry is reloaded with the rollback.

@@ -9,6 +9,7 @@ extension SyncServer {
         let executor = executor
         let reads = endpoints.reads
         let limit = configuration.maxJSONBytes
+        let prepareWrites = configuration.prepareWrites
         let applicationId = storeFacts.applicationId
         endpoints.addRead(router, "/v2/customer", role: .read) { call, reader in
             let id = try call.requiredQuery("customerId")
@@ -33,7 +34,8 @@ extension SyncServer {
                 fields.append(FieldChange(name: name, value: text))
             }
             let change = StoreChange.setFields(id: id, fields: fields)
-            let result = try await executor.write(change, actor: call.actor, prepared: reads.prepare(change))
+            let prepared = prepareWrites ? reads.prepare(change) : nil
+            let result = try await executor.write(change, actor: call.actor, prepared: prepared)
             return CustomerBody.reply(result) { CustomerBody.fields($0, names: nil) }
         }
         endpoints.add(router, .delete, "/v2/customer/field", role: .write, bodyLimit: limit) { call in
