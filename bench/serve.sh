@@ -5,6 +5,7 @@
 #   BUILD=debug bench/serve.sh …            (the debug binary, when a release build is not at hand)
 #   READERS="0 4" bench/serve.sh …          (one server per value of --read-connections, measured in turn on the
 #                                            same store: 0 answers every read on the store thread, as before the pool)
+#   SERVE_FLAGS=--prepare-writes bench/serve.sh …   (more flags for `roster serve`)
 #
 # Builds roster (release), makes a store of CONTACTS generated customers with one registered device, starts
 # `roster serve` on a free port and measures GET /health, GET /v1/device and PUT /v2/customer/field (each
@@ -39,7 +40,7 @@ device=777ded1c-0000-4000-8000-00000000bench
 key=$("$roster" key create --name bench --role write)
 
 start_server() { # --read-connections value
-    "$roster" serve --listen 127.0.0.1:0 --log-level warning --read-connections "$1" >"$work/serve.out" 2>"$work/serve.log" &
+    "$roster" serve --listen 127.0.0.1:0 --log-level warning --read-connections "$1" ${SERVE_FLAGS:-} >"$work/serve.out" 2>"$work/serve.log" &
     server=$!
     until grep -q "listening on" "$work/serve.out" 2>/dev/null; do
         kill -0 "$server" 2>/dev/null || { cat "$work/serve.log" >&2; exit 1; }
@@ -55,12 +56,22 @@ stop_server() {
     rm -f "$work/serve.out"
 }
 
+# Every request a customer no request wrote before: wrk's threads each run this script with the same random
+# sequence, so the ID is made of the run's start, the thread's number and a counter.
 cat >"$work/put.lua" <<LUA
+local threads = 0
+function setup(thread)
+    threads = threads + 1
+    thread:set("tid", threads)
+end
 local counter = 0
+local prefix
+function init(args)
+    prefix = "bench-" .. os.time() .. "-" .. tostring(tid) .. "-"
+end
 request = function()
     counter = counter + 1
-    local id = "bench-" .. tostring(math.random(1, 1000000000)) .. "-" .. counter
-    return wrk.format("PUT", "/v2/customer/field?customerId=" .. id,
+    return wrk.format("PUT", "/v2/customer/field?customerId=" .. prefix .. counter,
         {["Authorization"] = "Bearer $key", ["Content-Type"] = "application/json"},
         '{"city":"Lugo","score":' .. counter .. '}')
 end
@@ -85,7 +96,7 @@ for readers in ${READERS:-4}; do
     device_get=$(measure device -H "Authorization: Bearer $key" "$base/v1/device?deviceId=$device")
     field_put=$(measure put -s "$work/put.lua" "$base")
 
-    echo "roster serve ($build build, --read-connections $readers) on loopback: $contacts customers, $connections connections, ${seconds}s per endpoint, $(nproc) cores"
+    echo "roster serve ($build build, --read-connections $readers ${SERVE_FLAGS:-}) on loopback: $contacts customers, $connections connections, ${seconds}s per endpoint, $(nproc) cores"
     printf '%-28s %12s %10s %10s %8s\n' endpoint "requests/s" p50 p99 non-2xx
     for line in "$health" "$device_get" "$field_put"; do
         read -r name rps p50 p99 errors <<<"$line"

@@ -28,9 +28,12 @@ struct PreparedWriteTests {
                     .put, "/v2/customer/field?customerId=Q1", key: server.writeKey, body: #"{"a":"5"}"#)
                 #expect(answer.status == 200)
                 #expect(answer.data["a"] as? String == "5")
+                let created = try await client.call(
+                    .put, "/v2/customer/field?customerId=b1765-1-5", key: server.writeKey, body: #"{"a":"6","b":7}"#)
+                #expect(created.status == 201)
             }
             let metrics = server.server.metrics.render()
-            #expect(metrics.contains(#"roster_prepared_writes_total{outcome="written"} 1"#) == prepares)
+            #expect(metrics.contains(#"roster_prepared_writes_total{outcome="written"} 2"#) == prepares, "\(metrics)")
         }
     }
 
