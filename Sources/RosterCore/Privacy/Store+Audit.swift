@@ -55,8 +55,26 @@ extension Store {
         try db.exec(
             "INSERT INTO audit(id, at, actor, action, subject, detail, mac) VALUES (?, ?, ?, ?, ?, ?, ?)",
             arguments: [id, entry.at, entry.actor, action.rawValue, subject, detail, mac])
+        guard !auditHeadDeferred else { return }
         try db.exec(
             "INSERT OR REPLACE INTO meta(key, value) VALUES ('auditHead', ?)", arguments: [auditHead(id: id, mac: mac)])
+    }
+
+    /// Runs `body` (inside a transaction) with the log's head written once, after it, for the last entry then: a
+    /// group of changes, each in a savepoint that may roll its entries back, ends with one head instead of one per
+    /// entry.
+    func withAuditHeadAtEnd<T>(_ db: Database, _ body: () throws -> T) throws -> T {
+        auditHeadDeferred = true
+        defer { auditHeadDeferred = false }
+        let result = try body()
+        if let last = try Row.fetchOne(
+            try db.cachedStatement(sql: "SELECT id, mac FROM audit ORDER BY id DESC LIMIT 1"))
+        {
+            try db.exec(
+                "INSERT OR REPLACE INTO meta(key, value) VALUES ('auditHead', ?)",
+                arguments: [auditHead(id: last["id"], mac: last["mac"])])
+        }
+        return result
     }
 
     /// Writes the head of an empty log at creation, so that removing every entry (and the head) is caught too.

@@ -27,48 +27,52 @@ extension Store {
     /// committed and durable (`synchronous = FULL`).
     public func apply(_ changes: [AttributedChange]) throws -> [Result<StoreChangeResult, RosterError>] {
         defer { auditActor = nil }
-        return try write { db in
-            var results: [Result<StoreChangeResult, RosterError>] = []
-            results.reserveCapacity(changes.count)
-            for item in changes {
-                auditActor = item.actor
-                var outcome: Result<StoreChangeResult, RosterError>
-                // Cached savepoint statements: compiling them per change cost more than running them.
-                try db.exec("SAVEPOINT change")
-                do {
-                    if let prepared = item.prepared, let result = try applyPrepared(db, prepared) {
-                        outcome = .success(result)
-                    } else {
-                        outcome = .success(try apply(db, item.change))
-                    }
-                    try db.exec("RELEASE SAVEPOINT change")
-                } catch {
-                    // After a failure of the disk SQLite may have rolled back the whole transaction: that error, not
-                    // the missing savepoint's, is the one to report.
-                    let rolledBack = Result {
-                        try db.exec("ROLLBACK TO SAVEPOINT change")
-                        try db.exec("RELEASE SAVEPOINT change")
-                    }
-                    switch error {
-                    case let error as RosterError where !error.isIntegrityFailure:
-                        try rolledBack.get()
-                        // The field registry may hold a field that the rolled-back change created.
-                        try loadFieldTypes(db)
-                        outcome = .failure(error)
-                    case let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT:
-                        try rolledBack.get()
-                        // An identifier index refused a duplicate that the identity checks did not foresee.
-                        try loadFieldTypes(db)
-                        outcome = .failure(
-                            .conflict(.identifierForTwo))
-                    default:
-                        throw error
-                    }
+        return try write { db in try withAuditHeadAtEnd(db) { try applyGroup(db, changes) } }
+    }
+
+    private func applyGroup(_ db: Database, _ changes: [AttributedChange]) throws -> [Result<
+        StoreChangeResult, RosterError
+    >] {
+        var results: [Result<StoreChangeResult, RosterError>] = []
+        results.reserveCapacity(changes.count)
+        for item in changes {
+            auditActor = item.actor
+            var outcome: Result<StoreChangeResult, RosterError>
+            // Cached savepoint statements: compiling them per change cost more than running them.
+            try db.exec("SAVEPOINT change")
+            do {
+                if let prepared = item.prepared, let result = try applyPrepared(db, prepared) {
+                    outcome = .success(result)
+                } else {
+                    outcome = .success(try apply(db, item.change))
                 }
-                results.append(outcome)
+                try db.exec("RELEASE SAVEPOINT change")
+            } catch {
+                // After a failure of the disk SQLite may have rolled back the whole transaction: that error, not
+                // the missing savepoint's, is the one to report.
+                let rolledBack = Result {
+                    try db.exec("ROLLBACK TO SAVEPOINT change")
+                    try db.exec("RELEASE SAVEPOINT change")
+                }
+                switch error {
+                case let error as RosterError where !error.isIntegrityFailure:
+                    try rolledBack.get()
+                    // The field registry may hold a field that the rolled-back change created.
+                    try loadFieldTypes(db)
+                    outcome = .failure(error)
+                case let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT:
+                    try rolledBack.get()
+                    // An identifier index refused a duplicate that the identity checks did not foresee.
+                    try loadFieldTypes(db)
+                    outcome = .failure(
+                        .conflict(.identifierForTwo))
+                default:
+                    throw error
+                }
             }
-            return results
+            results.append(outcome)
         }
+        return results
     }
 
     /// Runs `body` with the audit log naming `actor` (erasure, access export: the server's admin calls).

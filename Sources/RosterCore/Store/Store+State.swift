@@ -26,6 +26,9 @@ struct StoreState: Sendable {
     /// Who the audit log names for this process's writes, when not the operating-system user (the sync server
     /// names the server key a request used).
     var auditActor: String?
+    /// Whether `audit` leaves the log's head to the end of the transaction (`Store.apply`, a group of changes):
+    /// only the last entry's head counts, and each change wrote it again.
+    var auditHeadDeferred = false
     /// Field types by lower-cased field name, loaded at unlock.
     var fieldTypes: [String: (name: String, type: FieldType)] = [:]
     /// The registry rows (and whether MACs were required) that `fieldTypes` was checked against when loaded; nil
@@ -108,5 +111,11 @@ extension Store {
             state.fieldTypes[key] = field
             state.fieldRows = nil
         }
+    }
+
+    /// Whether the audit log's head waits for the end of the transaction.
+    var auditHeadDeferred: Bool {
+        get { state.withLock { $0.auditHeadDeferred } }
+        set { state.withLock { $0.auditHeadDeferred = newValue } }
     }
 }

@@ -1,0 +1,39 @@
+import Foundation
+import RosterCore
+import RosterModel
+import Testing
+
+/// A group commit writes the audit log's head once, at the end, for the last entry that survived its savepoint.
+@Suite("A group of changes ends with one audit head, for its last surviving entry")
+struct GroupAuditTests {
+    private static func set(_ id: String, _ name: String, _ value: String) -> AttributedChange {
+        AttributedChange(.setFields(id: id, fields: [FieldChange(name: name, value: value)]), actor: "crm-sync")
+    }
+
+    @Test("refused changes first, in the middle and last: the chain and its head still verify")
+    func headAfterRefusals() throws {
+        let server = try TestServer()
+        let store = try server.openStore()
+        _ = try store.apply([Self.set("g0", "score", "1")])
+        let before = try store.auditEntries().count
+        let groups: [[AttributedChange]] = [
+            [Self.set("g1", "score", "2"), Self.set("g2", "score", "not a number"), Self.set("g3", "score", "3")],
+            [Self.set("g4", "score", "4"), Self.set("g5", "score", "nope")],
+            [Self.set("g6", "score", "nope"), Self.set("g7", "score", "7")],
+            [Self.set("g8", "score", "nope")],
+        ]
+        var written = 0
+        for group in groups {
+            let results = try store.apply(group)
+            written += results.filter { if case .success = $0 { true } else { false } }.count
+            #expect(try store.verifyAudit().isEmpty)
+            // Another connection, opened afresh, checks the same chain and head.
+            #expect(try server.openStore().verifyAudit().isEmpty)
+        }
+        #expect(written == 4)
+        #expect(try store.auditEntries().count == before + 4)
+        // Entries written one by one after a group still chain onto its head.
+        _ = try store.apply([Self.set("g9", "score", "9")])
+        #expect(try server.openStore().verifyAudit().isEmpty)
+    }
+}
