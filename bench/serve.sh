@@ -6,6 +6,7 @@
 #   READERS="0 4" bench/serve.sh …          (one server per value of --read-connections, measured in turn on the
 #                                            same store: 0 answers every read on the store thread, as before the pool)
 #   SERVE_FLAGS=--prepare-writes bench/serve.sh …   (more flags for `roster serve`)
+#   ROSTER=/path/to/roster bench/serve.sh …          (that binary, not a build of this checkout)
 #
 # Builds roster (release), makes a store of CONTACTS generated customers with one registered device, starts
 # `roster serve` on a free port and measures GET /health, GET /v1/device and PUT /v2/customer/field (each
@@ -20,8 +21,13 @@ connections=32
 
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 build=${BUILD:-release}
-swift build -c "$build" --product roster >/dev/null
-roster=$PWD/.build/$build/roster
+if [ -n "${ROSTER:-}" ]; then
+    roster=$ROSTER # a binary built elsewhere (another commit, for a before/after in one sitting)
+    build="given: $ROSTER"
+else
+    swift build -c "$build" --product roster >/dev/null
+    roster=$PWD/.build/$build/roster
+fi
 
 work=$(mktemp -d)
 server=
