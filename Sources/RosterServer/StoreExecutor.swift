@@ -34,6 +34,8 @@ final class StoreExecutor: Sendable {
     private let finished = DispatchSemaphore(value: 0)
     private let metrics: ServerMetrics
     let syncer = CommitSyncer()
+    /// Checkpoints the WAL beside the store thread (nil: the writer checkpoints itself, as SQLite does).
+    let checkpointer: Checkpointer?
     /// The WAL the store thread's connection commits into, with the connection it belongs to (store thread only).
     private let wal = Mutex<(connection: Int, file: WALFile)?>(nil)
     /// Test hook: while this file exists, commits wait (acknowledged writes stay acknowledged, the rest stay
@@ -46,6 +48,7 @@ final class StoreExecutor: Sendable {
         // The server holds the store's shared lock only while it works, so that another process's first import can
         // swap its file in between two batches; the next batch then reopens it (docs/store.md).
         store.holdOnlyDuringUse()
+        checkpointer = Checkpointer.start(for: store)
         holdFile = environment["ROSTER_TEST_SERVE_HOLD_FILE"]
         let thread = Thread { [self] in self.loop() }
         thread.name = "roster-store"
@@ -129,6 +132,7 @@ final class StoreExecutor: Sendable {
             return !state.stopped
         }
         guard wasRunning else { return }
+        checkpointer?.stop()
         wakeUp.signal()
         finished.wait()
         syncer.shutdown()
@@ -206,6 +210,7 @@ final class StoreExecutor: Sendable {
             try store.deferCommitSync()
             let results = try store.apply(writes.map(\.change))
             metrics.recordCommit(changes: writes.count, duration: ContinuousClock.now - started)
+            checkpointer?.committed()
             metrics.recordPrepared(writes.compactMap(\.change.prepared))
             syncer.afterFlush(of: try currentWAL()) { flushed in
                 for (pending, result) in zip(writes, results) {

@@ -14,10 +14,20 @@ extension Store {
     /// another process's bulk import swapped it (device and inode differ), like any long-running process. Call it
     /// only while nothing else uses this store (before the server starts): it reads the header this store holds.
     public func openReader() throws -> Store {
+        try openConnection(readonly: true)
+    }
+
+    /// Another read-write connection to this store, for work beside its writer that writes no data: the sync
+    /// server's checkpoints (`checkpointWAL`). Opened as `openReader` opens a reader, with the same rules.
+    public func openCheckpointConnection() throws -> Store {
+        try openConnection(readonly: false)
+    }
+
+    private func openConnection(readonly: Bool) throws -> Store {
         let readerLock = StoreLock(storePath: path)
         try readerLock.acquireShared {}
         defer { readerLock.releaseShared() }
-        let queue = try DatabaseQueue(path: path, configuration: Store.configuration(readonly: true))
+        let queue = try DatabaseQueue(path: path, configuration: Store.configuration(readonly: readonly))
         let current = try queue.read { try StoreHeader.read($0, path: path) }
         // The file at the path must be the one this store has open (no swap since), else the reader would read
         // another file than the writer writes.
@@ -74,6 +84,24 @@ extension Store {
         try translatingStoreErrors(path: path) {
             try db.writeWithoutTransaction { try $0.exec("PRAGMA synchronous = NORMAL") }
         }
+    }
+
+    /// Copies the WAL's committed pages back into the store file without waiting for anyone (SQLite's passive
+    /// checkpoint: the writer goes on committing meanwhile, and pages a reader still needs stay in the WAL); returns
+    /// the WAL's frames and how many of them are in the store file now.
+    public func checkpointWAL() throws -> (frames: Int, copied: Int) {
+        try translatingStoreErrors(path: path) {
+            try db.writeWithoutTransaction { db in
+                let row = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)")
+                return (row?[1] ?? 0, row?[2] ?? 0)
+            }
+        }
+    }
+
+    /// After how many WAL pages a commit of this connection checkpoints itself (SQLite's `wal_autocheckpoint`;
+    /// 0: never).
+    public func setAutomaticCheckpoint(pages: Int) throws {
+        try setCheckpointPages(pages)
     }
 
     /// The WAL file this connection commits into, to flush from another thread (open it after a commit: SQLite

@@ -1,0 +1,66 @@
+import Foundation
+import RosterModel
+import Testing
+
+@testable import RosterCore
+@testable import RosterServer
+
+/// The WAL is copied back into the store file beside the store thread, not by it.
+@Suite("Checkpoints on a thread and a connection of their own")
+struct CheckpointerTests {
+    private static func write(_ store: Store, _ count: Int, from first: Int = 0) throws {
+        let changes = (first..<first + count).map {
+            AttributedChange(
+                .setFields(id: "k\($0)", fields: [FieldChange(name: "city", value: "Vigo \($0)")]), actor: "test")
+        }
+        for result in try store.apply(changes) { _ = try result.get() }
+    }
+
+    private static func modified(_ path: String) throws -> Date {
+        try FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date ?? .distantPast
+    }
+
+    @Test("a passive checkpoint on another connection copies every committed page back")
+    func passiveCopiesAll() throws {
+        let server = try TestServer()
+        let writer = try server.openStore()
+        try Self.write(writer, 50)
+        let connection = try writer.openCheckpointConnection()
+        let (frames, copied) = try connection.use { try connection.checkpointWAL() }
+        #expect(frames > 0)
+        #expect(copied == frames)
+        // What it copied is what the writer committed: a fresh connection reads it from the store file.
+        #expect(try server.openStore().customer("k49").fields["city"]?.value == "Vigo 49")
+    }
+
+    @Test("the server's writer checkpoints itself only past the bound; the checkpoint thread does it after commits")
+    func backgroundThread() async throws {
+        let server = try TestServer()
+        let executor = server.server.executor
+        #expect(executor.checkpointer != nil)
+        let pages = try await executor.run { store in
+            try store.db.read { try Int.fetchOne($0, sql: "PRAGMA wal_autocheckpoint") }
+        }
+        #expect(pages == Checkpointer.writerPages)
+        // A checkpoint writes the store file, which commits alone (in the WAL) do not touch.
+        let before = try Self.modified(server.storePath)
+        _ = await executor.writeAll(
+            (0..<20).map { .setFields(id: "b\($0)", fields: [FieldChange(name: "city", value: "Lugo")]) },
+            actor: "test")
+        let deadline = Date().addingTimeInterval(10)
+        while try Self.modified(server.storePath) == before, Date() < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(try Self.modified(server.storePath) > before)
+    }
+
+    @Test("stopping the thread closes its connection, and the writer still checkpoints and removes the WAL at close")
+    func stopThenClose() async throws {
+        let server = try TestServer()
+        _ = await server.server.executor.writeAll(
+            [.setFields(id: "s1", fields: [FieldChange(name: "city", value: "Ourense")])], actor: "test")
+        server.server.shutdown()
+        #expect(!FileManager.default.fileExists(atPath: server.storePath + "-wal"))
+        #expect(try server.openStore().customer("s1").fields["city"]?.value == "Ourense")
+    }
+}
