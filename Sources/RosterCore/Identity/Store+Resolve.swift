@@ -97,7 +97,7 @@ extension Store {
                     kind: .externalCode, value: Hex.encode(code), table: .identity,
                     blindIndex: keys.blindIndex.identity(code)))
         }
-        if typed.allows(.email), typed.kind == .email || trimmed.contains("@"),
+        if typed.allows(.email), typed.kind == .email || trimmed.utf8.contains(UInt8(ascii: "@")),
             let email = try? EmailAddress.normalize(trimmed)
         {
             probes.append(
