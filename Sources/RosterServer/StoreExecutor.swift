@@ -231,6 +231,8 @@ final class StoreExecutor: Sendable {
         if let open = wal.withLock({ $0 }), open.connection == connection { return open.file }
         let file = try store.openWAL()
         wal.withLock { $0 = (connection, file) }
+        // A connection reopened after another process's swap starts with SQLite's own checkpoint bound again.
+        if checkpointer != nil, connection > 0 { try store.setAutomaticCheckpoint(pages: Checkpointer.writerPages) }
         return file
     }
 

@@ -54,6 +54,25 @@ struct CheckpointerTests {
         #expect(try Self.modified(server.storePath) > before)
     }
 
+    @Test("after another process's first import swapped the store file, the reopened writer gets the bound again")
+    func boundAfterSwap() async throws {
+        let server = try TestServer()
+        let other = try server.openStore()
+        let csv = server.directory + "/contacts.csv"
+        try Data("customerId,email,city\nS1,s1@example.com,Vigo\n".utf8).write(to: URL(fileURLWithPath: csv))
+        let summary = try Importer(store: other, options: ImportOptions(kind: .contacts, path: csv)).run()
+        #expect(summary.bulk)
+        let executor = server.server.executor
+        let outcomes = await executor.writeAll(
+            [.setFields(id: "S1", fields: [FieldChange(name: "city", value: "Lugo")])], actor: "test")
+        _ = try outcomes[0].get()
+        let (generation, pages) = try await executor.run { store in
+            (store.connectionGeneration, try store.db.read { try Int.fetchOne($0, sql: "PRAGMA wal_autocheckpoint") })
+        }
+        #expect(generation > 0)
+        #expect(pages == Checkpointer.writerPages)
+    }
+
     @Test("stopping the thread closes its connection, and the writer still checkpoints and removes the WAL at close")
     func stopThenClose() async throws {
         let server = try TestServer()
