@@ -51,7 +51,8 @@ struct ExportCommand: ParsableCommand {
             // On the disk before it is recorded, and recorded before it is in place: a failed export is never
             // audited as done.
             try file.sync()
-            try store.audit(.export, subject: "*", detail: "\(format.rawValue) export of \(count) customers")
+            let customers = "\(count) customer\(count == 1 ? "" : "s")"
+            try store.audit(.export, subject: "*", detail: "\(format.rawValue) export of \(customers)")
             try file.commit()
             Output.note(
                 "Exported \(count) customers from \(store.path) (region \(store.region))\(out.map { " to \($0)" } ?? "")."

@@ -297,7 +297,7 @@ final class StoreConsole: ConsoleStore, Sendable {
         // On the disk before it is recorded, and recorded before it is in place: a failed export is never audited
         // as done.
         try file.sync()
-        let what = request.view.showsCustomers ? "customers" : "devices"
+        let what = (request.view.showsCustomers ? "customer" : "device") + (count == 1 ? "" : "s")
         try locked {
             try store.audit(.export, subject: "*", detail: "console \(request.format) export of \(count) \(what)")
         }
