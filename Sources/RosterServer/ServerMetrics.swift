@@ -1,5 +1,6 @@
 import Prometheus
 import RosterCore
+import Synchronization
 
 /// The server's Prometheus metrics: requests by route and status, request and commit durations, batch sizes.
 ///
@@ -11,6 +12,15 @@ final class ServerMetrics: Sendable {
     private let commits: Counter
     private let preparedWritten: Counter
     private let preparedRedone: Counter
+    /// The request metrics made so far, by route, method and status: made once each, then only looked up here (the
+    /// registry builds the metric's name and hashes its labels on every `make`).
+    private let requestMetrics = Mutex<[RequestKey: (count: Counter, duration: DurationHistogram)]>([:])
+
+    private struct RequestKey: Hashable {
+        let route: String
+        let method: String
+        let status: Int
+    }
 
     init() {
         commitDuration = registry.makeDurationHistogram(
@@ -42,22 +52,34 @@ final class ServerMetrics: Sendable {
 
     /// Records one request once its response is known.
     func recordRequest(route: String, method: String, status: Int, duration: Duration) {
-        registry.makeCounter(
+        let key = RequestKey(route: route, method: method, status: status)
+        let metrics =
+            requestMetrics.withLock { $0[key] }
+            ?? {
+                let made = makeRequestMetrics(key)
+                requestMetrics.withLock { $0[key] = made }
+                return made
+            }()
+        metrics.count.increment()
+        metrics.duration.record(duration)
+    }
+
+    private func makeRequestMetrics(_ key: RequestKey) -> (count: Counter, duration: DurationHistogram) {
+        let count = registry.makeCounter(
             descriptor: MetricNameDescriptor(
                 namespace: "roster", metricName: "http_requests", unitName: "total",
                 helpText: "Requests answered, by route, method and status."),
-            labels: [("route", route), ("method", method), ("status", String(status))]
-        ).increment()
-        registry.makeDurationHistogram(
+            labels: [("route", key.route), ("method", key.method), ("status", String(key.status))])
+        let duration = registry.makeDurationHistogram(
             descriptor: MetricNameDescriptor(
                 namespace: "roster", metricName: "http_request_duration", unitName: "seconds",
                 helpText: "Time from request to response, by route."),
-            labels: [("route", route)],
+            labels: [("route", key.route)],
             buckets: [
                 .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
                 .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1),
-            ]
-        ).record(duration)
+            ])
+        return (count, duration)
     }
 
     /// Records one group commit.

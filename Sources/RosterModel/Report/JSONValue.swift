@@ -55,6 +55,13 @@ public indirect enum JSONValue: Equatable, Sendable {
     /// Appends `text` as a JSON string literal; control characters are escaped, so JSON output is terminal-safe.
     static func quote(_ text: String, into out: inout String) {
         out += "\""
+        // Most values are printable ASCII with nothing to escape: appended whole, not scalar by scalar (the
+        // sync server renders every answer through here).
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+            out += text
+            out += "\""
+            return
+        }
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""
