@@ -176,7 +176,7 @@ public final class FilterIndex: Sendable {
         let byRowID: [Int32]? =
             zip(rowIDs, rowIDs.dropFirst()).contains(where: { $0 >= $1 })
             ? rowIDs.indices.sorted { rowIDs[$0] < rowIDs[$1] }.map { Int32($0) } : nil
-        return CustomerSort(keys: TextSortKeys(column: names)).sorted(
+        return TextSort(column: names).sorted(
             byRowID, count: count, ascending: ascending, twoCoresFrom: twoCoresFrom)!
     }
 
