@@ -28,11 +28,13 @@ extension FilterIndex {
                 // A dictionary: only its values are ranked (values that fold alike share a rank), then each row is
                 // placed by its value's rank, with no hashing.
                 let (valueRanks, rankCount) = FilterIndex.ranks(of: column.values)
-                return codes.withUnsafeBufferPointer { codes in
-                    valueRanks.withUnsafeBufferPointer { valueRanks in
-                        withRows { rows in
-                            ranked(DictionaryRanks(codes: codes, valueRanks: valueRanks, rows: rows), count: rankCount)
-                        }
+                guard !isCancelled() else { return nil }
+                return valueRanks.withUnsafeBufferPointer { valueRanks in
+                    withRows { buffer in
+                        codes.withCodes(
+                            RankByCode(
+                                list: rows, rows: buffer, total: rows?.count ?? count, valueRanks: valueRanks,
+                                rankCount: rankCount, ascending: ascending, twoCoresFrom: twoCoresFrom))
                     }
                 }
             }
@@ -159,4 +161,22 @@ extension FilterIndex {
 extension RowSet {
     @inline(__always)
     func contains(_ row: Int) -> Bool { words[row >> 6] & (1 << UInt64(row & 63)) != 0 }
+}
+
+/// The counting sort of a dictionary column's rows by their value's rank, at the codes' width.
+private struct RankByCode: CodesReader {
+    let list: [Int32]?
+    let rows: UnsafeBufferPointer<Int32>?
+    let total: Int
+    let valueRanks: UnsafeBufferPointer<UInt32>
+    let rankCount: Int
+    let ascending: Bool
+    let twoCoresFrom: Int
+
+    func read<Code: FixedWidthInteger & UnsignedInteger>(_ codes: UnsafeBufferPointer<Code>) -> [Int32]? {
+        RankedSort.sorted(
+            list, total: total,
+            source: DictionaryRanks(codes: codes, valueRanks: valueRanks, rows: rows), rankCount: rankCount,
+            ascending: ascending, twoCoresFrom: twoCoresFrom)
+    }
 }

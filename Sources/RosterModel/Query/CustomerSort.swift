@@ -80,6 +80,7 @@ struct CustomerSort<Keys: SortKeys> {
         bucketStarts[CustomerSort.bucketCount + 1] = offset
         var cancelled = false
         var result = [Int32](unsafeUninitializedCapacity: total) { output, initialized in
+            HugePages.advise(UnsafeMutableRawBufferPointer(output))
             let output = output
             _ = Parallel.map(parts.count) { part in
                 var next = next[part]
@@ -253,6 +254,8 @@ enum RankedSort {
         let starts = counts
         counts = []
         return [Int32](unsafeUninitializedCapacity: total) { output, initialized in
+            // Written out of order by rank: huge pages spare a TLB miss per write at 10M rows.
+            HugePages.advise(UnsafeMutableRawBufferPointer(output))
             let output = output
             _ = Parallel.map(parts.count) { part in
                 var next = starts[part]
@@ -305,8 +308,8 @@ struct ArrayRanks: RankSource {
 }
 
 /// A dictionary column's rows ranked through their value's rank.
-struct DictionaryRanks: RankSource {
-    let codes: UnsafeBufferPointer<UInt32>
+struct DictionaryRanks<Code: FixedWidthInteger & UnsignedInteger>: RankSource {
+    let codes: UnsafeBufferPointer<Code>
     let valueRanks: UnsafeBufferPointer<UInt32>
     let rows: UnsafeBufferPointer<Int32>?
 

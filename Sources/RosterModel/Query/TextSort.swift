@@ -52,7 +52,9 @@ struct TextSort {
     fileprivate struct Reader {
         let bytes: UnsafePointer<UInt8>
         let starts: UnsafeBufferPointer<UInt32>
-        let codes: UnsafeBufferPointer<UInt32>?
+        /// A dictionary column's codes, at one width or the other.
+        let narrow: UnsafeBufferPointer<UInt16>?
+        let wide: UnsafeBufferPointer<UInt32>?
         let rows: UnsafeBufferPointer<Int32>?
         let lowers: Bool
         /// All ones when descending: the words are inverted, so that later values come first and a shorter value
@@ -67,7 +69,7 @@ struct TextSort {
         @inline(__always)
         func words(_ position: Int, depth: Int) -> (UInt64, UInt64)? {
             let row = row(position)
-            let value = codes.map { Int($0[row]) } ?? row
+            let value = narrow.map { Int($0[row]) } ?? wide.map { Int($0[row]) } ?? row
             let start = Int(starts[value])
             let length = Int(starts[value + 1]) - start - 1
             if depth == 0, length <= 0 { return nil }
@@ -104,6 +106,8 @@ struct TextSort {
         precondition(total < Int(UInt32.max), "a sort takes fewer than 2^32 rows")
         var cancelled = false
         var result = [Int32](unsafeUninitializedCapacity: total) { output, initialized in
+            // Written out of order by bucket: huge pages spare a TLB miss per write at 10M rows.
+            HugePages.advise(UnsafeMutableRawBufferPointer(output))
             for index in 0..<total { output[index] = Int32(truncatingIfNeeded: index) }
             initialized = total
             cancelled = withReader(rows, ascending: ascending) { reader in
@@ -126,20 +130,23 @@ struct TextSort {
     private func withReader<Result>(_ rows: [Int32]?, ascending: Bool, _ body: (Reader) -> Result) -> Result {
         column.bytes.withUnsafeBufferPointer { bytes in
             column.starts.withUnsafeBufferPointer { starts in
-                func with(_ codes: UnsafeBufferPointer<UInt32>?) -> Result {
+                func with(_ narrow: UnsafeBufferPointer<UInt16>?, _ wide: UnsafeBufferPointer<UInt32>?) -> Result {
                     func with(rows list: UnsafeBufferPointer<Int32>?) -> Result {
                         // An empty buffer may have no base address: any valid pointer serves, no byte is read.
                         let pointer = bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!
                         return body(
                             Reader(
-                                bytes: pointer, starts: starts, codes: codes, rows: list,
+                                bytes: pointer, starts: starts, narrow: narrow, wide: wide, rows: list,
                                 lowers: column.lowersOnRead, flip: ascending ? 0 : ~0))
                     }
                     guard let rows else { return with(rows: nil) }
                     return rows.withUnsafeBufferPointer { with(rows: $0) }
                 }
-                guard let codes = column.codes else { return with(nil) }
-                return codes.withUnsafeBufferPointer { with($0) }
+                switch column.codes {
+                case nil: return with(nil, nil)
+                case .narrow(let codes): return codes.withUnsafeBufferPointer { with($0, nil) }
+                case .wide(let codes): return codes.withUnsafeBufferPointer { with(nil, $0) }
+                }
             }
         }
     }
