@@ -284,7 +284,6 @@ enum WorkingSetSnapshot {
             defer { BoringPrimitives.wipe(&keyBytes) }
             return try [Element](unsafeUninitializedCapacity: byteCount / stride) { buffer, initialized in
                 let target = UnsafeMutableRawBufferPointer(buffer)
-                HugePages.advise(target)
                 // One batch is opened on every core, straight into its place in the array, while this thread reads
                 // the next batch from the database: reading and decrypting overlap, and no chunk is copied twice.
                 var opening: Parallel.Background<Bool>?

@@ -276,17 +276,24 @@ enum RankedSort {
     static func range<Value: FixedWidthInteger>(
         _ values: [Value], missing: Value?, _ rows: [Int32]?, count: Int, span: Int = 1 << 22
     ) -> (low: Int64, count: Int)? {
-        var low = Int64.max
-        var high = Int64.min
         let total = rows?.count ?? count
-        values.withUnsafeBufferPointer { values in
-            for position in 0..<total {
-                let item = values[rows.map { Int($0[position]) } ?? position]
-                if let missing, item == missing { continue }
-                low = min(low, Int64(item))
-                high = max(high, Int64(item))
+        // Half the rows on each core: at 10M rows this pass reads 38 MB of dates before the counting starts.
+        let parts = total >= RowSet.parallelThreshold ? [0..<total / 2, total / 2..<total] : [0..<total]
+        let bounds = values.withUnsafeBufferPointer { values in
+            Parallel.map(parts.count) { part -> (low: Int64, high: Int64) in
+                var low = Int64.max
+                var high = Int64.min
+                for position in parts[part] {
+                    let item = values[rows.map { Int($0[position]) } ?? position]
+                    if let missing, item == missing { continue }
+                    low = min(low, Int64(item))
+                    high = max(high, Int64(item))
+                }
+                return (low, high)
             }
         }
+        let low = bounds.map(\.low).min()!
+        let high = bounds.map(\.high).max()!
         guard low <= high else { return (0, 0) }
         guard high - low < Int64(span) else { return nil }
         return (low, Int(high - low) + 1)
