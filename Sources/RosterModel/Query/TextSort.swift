@@ -30,9 +30,6 @@ struct TextSort {
     var bucketRows = 2048
     /// At most this many rows are sampled for the splitters.
     var sampleSize = 1 << 16
-    /// Consecutive buckets of at most this many rows in all read their bytes together, in row order (24 bytes a row
-    /// while they are sorted: 6 MB a core).
-    var groupRows = 1 << 18
 
     /// 16 bytes of a value from some depth, then the row's position in the input.
     fileprivate struct Entry {
@@ -54,6 +51,8 @@ struct TextSort {
     /// The column's buffers, read through pointers while a sort runs.
     fileprivate struct Reader {
         let bytes: UnsafePointer<UInt8>
+        /// The number of bytes: a load of 16 must end there.
+        let end: Int
         let starts: UnsafeBufferPointer<UInt32>
         /// A dictionary column's codes, at one width or the other.
         let narrow: UnsafeBufferPointer<UInt16>?
@@ -80,9 +79,17 @@ struct TextSort {
             let base = UnsafeRawPointer(bytes + start + depth)
             var high: UInt64
             var low: UInt64
-            if available >= 16 {
+            if available <= 0 {
+                (high, low) = (0, 0)
+            } else if available >= 16 || start + depth + 16 <= end {
+                // 16 bytes loaded at once; past the value's end (its NUL, the next values) they are masked to zero.
                 high = base.loadUnaligned(as: UInt64.self)
                 low = base.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+                if available < 16 {
+                    // Little-endian loads: the value's bytes are the low ones.
+                    if available < 8 { high &= ~0 >> UInt64(64 - 8 * available) }
+                    low = available <= 8 ? 0 : low & ~0 >> UInt64(64 - 8 * (available - 8))
+                }
                 if lowers { (high, low) = (ASCIICase.lowered(word: high), ASCIICase.lowered(word: low)) }
                 high = UInt64(bigEndian: high)
                 low = UInt64(bigEndian: low)
@@ -139,7 +146,8 @@ struct TextSort {
                         let pointer = bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!
                         return body(
                             Reader(
-                                bytes: pointer, starts: starts, narrow: narrow, wide: wide, rows: list,
+                                bytes: pointer, end: bytes.count, starts: starts, narrow: narrow, wide: wide,
+                                rows: list,
                                 lowers: column.lowersOnRead, flip: ascending ? 0 : ~0))
                     }
                     guard let rows else { return with(rows: nil) }
@@ -202,98 +210,48 @@ struct TextSort {
             return sortShared(
                 positions, depth: depth, reader: reader, twoCores: twoCores, isCancelled: isCancelled)
         }
+        // Each part places its positions after the earlier parts' positions of the same bucket: input order within
+        // a bucket.
+        var next = [[Int]](repeating: [], count: parts.count)
         var bucketStarts = [Int](repeating: 0, count: bucketCount + 1)
         var offset = 0
         for bucket in 0..<bucketCount {
             bucketStarts[bucket] = offset
-            for part in parts.indices { offset += counts[part]![bucket] }
-        }
-        bucketStarts[bucketCount] = offset
-        // Groups of consecutive buckets of at most `groupRows` rows (a larger bucket alone), the rows without a value
-        // last. Each part places the indices of its rows (into the range) after the earlier parts' in their group:
-        // each group's slice then lists its rows in input order, and is where its buckets end up.
-        var groups: [Range<Int>] = []
-        var groupOf = [Int32](repeating: 0, count: bucketCount)
-        var first = 0
-        while first < bucketCount - 1 {
-            var end = first + 1
-            while end < bucketCount - 1, bucketStarts[end + 1] - bucketStarts[first] <= groupRows { end += 1 }
-            groups.append(first..<end)
-            first = end
-        }
-        groups.append(bucketCount - 1..<bucketCount)
-        for (group, members) in groups.enumerated() { for bucket in members { groupOf[bucket] = Int32(group) } }
-        var next = [[Int]](repeating: [], count: parts.count)
-        for members in groups {
-            var offset = bucketStarts[members.lowerBound]
             for part in parts.indices {
                 next[part].append(offset)
-                offset += members.reduce(0) { $0 + counts[part]![$1] }
+                offset += counts[part]![bucket]
             }
         }
+        bucketStarts[bucketCount] = offset
         let copy = sequential ? nil : Array(positions)
-        @inline(__always) func position(_ index: Int32) -> Int32 { copy.map { $0[Int(index)] } ?? index }
         buckets.withUnsafeBufferPointer { buckets in
             _ = Parallel.map(parts.count) { part in
                 var next = next[part]
                 for index in parts[part] {
-                    let group = Int(groupOf[Int(buckets[index])])
-                    positions[next[group]] = Int32(truncatingIfNeeded: index)
-                    next[group] += 1
+                    let bucket = Int(buckets[index])
+                    positions[next[bucket]] = copy.map { $0[index] } ?? Int32(truncatingIfNeeded: index)
+                    next[bucket] += 1
                 }
-            }
-        }
-        // The groups on both cores, alternately. A group reads its rows' 16 bytes in input order into its buckets'
-        // places, then sorts each bucket; a bucket too large to sort as one is distributed again.
-        let lanes = twoCores ? 2 : 1
-        let finished = buckets.withUnsafeBufferPointer { buckets in
-            Parallel.map(lanes) { lane -> Bool in
-                var entries: [Entry] = []
-                for group in stride(from: lane, to: groups.count, by: lanes) {
-                    let members = groups[group]
-                    let (start, end) = (bucketStarts[members.lowerBound], bucketStarts[members.upperBound])
-                    let slice = UnsafeMutableBufferPointer(rebasing: positions[start..<end])
-                    if group == groups.count - 1 || (members.count == 1 && slice.count > leafSize) {
-                        for index in slice.indices { slice[index] = position(slice[index]) }
-                        if group == groups.count - 1 || slice.count < 2 { continue }  // no value: input order
-                        guard
-                            sortRange(
-                                slice, depth: depth, reader: reader, sequential: false, twoCores: false,
-                                isCancelled: isCancelled)
-                        else { return false }
-                        continue
-                    }
-                    if isCancelled() { return false }
-                    if entries.count < slice.count {
-                        entries = [Entry](repeating: Entry(high: 0, low: 0, position: 0), count: slice.count)
-                    }
-                    let done = entries.withUnsafeMutableBufferPointer { entries -> Bool in
-                        var cursors = members.map { bucketStarts[$0] - start }
-                        for index in slice {
-                            let row = position(index)
-                            let words = reader.words(Int(UInt32(bitPattern: row)), depth: depth)!
-                            let bucket = Int(buckets[Int(index)]) - members.lowerBound
-                            entries[cursors[bucket]] = Entry(
-                                high: words.0, low: words.1, position: UInt32(bitPattern: row))
-                            cursors[bucket] += 1
-                        }
-                        for bucket in members {
-                            let range = bucketStarts[bucket] - start..<bucketStarts[bucket + 1] - start
-                            guard
-                                finish(
-                                    UnsafeMutableBufferPointer(rebasing: entries[range]),
-                                    into: UnsafeMutableBufferPointer(rebasing: slice[range]), depth: depth,
-                                    reader: reader)
-                            else { return false }
-                        }
-                        return true
-                    }
-                    guard done else { return false }
-                }
-                return true
             }
         }
         buckets = []
+        // The buckets in two groups of about half the rows each, one per core; the rows without a value stay last, in
+        // order.
+        let present = bucketStarts[bucketCount - 1]
+        let split = twoCores ? (bucketStarts.firstIndex { $0 >= present / 2 } ?? 0) : bucketCount - 1
+        let groups = twoCores ? [0..<split, split..<bucketCount - 1] : [0..<bucketCount - 1]
+        let finished = Parallel.map(groups.count) { group -> Bool in
+            for bucket in groups[group] where bucketStarts[bucket + 1] - bucketStarts[bucket] > 1 {
+                let slice = UnsafeMutableBufferPointer(
+                    rebasing: positions[bucketStarts[bucket]..<bucketStarts[bucket + 1]])
+                guard
+                    sortRange(
+                        slice, depth: depth, reader: reader, sequential: false, twoCores: false,
+                        isCancelled: isCancelled)
+                else { return false }
+            }
+            return true
+        }
         return !finished.contains(false)
     }
 
@@ -392,30 +350,20 @@ struct TextSort {
             }
             entries.append(Entry(high: words.0, low: words.1, position: UInt32(bitPattern: position)))
         }
-        for (index, position) in missing.enumerated() { positions[entries.count + index] = position }
-        return entries.withUnsafeMutableBufferPointer { entries in
-            finish(entries, into: positions, depth: depth, reader: reader)
-        }
-    }
-
-    /// Sorts `entries` (16 bytes from `depth` and a position each), writes their positions in that order to the start
-    /// of `positions`, and sorts again from `depth + 16` the runs whose 16 bytes tie and go on.
-    private func finish(
-        _ entries: UnsafeMutableBufferPointer<Entry>, into positions: UnsafeMutableBufferPointer<Int32>, depth: Int,
-        reader: Reader
-    ) -> Bool {
         var runs: [Range<Int>] = []
-        var entries = entries
-        entries.sort { $0 < $1 }
-        var start = 0
-        while start < entries.count {
-            var end = start + 1
-            while end < entries.count, entries[end].sameWords(entries[start]) { end += 1 }
-            for index in start..<end { positions[index] = Int32(bitPattern: entries[index].position) }
-            // Equal 16 bytes: the values go on past them unless the last byte is padding.
-            if end - start > 1, (entries[start].low ^ reader.flip) & 0xFF != 0 { runs.append(start..<end) }
-            start = end
+        entries.withUnsafeMutableBufferPointer { entries in
+            entries.sort { $0 < $1 }
+            var start = 0
+            while start < entries.count {
+                var end = start + 1
+                while end < entries.count, entries[end].sameWords(entries[start]) { end += 1 }
+                for index in start..<end { positions[index] = Int32(bitPattern: entries[index].position) }
+                // Equal 16 bytes: the values go on past them unless the last byte is padding.
+                if end - start > 1, (entries[start].low ^ reader.flip) & 0xFF != 0 { runs.append(start..<end) }
+                start = end
+            }
         }
+        for (index, position) in missing.enumerated() { positions[entries.count + index] = position }
         var inner: [Entry] = []
         for run in runs {
             // The run's positions are in increasing order (the position breaks ties).

@@ -38,21 +38,18 @@ struct TextSortTests {
     private func check(_ column: FoldedTextColumn, count: Int, seed: UInt64, _ label: String) {
         var random = SplitMix64(seed: seed)
         let list = (0..<Int32(count)).filter { _ in random.next(below: 3) != 0 }.shuffled(using: &random)
-        for (leafSize, bucketRows, sampleSize, groupRows) in [
-            (1 << 15, 2048, 1 << 16, 1 << 18), (8, 4, 64, 16), (2, 2, 5, 3), (32, 16, 1000, 100), (64, 4, 200, 1),
-        ] {
+        for (leafSize, bucketRows, sampleSize) in [(1 << 15, 2048, 1 << 16), (8, 4, 64), (2, 2, 5), (32, 16, 1000)] {
             var sort = TextSort(column: column)
             sort.leafSize = leafSize
             sort.bucketRows = bucketRows
             sort.sampleSize = sampleSize
-            sort.groupRows = groupRows
             for ascending in [true, false] {
                 for rows in [nil, list] {
                     for twoCoresFrom in [16, Int.max] {
                         #expect(
                             sort.sorted(rows, count: count, ascending: ascending, twoCoresFrom: twoCoresFrom)
                                 == expected(column, rows, count: count, ascending: ascending),
-                            "\(label): leaf \(leafSize), bucket \(bucketRows), sample \(sampleSize), group \(groupRows), ascending \(ascending), list \(rows != nil), two cores from \(twoCoresFrom)"
+                            "\(label): leaf \(leafSize), bucket \(bucketRows), sample \(sampleSize), ascending \(ascending), list \(rows != nil), two cores from \(twoCoresFrom)"
                         )
                     }
                 }
