@@ -70,10 +70,22 @@ struct TextSort {
         /// when descending); nil at depth 0 for a row without a value.
         @inline(__always)
         func words(_ position: Int, depth: Int) -> (UInt64, UInt64)? {
+            let (start, length) = location(position)
+            return words(start: start, length: length, depth: depth)
+        }
+
+        /// Where the folded bytes of the row at `position` start, and their length.
+        @inline(__always)
+        func location(_ position: Int) -> (start: Int, length: Int) {
             let row = row(position)
             let value = narrow.map { Int($0[row]) } ?? wide.map { Int($0[row]) } ?? row
             let start = Int(starts[value])
-            let length = Int(starts[value + 1]) - start - 1
+            return (start, Int(starts[value + 1]) - start - 1)
+        }
+
+        /// `words(_:depth:)` of the value at `start`, `length` bytes long.
+        @inline(__always)
+        func words(start: Int, length: Int, depth: Int) -> (UInt64, UInt64)? {
             if depth == 0, length <= 0 { return nil }
             let available = length - depth
             let base = UnsafeRawPointer(bytes + start + depth)
@@ -343,13 +355,29 @@ struct TextSort {
         entries.removeAll(keepingCapacity: true)
         entries.reserveCapacity(positions.count)
         var missing: [Int32] = []
+        // Two passes: where each value is, then its bytes. The second pass's reads do not wait on one another, so the
+        // cache misses of many rows (out of the cache at 10M rows) are in flight at once.
         for position in positions {
-            guard let words = reader.words(Int(UInt32(bitPattern: position)), depth: depth) else {
-                missing.append(position)
+            let (start, length) = reader.location(Int(UInt32(bitPattern: position)))
+            entries.append(
+                Entry(
+                    high: UInt64(start), low: UInt64(bitPattern: Int64(length)),
+                    position: UInt32(bitPattern: position)))
+        }
+        var kept = 0
+        for index in entries.indices {
+            let entry = entries[index]
+            guard
+                let words = reader.words(
+                    start: Int(entry.high), length: Int(Int64(bitPattern: entry.low)), depth: depth)
+            else {
+                missing.append(Int32(bitPattern: entry.position))
                 continue
             }
-            entries.append(Entry(high: words.0, low: words.1, position: UInt32(bitPattern: position)))
+            entries[kept] = Entry(high: words.0, low: words.1, position: entry.position)
+            kept += 1
         }
+        entries.removeLast(entries.count - kept)
         var runs: [Range<Int>] = []
         entries.withUnsafeMutableBufferPointer { entries in
             entries.sort { $0 < $1 }
