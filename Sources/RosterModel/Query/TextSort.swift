@@ -30,6 +30,9 @@ struct TextSort {
     var bucketRows = 2048
     /// At most this many rows are sampled for the splitters.
     var sampleSize = 1 << 16
+    /// Past this many bytes of shared prefix, rows are compared value by value: each 16 bytes further is one more
+    /// level of recursion, and values sharing 40 KB (2,500 levels) overflowed a thread's stack of 512 KiB in a test.
+    var deepest = 256
 
     /// 16 bytes of a value from some depth, then the row's position in the input.
     fileprivate struct Entry {
@@ -81,6 +84,21 @@ struct TextSort {
             let value = narrow.map { Int($0[row]) } ?? wide.map { Int($0[row]) } ?? row
             let start = Int(starts[value])
             return (start, Int(starts[value + 1]) - start - 1)
+        }
+
+        /// The order of the values of the rows at two positions from `depth` on (ascending): <0, 0 or >0.
+        func compare(_ first: Int, _ second: Int, from depth: Int) -> Int {
+            let (firstStart, firstLength) = location(first)
+            let (secondStart, secondLength) = location(second)
+            let (firstCount, secondCount) = (max(0, firstLength - depth), max(0, secondLength - depth))
+            let common = min(firstCount, secondCount)
+            if common > 0 {
+                let order = ASCIICase.compare(
+                    bytes + firstStart + depth, lowering: lowers, bytes + secondStart + depth, lowering: lowers,
+                    count: common)
+                if order != 0 { return order }
+            }
+            return firstCount - secondCount
         }
 
         /// `words(_:depth:)` of the value at `start`, `length` bytes long.
@@ -306,6 +324,10 @@ struct TextSort {
                 // Rows that end within these 16 bytes are equal values: they keep their order.
                 let ends = (pivot.1 ^ reader.flip) & 0xFF == 0
                 if ends { continue }
+                if nextDepth >= deepest {
+                    compareSort(slice, from: nextDepth, reader: reader)
+                    continue
+                }
                 guard
                     sortRange(
                         slice, depth: nextDepth, reader: reader, sequential: false, twoCores: twoCores,
@@ -395,6 +417,10 @@ struct TextSort {
         var inner: [Entry] = []
         for run in runs {
             // The run's positions are in increasing order (the position breaks ties).
+            if depth + 16 >= deepest {
+                compareSort(UnsafeMutableBufferPointer(rebasing: positions[run]), from: depth + 16, reader: reader)
+                continue
+            }
             guard
                 sortLeaf(
                     UnsafeMutableBufferPointer(rebasing: positions[run]), depth: depth + 16, reader: reader,
@@ -402,6 +428,20 @@ struct TextSort {
             else { return false }
         }
         return true
+    }
+}
+
+extension TextSort {
+    /// Sorts positions of rows that agree on their first `depth` bytes by comparing the rest of their values, then by
+    /// position.
+    fileprivate func compareSort(_ positions: UnsafeMutableBufferPointer<Int32>, from depth: Int, reader: Reader) {
+        var positions = positions
+        let ascending = reader.flip == 0
+        positions.sort { left, right in
+            let order = reader.compare(Int(left), Int(right), from: depth)
+            if order != 0 { return ascending ? order < 0 : order > 0 }
+            return left < right
+        }
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 @testable import RosterDemo
@@ -102,6 +103,57 @@ struct TextSortTests {
         for (label, values) in cases {
             check(FoldedTextColumn(TextColumn(values), dictionaryLimit: 0), count: count, seed: 5, label)
         }
+    }
+
+    @Test("equal values of 40 KB and values sharing 300 bytes sort on a thread of 512 KiB, as a slow comparison does")
+    func longSharedPrefixes() {
+        let long = String(repeating: "x", count: 40_000)
+        let shared = String(repeating: "y", count: 300)
+        let values: [String?] = (0..<60).map { row in
+            switch row % 6 {
+            case 0: long
+            case 1: long + "\(row % 4)"
+            case 2: shared + "\(row % 5)"
+            case 3: shared
+            case 4: nil
+            default: "a\u{0}b\(row % 3)"
+            }
+        }
+        let raised = TextColumn(values.map { $0?.uppercased().replacingOccurrences(of: "\u{0}", with: "_") })
+        let columns = [
+            FoldedTextColumn(TextColumn(values), dictionaryLimit: 0), FoldedTextColumn(raised, dictionaryLimit: 0),
+        ]
+        #expect(columns[1].lowersOnRead)
+        let configurations = [(1 << 15, 2048, 1 << 16), (2, 2, 5)]
+        // A level of recursion per 16 bytes of shared prefix (2,500 here) would overflow this thread's stack.
+        let results = Mutex<[[Int32]?]>([])
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            var sorted: [[Int32]?] = []
+            for column in columns {
+                for (leafSize, bucketRows, sampleSize) in configurations {
+                    var sort = TextSort(column: column)
+                    (sort.leafSize, sort.bucketRows, sort.sampleSize) = (leafSize, bucketRows, sampleSize)
+                    for ascending in [true, false] {
+                        sorted.append(sort.sorted(nil, count: values.count, ascending: ascending))
+                    }
+                }
+            }
+            results.withLock { $0 = sorted }
+            done.signal()
+        }
+        thread.stackSize = 512 << 10
+        thread.start()
+        done.wait()
+        var expectedResults: [[Int32]?] = []
+        for column in columns {
+            for _ in configurations {
+                for ascending in [true, false] {
+                    expectedResults.append(expected(column, nil, count: values.count, ascending: ascending))
+                }
+            }
+        }
+        #expect(results.withLock { $0 } == expectedResults)
     }
 
     @Test("a cancelled text sort returns nil")
