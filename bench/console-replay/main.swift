@@ -25,21 +25,21 @@ let storePath = option("--store")
 let customers = arguments.count > 1 ? Int(arguments[1]) ?? 1_000_000 : 1_000_000
 let started = ContinuousClock.now
 
-/// The peak resident set size of this process so far, in MB.
+/// The peak resident set size of this process so far, in MiB.
 func peakRSS() -> Double {
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
     return Double(usage.ru_maxrss) / 1024
 }
 
-/// The resident set size of this process now, in MB (after a phase frees its temporaries, unlike the peak).
+/// The resident set size of this process now, in MiB (after a phase frees its temporaries, unlike the peak).
 func currentRSS() -> Double {
     guard let statm = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
     let pages = statm.split(separator: " ").dropFirst().first.flatMap { Double($0) } ?? 0
     return pages * Double(sysconf(Int32(_SC_PAGESIZE))) / 1_048_576
 }
 
-/// What each column of a working set holds, in MB, largest first.
+/// What each column of a working set holds, in MiB, largest first.
 func columnSizes(_ set: WorkingSet) -> String {
     func megabytes(_ column: TextColumn) -> Double { Double(column.bytes.count + 4 * column.starts.count) / 1_048_576 }
     var sizes: [(String, Double)] = [
@@ -49,7 +49,7 @@ func columnSizes(_ set: WorkingSet) -> String {
     ]
     sizes += set.columns.map { ($0.name, megabytes($0.values)) }
     let total = sizes.reduce(0) { $0 + $1.1 }
-    return String(format: "%.0f MB: ", total)
+    return String(format: "%.0f MiB: ", total)
         + sizes.sorted { $0.1 > $1.1 }.map { String(format: "%@ %.0f", $0.0, $0.1) }.joined(separator: ", ")
 }
 
@@ -149,7 +149,7 @@ func measureSortAndFrequency(_ index: FilterIndex, _ set: WorkingSet) {
     print(
         String(
             format:
-                "\nsort and frequency, median of %d (fields prepared first: %.0f ms; RSS then %.0f MB, peak %.0f MB)",
+                "\nsort and frequency, median of %d (fields prepared first: %.0f ms; RSS then %.0f MiB, peak %.0f MiB)",
             runs, milliseconds(prepare), currentRSS(), peakRSS()))
     let textFields = set.columns.filter { $0.type == .text }.map(\.name)
     let dateFields = set.columns.filter { $0.type == .date }.map(\.name)
@@ -162,20 +162,20 @@ func measureSortAndFrequency(_ index: FilterIndex, _ set: WorkingSet) {
         print(
             String(
                 format:
-                    "  sort by %@ (text): %.0f ms ascending, %.0f ms descending (%d rows); %.0f ms for every other row",
+                    "  sort by %@ (text): %.1f ms ascending, %.1f ms descending (%d rows); %.1f ms for every other row",
                 name, up, down, rows, half))
     }
     for name in dateFields.prefix(2) {
         let up = median(runs) { _ = index.sorted(by: .field(name)) }
         let down = median(runs) { _ = index.sorted(by: .field(name), ascending: false) }
-        print(String(format: "  sort by %@ (date): %.0f ms ascending, %.0f ms descending", name, up, down))
+        print(String(format: "  sort by %@ (date): %.1f ms ascending, %.1f ms descending", name, up, down))
     }
     let email = median(runs) { _ = index.sorted(by: .email) }
-    print(String(format: "  sort by email: %.0f ms", email))
+    print(String(format: "  sort by email: %.1f ms", email))
     let crmId = median(runs) { _ = index.sorted(by: .crmId) }
     print(
         String(
-            format: "  sort by crmId: %.0f ms; RSS after the sorts %.0f MB, peak %.0f MB", crmId, currentRSS(),
+            format: "  sort by crmId: %.1f ms; RSS after the sorts %.0f MiB, peak %.0f MiB", crmId, currentRSS(),
             peakRSS()))
     for name in textFields.prefix(3) {
         var entries = 0
@@ -183,20 +183,20 @@ func measureSortAndFrequency(_ index: FilterIndex, _ set: WorkingSet) {
         let half = median(runs) { _ = index.frequency(of: .field(name), rows: everyOther) }
         print(
             String(
-                format: "  frequency of %@ (text): %.0f ms (%d values); %.0f ms for every other row", name, all,
+                format: "  frequency of %@ (text): %.1f ms (%d values); %.1f ms for every other row", name, all,
                 entries, half))
     }
     for name in dateFields.prefix(1) {
         for bucket in DateBucket.allCases {
             var entries = 0
             let time = median(runs) { entries = index.frequency(of: .field(name), bucket: bucket)?.entries.count ?? 0 }
-            print(String(format: "  frequency of %@ by %@: %.0f ms (%d values)", name, bucket.rawValue, time, entries))
+            print(String(format: "  frequency of %@ by %@: %.1f ms (%d values)", name, bucket.rawValue, time, entries))
         }
     }
     let consent = median(runs) { _ = index.frequency(of: .consent) }
     let channels = median(runs) { _ = index.channelFrequency() }
-    print(String(format: "  frequency of consent %.0f ms, of channels %.0f ms", consent, channels))
-    print(String(format: "  RSS after the sorts and tables %.0f MB, peak %.0f MB", currentRSS(), peakRSS()))
+    print(String(format: "  frequency of consent %.1f ms, of channels %.1f ms", consent, channels))
+    print(String(format: "  RSS after the sorts and tables %.0f MiB, peak %.0f MiB", currentRSS(), peakRSS()))
 }
 var workingSet: WorkingSet!
 var state = ConsoleState(width: 120, height: 40, storePath: storePath ?? "/bench/store.roster", region: "eu")
@@ -220,7 +220,7 @@ if let storePath {
     print(String(format: "  catalog, filter index and first frame %.0f ms", milliseconds(shown - setLoaded)))
     print(
         String(
-            format: "start → first customers frame: %.0f ms; peak RSS %.0f MB (RSS now %.0f MB)",
+            format: "start → first customers frame: %.0f ms; peak RSS %.0f MiB (RSS now %.0f MiB)",
             milliseconds(shown - started), peakRSS(), currentRSS()))
     print("  working set " + columnSizes(workingSet))
     print("  " + firstScreen.line(0))
@@ -353,4 +353,4 @@ print("\nwith \(shownColumns.count) columns (\(shownColumns.joined(separator: ",
 print("  " + press(.character("j")).frame.line(1))
 let (eightTimes, _) = replay(script, verbose: false)
 print("  " + summary(eightTimes) + " (target: median ≤ 2 ms)")
-print(String(format: "peak RSS %.0f MB", peakRSS()))
+print(String(format: "peak RSS %.0f MiB", peakRSS()))

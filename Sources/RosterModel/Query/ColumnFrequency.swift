@@ -154,16 +154,11 @@ extension FilterIndex {
         var counts = [Int](repeating: 0, count: values.count)
         // Where each value first comes in the list: a value's group is shown as the first row that has it.
         var firstPositions = [Int](repeating: -1, count: values.count)
-        codes.withUnsafeBufferPointer { codes in
-            counts.withUnsafeMutableBufferPointer { counts in
-                firstPositions.withUnsafeMutableBufferPointer { firstPositions in
-                    let total = rows?.count ?? count
-                    for position in 0..<total {
-                        let value = Int(codes[rows.map { Int($0[position]) } ?? position])
-                        if counts[value] == 0 { firstPositions[value] = position }
-                        counts[value] += 1
-                    }
-                }
+        counts.withUnsafeMutableBufferPointer { counts in
+            firstPositions.withUnsafeMutableBufferPointer { firstPositions in
+                codes.withCodes(
+                    CountValues(
+                        rows: rows, total: rows?.count ?? count, counts: counts, firstPositions: firstPositions))
             }
         }
         let ordered = (0..<values.count).filter { counts[$0] > 0 }.sorted { firstPositions[$0] < firstPositions[$1] }
@@ -354,6 +349,22 @@ extension FilterIndex {
             return .init(
                 order: .integer(Int64(code)), value: marks.joined(separator: " "), count: counts[code],
                 filter: conditions.joined(separator: " and "))
+        }
+    }
+}
+
+/// Counts the rows of a list per dictionary value, and where each value first comes.
+private struct CountValues: CodesReader {
+    let rows: [Int32]?
+    let total: Int
+    let counts: UnsafeMutableBufferPointer<Int>
+    let firstPositions: UnsafeMutableBufferPointer<Int>
+
+    func read<Code: FixedWidthInteger & UnsignedInteger>(_ codes: UnsafeBufferPointer<Code>) {
+        for position in 0..<total {
+            let value = Int(codes[rows.map { Int($0[position]) } ?? position])
+            if counts[value] == 0 { firstPositions[value] = position }
+            counts[value] += 1
         }
     }
 }

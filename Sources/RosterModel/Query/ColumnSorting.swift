@@ -28,18 +28,22 @@ extension FilterIndex {
                 // A dictionary: only its values are ranked (values that fold alike share a rank), then each row is
                 // placed by its value's rank, with no hashing.
                 let (valueRanks, rankCount) = FilterIndex.ranks(of: column.values)
-                return codes.withUnsafeBufferPointer { codes in
-                    valueRanks.withUnsafeBufferPointer { valueRanks in
-                        withRows { rows in
-                            ranked(DictionaryRanks(codes: codes, valueRanks: valueRanks, rows: rows), count: rankCount)
-                        }
+                guard !isCancelled() else { return nil }
+                return valueRanks.withUnsafeBufferPointer { valueRanks in
+                    withRows { buffer in
+                        codes.withCodes(
+                            RankByCode(
+                                list: rows, rows: buffer, total: rows?.count ?? count, valueRanks: valueRanks,
+                                rankCount: rankCount, ascending: ascending, twoCoresFrom: twoCoresFrom))
                     }
                 }
             }
             if let ranks = textRanks(column, rows, isCancelled) {
                 return ranks.ranks.withUnsafeBufferPointer { ranked(ArrayRanks(ranks: $0), count: ranks.count) }
             }
-            return run(TextSortKeys(column: column))
+            guard !isCancelled() else { return nil }
+            return TextSort(column: column).sorted(
+                rows, count: count, ascending: ascending, isCancelled: isCancelled, twoCoresFrom: twoCoresFrom)
         }
         func integers<Value: FixedWidthInteger & Sendable>(_ values: [Value], missing: Value?) -> [Int32]? {
             if let range = RankedSort.range(values, missing: missing, rows, count: count) {
@@ -78,12 +82,22 @@ extension FilterIndex {
     /// Each row's rank among the distinct folded values of `column` (not a dictionary; `RankedSort.missing` for none),
     /// when there are few enough of them that ranking beats comparing (at most `rankedSortLimit`, else an eighth of
     /// the rows); nil otherwise. Values are grouped by hash on each core, as for a frequency table, then only the
-    /// distinct ones are compared.
+    /// distinct ones are compared. A sample first spares the attempt when the values are clearly too many (emails, CRM
+    /// ids: at 10M rows the grouping held ~100 MB and took a few hundred ms before giving up).
     private func textRanks(_ column: FoldedTextColumn, _ rows: [Int32]?, _ isCancelled: @Sendable () -> Bool)
         -> (ranks: [UInt32], count: Int)?
     {
         let total = rows?.count ?? count
         let limit = rankedSortLimit ?? max(4096, total / 8)
+        let clearlyTooMany = column.bytes.withUnsafeBufferPointer { bytes in
+            DistinctSample.clearlyMore(than: limit, count: total) { position in
+                let value = column.value(rows.map { Int($0[position]) } ?? position)
+                let start = Int(column.starts[value])
+                let length = Int(column.starts[value + 1]) - start - 1
+                return length > 0 ? FoldedTextColumn.hash(bytes.baseAddress! + start, length) : nil
+            }
+        }
+        guard !clearlyTooMany else { return nil }
         let halves = total >= twoCoresFrom ? [0..<total / 2, total / 2..<total] : [0..<total]
         let parts = Parallel.map(halves.count) { part -> (groups: TextGroups, ids: [Int32])? in
             var groups = TextGroups(column: column, expected: 1024)
@@ -147,4 +161,22 @@ extension FilterIndex {
 extension RowSet {
     @inline(__always)
     func contains(_ row: Int) -> Bool { words[row >> 6] & (1 << UInt64(row & 63)) != 0 }
+}
+
+/// The counting sort of a dictionary column's rows by their value's rank, at the codes' width.
+private struct RankByCode: CodesReader {
+    let list: [Int32]?
+    let rows: UnsafeBufferPointer<Int32>?
+    let total: Int
+    let valueRanks: UnsafeBufferPointer<UInt32>
+    let rankCount: Int
+    let ascending: Bool
+    let twoCoresFrom: Int
+
+    func read<Code: FixedWidthInteger & UnsignedInteger>(_ codes: UnsafeBufferPointer<Code>) -> [Int32]? {
+        RankedSort.sorted(
+            list, total: total,
+            source: DictionaryRanks(codes: codes, valueRanks: valueRanks, rows: rows), rankCount: rankCount,
+            ascending: ascending, twoCoresFrom: twoCoresFrom)
+    }
 }

@@ -80,6 +80,7 @@ struct CustomerSort<Keys: SortKeys> {
         bucketStarts[CustomerSort.bucketCount + 1] = offset
         var cancelled = false
         var result = [Int32](unsafeUninitializedCapacity: total) { output, initialized in
+            HugePages.advise(UnsafeMutableRawBufferPointer(output))
             let output = output
             _ = Parallel.map(parts.count) { part in
                 var next = next[part]
@@ -253,6 +254,8 @@ enum RankedSort {
         let starts = counts
         counts = []
         return [Int32](unsafeUninitializedCapacity: total) { output, initialized in
+            // Written out of order by rank: huge pages spare a TLB miss per write at 10M rows.
+            HugePages.advise(UnsafeMutableRawBufferPointer(output))
             let output = output
             _ = Parallel.map(parts.count) { part in
                 var next = starts[part]
@@ -273,17 +276,24 @@ enum RankedSort {
     static func range<Value: FixedWidthInteger>(
         _ values: [Value], missing: Value?, _ rows: [Int32]?, count: Int, span: Int = 1 << 22
     ) -> (low: Int64, count: Int)? {
-        var low = Int64.max
-        var high = Int64.min
         let total = rows?.count ?? count
-        values.withUnsafeBufferPointer { values in
-            for position in 0..<total {
-                let item = values[rows.map { Int($0[position]) } ?? position]
-                if let missing, item == missing { continue }
-                low = min(low, Int64(item))
-                high = max(high, Int64(item))
+        // Half the rows on each core: at 10M rows this pass reads 38 MB of dates before the counting starts.
+        let parts = total >= RowSet.parallelThreshold ? [0..<total / 2, total / 2..<total] : [0..<total]
+        let bounds = values.withUnsafeBufferPointer { values in
+            Parallel.map(parts.count) { part -> (low: Int64, high: Int64) in
+                var low = Int64.max
+                var high = Int64.min
+                for position in parts[part] {
+                    let item = values[rows.map { Int($0[position]) } ?? position]
+                    if let missing, item == missing { continue }
+                    low = min(low, Int64(item))
+                    high = max(high, Int64(item))
+                }
+                return (low, high)
             }
         }
+        let low = bounds.map(\.low).min()!
+        let high = bounds.map(\.high).max()!
         guard low <= high else { return (0, 0) }
         guard high - low < Int64(span) else { return nil }
         return (low, Int(high - low) + 1)
@@ -305,8 +315,8 @@ struct ArrayRanks: RankSource {
 }
 
 /// A dictionary column's rows ranked through their value's rank.
-struct DictionaryRanks: RankSource {
-    let codes: UnsafeBufferPointer<UInt32>
+struct DictionaryRanks<Code: FixedWidthInteger & UnsignedInteger>: RankSource {
+    let codes: UnsafeBufferPointer<Code>
     let valueRanks: UnsafeBufferPointer<UInt32>
     let rows: UnsafeBufferPointer<Int32>?
 

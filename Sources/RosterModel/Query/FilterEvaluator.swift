@@ -139,10 +139,8 @@ struct FilterEvaluator {
             // A dictionary: each distinct value is compared once, then each row takes its value's answer.
             let values = column.values
             let matching = textRows(values, comparison, count: values.count)
-            return codes.withUnsafeBufferPointer { codes in
-                matching.words.withUnsafeBufferPointer { words in
-                    RowSet.matching(count: index.count, FoldedTextColumn.ValueIn(codes: codes, values: words))
-                }
+            return matching.words.withUnsafeBufferPointer { words in
+                codes.withCodes(RowsWithValueIn(count: index.count, values: words))
             }
         }
         return textRows(column, comparison, count: index.count)
@@ -225,5 +223,15 @@ struct FilterEvaluator {
         }
         return "closest fields: " + (Array(closest.prefix(5)) + closeBuiltIns).joined(separator: ", ")
             + "; \(names.count) fields in all"
+    }
+}
+
+/// The rows of a dictionary column whose value is in `values` (one bit per value).
+private struct RowsWithValueIn: CodesReader {
+    let count: Int
+    let values: UnsafeBufferPointer<UInt64>
+
+    func read<Code: FixedWidthInteger & UnsignedInteger>(_ codes: UnsafeBufferPointer<Code>) -> RowSet {
+        RowSet.matching(count: count, FoldedTextColumn.ValueIn(codes: codes, values: values))
     }
 }

@@ -170,14 +170,13 @@ public final class FilterIndex: Sendable {
     /// Every row ordered by the folded `name` field (`Álvaro` among the a's), rows without a name last, ties by row
     /// id.
     public func sortedByName(ascending: Bool = true) -> [Int32] {
-        let nameField = field(named: "name")
-        guard case .text(let names)? = nameField?.storage else { return (0..<Int32(count)).map { $0 } }
+        guard case .text? = field(named: "name")?.storage else { return (0..<Int32(count)).map { $0 } }
         // Ties keep row-id order: the rows in that order are the input (the identity unless the set broke it).
         let byRowID: [Int32]? =
             zip(rowIDs, rowIDs.dropFirst()).contains(where: { $0 >= $1 })
             ? rowIDs.indices.sorted { rowIDs[$0] < rowIDs[$1] }.map { Int32($0) } : nil
-        return CustomerSort(keys: TextSortKeys(column: names)).sorted(
-            byRowID, count: count, ascending: ascending, twoCoresFrom: twoCoresFrom)!
+        // The column sort: a name column of few values (a dictionary) is counting-sorted by rank.
+        return sorted(byRowID, by: .field("name"), ascending: ascending) ?? byRowID ?? (0..<Int32(count)).map { $0 }
     }
 
     /// The externalCodes as hex text, folded (hex is already folded), built on first use.

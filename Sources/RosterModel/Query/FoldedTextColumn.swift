@@ -22,7 +22,7 @@ struct FoldedTextColumn: Sendable {
     /// Where each value starts in `bytes`; `starts[values]` is the end of the buffer.
     let starts: [UInt32]
     /// The value of each row, when the column is a dictionary; nil when value `i` is row `i`.
-    let codes: [UInt32]?
+    let codes: DictionaryCodes?
     /// Whether `bytes` are the raw text, ASCII without a lower-case letter, whose folded form is them with A–Z lowered
     /// (CRM ids): kept instead of a folded copy, see `ASCIICase`.
     let lowersOnRead: Bool
@@ -33,7 +33,7 @@ struct FoldedTextColumn: Sendable {
     /// The value a row has (an index into `starts`).
     @inline(__always)
     func value(_ row: Int) -> Int {
-        if let codes { return Int(codes[row]) }
+        if let codes { return codes[row] }
         return row
     }
 
@@ -42,7 +42,7 @@ struct FoldedTextColumn: Sendable {
         FoldedTextColumn(bytes: bytes, starts: starts, codes: nil, lowersOnRead: lowersOnRead)
     }
 
-    private init(bytes: [UInt8], starts: [UInt32], codes: [UInt32]?, lowersOnRead: Bool = false) {
+    private init(bytes: [UInt8], starts: [UInt32], codes: DictionaryCodes?, lowersOnRead: Bool = false) {
         self.bytes = bytes
         self.starts = starts
         self.codes = codes
@@ -67,17 +67,29 @@ struct FoldedTextColumn: Sendable {
 
     /// Each distinct value of `column` folded once and the value of each row, or nil past `limit` distinct values.
     /// Equal raw values share a value; values that only fold alike (`Madrid`, `MADRID`) stay apart, which every
-    /// comparison allows (they compare equal).
+    /// comparison allows (they compare equal). A sample first spares the attempt when the values are clearly too many
+    /// (`DistinctSample`: the CRM ids' attempt held ~80 MB at 10M rows before giving up).
     private static func dictionary(_ column: TextColumn, limit: Int) -> FoldedTextColumn? {
         let count = column.count
+        let clearlyTooMany = column.bytes.withUnsafeBufferPointer { bytes in
+            column.starts.withUnsafeBufferPointer { starts in
+                DistinctSample.clearlyMore(than: limit, count: count) { row in
+                    let start = Int(starts[row])
+                    let length = Int(starts[row + 1]) - start
+                    return length > 0 ? FoldedTextColumn.hash(bytes.baseAddress! + start, length) : nil
+                }
+            }
+        }
+        guard !clearlyTooMany else { return nil }
         var firstRows: [Int32] = []
         var hashes: [UInt64] = []
         var slots = [Int32](repeating: -1, count: 1024)
-        var codes = [UInt32](repeating: 0, count: count)
-        let complete = column.bytes.withUnsafeBufferPointer { bytes in
+        var codes = DictionaryCodesBuilder(count: count)
+        var complete = true
+        column.bytes.withUnsafeBufferPointer { bytes in
             column.starts.withUnsafeBufferPointer { starts in
-                codes.withUnsafeMutableBufferPointer { codes in
-                    for row in 0..<count {
+                codes.fill { codes, from in
+                    for row in from..<count {
                         let start = Int(starts[row])
                         let length = Int(starts[row + 1]) - start
                         guard length > 0 else { continue }  // missing: value 0
@@ -98,7 +110,10 @@ struct FoldedTextColumn: Sendable {
                             slot = (slot + 1) & mask
                         }
                         if found < 0 {
-                            guard firstRows.count < limit else { return false }
+                            guard firstRows.count < limit else {
+                                complete = false
+                                return nil
+                            }
                             found = firstRows.count
                             firstRows.append(Int32(row))
                             hashes.append(hash)
@@ -113,9 +128,11 @@ struct FoldedTextColumn: Sendable {
                                 }
                             }
                         }
-                        codes[row] = UInt32(found + 1)
+                        // Past 65,535 values: again from this row with 4 bytes a row (the value is in the table now).
+                        guard found < codes.maximum else { return row }
+                        codes.set(row, found + 1)
                     }
-                    return true
+                    return nil
                 }
             }
         }
@@ -124,11 +141,11 @@ struct FoldedTextColumn: Sendable {
         builder.appendMissing()
         for row in firstRows { column.withUTF8(Int(row)) { builder.append(utf8: $0!) } }
         let values = FoldedTextColumn(folding: builder.build())
-        return FoldedTextColumn(bytes: values.bytes, starts: values.starts, codes: codes)
+        return FoldedTextColumn(bytes: values.bytes, starts: values.starts, codes: codes.codes)
     }
 
     @inline(__always)
-    private static func hash(_ base: UnsafePointer<UInt8>, _ length: Int) -> UInt64 {
+    static func hash(_ base: UnsafePointer<UInt8>, _ length: Int) -> UInt64 {
         var hash: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(length)
         var offset = 0
         let raw = UnsafeRawPointer(base)
@@ -311,12 +328,7 @@ struct FoldedTextColumn: Sendable {
             var matching = [UInt64](repeating: 0, count: (values.count + 63) / 64)
             matching.withUnsafeMutableBufferPointer { values.addRows(containing: needle, in: 0..<values.count, to: $0) }
             matching.withUnsafeBufferPointer { matching in
-                codes.withUnsafeBufferPointer { codes in
-                    for row in rows {
-                        let value = Int(codes[row])
-                        if matching[value >> 6] & (1 << UInt64(value & 63)) != 0 { set(row, in: words) }
-                    }
-                }
+                codes.withCodes(MarkRows(rows: rows, matching: matching, words: words))
             }
             return
         }
@@ -370,9 +382,23 @@ struct FoldedTextColumn: Sendable {
 }
 
 extension FoldedTextColumn {
+    /// Sets in `words` the rows in `rows` whose value is in `matching` (one bit per value).
+    private struct MarkRows: CodesReader {
+        let rows: Range<Int>
+        let matching: UnsafeBufferPointer<UInt64>
+        let words: UnsafeMutableBufferPointer<UInt64>
+
+        func read<Code: FixedWidthInteger & UnsignedInteger>(_ codes: UnsafeBufferPointer<Code>) {
+            for row in rows {
+                let value = Int(codes[row])
+                if matching[value >> 6] & (1 << UInt64(value & 63)) != 0 { words[row >> 6] |= 1 << UInt64(row & 63) }
+            }
+        }
+    }
+
     /// The rows of a dictionary column whose value is in a set of values (one bit per value).
-    struct ValueIn: RowPredicate {
-        let codes: UnsafeBufferPointer<UInt32>
+    struct ValueIn<Code: FixedWidthInteger & UnsignedInteger>: RowPredicate {
+        let codes: UnsafeBufferPointer<Code>
         let values: UnsafeBufferPointer<UInt64>
 
         @inline(__always)
