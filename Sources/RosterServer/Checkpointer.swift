@@ -36,7 +36,7 @@ final class Checkpointer: Sendable {
     static func start(for writer: Store) -> Checkpointer? {
         guard let connection = try? writer.openCheckpointConnection() else { return nil }
         guard (try? writer.setAutomaticCheckpoint(pages: writerPages)) != nil else {
-            try? connection.close()
+            try? connection.closeKeepingWAL()
             return nil
         }
         return Checkpointer(connection: connection)
@@ -83,6 +83,7 @@ final class Checkpointer: Sendable {
         guard wasRunning else { return }
         wakeUp.signal()
         worker.wait()
-        try? connection.close()
+        // Never the one to remove the WAL: after another process's swap, its names are the new file's.
+        try? connection.closeKeepingWAL()
     }
 }

@@ -21,6 +21,9 @@ import RosterCore
 final class CommitSyncer: Sendable {
     /// The most fsyncs in flight at once.
     static let flushers = 3
+    /// The WAL lanes: one per flushing thread, and the store thread's own (its flushes after unbatched writes).
+    static let lanes = flushers + 1
+    static let storeThreadLane = flushers
 
     struct Group {
         let sequence: Int
@@ -108,7 +111,7 @@ final class CommitSyncer: Sendable {
         let work = work
         let gate = gate
         let state = state
-        threads = (0..<Self.flushers).map { _ in
+        threads = (0..<Self.flushers).map { lane in
             WorkerThread {
                 while var flush = work.take() {
                     while true {
@@ -116,7 +119,8 @@ final class CommitSyncer: Sendable {
                             held.reached.signal()
                             held.release.wait()
                         }
-                        let outcome = Result { for wal in flush.wals { try wal.sync() } }
+                        // Each flushing thread through its own descriptor (`WALFile`: a failure is seen by all).
+                        let outcome = Result { for wal in flush.wals { try wal.sync(lane: lane) } }
                         // Answered under the lock, so that two flushes finishing at once answer in commit order;
                         // an answer only resumes its caller.
                         let next = state.withLock { state -> Flush? in
@@ -140,8 +144,8 @@ final class CommitSyncer: Sendable {
         }
         if let flush { work.put(flush) }
         if !accepted {
-            // After shutdown: flush here, on the caller's thread.
-            answer(Result { try wal.sync() })
+            // After shutdown: flush here, on the store thread, through its own lane.
+            answer(Result { try wal.sync(lane: Self.storeThreadLane) })
         }
     }
 

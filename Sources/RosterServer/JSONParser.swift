@@ -2,13 +2,14 @@
 ///
 /// Hand-written because Foundation's `JSONDecoder` into a `Decodable` enum tries each type in turn and builds a
 /// `DecodingError` for every miss: on `PUT /v2/customer/field` that was 5% of the server's CPU for a 40-byte body
-/// (docs/server.md, "Reading JSON"). It accepts what `JSONDecoder` accepts and refuses what it refuses —
-/// `JSONParserTests` compares the two on valid and broken bodies: one value (a scalar too) with whitespace around
-/// it, after a byte order mark perhaps; strings of valid UTF-8 whose control characters are escaped, `\u` escapes paired when they are surrogates;
-/// numbers in JSON's grammar that fit a `Double`; at most 512 levels of nesting. A key given twice keeps its first
-/// value, as `JSONDecoder` does. Stricter than `JSONDecoder` on two points, where it lets through what RFC 8259 does
-/// not allow: a comma before a closing bracket or brace (`[1,]`, `{"a":1,}`), and a repeated key's value that is not
-/// JSON (`{"k":1,"k":-}`, which it skips unread).
+/// (docs/server.md, "Reading JSON"). On UTF-8 bodies it accepts what `JSONDecoder` accepts and refuses what it
+/// refuses — `JSONParserTests` compares the two on valid and broken bodies: one value (a scalar too) with whitespace
+/// around it, after a byte order mark perhaps; strings of valid UTF-8 whose control characters are escaped, `\u`
+/// escapes paired when they are surrogates; numbers in JSON's grammar that fit a `Double`; at most 512 levels of
+/// nesting. A key given twice keeps its first value, as `JSONDecoder` does. Stricter than `JSONDecoder` where it
+/// lets through what RFC 8259 does not allow: a comma before a closing bracket or brace (`[1,]`, `{"a":1,}`), a
+/// repeated key's value that is not JSON (`{"k":1,"k":-}`, which it skips unread), and a body in UTF-16 or UTF-32
+/// (RFC 8259 requires UTF-8 between systems; `JSONDecoder` detects the others).
 struct JSONParser {
     struct Malformed: Error {}
 

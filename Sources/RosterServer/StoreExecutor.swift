@@ -195,7 +195,7 @@ final class StoreExecutor: Sendable {
         let answers = others.map { $0(.success(store)) }
         if try store.readStamp() != before {
             do {
-                try currentWAL().sync()
+                try currentWAL().sync(lane: CommitSyncer.storeThreadLane)
             } catch {
                 for job in others { job(.failure(error))() }
                 return
@@ -229,10 +229,10 @@ final class StoreExecutor: Sendable {
     private func currentWAL() throws -> WALFile {
         let connection = store.connectionGeneration
         if let open = wal.withLock({ $0 }), open.connection == connection { return open.file }
-        let file = try store.openWAL()
+        let file = try store.openWAL(lanes: CommitSyncer.lanes)
         wal.withLock { $0 = (connection, file) }
         // A connection reopened after another process's swap starts with SQLite's own checkpoint bound again.
-        if checkpointer != nil, connection > 0 { try store.setAutomaticCheckpoint(pages: Checkpointer.writerPages) }
+        if checkpointer != nil, connection > 0 { try? store.setAutomaticCheckpoint(pages: Checkpointer.writerPages) }
         return file
     }
 

@@ -73,6 +73,54 @@ struct CheckpointerTests {
         #expect(pages == Checkpointer.writerPages)
     }
 
+    @Test("shutting down after another process's swap leaves the new file's WAL alone, with its writes")
+    func shutdownAfterSwap() async throws {
+        let server = try TestServer()
+        // The checkpoint thread has the WAL open once it has checkpointed (the keys the test server made).
+        let before = try Self.modified(server.storePath)
+        server.server.executor.checkpointer?.committed()
+        let deadline = Date().addingTimeInterval(10)
+        while try Self.modified(server.storePath) == before, Date() < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        let other = try server.openStore()
+        let csv = server.directory + "/contacts.csv"
+        try Data("customerId,email,city\nS1,s1@example.com,Vigo\n".utf8).write(to: URL(fileURLWithPath: csv))
+        let summary = try Importer(store: other, options: ImportOptions(kind: .contacts, path: csv)).run()
+        #expect(summary.bulk)
+        // The other process goes on writing into the new file's WAL and keeps it open.
+        _ = try other.apply([
+            AttributedChange(.setFields(id: "S2", fields: [FieldChange(name: "city", value: "Tui")]), actor: "t")
+        ])
+        #expect(FileManager.default.fileExists(atPath: server.storePath + "-wal"))
+        // A job on the store thread reopens the writer on the new file; no commit since the swap, so the checkpoint
+        // connection is still on the old one, and closes last there.
+        _ = try await server.server.executor.run { _ in 0 }
+        server.server.shutdown()
+        #expect(FileManager.default.fileExists(atPath: server.storePath + "-wal"))
+        #expect(FileManager.default.fileExists(atPath: server.storePath + "-shm"))
+        #expect(try other.customer("S2").fields["city"]?.value == "Tui")
+        try other.close()
+        #expect(try server.openStore().customer("S2").fields["city"]?.value == "Tui")
+    }
+
+    @Test("an import the server runs on its writer leaves the checkpoint bound as it found it")
+    func boundAfterImport() async throws {
+        let server = try TestServer()
+        let executor = server.server.executor
+        _ = await executor.writeAll(
+            [.setFields(id: "first", fields: [FieldChange(name: "city", value: "Lugo")])], actor: "test")
+        let csv = server.directory + "/more.csv"
+        try Data("customerId,email,city\nI1,i1@example.com,Vigo\nI2,i2@example.com,Tui\n".utf8)
+            .write(to: URL(fileURLWithPath: csv))
+        let (bulk, pages) = try await executor.run { store in
+            let summary = try Importer(store: store, options: ImportOptions(kind: .contacts, path: csv)).run()
+            return (summary.bulk, try store.db.read { try Int.fetchOne($0, sql: "PRAGMA wal_autocheckpoint") })
+        }
+        #expect(!bulk)
+        #expect(pages == Checkpointer.writerPages)
+    }
+
     @Test("stopping the thread closes its connection, and the writer still checkpoints and removes the WAL at close")
     func stopThenClose() async throws {
         let server = try TestServer()

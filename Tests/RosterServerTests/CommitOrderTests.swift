@@ -1,7 +1,7 @@
 import Foundation
-import RosterCore
 import Testing
 
+@testable import RosterCore
 @testable import RosterServer
 
 /// The bookkeeping of overlapping flushes (`CommitSyncer.State`), step by step, without a disk: which groups a
@@ -76,7 +76,7 @@ struct CommitOrderTests {
         #expect(Self.sequences(own.answers) == [0, 1])
     }
 
-    @Test("a failed flush answers every group up to it with its error, and none committed after it")
+    @Test("a failed flush answers every group up to it with its error; a later group waits for a flush of its own")
     func failedFlush() throws {
         let (wal, _) = try Self.wals()
         var state = CommitSyncer.State()
@@ -88,5 +88,23 @@ struct CommitOrderTests {
         let later = state.finished(second, .success(()))
         #expect(Self.sequences(later.answers) == [1])
         #expect(Self.succeeded(later.answers))
+    }
+
+    @Test("each flushing thread has its own descriptor, and one lane's failure fails every later flush of the file")
+    func stickyFailure() throws {
+        let server = try TestServer()
+        let store = try server.openStore()
+        _ = try store.apply([
+            AttributedChange(.setFields(id: "w1", fields: [FieldChange(name: "city", value: "Vigo")]), actor: "t")
+        ])
+        let good = try store.openWAL(lanes: CommitSyncer.lanes)
+        #expect(good.lanes == CommitSyncer.lanes)
+        for lane in 0..<good.lanes { try good.sync(lane: lane) }
+        // A lane whose descriptor cannot be flushed (not open: EBADF) stands for a failed write-back.
+        let spare = open(server.storePath + "-wal", O_RDONLY)
+        let wal = WALFile(descriptors: [-1, spare], path: server.storePath + "-wal")
+        #expect(throws: RosterError.self) { try wal.sync(lane: 0) }
+        #expect(throws: RosterError.self) { try wal.sync(lane: 1) }
+        #expect(throws: RosterError.self) { try wal.sync(lane: 1) }
     }
 }

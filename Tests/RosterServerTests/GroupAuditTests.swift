@@ -1,7 +1,8 @@
 import Foundation
-import RosterCore
 import RosterModel
 import Testing
+
+@testable import RosterCore
 
 /// A group commit writes the audit log's head once, at the end, for the last entry that survived its savepoint.
 @Suite("A group of changes ends with one audit head, for its last surviving entry")
@@ -35,5 +36,20 @@ struct GroupAuditTests {
         // Entries written one by one after a group still chain onto its head.
         _ = try store.apply([Self.set("g9", "score", "9")])
         #expect(try server.openStore().verifyAudit().isEmpty)
+    }
+
+    @Test("a group whose changes were all refused leaves the head as it was, so a cut log stays visible")
+    func refusedGroupKeepsHead() throws {
+        let server = try TestServer()
+        let store = try server.openStore()
+        _ = try store.apply([Self.set("h1", "score", "1")])
+        _ = try store.apply([Self.set("h2", "score", "2")])
+        #expect(try store.verifyAudit().isEmpty)
+        // The log's last entry removed by hand: the head still names it.
+        try store.db.write { try $0.execute(sql: "DELETE FROM audit WHERE id = (SELECT MAX(id) FROM audit)") }
+        #expect(try !store.verifyAudit().isEmpty)
+        let results = try store.apply([Self.set("h3", "score", "not a number")])
+        #expect(results.allSatisfy { if case .failure = $0 { true } else { false } })
+        #expect(try !store.verifyAudit().isEmpty)
     }
 }

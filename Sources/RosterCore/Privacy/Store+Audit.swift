@@ -55,24 +55,27 @@ extension Store {
         try db.exec(
             "INSERT INTO audit(id, at, actor, action, subject, detail, mac) VALUES (?, ?, ?, ?, ?, ?, ?)",
             arguments: [id, entry.at, entry.actor, action.rawValue, subject, detail, mac])
-        guard !auditHeadDeferred else { return }
+        guard auditHeadDeferredOn != ObjectIdentifier(db) else { return }
         try db.exec(
             "INSERT OR REPLACE INTO meta(key, value) VALUES ('auditHead', ?)", arguments: [auditHead(id: id, mac: mac)])
     }
 
     /// Runs `body` (inside a transaction) with the log's head written once, after it, for the last entry then: a
     /// group of changes, each in a savepoint that may roll its entries back, ends with one head instead of one per
-    /// entry.
+    /// entry. A group that added no entry (every change refused) leaves the head as it found it.
     func withAuditHeadAtEnd<T>(_ db: Database, _ body: () throws -> T) throws -> T {
-        auditHeadDeferred = true
-        defer { auditHeadDeferred = false }
+        let lastStatement = try db.cachedStatement(sql: "SELECT id, mac FROM audit ORDER BY id DESC LIMIT 1")
+        let before: Int64? = try Row.fetchOne(lastStatement)?["id"]
+        auditHeadDeferredOn = ObjectIdentifier(db)
+        defer { auditHeadDeferredOn = nil }
         let result = try body()
-        if let last = try Row.fetchOne(
-            try db.cachedStatement(sql: "SELECT id, mac FROM audit ORDER BY id DESC LIMIT 1"))
-        {
-            try db.exec(
-                "INSERT OR REPLACE INTO meta(key, value) VALUES ('auditHead', ?)",
-                arguments: [auditHead(id: last["id"], mac: last["mac"])])
+        if let last = try Row.fetchOne(lastStatement) {
+            let id: Int64 = last["id"]
+            if id != before {
+                try db.exec(
+                    "INSERT OR REPLACE INTO meta(key, value) VALUES ('auditHead', ?)",
+                    arguments: [auditHead(id: id, mac: last["mac"])])
+            }
         }
         return result
     }

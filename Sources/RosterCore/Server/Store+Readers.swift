@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -104,40 +105,63 @@ extension Store {
         try setCheckpointPages(pages)
     }
 
-    /// The WAL file this connection commits into, to flush from another thread (open it after a commit: SQLite
-    /// creates the file at the first write).
-    public func openWAL() throws -> WALFile {
+    /// The WAL file this connection commits into, to flush from other threads (open it after a commit: SQLite
+    /// creates the file at the first write), with one descriptor for each of `lanes` threads that flush it.
+    public func openWAL(lanes: Int = 1) throws -> WALFile {
         let walPath = path + "-wal"
-        let descriptor = Glibc.open(walPath, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
-        guard descriptor >= 0 else {
-            throw RosterError.io(
-                path: walPath, detail: "cannot open it to flush commits: \(String(cString: strerror(errno)))")
+        var descriptors: [Int32] = []
+        for _ in 0..<max(1, lanes) {
+            let descriptor = Glibc.open(walPath, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+            guard descriptor >= 0 else {
+                let reason = String(cString: strerror(errno))
+                for open in descriptors { Glibc.close(open) }
+                throw RosterError.io(path: walPath, detail: "cannot open it to flush commits: \(reason)")
+            }
+            descriptors.append(descriptor)
         }
-        return WALFile(descriptor: descriptor, path: walPath)
+        return WALFile(descriptors: descriptors, path: walPath)
     }
 }
 
 /// An open WAL file: flushing it makes every commit written into it so far durable. It keeps the file (its inode)
 /// it was opened on, so a flush after another process renamed a new store over the path still reaches the frames
 /// this connection wrote.
+///
+/// Linux reports a failed write-back once per open file description: of two fsyncs at once through one descriptor,
+/// one may get the error and the other succeed for pages that never reached the disk. So each thread that flushes
+/// has a descriptor of its own (a lane), opened with the file, and each sees every failure since its own last
+/// flush. A failure is kept: once one flush failed, every later flush of this file fails with it, since SQLite's
+/// recovery stops at the first frame not on disk and would drop every commit after it.
 public final class WALFile: Sendable {
-    private let descriptor: Int32
+    private let descriptors: [Int32]
     let path: String
+    private let failure = Mutex<RosterError?>(nil)
 
-    init(descriptor: Int32, path: String) {
-        self.descriptor = descriptor
+    init(descriptors: [Int32], path: String) {
+        self.descriptors = descriptors
         self.path = path
     }
 
-    deinit { close(descriptor) }
+    deinit {
+        for descriptor in descriptors { close(descriptor) }
+    }
 
-    /// Waits until the WAL's written frames are on disk.
-    public func sync() throws {
-        while fsync(descriptor) != 0 {
+    /// How many threads may flush it at once, each through its own lane.
+    public var lanes: Int { descriptors.count }
+
+    /// Waits until the WAL's written frames are on disk, through `lane`'s descriptor (one thread per lane); throws
+    /// the first failure any lane ever met.
+    public func sync(lane: Int = 0) throws {
+        if let failed = failure.withLock({ $0 }) { throw failed }
+        while fsync(descriptors[lane]) != 0 {
             guard errno == EINTR else {
-                throw RosterError.io(
+                let error = RosterError.io(
                     path: path, detail: "cannot flush committed writes to disk: \(String(cString: strerror(errno)))")
+                failure.withLock { $0 = $0 ?? error }
+                throw failure.withLock { $0 ?? error }
             }
         }
+        // A failure another lane met meanwhile may be for a page this flush was to reach.
+        if let failed = failure.withLock({ $0 }) { throw failed }
     }
 }

@@ -35,16 +35,32 @@ extension Store {
     }
 
     /// Reopens the store when the file at its path is no longer the one open (called holding the lock).
+    /// Closes a connection that must never remove the WAL: one that is not the store's writer but may be the last
+    /// connection of this process on the file (the sync server's checkpoint connection). Closing the last
+    /// connection checkpoints and deletes the `-wal` and `-shm` files by name; when another process swapped the
+    /// store since, those names are the new file's, whose writer is still using them.
+    public func closeKeepingWAL() throws {
+        keepWALOnClose()
+        try close()
+    }
+
+    /// Makes closing this connection leave the `-wal` and `-shm` files where they are (a persistent WAL).
+    func keepWALOnClose() {
+        db.writeWithoutTransaction { db in
+            // Nothing to do on a connection closed already (closing twice is allowed).
+            guard let connection = db.sqliteConnection else { return }
+            var persist: Int32 = 1
+            _ = sqlite3_file_control(connection, "main", SQLITE_FCNTL_PERSIST_WAL, &persist)
+        }
+    }
+
     func reopenIfReplaced() throws {
         let current = FileIdentity(path: path)
         guard current != openedFile else { return }
         guard current != nil else { throw RosterError.storeMissing(path: path) }
         // The old connection must not delete the -wal and -shm files by name when it closes: those names are the
         // new file's now. With a persistent WAL, SQLite leaves them alone.
-        db.writeWithoutTransaction { db in
-            var persist: Int32 = 1
-            _ = sqlite3_file_control(db.sqliteConnection, "main", SQLITE_FCNTL_PERSIST_WAL, &persist)
-        }
+        keepWALOnClose()
         try? db.close()
         let queue = try DatabaseQueue(path: path, configuration: Store.configuration())
         let newHeader = try queue.read { try StoreHeader.read($0, path: path) }

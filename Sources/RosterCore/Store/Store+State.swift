@@ -26,9 +26,10 @@ struct StoreState: Sendable {
     /// Who the audit log names for this process's writes, when not the operating-system user (the sync server
     /// names the server key a request used).
     var auditActor: String?
-    /// Whether `audit` leaves the log's head to the end of the transaction (`Store.apply`, a group of changes):
-    /// only the last entry's head counts, and each change wrote it again.
-    var auditHeadDeferred = false
+    /// The connection on which `audit` leaves the log's head to the end of the transaction (`Store.apply`, a group
+    /// of changes): only the last entry's head counts, and each change wrote it again. Another connection of this
+    /// store (a bulk import's copy) writes its heads as usual.
+    var auditHeadDeferredOn: ObjectIdentifier?
     /// Field types by lower-cased field name, loaded at unlock.
     var fieldTypes: [String: (name: String, type: FieldType)] = [:]
     /// The registry rows (and whether MACs were required) that `fieldTypes` was checked against when loaded; nil
@@ -113,9 +114,9 @@ extension Store {
         }
     }
 
-    /// Whether the audit log's head waits for the end of the transaction.
-    var auditHeadDeferred: Bool {
-        get { state.withLock { $0.auditHeadDeferred } }
-        set { state.withLock { $0.auditHeadDeferred = newValue } }
+    /// The connection whose audit log head waits for the end of its transaction, if any.
+    var auditHeadDeferredOn: ObjectIdentifier? {
+        get { state.withLock { $0.auditHeadDeferredOn } }
+        set { state.withLock { $0.auditHeadDeferredOn = newValue } }
     }
 }

@@ -109,6 +109,11 @@ public final class Store: Sendable {
     /// indexes): at the default each 50,000-row commit of a million-customer store was followed by a checkpoint
     /// copying ~100 MB back, the same pages again for the next batch. Imports raise it to 16,384 pages (256 MB
     /// of 16 KiB pages), so the pages that several batches rewrite are copied back once.
+    /// The WAL pages after which a commit of this connection checkpoints (`wal_autocheckpoint`).
+    func checkpointPages() throws -> Int {
+        try db.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA wal_autocheckpoint") ?? 1000 }
+    }
+
     func setCheckpointPages(_ pages: Int) throws {
         try db.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_autocheckpoint = \(pages)") }
     }
@@ -271,6 +276,10 @@ public final class Store: Sendable {
 
     /// Closes the store: the WAL is checkpointed into the store file and removed.
     public func close() throws {
+        // A connection to a file another process has since renamed over (a first import's swap) must not
+        // checkpoint and delete the `-wal` and `-shm` files by name as the last connection does: they are the new
+        // file's now.
+        if FileIdentity(path: path) != openedFile { keepWALOnClose() }
         try db.close()
         // Closed means no longer in use: another process's bulk import may replace the file now.
         holdOnlyDuringUse()
