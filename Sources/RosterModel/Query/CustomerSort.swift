@@ -113,13 +113,7 @@ struct CustomerSort<Keys: SortKeys> {
             cancelled = finished.contains(false)
         }
         guard !cancelled, !isCancelled() else { return nil }
-        if let rows {
-            result.withUnsafeMutableBufferPointer { result in
-                rows.withUnsafeBufferPointer { rows in
-                    for index in result.indices { result[index] = rows[Int(UInt32(bitPattern: result[index]))] }
-                }
-            }
-        }
+        if let rows { SortedPositions.toRows(&result, rows) }
         return result
     }
 
@@ -218,6 +212,18 @@ struct CustomerSort<Keys: SortKeys> {
 /// Ranks are read from where they live (a dictionary's codes through the rank of each value, a date's offset from the
 /// smallest) rather than from an array of ranks made first: at 10M rows that array was 38 MB more written and read
 /// twice, out of the cache. Each core counts and places half of the rows.
+/// What the sorts over a list of rows share.
+enum SortedPositions {
+    /// Turns positions in `rows` (what a sort of a list orders) into the rows themselves, in place.
+    static func toRows(_ positions: inout [Int32], _ rows: [Int32]) {
+        positions.withUnsafeMutableBufferPointer { positions in
+            rows.withUnsafeBufferPointer { rows in
+                for index in positions.indices { positions[index] = rows[Int(UInt32(bitPattern: positions[index]))] }
+            }
+        }
+    }
+}
+
 enum RankedSort {
     /// No value.
     static let missing = UInt32.max

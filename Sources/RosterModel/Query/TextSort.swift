@@ -157,13 +157,7 @@ struct TextSort {
             }
         }
         guard !cancelled, !isCancelled() else { return nil }
-        if let rows {
-            result.withUnsafeMutableBufferPointer { result in
-                rows.withUnsafeBufferPointer { rows in
-                    for index in result.indices { result[index] = rows[Int(UInt32(bitPattern: result[index]))] }
-                }
-            }
-        }
+        if let rows { SortedPositions.toRows(&result, rows) }
         return result
     }
 

@@ -150,16 +150,7 @@ struct LoweredColumnTests {
         let rows = (0..<Int32(count)).filter { $0 % 3 != 1 }.reversed().map { $0 }
         for ascending in [true, false] {
             for list in [nil, rows] {
-                let positions = list.map { $0.map(Int.init) } ?? Array(0..<count)
-                let present = positions.indices.filter { column.length(positions[$0]) > 0 }
-                let ordered = column.bytes.withUnsafeBufferPointer { buffer in
-                    present.sorted { left, right in
-                        let order = column.compareRows(positions[left], positions[right], in: buffer)
-                        return order != 0 ? (ascending ? order < 0 : order > 0) : left < right
-                    }
-                }
-                let missing = positions.indices.filter { column.length(positions[$0]) == 0 }
-                let expected = (ordered + missing).map { Int32(positions[$0]) }
+                let expected = column.referenceOrder(list, count: count, ascending: ascending)
                 for twoCoresFrom in [16, Int.max] {
                     var sort = CustomerSort(keys: TextSortKeys(column: column))
                     sort.leafSize = leafSize
@@ -169,5 +160,22 @@ struct LoweredColumnTests {
                 }
             }
         }
+    }
+}
+
+extension FoldedTextColumn {
+    /// `list` (every row when nil) in the order a plain comparison of folded values gives: stable, missing and empty
+    /// last. The reference the sorts are checked against.
+    func referenceOrder(_ list: [Int32]?, count: Int, ascending: Bool) -> [Int32] {
+        let positions = list.map { $0.map(Int.init) } ?? Array(0..<count)
+        let present = positions.indices.filter { length(positions[$0]) > 0 }
+        let ordered = bytes.withUnsafeBufferPointer { buffer in
+            present.sorted { left, right in
+                let order = compareRows(positions[left], positions[right], in: buffer)
+                return order != 0 ? (ascending ? order < 0 : order > 0) : left < right
+            }
+        }
+        let missing = positions.indices.filter { length(positions[$0]) == 0 }
+        return (ordered + missing).map { Int32(positions[$0]) }
     }
 }

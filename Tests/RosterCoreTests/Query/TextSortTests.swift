@@ -21,19 +21,8 @@ struct TextSortTests {
         "e\u{301}", "é", "ABC_DEF", "ABC[", "abc`", "~", "東京", "Straße", "strasse", "0123", "12345678901234567890",
     ]
 
-    /// `list` (every row when nil) in the order a plain comparison of folded values gives: stable, missing and empty
-    /// last.
     private func expected(_ column: FoldedTextColumn, _ list: [Int32]?, count: Int, ascending: Bool) -> [Int32] {
-        let positions = list.map { $0.map(Int.init) } ?? Array(0..<count)
-        let present = positions.indices.filter { column.length(positions[$0]) > 0 }
-        let ordered = column.bytes.withUnsafeBufferPointer { buffer in
-            present.sorted { left, right in
-                let order = column.compareRows(positions[left], positions[right], in: buffer)
-                return order != 0 ? (ascending ? order < 0 : order > 0) : left < right
-            }
-        }
-        let missing = positions.indices.filter { column.length(positions[$0]) == 0 }
-        return (ordered + missing).map { Int32(positions[$0]) }
+        column.referenceOrder(list, count: count, ascending: ascending)
     }
 
     private func check(_ column: FoldedTextColumn, count: Int, seed: UInt64, _ label: String) {
