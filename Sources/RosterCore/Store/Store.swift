@@ -103,17 +103,17 @@ public final class Store: Sendable {
         }
     }
 
+    /// The WAL pages after which a commit of this connection checkpoints (`wal_autocheckpoint`).
+    func checkpointPages() throws -> Int {
+        try db.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA wal_autocheckpoint") ?? 1000 }
+    }
+
     /// Sets after how many pages of WAL a commit copies the WAL back into the store (SQLite's default: 1,000).
     ///
     /// Every batch of an incremental import rewrites most blind-index pages (new entries land all over the
     /// indexes): at the default each 50,000-row commit of a million-customer store was followed by a checkpoint
     /// copying ~100 MB back, the same pages again for the next batch. Imports raise it to 16,384 pages (256 MB
     /// of 16 KiB pages), so the pages that several batches rewrite are copied back once.
-    /// The WAL pages after which a commit of this connection checkpoints (`wal_autocheckpoint`).
-    func checkpointPages() throws -> Int {
-        try db.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA wal_autocheckpoint") ?? 1000 }
-    }
-
     func setCheckpointPages(_ pages: Int) throws {
         try db.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_autocheckpoint = \(pages)") }
     }
