@@ -35,7 +35,7 @@ final class Checkpointer: Sendable {
     /// itself only past `writerPages`; nil, leaving the writer as it was, when either cannot be done.
     static func start(for writer: Store) -> Checkpointer? {
         guard let connection = try? writer.openCheckpointConnection() else { return nil }
-        guard (try? writer.setCheckpointPages(writerPages)) != nil else {
+        guard (try? writer.setAutomaticCheckpoint(pages: writerPages)) != nil else {
             try? connection.closeKeepingWAL()
             return nil
         }

@@ -232,7 +232,7 @@ final class StoreExecutor: Sendable {
         let file = try store.openWAL(lanes: CommitSyncer.lanes)
         wal.withLock { $0 = (connection, file) }
         // A connection reopened after another process's swap starts with SQLite's own checkpoint bound again.
-        if checkpointer != nil, connection > 0 { try? store.setCheckpointPages(Checkpointer.writerPages) }
+        if checkpointer != nil, connection > 0 { try? store.setAutomaticCheckpoint(pages: Checkpointer.writerPages) }
         return file
     }
 

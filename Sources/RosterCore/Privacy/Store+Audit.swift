@@ -45,9 +45,10 @@ extension Store {
     /// Appends an entry inside the caller's transaction.
     func audit(_ db: Database, _ action: AuditAction, subject: String, detail: String = "") throws {
         // Cached statements: the sync server appends an entry per write, and compiling these cost more than running them.
-        let last = try lastAuditEntry(db)
-        let previous = last?.mac ?? Data()
-        let id = (last?.id ?? 0) + 1
+        let last = try Row.fetchOne(
+            try db.cachedStatement(sql: "SELECT id, mac FROM audit ORDER BY id DESC LIMIT 1"))
+        let previous: Data = last?["mac"] ?? Data()
+        let id = (last?["id"] as Int64? ?? 0) + 1
         let entry = AuditEntry(
             id: id, at: Store.now(), actor: auditActor ?? Store.actor, action: action, subject: subject, detail: detail)
         let mac = auditMAC(entry, previous: previous)
@@ -55,18 +56,6 @@ extension Store {
             "INSERT INTO audit(id, at, actor, action, subject, detail, mac) VALUES (?, ?, ?, ?, ?, ?, ?)",
             arguments: [id, entry.at, entry.actor, action.rawValue, subject, detail, mac])
         guard auditHeadDeferredOn != ObjectIdentifier(db) else { return }
-        try writeAuditHead(db, id: id, mac: mac)
-    }
-
-    /// The log's last entry: its id and MAC.
-    private func lastAuditEntry(_ db: Database) throws -> (id: Int64, mac: Data)? {
-        try Row.fetchOne(try db.cachedStatement(sql: "SELECT id, mac FROM audit ORDER BY id DESC LIMIT 1")).map {
-            ($0["id"], $0["mac"])
-        }
-    }
-
-    /// Records `id` and `mac` as the log's head: removing entries from the end of the log no longer matches it.
-    private func writeAuditHead(_ db: Database, id: Int64, mac: Data) throws {
         try db.exec(
             "INSERT OR REPLACE INTO meta(key, value) VALUES ('auditHead', ?)", arguments: [auditHead(id: id, mac: mac)])
     }
@@ -75,17 +64,27 @@ extension Store {
     /// group of changes, each in a savepoint that may roll its entries back, ends with one head instead of one per
     /// entry. A group that added no entry (every change refused) leaves the head as it found it.
     func withAuditHeadAtEnd<T>(_ db: Database, _ body: () throws -> T) throws -> T {
-        let before = try lastAuditEntry(db)?.id
+        let lastStatement = try db.cachedStatement(sql: "SELECT id, mac FROM audit ORDER BY id DESC LIMIT 1")
+        let before: Int64? = try Row.fetchOne(lastStatement)?["id"]
         auditHeadDeferredOn = ObjectIdentifier(db)
         defer { auditHeadDeferredOn = nil }
         let result = try body()
-        if let last = try lastAuditEntry(db), last.id != before { try writeAuditHead(db, id: last.id, mac: last.mac) }
+        if let last = try Row.fetchOne(lastStatement) {
+            let id: Int64 = last["id"]
+            if id != before {
+                try db.exec(
+                    "INSERT OR REPLACE INTO meta(key, value) VALUES ('auditHead', ?)",
+                    arguments: [auditHead(id: id, mac: last["mac"])])
+            }
+        }
         return result
     }
 
     /// Writes the head of an empty log at creation, so that removing every entry (and the head) is caught too.
     func startAuditLog(_ db: Database) throws {
-        try writeAuditHead(db, id: 0, mac: Data())
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO meta(key, value) VALUES ('auditHead', ?)",
+            arguments: [auditHead(id: 0, mac: Data())])
     }
 
     /// Appends an entry in a transaction of its own.

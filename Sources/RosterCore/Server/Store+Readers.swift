@@ -99,6 +99,12 @@ extension Store {
         }
     }
 
+    /// After how many WAL pages a commit of this connection checkpoints itself (SQLite's `wal_autocheckpoint`;
+    /// 0: never).
+    public func setAutomaticCheckpoint(pages: Int) throws {
+        try setCheckpointPages(pages)
+    }
+
     /// The WAL file this connection commits into, to flush from other threads (open it after a commit: SQLite
     /// creates the file at the first write), with one descriptor for each of `lanes` threads that flush it.
     public func openWAL(lanes: Int = 1) throws -> WALFile {

@@ -114,7 +114,7 @@ public final class Store: Sendable {
     /// indexes): at the default each 50,000-row commit of a million-customer store was followed by a checkpoint
     /// copying ~100 MB back, the same pages again for the next batch. Imports raise it to 16,384 pages (256 MB
     /// of 16 KiB pages), so the pages that several batches rewrite are copied back once.
-    package func setCheckpointPages(_ pages: Int) throws {
+    func setCheckpointPages(_ pages: Int) throws {
         try db.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_autocheckpoint = \(pages)") }
     }
 
