@@ -12,6 +12,11 @@ struct Call: Sendable {
     var body: [UInt8] = []
     /// The key's name, or `anonymous` on endpoints without a key.
     var actor = "anonymous"
+    /// How the key was let in, when it was from the keys the store thread keeps (`.write` handlers only).
+    var grant: KeyGrant?
+
+    /// Who the request's writes are for, as the store thread needs it.
+    var writer: WriteKey { WriteKey(name: actor, grant: grant) }
 
     /// A query parameter, percent-decoded.
     func query(_ name: String) -> String? { request.uri.queryParameters.get(name) }
@@ -54,8 +59,11 @@ struct Reply: Sendable {
 
 /// What a route does with a request once it is authorized.
 enum Handler: Sendable {
-    /// Runs on the request's task (writes, long reads).
+    /// Runs on the request's task (long reads, writes outside group commit).
     case task(@Sendable (Call) async throws -> Reply)
+    /// Runs on the request's task and writes only through group commit (`StoreExecutor.write(_:by:)`), whose store
+    /// thread checks the key again when the keys may have changed: its key is let in from `WriteKeys`.
+    case write(@Sendable (Call) async throws -> Reply)
     /// A short read run on the reader that checked the key, in the same checkout.
     case read(@Sendable (Call, Reader) throws -> Reply)
 }
@@ -76,6 +84,17 @@ struct Endpoints: Sendable {
         _ handler: @escaping @Sendable (Call) async throws -> Reply
     ) {
         add(router, method, path, role: role, bodyLimit: bodyLimit, unknownCode: unknownCode, handling: .task(handler))
+    }
+
+    /// Adds a route that needs a write key and writes only through `StoreExecutor.write(_:by:)` or
+    /// `writeAll(_:by:)` with `call.writer`.
+    func addWrite(
+        _ router: Router<BasicRequestContext>, _ method: HTTPRequest.Method, _ path: RouterPath, bodyLimit: Int,
+        unknownCode: Int = 4601, _ handler: @escaping @Sendable (Call) async throws -> Reply
+    ) {
+        add(
+            router, method, path, role: .write, bodyLimit: bodyLimit, unknownCode: unknownCode,
+            handling: .write(handler))
     }
 
     /// Adds a short read that needs a key: the key check and the read take one reader, one after the other.
@@ -144,10 +163,16 @@ struct Endpoints: Sendable {
             }
             actor = name
             return try outcome.get()
-        case .task(let handler):
+        case .task(let handler), .write(let handler):
+            var grant: KeyGrant?
             if let role {
                 let secret = try Endpoints.bearer(request)
-                actor = try Endpoints.authorize(secret, needs: role, with: try await reads.keyVerifier()).name
+                if case .write = handling, let (key, granted) = executor.keys.admit(secret, needs: role) {
+                    actor = key.name
+                    grant = granted
+                } else {
+                    actor = try Endpoints.authorize(secret, needs: role, with: try await reads.keyVerifier()).name
+                }
             }
             var body: [UInt8] = []
             if let bodyLimit {
@@ -163,7 +188,7 @@ struct Endpoints: Sendable {
                     }
                 }
             }
-            return try await handler(Call(request: request, body: body, actor: actor))
+            return try await handler(Call(request: request, body: body, actor: actor, grant: grant))
         }
     }
 
@@ -185,7 +210,7 @@ struct Endpoints: Sendable {
     }
 
     /// The key whose secret this is, if it is valid and its role allows `needs`.
-    private static func authorize(_ secret: String, needs role: ServerKeyRole, with verifier: ServerKeyVerifier)
+    static func authorize(_ secret: String, needs role: ServerKeyRole, with verifier: ServerKeyVerifier)
         throws(APIError) -> ServerKey
     {
         guard let key = verifier.key(for: secret) else { throw .unauthorized }

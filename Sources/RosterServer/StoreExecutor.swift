@@ -16,6 +16,8 @@ final class StoreExecutor: Sendable {
 
     private struct PendingWrite {
         let change: AttributedChange
+        /// Set when the key was let in from `keys`: checked again at the group's start if they may have changed.
+        let grant: KeyGrant?
         let done: @Sendable (Result<StoreChangeResult, any Error>) -> Void
     }
 
@@ -34,6 +36,8 @@ final class StoreExecutor: Sendable {
     private let finished = DispatchSemaphore(value: 0)
     private let metrics: ServerMetrics
     let syncer = CommitSyncer()
+    /// The server keys as this thread last read them, for letting write requests in (`WriteKeys`).
+    let keys = WriteKeys()
     /// Checkpoints the WAL beside the store thread (nil: the writer checkpoints itself, as SQLite does).
     let checkpointer: Checkpointer?
     /// The WAL the store thread's connection commits into, with the connection it belongs to (store thread only).
@@ -85,12 +89,13 @@ final class StoreExecutor: Sendable {
 
     /// Queues a write for the next group commit; returns once it is committed (or refused). `prepared` is the
     /// change worked out on a reader (`ReadPool.prepare`), which the store thread writes if it still holds.
-    func write(_ change: StoreChange, actor: String, prepared: PreparedChange? = nil) async throws -> StoreChangeResult
+    func write(_ change: StoreChange, by key: WriteKey, prepared: PreparedChange? = nil) async throws
+        -> StoreChangeResult
     {
         try await withCheckedThrowingContinuation { continuation in
-            let pending = PendingWrite(change: AttributedChange(change, actor: actor, prepared: prepared)) {
-                continuation.resume(with: $0)
-            }
+            let pending = PendingWrite(
+                change: AttributedChange(change, actor: key.name, prepared: prepared), grant: key.grant
+            ) { continuation.resume(with: $0) }
             let accepted = queue.withLock { state in
                 guard !state.stopped else { return false }
                 state.writes.append(pending)
@@ -100,9 +105,22 @@ final class StoreExecutor: Sendable {
         }
     }
 
+    /// A write whose key was checked on a reader, or that needs none (tests).
+    func write(_ change: StoreChange, actor: String, prepared: PreparedChange? = nil) async throws -> StoreChangeResult
+    {
+        try await write(change, by: WriteKey(name: actor, grant: nil), prepared: prepared)
+    }
+
     /// Queues several writes at once, so that they commit together (up to `maxBatch` per transaction); returns each
     /// one's outcome in order.
     func writeAll(_ changes: [StoreChange], actor: String, prepared: [PreparedChange?] = []) async -> [Result<
+        StoreChangeResult, any Error
+    >] {
+        await writeAll(changes, by: WriteKey(name: actor, grant: nil), prepared: prepared)
+    }
+
+    /// `writeAll` for a request's key.
+    func writeAll(_ changes: [StoreChange], by key: WriteKey, prepared: [PreparedChange?] = []) async -> [Result<
         StoreChangeResult, any Error
     >] {
         guard !changes.isEmpty else { return [] }
@@ -112,8 +130,8 @@ final class StoreExecutor: Sendable {
                 guard !state.stopped else { return false }
                 for (index, change) in changes.enumerated() {
                     let attributed = AttributedChange(
-                        change, actor: actor, prepared: index < prepared.count ? prepared[index] : nil)
-                    state.writes.append(PendingWrite(change: attributed) { collector.set(index, $0) })
+                        change, actor: key.name, prepared: index < prepared.count ? prepared[index] : nil)
+                    state.writes.append(PendingWrite(change: attributed, grant: key.grant) { collector.set(index, $0) })
                 }
                 return true
             }
@@ -204,8 +222,32 @@ final class StoreExecutor: Sendable {
         for answer in answers { answer() }
     }
 
-    private func commit(_ writes: [PendingWrite]) {
+    /// The writes whose keys still hold: a key let in from `keys` at another version than theirs now is checked
+    /// again, and a write whose key was revoked meanwhile is refused here, before anything is written for it.
+    private func admitted(_ writes: [PendingWrite]) throws -> [PendingWrite] {
+        let (version, verifier) = try keys.refresh(store)
+        return writes.filter { pending in
+            guard let grant = pending.grant, grant.version != version else { return true }
+            do {
+                _ = try Endpoints.authorize(grant.secret, needs: grant.needs, with: verifier)
+                return true
+            } catch {
+                pending.done(.failure(error))
+                return false
+            }
+        }
+    }
+
+    private func commit(_ pending: [PendingWrite]) {
         let started = ContinuousClock.now
+        let writes: [PendingWrite]
+        do {
+            writes = try admitted(pending)
+        } catch {
+            for write in pending { write.done(.failure(error)) }
+            return
+        }
+        guard !writes.isEmpty else { return }
         do {
             try store.deferCommitSync()
             let results = try store.apply(writes.map(\.change))

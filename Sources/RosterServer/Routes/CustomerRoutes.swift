@@ -21,7 +21,7 @@ extension SyncServer {
                 .filter { !$0.isEmpty }
             return Reply(CustomerBody.fields(try reader.store.customer(id), names: names))
         }
-        endpoints.add(router, .put, "/v2/customer/field", role: .write, bodyLimit: limit) { call in
+        endpoints.addWrite(router, .put, "/v2/customer/field", bodyLimit: limit) { call in
             let id = try call.requiredQuery("customerId")
             guard case .object(let members) = try JSONInput.parse(call.body) else {
                 throw APIError.wrongType("the body", expected: "a JSON object of field names and values")
@@ -35,35 +35,35 @@ extension SyncServer {
             }
             let change = StoreChange.setFields(id: id, fields: fields)
             let prepared = prepareWrites ? reads.prepare(change) : nil
-            let result = try await executor.write(change, actor: call.actor, prepared: prepared)
+            let result = try await executor.write(change, by: call.writer, prepared: prepared)
             return CustomerBody.reply(result) { CustomerBody.fields($0, names: nil) }
         }
-        endpoints.add(router, .delete, "/v2/customer/field", role: .write, bodyLimit: limit) { call in
+        endpoints.addWrite(router, .delete, "/v2/customer/field", bodyLimit: limit) { call in
             let id = try call.requiredQuery("customerId")
             let body = try call.object(allowed: ["fields"])
             guard let names = try body.strings("fields") else { throw APIError.missing("\"fields\"") }
-            let result = try await executor.write(.unsetFields(id: id, names: names), actor: call.actor)
+            let result = try await executor.write(.unsetFields(id: id, names: names), by: call.writer)
             return CustomerBody.reply(result) { CustomerBody.fields($0, names: nil) }
         }
         for (method, isLink) in [(HTTPRequest.Method.post, true), (.delete, false)] {
-            endpoints.add(router, method, "/v2/customer/link", role: .write, bodyLimit: limit) { call in
+            endpoints.addWrite(router, method, "/v2/customer/link", bodyLimit: limit) { call in
                 let body = try call.object(allowed: [
                     "channel", "customerId", "deviceId", "email", "phone", "countryCode",
                 ])
                 let id = try body.requiredString("customerId")
                 let link = try CustomerBody.link(body)
                 let change: StoreChange = isLink ? .link(id: id, link) : .unlink(id: id, link)
-                let result = try await executor.write(change, actor: call.actor)
+                let result = try await executor.write(change, by: call.writer)
                 return CustomerBody.reply(result) { CustomerBody.summary($0, applicationId: applicationId) }
             }
         }
-        endpoints.add(router, .put, "/v2/customer/consent", role: .write, bodyLimit: limit) { call in
+        endpoints.addWrite(router, .put, "/v2/customer/consent", bodyLimit: limit) { call in
             let body = try call.object(allowed: ["customerId", "channel", "enabled"])
             let id = try body.requiredString("customerId")
             let channel = try CustomerBody.channel(try body.requiredString("channel"))
             guard let enabled = try body.bool("enabled") else { throw APIError.missing("\"enabled\"") }
             let result = try await executor.write(
-                .consent(id: id, channel: channel, enabled: enabled), actor: call.actor)
+                .consent(id: id, channel: channel, enabled: enabled), by: call.writer)
             return CustomerBody.reply(result) { CustomerBody.consent($0) }
         }
     }

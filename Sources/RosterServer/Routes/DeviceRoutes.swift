@@ -15,20 +15,20 @@ extension SyncServer {
                 Reply(DeviceBody.json(try DeviceBody.device($0, id))).rendered
             }
         }
-        endpoints.add(router, .post, "/v1/device", role: .write, bodyLimit: limit, unknownCode: 4602) { call in
+        endpoints.addWrite(router, .post, "/v1/device", bodyLimit: limit, unknownCode: 4602) { call in
             let body = try call.object(allowed: DeviceBody.registerKeys)
             let registration = try DeviceBody.registration(body)
-            let result = try await executor.write(.registerDevice(registration), actor: call.actor)
+            let result = try await executor.write(.registerDevice(registration), by: call.writer)
             guard case .device(let device, let created) = result else { throw APIError.stopping }
             return Reply(status: created ? .created : .ok, DeviceBody.json(device))
         }
-        endpoints.add(router, .put, "/v1/device", role: .write, bodyLimit: limit, unknownCode: 4602) { call in
+        endpoints.addWrite(router, .put, "/v1/device", bodyLimit: limit, unknownCode: 4602) { call in
             let body = try call.object(allowed: DeviceBody.updateKeys)
             guard let id = try call.query("deviceId") ?? body.string("deviceId"), !id.isEmpty else {
                 throw APIError.missing("deviceId (in the query or the body)")
             }
             let result = try await executor.write(
-                .updateDevice(deviceId: id, try DeviceBody.update(body)), actor: call.actor)
+                .updateDevice(deviceId: id, try DeviceBody.update(body)), by: call.writer)
             guard case .device(let device, _) = result else { throw APIError.stopping }
             return Reply(DeviceBody.json(device))
         }

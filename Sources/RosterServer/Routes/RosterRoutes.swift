@@ -10,7 +10,7 @@ extension SyncServer {
         let limit = configuration.maxJSONBytes
         let maxCustomers = configuration.maxBatchCustomers
         let queries = queries
-        endpoints.add(router, .post, "/v2/customers", role: .write, bodyLimit: limit) { call in
+        endpoints.addWrite(router, .post, "/v2/customers", bodyLimit: limit) { call in
             guard case .array(let items) = try JSONInput.parse(call.body) else {
                 throw APIError.wrongType("the body", expected: "a JSON array of customers")
             }
@@ -19,7 +19,7 @@ extension SyncServer {
                     "\(items.count) customers in one request; the limit is \(maxCustomers): split the batch "
                         + "(nothing was changed)")
             }
-            return Reply(try await BatchUpsert.run(items, executor: executor, actor: call.actor))
+            return Reply(try await BatchUpsert.run(items, executor: executor, by: call.writer))
         }
         endpoints.add(router, .post, "/v2/query", role: .read, bodyLimit: limit) { call in
             let body = try call.object(allowed: ["filter", "limit", "cursor"])
@@ -91,7 +91,7 @@ extension SyncServer {
 enum BatchUpsert {
     static let keys: Set<String> = ["customerId", "email", "countryCode", "phone", "fields", "consent"]
 
-    static func run(_ items: [JSONInput], executor: StoreExecutor, actor: String) async throws -> JSONValue {
+    static func run(_ items: [JSONInput], executor: StoreExecutor, by key: WriteKey) async throws -> JSONValue {
         var parsed: [(index: Int, change: StoreChange)] = []
         var results = [JSONValue?](repeating: nil, count: items.count)
         for (index, item) in items.enumerated() {
@@ -101,7 +101,7 @@ enum BatchUpsert {
                 results[index] = rejected(index, APIError.from(error))
             }
         }
-        let outcomes = await executor.writeAll(parsed.map(\.change), actor: actor)
+        let outcomes = await executor.writeAll(parsed.map(\.change), by: key)
         for ((index, _), outcome) in zip(parsed, outcomes) {
             switch outcome {
             case .success(.customer(let customer, let created)):
@@ -112,7 +112,11 @@ enum BatchUpsert {
             case .success(.device):
                 results[index] = rejected(index, APIError.stopping)
             case .failure(let error):
-                if error is ServerStopped { throw error }
+                // A key revoked while the batch waited for its group refuses the whole request, as it would have
+                // been refused had the revocation come first.
+                if error is ServerStopped || (error as? APIError).map({ [401, 403].contains($0.status.code) }) == true {
+                    throw error
+                }
                 results[index] = rejected(index, APIError.from(error))
             }
         }
