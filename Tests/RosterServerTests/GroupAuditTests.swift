@@ -38,6 +38,27 @@ struct GroupAuditTests {
         #expect(try server.openStore().verifyAudit().isEmpty)
     }
 
+    @Test("an entry rolled back with its savepoint is not chained onto: the group reads the last entry again")
+    func tailAfterRollback() throws {
+        let server = try TestServer()
+        let store = try server.openStore()
+        _ = try store.apply([Self.set("t0", "score", "1")])
+        try store.db.write { db in
+            try store.withAuditHeadAtEnd(db) {
+                try store.audit(db, .field, subject: "*", detail: "kept before")
+                try db.execute(sql: "SAVEPOINT change")
+                try store.audit(db, .field, subject: "*", detail: "rolled back")
+                try db.execute(sql: "ROLLBACK TO SAVEPOINT change")
+                try db.execute(sql: "RELEASE SAVEPOINT change")
+                store.forgetAuditTail()
+                try store.audit(db, .field, subject: "*", detail: "kept after")
+            }
+        }
+        #expect(try store.auditEntries().suffix(2).map(\.detail) == ["kept before", "kept after"])
+        #expect(try store.verifyAudit().isEmpty)
+        #expect(try server.openStore().verifyAudit().isEmpty)
+    }
+
     @Test("a group whose changes were all refused leaves the head as it was, so a cut log stays visible")
     func refusedGroupKeepsHead() throws {
         let server = try TestServer()

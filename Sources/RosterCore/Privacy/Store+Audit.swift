@@ -44,47 +44,61 @@ extension Store {
 
     /// Appends an entry inside the caller's transaction.
     func audit(_ db: Database, _ action: AuditAction, subject: String, detail: String = "") throws {
-        // Cached statements: the sync server appends an entry per write, and compiling these cost more than running them.
-        let last = try Row.fetchOne(
-            try db.cachedStatement(sql: "SELECT id, mac FROM audit ORDER BY id DESC LIMIT 1"))
-        let previous: Data = last?["mac"] ?? Data()
-        let id = (last?["id"] as Int64? ?? 0) + 1
+        let inGroup = auditHeadDeferredOn == ObjectIdentifier(db)
+        // Inside a group the entry before is the one this group wrote last, unless a change was rolled back since.
+        let last = try (inGroup ? auditTail : nil) ?? lastAuditEntry(db)
+        let id = (last?.id ?? 0) + 1
         let entry = AuditEntry(
             id: id, at: Store.now(), actor: auditActor ?? Store.actor, action: action, subject: subject, detail: detail)
-        let mac = auditMAC(entry, previous: previous)
+        let mac = auditMAC(entry, previous: last?.mac ?? Data())
         try db.exec(
             "INSERT INTO audit(id, at, actor, action, subject, detail, mac) VALUES (?, ?, ?, ?, ?, ?, ?)",
             arguments: [id, entry.at, entry.actor, action.rawValue, subject, detail, mac])
-        guard auditHeadDeferredOn != ObjectIdentifier(db) else { return }
+        if inGroup {
+            auditTail = (id, mac)
+        } else {
+            try writeAuditHead(db, id: id, mac: mac)
+        }
+    }
+
+    /// The log's last entry: its id and MAC. A cached statement: the sync server appends an entry per write, and
+    /// compiling it cost more than running it.
+    private func lastAuditEntry(_ db: Database) throws -> (id: Int64, mac: Data)? {
+        try Row.fetchOne(try db.cachedStatement(sql: "SELECT id, mac FROM audit ORDER BY id DESC LIMIT 1")).map {
+            ($0["id"], $0["mac"])
+        }
+    }
+
+    /// Records `id` and `mac` as the log's head: removing entries from the end of the log no longer matches it.
+    private func writeAuditHead(_ db: Database, id: Int64, mac: Data) throws {
         try db.exec(
             "INSERT OR REPLACE INTO meta(key, value) VALUES ('auditHead', ?)", arguments: [auditHead(id: id, mac: mac)])
+    }
+
+    /// Forgets the log's last entry as the group knew it: a change rolled back to its savepoint took its entries
+    /// with it.
+    func forgetAuditTail() {
+        auditTail = nil
     }
 
     /// Runs `body` (inside a transaction) with the log's head written once, after it, for the last entry then: a
     /// group of changes, each in a savepoint that may roll its entries back, ends with one head instead of one per
     /// entry. A group that added no entry (every change refused) leaves the head as it found it.
     func withAuditHeadAtEnd<T>(_ db: Database, _ body: () throws -> T) throws -> T {
-        let lastStatement = try db.cachedStatement(sql: "SELECT id, mac FROM audit ORDER BY id DESC LIMIT 1")
-        let before: Int64? = try Row.fetchOne(lastStatement)?["id"]
+        let before = try lastAuditEntry(db)
         auditHeadDeferredOn = ObjectIdentifier(db)
+        auditTail = before
         defer { auditHeadDeferredOn = nil }
         let result = try body()
-        if let last = try Row.fetchOne(lastStatement) {
-            let id: Int64 = last["id"]
-            if id != before {
-                try db.exec(
-                    "INSERT OR REPLACE INTO meta(key, value) VALUES ('auditHead', ?)",
-                    arguments: [auditHead(id: id, mac: last["mac"])])
-            }
+        if let last = try auditTail ?? lastAuditEntry(db), last.id != before?.id {
+            try writeAuditHead(db, id: last.id, mac: last.mac)
         }
         return result
     }
 
     /// Writes the head of an empty log at creation, so that removing every entry (and the head) is caught too.
     func startAuditLog(_ db: Database) throws {
-        try db.execute(
-            sql: "INSERT OR REPLACE INTO meta(key, value) VALUES ('auditHead', ?)",
-            arguments: [auditHead(id: 0, mac: Data())])
+        try writeAuditHead(db, id: 0, mac: Data())
     }
 
     /// Appends an entry in a transaction of its own.

@@ -48,6 +48,7 @@ extension Store {
                 }
                 try db.exec("RELEASE SAVEPOINT change")
             } catch {
+                forgetAuditTail()
                 // After a failure of the disk SQLite may have rolled back the whole transaction: that error, not
                 // the missing savepoint's, is the one to report.
                 let rolledBack = Result {

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import RosterModel
 
@@ -30,6 +31,9 @@ struct StoreState: Sendable {
     /// of changes): only the last entry's head counts, and each change wrote it again. Another connection of this
     /// store (a bulk import's copy) writes its heads as usual.
     var auditHeadDeferredOn: ObjectIdentifier?
+    /// The last entry of the log as the group on `auditHeadDeferredOn` left it (its id and MAC), so that each
+    /// entry of a group does not read the one before it again; nil: read it. A change rolled back forgets it.
+    var auditTail: (id: Int64, mac: Data)?
     /// Field types by lower-cased field name, loaded at unlock.
     var fieldTypes: [String: (name: String, type: FieldType)] = [:]
     /// The registry rows (and whether MACs were required) that `fieldTypes` was checked against when loaded; nil
@@ -117,6 +121,17 @@ extension Store {
     /// The connection whose audit log head waits for the end of its transaction, if any.
     var auditHeadDeferredOn: ObjectIdentifier? {
         get { state.withLock { $0.auditHeadDeferredOn } }
-        set { state.withLock { $0.auditHeadDeferredOn = newValue } }
+        set {
+            state.withLock { state in
+                state.auditHeadDeferredOn = newValue
+                state.auditTail = nil
+            }
+        }
+    }
+
+    /// The log's last entry as the current group left it, if known (`StoreState.auditTail`).
+    var auditTail: (id: Int64, mac: Data)? {
+        get { state.withLock { $0.auditTail } }
+        set { state.withLock { $0.auditTail = newValue } }
     }
 }
