@@ -59,6 +59,38 @@ struct GroupAuditTests {
         #expect(try server.openStore().verifyAudit().isEmpty)
     }
 
+    @Test("a refusal that depends on an earlier change of the same group: the same outcomes as savepoints alone give")
+    func refusalAfterDependentChange() throws {
+        let server = try TestServer()
+        let store = try server.openStore()
+        // `level` is registered as a number by the group's first change, which makes its second change invalid.
+        let results = try store.apply([
+            Self.set("d1", "level", "3"), Self.set("d2", "level", "high"), Self.set("d3", "level", "4"),
+        ])
+        #expect(results.map { if case .success = $0 { true } else { false } } == [true, false, true])
+        #expect(try store.customer("d1").fields["level"]?.value == "3")
+        #expect(try store.customer("d3").fields["level"]?.value == "4")
+        #expect(throws: RosterError.self) { try store.customer("d2") }
+        #expect(try store.fieldSummaries().filter { $0.name == "level" }.count == 1)
+        #expect(try store.verifyAudit().isEmpty)
+        // One change refused alone: a field it would have registered is not left in the registry.
+        let alone = try store.apply([
+            AttributedChange(
+                .setFields(
+                    id: "d4",
+                    fields: [FieldChange(name: "tier", value: "gold"), FieldChange(name: "level", value: "top")]),
+                actor: "crm-sync")
+        ])
+        #expect(alone.count == 1)
+        if case .success = alone[0] { Issue.record("a non-number level was accepted") }
+        #expect(store.fields.contains { $0.name == "tier" } == false)
+        #expect(try server.openStore().fieldSummaries().contains { $0.name == "tier" } == false)
+        // The next write registers it as a text field, as if the refused change had never run.
+        #expect(try store.apply([Self.set("d5", "tier", "gold")]).count == 1)
+        #expect(try store.customer("d5").fields["tier"]?.value == "gold")
+        #expect(try server.openStore().fieldSummaries().contains { $0.name == "tier" })
+    }
+
     @Test("a group whose changes were all refused leaves the head as it was, so a cut log stays visible")
     func refusedGroupKeepsHead() throws {
         let server = try TestServer()
