@@ -19,16 +19,37 @@ public struct TypedID: Sendable, Equatable {
 
     public init(_ raw: String) {
         let trimmed = CRMID.trim(raw)
-        for (prefix, kind) in TypedID.prefixes where trimmed.utf8.count >= prefix.utf8.count {
-            let head = trimmed.prefix(prefix.count)
-            if head.lowercased() == prefix {
-                self.kind = kind
-                self.value = CRMID.trim(String(trimmed.dropFirst(prefix.count)))
-                return
-            }
+        for (prefix, kind) in TypedID.prefixes where TypedID.starts(trimmed, with: prefix) {
+            self.kind = kind
+            self.value = CRMID.trim(String(trimmed.dropFirst(prefix.count)))
+            return
         }
         self.kind = nil
         self.value = trimmed
+    }
+
+    /// Whether `text`'s first characters are `prefix` without regard to case.
+    ///
+    /// Read over the bytes (the sync server parses every ID it writes): each prefix is ASCII letters and a colon, and
+    /// the only character outside ASCII that lowercases to an ASCII letter is the Kelvin sign (`k`, in no prefix),
+    /// so bytes that differ mean characters that differ. Bytes that match are the same characters unless the next
+    /// one starts a character outside ASCII, which may be a mark joined to the colon: then characters decide.
+    static func starts(_ text: String, with prefix: String) -> Bool {
+        let bytes = text.utf8
+        let expected = prefix.utf8
+        guard bytes.count >= expected.count else { return false }
+        for (byte, wanted) in zip(bytes, expected) where (byte >= 0x41 && byte <= 0x5a ? byte | 0x20 : byte) != wanted {
+            return false
+        }
+        if let next = bytes.dropFirst(expected.count).first, next >= 0x80 {
+            return startsByCharacters(text, with: prefix)
+        }
+        return true
+    }
+
+    /// `starts(_:with:)` by characters: the first characters of `text`, lower-cased, are `prefix`.
+    static func startsByCharacters(_ text: String, with prefix: String) -> Bool {
+        text.utf8.count >= prefix.utf8.count && text.prefix(prefix.count).lowercased() == prefix
     }
 
     /// Whether this ID may be looked up as `kind`.
