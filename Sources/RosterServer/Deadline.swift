@@ -23,6 +23,8 @@ enum Deadline {
         // Past the deadline the body was cancelled, and what it returned may be cut short (a stream ends quietly
         // at cancellation): it is not used.
         if DeadlineWatch.shared.end(ticket) { throw APIError.timeout(limit) }
+        // The request itself was cancelled (its client went away): what the body returned may be cut short too.
+        try Task.checkCancellation()
         return try outcome.get()
     }
 }
@@ -96,7 +98,9 @@ final class DeadlineWatch: Sendable {
             }
             for cancel in due { cancel() }
             if let next {
-                let wait = now.duration(to: next)
+                // At most an hour at a time: a deadline set days away (a huge --request-timeout) is waited for in
+                // steps rather than as nanoseconds that overflow.
+                let wait = min(now.duration(to: next), .seconds(3600))
                 let nanoseconds = wait.components.seconds * 1_000_000_000 + wait.components.attoseconds / 1_000_000_000
                 _ = wakeUp.wait(timeout: .now() + .nanoseconds(Int(nanoseconds) + 1))
             } else {

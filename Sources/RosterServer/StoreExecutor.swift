@@ -224,12 +224,16 @@ final class StoreExecutor: Sendable {
 
     /// The writes whose keys still hold: a key let in from `keys` at another version than theirs now is checked
     /// again, and a write whose key was revoked meanwhile is refused here, before anything is written for it.
-    private func admitted(_ writes: [PendingWrite]) throws -> [PendingWrite] {
-        let (version, verifier) = try keys.refresh(store)
+    private func admitted(_ writes: [PendingWrite]) -> [PendingWrite] {
+        let refreshed = Result { try keys.refresh(store) }
         return writes.filter { pending in
-            guard let grant = pending.grant, grant.version != version else { return true }
+            guard let grant = pending.grant else { return true }
             do {
-                _ = try Endpoints.authorize(grant.secret, needs: grant.needs, with: verifier)
+                // The keys could not be read again: only the writes let in from the kept ones fail with that error.
+                let (version, verifier) = try refreshed.get()
+                if grant.version != version {
+                    _ = try Endpoints.authorize(grant.secret, needs: grant.needs, with: verifier)
+                }
                 return true
             } catch {
                 pending.done(.failure(error))
@@ -240,13 +244,7 @@ final class StoreExecutor: Sendable {
 
     private func commit(_ pending: [PendingWrite]) {
         let started = ContinuousClock.now
-        let writes: [PendingWrite]
-        do {
-            writes = try admitted(pending)
-        } catch {
-            for write in pending { write.done(.failure(error)) }
-            return
-        }
+        let writes = admitted(pending)
         guard !writes.isEmpty else { return }
         do {
             try store.deferCommitSync()

@@ -59,6 +59,23 @@ struct GroupAuditTests {
         #expect(try server.openStore().verifyAudit().isEmpty)
     }
 
+    @Test("an upsert refused mid-group after creating its customer: the others commit, the chain holds")
+    func upsertRefusedInGroup() throws {
+        let server = try TestServer()
+        let store = try server.openStore()
+        _ = try store.apply([Self.set("r0", "score", "1")])
+        let upsert = CustomerUpsert(
+            crmId: "r2", email: "r2@example.com", fields: [FieldChange(name: "score", value: "not a number")])
+        let results = try store.apply([
+            Self.set("r1", "score", "2"), AttributedChange(.upsert(upsert), actor: "crm-sync"),
+            Self.set("r3", "score", "3"),
+        ])
+        #expect(results.map { if case .success = $0 { true } else { false } } == [true, false, true])
+        #expect(try store.verifyAudit().isEmpty)
+        #expect(try server.openStore().verifyAudit().isEmpty)
+        #expect(throws: RosterError.self) { try store.customer("r2") }
+    }
+
     @Test("a refusal that depends on an earlier change of the same group: the same outcomes as savepoints alone give")
     func refusalAfterDependentChange() throws {
         let server = try TestServer()

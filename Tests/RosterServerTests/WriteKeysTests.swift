@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import HummingbirdTesting
 import RosterCore
 import RosterModel
@@ -38,29 +39,35 @@ struct WriteKeysTests {
         #expect(try other.customer("w2").fields["city"]?.value == "Tui")
     }
 
-    @Test("over HTTP: a revoked write key is refused from the next request on, on every write route")
+    @Test("over HTTP: a key revoked while the kept keys still accept it is refused at the group, on every write route")
     func revokedOverHTTP() async throws {
         let server = try TestServer()
         let other = try server.openStore()
+        let routes: [(method: HTTPRequest.Method, path: String, body: String, written: String?)] = [
+            (.put, "/v2/customer/field?customerId=h1", #"{"city":"Lugo"}"#, "h1"),
+            (.post, "/v2/customers", #"[{"customerId":"h2"},{"customerId":"h3"}]"#, "h2"),
+            (.post, "/v1/device", #"{"platform":"webpush","deviceId":"dev-h4"}"#, nil),
+            (.post, "/v2/customer/link", #"{"customerId":"h5","channel":"email","email":"h5@example.com"}"#, "h5"),
+        ]
         try await server.test { client in
-            let put = try await client.call(
-                .put, "/v2/customer/field?customerId=h1", key: server.writeKey, body: #"{"city":"Vigo"}"#)
-            #expect(put.status == 201)
-            // Now let in from the kept keys.
-            #expect(server.server.executor.keys.admit(server.writeKey, needs: .write) != nil)
-            _ = try other.revokeServerKey(name: "crm-sync")
-            let refused = try await client.call(
-                .put, "/v2/customer/field?customerId=h2", key: server.writeKey, body: #"{"city":"Lugo"}"#)
-            #expect(refused.status == 401)
-            #expect(refused.errorCode == 4010)
-            let batch = try await client.call(
-                .post, "/v2/customers", key: server.writeKey, body: #"[{"customerId":"h3"}]"#)
-            #expect(batch.status == 401)
-            let device = try await client.call(
-                .post, "/v1/device", key: server.writeKey, body: #"{"platform":"webpush"}"#)
-            #expect(device.status == 401)
-            #expect(throws: RosterError.self) { try other.customer("h2") }
-            #expect(throws: RosterError.self) { try other.customer("h3") }
+            for (index, route) in routes.enumerated() {
+                // A key of its own, known to the kept keys (a write with it commits a group that reads them).
+                let secret = try other.createServerKey(name: "route\(index)", role: .write).secret
+                let first = try await client.call(
+                    .put, "/v2/customer/field?customerId=seen\(index)", key: secret, body: #"{"city":"Vigo"}"#)
+                #expect(first.status == 201)
+                #expect(server.server.executor.keys.admit(secret, needs: .write) != nil)
+                _ = try other.revokeServerKey(name: "route\(index)")
+                // Let in from the kept keys, refused by the group's check: nothing written.
+                let refused = try await client.call(route.method, route.path, key: secret, body: route.body)
+                #expect(refused.status == 401, "\(route.path)")
+                #expect(refused.errorCode == 4010)
+                if let written = route.written {
+                    #expect(throws: RosterError.self) { try other.customer(written) }
+                } else {
+                    #expect(throws: RosterError.self) { try other.device("dev-h4") }
+                }
+            }
         }
     }
 

@@ -29,8 +29,9 @@ extension Store {
     /// The changes are first applied without a savepoint each: a savepoint copies every page a change touches
     /// before it changes it (16 KiB each) and cost about a tenth of the sync server's time per write, only to be
     /// needed when a change is refused. When one is, that transaction is rolled back whole and the group applied
-    /// again with a savepoint per change: the changes before it had met the same state they meet again, so every
-    /// outcome is the one the savepoints alone would give. A group of one change needs no second run.
+    /// again with a savepoint per change, each judged against the store as the second transaction finds it: the
+    /// same as the first found, unless another process committed in between. A group of one change needs no second
+    /// run.
     public func apply(_ changes: [AttributedChange]) throws -> [Result<StoreChangeResult, RosterError>] {
         defer { auditActor = nil }
         do {
@@ -39,6 +40,8 @@ extension Store {
             // The field registry may hold a field that a rolled-back change created.
             try loadFieldTypes()
             if changes.count == 1 { return [.failure(refused.error)] }
+            // A change written as prepared in the rolled-back run is judged again.
+            for change in changes { change.prepared?.markNotWritten() }
         }
         return try write { db in try withAuditHeadAtEnd(db) { try applyGroup(db, changes) } }
     }

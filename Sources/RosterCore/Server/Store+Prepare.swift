@@ -51,6 +51,9 @@ public final class PreparedChange: Sendable {
     public var wasWritten: Bool { written.withLock { $0 } }
 
     func markWritten() { written.withLock { $0 = true } }
+
+    /// Its write was rolled back with the rest of its group, which is applied again.
+    func markNotWritten() { written.withLock { $0 = false } }
 }
 
 extension Store {

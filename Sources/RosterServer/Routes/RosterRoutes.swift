@@ -102,6 +102,17 @@ enum BatchUpsert {
             }
         }
         let outcomes = await executor.writeAll(parsed.map(\.change), by: key)
+        // A key revoked before the batch's first group refuses the whole request, as a reader's check would have.
+        // Past 256 items a batch spans groups: a revocation between two leaves the earlier items written, and the
+        // later ones are refused item by item (4010), so that the answer says which were written.
+        if let first = outcomes.first, case .failure(let error as APIError) = first,
+            [401, 403].contains(error.status.code),
+            outcomes.allSatisfy({
+                if case .failure(let other as APIError) = $0 { other.code == error.code } else { false }
+            })
+        {
+            throw error
+        }
         for ((index, _), outcome) in zip(parsed, outcomes) {
             switch outcome {
             case .success(.customer(let customer, let created)):
@@ -112,11 +123,7 @@ enum BatchUpsert {
             case .success(.device):
                 results[index] = rejected(index, APIError.stopping)
             case .failure(let error):
-                // A key revoked while the batch waited for its group refuses the whole request, as it would have
-                // been refused had the revocation come first.
-                if error is ServerStopped || (error as? APIError).map({ [401, 403].contains($0.status.code) }) == true {
-                    throw error
-                }
+                if error is ServerStopped { throw error }
                 results[index] = rejected(index, APIError.from(error))
             }
         }
