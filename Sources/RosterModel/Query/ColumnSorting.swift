@@ -17,24 +17,29 @@ extension FilterIndex {
             CustomerSort(keys: keys).sorted(
                 rows, count: count, ascending: ascending, isCancelled: isCancelled, twoCoresFrom: twoCoresFrom)
         }
-        func ranked<Source: RankSource>(_ source: Source, count rankCount: Int) -> [Int32]? {
+        func ranked<Source: RankSource>(_ source: Source, count rankCount: Int, counted: RankCounts? = nil)
+            -> [Int32]?
+        {
             guard !isCancelled() else { return nil }
             return RankedSort.sorted(
                 rows, total: rows?.count ?? count, source: source, rankCount: rankCount, ascending: ascending,
-                twoCoresFrom: twoCoresFrom)
+                twoCoresFrom: twoCoresFrom, counted: counted)
         }
-        func text(_ column: FoldedTextColumn) -> [Int32]? {
+        func text(_ column: FoldedTextColumn, counts: ColumnCounts? = nil) -> [Int32]? {
             if let codes = column.codes, rankedSortLimit.map({ column.values.count <= $0 }) ?? true {
                 // A dictionary: only its values are ranked (values that fold alike share a rank), then each row is
                 // placed by its value's rank, with no hashing.
                 let (valueRanks, rankCount) = FilterIndex.ranks(of: column.values)
                 guard !isCancelled() else { return nil }
+                // Every row: the counts kept with the field spare the sort its first pass over the rows.
+                let counted = rows == nil ? counts?.ranked(count: rankCount) { valueRanks[$0] } : nil
                 return valueRanks.withUnsafeBufferPointer { valueRanks in
                     withRows { buffer in
                         codes.withCodes(
                             RankByCode(
                                 list: rows, rows: buffer, total: rows?.count ?? count, valueRanks: valueRanks,
-                                rankCount: rankCount, ascending: ascending, twoCoresFrom: twoCoresFrom))
+                                rankCount: rankCount, ascending: ascending, twoCoresFrom: twoCoresFrom,
+                                counted: counted))
                     }
                 }
             }
@@ -45,13 +50,20 @@ extension FilterIndex {
             return TextSort(column: column).sorted(
                 rows, count: count, ascending: ascending, isCancelled: isCancelled, twoCoresFrom: twoCoresFrom)
         }
-        func integers<Value: FixedWidthInteger & Sendable>(_ values: [Value], missing: Value?) -> [Int32]? {
-            if let range = RankedSort.range(values, missing: missing, rows, count: count) {
+        func integers<Value: FixedWidthInteger & Sendable>(
+            _ values: [Value], missing: Value?, counts: ColumnCounts? = nil
+        ) -> [Int32]? {
+            // Every row: the smallest value and the counts kept with the field spare the sort two passes.
+            let kept = rows == nil ? counts : nil
+            if let range = kept.map({ (low: $0.low, count: $0.values) })
+                ?? RankedSort.range(values, missing: missing, rows, count: count)
+            {
+                let counted = kept?.ranked(count: range.count) { UInt32($0) }
                 return values.withUnsafeBufferPointer { values in
                     withRows { rows in
                         ranked(
                             IntegerRanks(values: values, missing: missing, low: range.low, rows: rows),
-                            count: range.count)
+                            count: range.count, counted: counted)
                     }
                 }
             }
@@ -71,8 +83,8 @@ extension FilterIndex {
         case .field(let name):
             guard let field = field(named: name) else { return rows ?? (0..<Int32(count)).map { $0 } }
             switch field.storage {
-            case .text(let column): return text(column)
-            case .date(let dates): return integers(dates, missing: IndexedField.missingDate)
+            case .text(let column): return text(column, counts: field.counts)
+            case .date(let dates): return integers(dates, missing: IndexedField.missingDate, counts: field.counts)
             case .number(let numbers): return run(NumberSortKeys(numbers: numbers, texts: field.numberTexts))
             case .boolean(let values): return integers(values, missing: IndexedField.missingBoolean)
             }
@@ -172,11 +184,12 @@ private struct RankByCode: CodesReader {
     let rankCount: Int
     let ascending: Bool
     let twoCoresFrom: Int
+    let counted: RankCounts?
 
     func read<Code: FixedWidthInteger & UnsignedInteger>(_ codes: UnsafeBufferPointer<Code>) -> [Int32]? {
         RankedSort.sorted(
             list, total: total,
             source: DictionaryRanks(codes: codes, valueRanks: valueRanks, rows: rows), rankCount: rankCount,
-            ascending: ascending, twoCoresFrom: twoCoresFrom)
+            ascending: ascending, twoCoresFrom: twoCoresFrom, counted: counted)
     }
 }

@@ -230,8 +230,10 @@ enum RankedSort {
 
     /// `rows` (every row when nil; `total` of them) ordered by `source`'s ranks (below `rankCount`, or `missing`),
     /// stable, missing last.
+    /// `counted`, for every row of a column (`rows` nil), is how many have each rank: then the rows are read once.
     static func sorted<Source: RankSource>(
-        _ rows: [Int32]?, total: Int, source: Source, rankCount: Int, ascending: Bool, twoCoresFrom: Int
+        _ rows: [Int32]?, total: Int, source: Source, rankCount: Int, ascending: Bool, twoCoresFrom: Int,
+        counted: RankCounts? = nil
     ) -> [Int32] {
         precondition(total < Int(UInt32.max), "a sort takes fewer than 2^32 rows")
         // Two parts only when the counts (a bucket per rank, per part) are small beside the rows.
@@ -241,12 +243,25 @@ enum RankedSort {
         @inline(__always) func bucket(_ rank: UInt32) -> Int {
             rank == missing ? rankCount : ascending ? Int(rank) : rankCount - 1 - Int(rank)
         }
-        var counts = Parallel.map(parts.count) { part -> [UInt32] in
-            var counts = [UInt32](repeating: 0, count: buckets)
-            counts.withUnsafeMutableBufferPointer { counts in
-                for position in parts[part] { counts[bucket(source.rank(position))] &+= 1 }
+        var counts: [[UInt32]]
+        if let counted, rows == nil, counted.all.count == buckets {
+            // By rank (missing last) to by bucket, per part: the first half's and the rest's.
+            func byBucket(_ byRank: [UInt32]) -> [UInt32] {
+                var counts = [UInt32](repeating: 0, count: buckets)
+                for rank in 0..<rankCount { counts[bucket(UInt32(rank))] = byRank[rank] }
+                counts[rankCount] = byRank[rankCount]
+                return counts
             }
-            return counts
+            let rest = zip(counted.all, counted.firstHalf).map { $0 &- $1 }
+            counts = parts.count == 2 ? [byBucket(counted.firstHalf), byBucket(rest)] : [byBucket(counted.all)]
+        } else {
+            counts = Parallel.map(parts.count) { part -> [UInt32] in
+                var counts = [UInt32](repeating: 0, count: buckets)
+                counts.withUnsafeMutableBufferPointer { counts in
+                    for position in parts[part] { counts[bucket(source.rank(position))] &+= 1 }
+                }
+                return counts
+            }
         }
         // Each count becomes where its part's rows of that bucket start: earlier buckets, then earlier parts.
         var offset: UInt32 = 0

@@ -8,6 +8,8 @@ struct IndexedField: Sendable {
     let storage: Storage
     /// A number field's values as written, for the rows whose doubles tie with an operand (see `DecimalText`).
     let numberTexts: TextColumn?
+    /// How many rows hold each value, for a dictionary or date field of few values (`ColumnCounts`).
+    let counts: ColumnCounts?
 
     enum Storage: Sendable {
         case text(FoldedTextColumn)
@@ -31,11 +33,28 @@ struct IndexedField: Sendable {
         let values = column.values
         numberTexts = column.type == .number ? values : nil
         switch column.type {
-        case .text: storage = .text(FoldedTextColumn(values, dictionaryLimit: dictionaryLimit))
-        case .date: storage = .date(IndexedField.parsed(values, missing: IndexedField.missingDate, IndexedField.date))
-        case .number: storage = .number(IndexedField.parsed(values, missing: .nan, IndexedField.number))
+        case .text:
+            let folded = FoldedTextColumn(values, dictionaryLimit: dictionaryLimit)
+            storage = .text(folded)
+            counts = folded.codes?.withCodes(CodeCounter(values: folded.values.count))
+        case .date:
+            let dates = IndexedField.parsed(values, missing: IndexedField.missingDate, IndexedField.date)
+            storage = .date(dates)
+            counts = dates.withUnsafeBufferPointer { ColumnCounts(dates: $0, missing: IndexedField.missingDate) }
+        case .number:
+            storage = .number(IndexedField.parsed(values, missing: .nan, IndexedField.number))
+            counts = nil
         case .boolean:
             storage = .boolean(IndexedField.parsed(values, missing: IndexedField.missingBoolean, IndexedField.boolean))
+            counts = nil
+        }
+    }
+
+    /// Counts a dictionary's codes at their width.
+    private struct CodeCounter: CodesReader {
+        let values: Int
+        func read<Code: FixedWidthInteger & UnsignedInteger>(_ codes: UnsafeBufferPointer<Code>) -> ColumnCounts? {
+            ColumnCounts(codes: codes, values: values)
         }
     }
 
