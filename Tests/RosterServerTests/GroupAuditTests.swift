@@ -50,7 +50,7 @@ struct GroupAuditTests {
                 try store.audit(db, .field, subject: "*", detail: "rolled back")
                 try db.execute(sql: "ROLLBACK TO SAVEPOINT change")
                 try db.execute(sql: "RELEASE SAVEPOINT change")
-                store.forgetAuditTail()
+                store.forgetGroupState()
                 try store.audit(db, .field, subject: "*", detail: "kept after")
             }
         }

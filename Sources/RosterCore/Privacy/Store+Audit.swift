@@ -75,10 +75,13 @@ extension Store {
             "INSERT OR REPLACE INTO meta(key, value) VALUES ('auditHead', ?)", arguments: [auditHead(id: id, mac: mac)])
     }
 
-    /// Forgets the log's last entry as the group knew it: a change rolled back to its savepoint took its entries
-    /// with it.
-    func forgetAuditTail() {
-        auditTail = nil
+    /// Forgets what the group keeps between its changes (the log's last entry, the next customer's row id): a change
+    /// rolled back to its savepoint took its entries and rows with it.
+    func forgetGroupState() {
+        state.withLock { state in
+            state.auditTail = nil
+            state.nextCustomerRowID = nil
+        }
     }
 
     /// Runs `body` (inside a transaction) with the log's head written once, after it, for the last entry then: a

@@ -84,7 +84,7 @@ extension Store {
                 outcome = .success(try applyOne(db, item))
                 try db.exec("RELEASE SAVEPOINT change")
             } catch {
-                forgetAuditTail()
+                forgetGroupState()
                 // After a failure of the disk SQLite may have rolled back the whole transaction: that error, not
                 // the missing savepoint's, is the one to report.
                 guard let refusal = Store.refusal(error) else { throw error }

@@ -69,8 +69,12 @@ extension Store {
     func insertCustomer(
         _ db: Database, crmId: String, origin: CustomerOrigin, build: (inout Customer) throws -> Void
     ) throws -> Customer {
+        // Inside a group (the sync server's), one past the row the group inserted last: the group holds the write
+        // lock, so nobody else inserts meanwhile.
+        let inGroup = auditHeadDeferredOn == ObjectIdentifier(db)
         let rowID =
-            (try Int64.fetchOne(try db.cachedStatement(sql: "SELECT COALESCE(MAX(id), 0) + 1 FROM customer"))) ?? 1
+            try (inGroup ? nextCustomerRowID : nil)
+            ?? Int64.fetchOne(try db.cachedStatement(sql: "SELECT COALESCE(MAX(id), 0) + 1 FROM customer")) ?? 1
         let now = Store.now()
         var customer = Customer(
             rowID: rowID, externalCode: externalCode(for: crmId), crmId: crmId, origin: origin, email: nil,
@@ -81,6 +85,7 @@ extension Store {
             RecordCodec.encode(customer), key: keys.customerKey(salt: salt), context: customerRecordContext(rowID))
         try db.exec(
             "INSERT INTO customer(id, keySalt, record) VALUES (?, ?, ?)", arguments: [rowID, Data(salt), record])
+        if inGroup { nextCustomerRowID = rowID + 1 }
         try updateIndexes(db, old: nil, new: customer)
         return customer
     }

@@ -34,6 +34,9 @@ struct StoreState: Sendable {
     /// The last entry of the log as the group on `auditHeadDeferredOn` left it (its id and MAC), so that each
     /// entry of a group does not read the one before it again; nil: read it. A change rolled back forgets it.
     var auditTail: (id: Int64, mac: Data)?
+    /// The row id the group on `auditHeadDeferredOn` gives its next new customer (one past the last it inserted),
+    /// so that each insert does not look up the largest again; nil: look it up. A change rolled back forgets it.
+    var nextCustomerRowID: Int64?
     /// Field types by lower-cased field name, loaded at unlock.
     var fieldTypes: [String: (name: String, type: FieldType)] = [:]
     /// The registry rows (and whether MACs were required) that `fieldTypes` was checked against when loaded; nil
@@ -125,6 +128,7 @@ extension Store {
             state.withLock { state in
                 state.auditHeadDeferredOn = newValue
                 state.auditTail = nil
+                state.nextCustomerRowID = nil
             }
         }
     }
@@ -133,5 +137,11 @@ extension Store {
     var auditTail: (id: Int64, mac: Data)? {
         get { state.withLock { $0.auditTail } }
         set { state.withLock { $0.auditTail = newValue } }
+    }
+
+    /// The next new customer's row id as the current group left it, if known (`StoreState.nextCustomerRowID`).
+    var nextCustomerRowID: Int64? {
+        get { state.withLock { $0.nextCustomerRowID } }
+        set { state.withLock { $0.nextCustomerRowID = newValue } }
     }
 }
