@@ -35,7 +35,7 @@ extension Store {
     public func apply(_ changes: [AttributedChange]) throws -> [Result<StoreChangeResult, RosterError>] {
         defer { auditActor = nil }
         do {
-            return try write { db in try withAuditHeadAtEnd(db) { try applyWithoutSavepoints(db, changes) } }
+            return try write { db in try withAuditHeadAtEnd(db) { try applyEach(db, changes, savepoints: false) } }
         } catch let refused as RefusedInGroup {
             // The field registry may hold a field that a rolled-back change created.
             try loadFieldTypes()
@@ -43,7 +43,7 @@ extension Store {
             // A change written as prepared in the rolled-back run is judged again.
             for change in changes { change.prepared?.markNotWritten() }
         }
-        return try write { db in try withAuditHeadAtEnd(db) { try applyGroup(db, changes) } }
+        return try write { db in try withAuditHeadAtEnd(db) { try applyEach(db, changes, savepoints: true) } }
     }
 
     /// A change of a group applied without savepoints was refused: the whole transaction is rolled back.
@@ -51,50 +51,32 @@ extension Store {
         let error: RosterError
     }
 
-    /// Applies every change with no savepoint of its own; throws `RefusedInGroup` at the first one refused.
-    private func applyWithoutSavepoints(_ db: Database, _ changes: [AttributedChange]) throws -> [Result<
+    /// Applies every change in order. With `savepoints`, each inside a savepoint of its own, rolling back and
+    /// reporting each one refused; without, throwing `RefusedInGroup` at the first one refused.
+    private func applyEach(_ db: Database, _ changes: [AttributedChange], savepoints: Bool) throws -> [Result<
         StoreChangeResult, RosterError
     >] {
         var results: [Result<StoreChangeResult, RosterError>] = []
         results.reserveCapacity(changes.count)
         for item in changes {
             auditActor = item.actor
+            // Cached savepoint statements: compiling them per change cost more than running them.
+            if savepoints { try db.exec("SAVEPOINT change") }
             do {
                 results.append(.success(try applyOne(db, item)))
+                if savepoints { try db.exec("RELEASE SAVEPOINT change") }
             } catch {
-                guard let refusal = Store.refusal(error) else { throw error }
-                throw RefusedInGroup(error: refusal)
-            }
-        }
-        return results
-    }
-
-    /// Applies every change inside a savepoint of its own, rolling back and reporting each one refused.
-    private func applyGroup(_ db: Database, _ changes: [AttributedChange]) throws -> [Result<
-        StoreChangeResult, RosterError
-    >] {
-        var results: [Result<StoreChangeResult, RosterError>] = []
-        results.reserveCapacity(changes.count)
-        for item in changes {
-            auditActor = item.actor
-            var outcome: Result<StoreChangeResult, RosterError>
-            // Cached savepoint statements: compiling them per change cost more than running them.
-            try db.exec("SAVEPOINT change")
-            do {
-                outcome = .success(try applyOne(db, item))
-                try db.exec("RELEASE SAVEPOINT change")
-            } catch {
-                forgetGroupState()
                 // After a failure of the disk SQLite may have rolled back the whole transaction: that error, not
                 // the missing savepoint's, is the one to report.
                 guard let refusal = Store.refusal(error) else { throw error }
+                guard savepoints else { throw RefusedInGroup(error: refusal) }
+                forgetGroupState()
                 try db.exec("ROLLBACK TO SAVEPOINT change")
                 try db.exec("RELEASE SAVEPOINT change")
                 // The field registry may hold a field that the rolled-back change created.
                 try loadFieldTypes(db)
-                outcome = .failure(refusal)
+                results.append(.failure(refusal))
             }
-            results.append(outcome)
         }
         return results
     }
