@@ -33,7 +33,8 @@ struct APIError: Error, Sendable {
     static func forbidden(_ key: ServerKey, needs role: ServerKeyRole) -> APIError {
         APIError(
             status: .forbidden, code: 4030,
-            message: "the server key \(key.name) is a \(key.role.rawValue) key; this needs a \(role.rawValue) key")
+            message: "the server key \(key.name) is \(key.role.article) \(key.role.rawValue) key; "
+                + "this needs \(role.article) \(role.rawValue) key")
     }
     static func tooLarge(limit: Int) -> APIError {
         APIError(
@@ -72,4 +73,9 @@ struct APIError: Error, Sendable {
                 message: "the store could not complete the request; nothing was changed (see the server's log)")
         }
     }
+}
+
+extension ServerKeyRole {
+    /// "a" or "an", as the role's name begins.
+    fileprivate var article: String { self == .admin ? "an" : "a" }
 }

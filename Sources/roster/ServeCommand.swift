@@ -68,6 +68,14 @@ struct ServeCommand: ParsableCommand {
     var logLevel = "info"
 
     func validate() throws {
+        // A day at most: longer is no bound at all, and far longer overflows the clocks' integers.
+        let day = 86_400.0
+        guard (0.05...day).contains(requestTimeout), (0.05...day).contains(uploadTimeout) else {
+            throw ValidationError("--request-timeout and --upload-timeout must be 0.05 to 86400 seconds")
+        }
+        guard (1...Int(day)).contains(idleTimeout) else {
+            throw ValidationError("--idle-timeout must be 1 to 86400 seconds")
+        }
         let configuration = try serverConfiguration()
         if (tlsCertificate == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
         if !configuration.isLoopback && !insecure && tlsCertificate == nil {
@@ -81,11 +89,7 @@ struct ServeCommand: ParsableCommand {
         }
         guard maxBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024") }
         guard maxCsvBytes >= 1024 else { throw ValidationError("--max-csv-bytes must be at least 1024") }
-        guard requestTimeout >= 0.05, uploadTimeout >= 0.05 else {
-            throw ValidationError("--request-timeout and --upload-timeout must be at least 0.05 seconds")
-        }
         guard (0...64).contains(readConnections) else { throw ValidationError("--read-connections must be 0 to 64") }
-        guard idleTimeout >= 1 else { throw ValidationError("--idle-timeout must be at least 1 second") }
     }
 
     func serverConfiguration() throws -> ServerConfiguration {

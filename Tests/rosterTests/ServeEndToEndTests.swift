@@ -84,6 +84,20 @@ struct ServeEndToEndTests {
         #expect(refused.stderr.contains("loopback"))
     }
 
+    @Test("timeouts beyond a day, infinite or not a number are refused with a message, not a crash")
+    func timeoutBounds() throws {
+        let scratch = try Scratch()
+        let roster = RosterProcess.withKeyFile(in: scratch.path)
+        for arguments in [
+            ["--request-timeout", "1e300"], ["--upload-timeout", "inf"], ["--request-timeout", "nan"],
+            ["--idle-timeout", "99999999999"], ["--request-timeout", "0.01"],
+        ] {
+            let refused = try roster.run(arguments: ["serve", "--listen", "127.0.0.1:0"] + arguments, environment: [:])
+            #expect(refused.status == 64, "\(arguments)")
+            #expect(refused.stderr.contains("timeout"), "\(arguments)")
+        }
+    }
+
     @Test(
         "with --tls-cert and --tls-key the server speaks only HTTPS, and may then listen beyond loopback",
         .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl")))
@@ -191,6 +205,30 @@ struct ServeEndToEndTests {
         #expect(try server.call("GET", "/health").status == 200)
     }
 
+    @Test("a client that goes away in the middle of an upload is answered 400, not a server error; nothing imported")
+    func droppedUpload() throws {
+        let scratch = try Scratch()
+        let (roster, read, write, _) = try prepared(scratch)
+        let server = try ServedRoster(roster)
+        let head =
+            "POST /v2/import?kind=contacts HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(write)\r\n"
+            + "Content-Type: text/csv\r\nContent-Length: 3000\r\n\r\n"
+        try RawHTTP.sendAndLeave(port: server.port, sending: head + "customerId,email\ndropped-1,d1@example.com\n")
+        // The request is counted once the server has given up on it: wait for that (at most 10 s).
+        var counted: [String] = []
+        for _ in 0..<200 where counted.isEmpty {
+            let metrics = try RawHTTP.exchange(
+                port: server.port, sending: "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+            counted = metrics.split(separator: "\n").map(String.init).filter {
+                $0.hasPrefix("roster_http_requests_total") && $0.contains("/v2/import")
+            }
+            if counted.isEmpty { Thread.sleep(forTimeInterval: 0.05) }
+        }
+        #expect(counted.count == 1)
+        #expect(counted.first?.contains("status=\"400\"") == true, "\(counted)")
+        #expect(try server.call("GET", "/v2/customer?customerId=dropped-1", key: read).status == 404)
+    }
+
     @Test("POST /v2/import streams a CSV file into the importer: the same summary as roster import --json")
     func upload() throws {
         let scratch = try Scratch()
@@ -218,23 +256,18 @@ struct ServeEndToEndTests {
 
 /// One HTTP exchange over a plain socket, for clients curl cannot play (a body that stops half-way).
 enum RawHTTP {
+    /// Sends `text` and closes the connection at once, as a client that goes away.
+    static func sendAndLeave(port: Int, sending text: String) throws {
+        let socket = try connected(port: port)
+        defer { close(socket) }
+        let bytes = Array(text.utf8)
+        guard send(socket, bytes, bytes.count, 0) == bytes.count else { throw RawHTTPFailed() }
+    }
+
     /// Sends `text`, leaves the connection open, and returns what the server sends until it closes (at most 20 s).
     static func exchange(port: Int, sending text: String) throws -> String {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socket >= 0 else { throw RawHTTPFailed() }
+        let socket = try connected(port: port)
         defer { close(socket) }
-        var timeout = timeval(tv_sec: 20, tv_usec: 0)
-        setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard connected == 0 else { throw RawHTTPFailed() }
         let bytes = Array(text.utf8)
         guard send(socket, bytes, bytes.count, 0) == bytes.count else { throw RawHTTPFailed() }
         var received: [UInt8] = []
@@ -251,6 +284,27 @@ enum RawHTTP {
             }
         }
         return String(decoding: received, as: UTF8.self)
+    }
+
+    private static func connected(port: Int) throws -> Int32 {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socket >= 0 else { throw RawHTTPFailed() }
+        var timeout = timeval(tv_sec: 20, tv_usec: 0)
+        setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard connected == 0 else {
+            close(socket)
+            throw RawHTTPFailed()
+        }
+        return socket
     }
 
     struct RawHTTPFailed: Error {}

@@ -93,8 +93,16 @@ enum ImportUpload {
                 }
                 try write(buffer, to: writeEnd)
             }
-        } catch {
+        } catch let error as APIError {
             failure = error
+        } catch let error as SealingStopped {
+            failure = error
+        } catch is CancellationError {
+            failure = CancellationError()
+        } catch {
+            // The connection broke before the body's end (the client went away): the client's doing, not a server
+            // error, and nothing is imported.
+            failure = APIError.invalid("the upload ended before its end; nothing was imported")
         }
         close(writeEnd)
         // The spill ends at the end of the pipe either way; a cut-off upload's spill is dropped, never imported.
