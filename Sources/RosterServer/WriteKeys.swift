@@ -7,8 +7,8 @@ import Synchronization
 /// where every commit of the store thread moves the readers' `data_version` — a read of the key rows, for every
 /// request. A write does not need that: its key is checked again where it is written. The store thread reads
 /// the keys at the start of a group when its own connection's `data_version` moved (only another connection's
-/// commit moves it: `roster key revoke`, an import, or a reopen after another process's swap), and keeps them here
-/// with that version. A write request whose key these keys accept is queued with the version it was let in at
+/// commit moves it: another process's `roster key revoke` or import) or the connection is a new one (a reopen after
+/// another process's swap), and keeps them here with that version. A write request whose key these keys accept is queued with the version it was let in at
 /// (`KeyGrant`); the store thread, at the start of the group that writes it, checks the key again against the
 /// keys as they are then whenever the version moved meanwhile. So a key revoked before the group began writes
 /// nothing (401), exactly as a reader's check would have refused it, and the common case costs one keyed hash.

@@ -103,8 +103,9 @@ enum BatchUpsert {
         }
         let outcomes = await executor.writeAll(parsed.map(\.change), by: key)
         // A key revoked before the batch's first group refuses the whole request, as a reader's check would have.
-        // Past 256 items a batch spans groups: a revocation between two leaves the earlier items written, and the
-        // later ones are refused item by item (4010), so that the answer says which were written.
+        // A batch may span groups (more changes queued together than a group takes): a revocation between two
+        // leaves the earlier items written, and the later ones are refused item by item (4010), so that the answer
+        // says which were written.
         if let first = outcomes.first, case .failure(let error as APIError) = first,
             [401, 403].contains(error.status.code),
             outcomes.allSatisfy({
