@@ -34,7 +34,6 @@ extension Store {
         return try body()
     }
 
-    /// Reopens the store when the file at its path is no longer the one open (called holding the lock).
     /// Closes a connection that must never remove the WAL: one that is not the store's writer but may be the last
     /// connection of this process on the file (the sync server's checkpoint connection). Closing the last
     /// connection checkpoints and deletes the `-wal` and `-shm` files by name; when another process swapped the
@@ -54,6 +53,7 @@ extension Store {
         }
     }
 
+    /// Reopens the store when the file at its path is no longer the one open (called holding the lock).
     func reopenIfReplaced() throws {
         let current = FileIdentity(path: path)
         guard current != openedFile else { return }

@@ -29,31 +29,23 @@ struct ColumnCounts: Sendable {
     }
 
     /// Dates (`missing` for none) whose days span at most `maxValues`; nil otherwise.
-    init?(dates: UnsafeBufferPointer<Int32>, missing: Int32) {
-        let parts = dates.count >= RowSet.parallelThreshold ? 2 : 1
-        let bounds = Parallel.map(parts) { part -> (low: Int32, high: Int32) in
-            var low = Int32.max
-            var high = Int32.min
-            for position in ColumnCounts.half(part, of: parts, dates.count) where dates[position] != missing {
-                low = min(low, dates[position])
-                high = max(high, dates[position])
+    init?(dates: [Int32], missing: Int32) {
+        guard
+            let range = RankedSort.range(dates, missing: missing, nil, count: dates.count, span: ColumnCounts.maxValues)
+        else { return nil }
+        let (low, span) = (range.low, range.count)
+        let halves = dates.withUnsafeBufferPointer { dates in
+            ColumnCounts.counted(count: dates.count, slots: span + 1) { position in
+                let date = dates[position]
+                return date == missing ? span : Int(Int64(date) - low)
             }
-            return (low, high)
         }
-        let low = bounds.map(\.low).min()!
-        let high = bounds.map(\.high).max()!
-        let span = low <= high ? Int(high) - Int(low) + 1 : 0
-        guard span <= ColumnCounts.maxValues else { return nil }
-        let halves = ColumnCounts.counted(count: dates.count, slots: span + 1) { position in
-            let date = dates[position]
-            return date == missing ? span : Int(date) - Int(low)
-        }
-        (firstHalf, all, self.low) = (halves.first, halves.all, low <= high ? Int64(low) : 0)
+        (firstHalf, all, self.low) = (halves.first, halves.all, low)
     }
 
-    /// Rows `0..<count/2` (part 0 of two) or the rest, as `RankedSort` splits them; every row for one part.
-    private static func half(_ part: Int, of parts: Int, _ count: Int) -> Range<Int> {
-        parts == 1 ? 0..<count : part == 0 ? 0..<count / 2 : count / 2..<count
+    /// Rows `0..<count/2` (part 0) or the rest, as `RankedSort` splits them.
+    private static func half(_ part: Int, _ count: Int) -> Range<Int> {
+        part == 0 ? 0..<count / 2 : count / 2..<count
     }
 
     /// The count of each slot in the first half of `count` rows and in all, one half per core.
@@ -63,7 +55,7 @@ struct ColumnCounts: Sendable {
         let halves = Parallel.map(2) { part -> [UInt32] in
             var counts = [UInt32](repeating: 0, count: slots)
             counts.withUnsafeMutableBufferPointer { counts in
-                for position in half(part, of: 2, count) { counts[Int(slot(position))] &+= 1 }
+                for position in half(part, count) { counts[Int(slot(position))] &+= 1 }
             }
             return counts
         }

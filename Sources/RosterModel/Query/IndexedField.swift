@@ -40,7 +40,7 @@ struct IndexedField: Sendable {
         case .date:
             let dates = IndexedField.parsed(values, missing: IndexedField.missingDate, IndexedField.date)
             storage = .date(dates)
-            counts = dates.withUnsafeBufferPointer { ColumnCounts(dates: $0, missing: IndexedField.missingDate) }
+            counts = ColumnCounts(dates: dates, missing: IndexedField.missingDate)
         case .number:
             storage = .number(IndexedField.parsed(values, missing: .nan, IndexedField.number))
             counts = nil

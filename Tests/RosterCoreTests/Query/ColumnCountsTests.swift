@@ -8,7 +8,7 @@ struct ColumnCountsTests {
     func dates() throws {
         let missing = IndexedField.missingDate
         let dates: [Int32] = [105, missing, 100, 105, 102, missing, 100]
-        let counts = try #require(dates.withUnsafeBufferPointer { ColumnCounts(dates: $0, missing: missing) })
+        let counts = try #require(ColumnCounts(dates: dates, missing: missing))
         #expect(counts.low == 100)
         #expect(counts.values == 6)
         // Rows 0..<3 are the first half (of 7); slots are days 100…105, then missing.
@@ -21,13 +21,11 @@ struct ColumnCountsTests {
     @Test("no date at all, and days spanning more than the limit")
     func edges() {
         let missing = IndexedField.missingDate
-        let none = [Int32](repeating: missing, count: 5).withUnsafeBufferPointer {
-            ColumnCounts(dates: $0, missing: missing)
-        }
+        let none = ColumnCounts(dates: [Int32](repeating: missing, count: 5), missing: missing)
         #expect(none?.values == 0)
         #expect(none?.all == [5])
         let wide: [Int32] = [0, Int32(ColumnCounts.maxValues)]
-        #expect(wide.withUnsafeBufferPointer { ColumnCounts(dates: $0, missing: missing) } == nil)
+        #expect(ColumnCounts(dates: wide, missing: missing) == nil)
     }
 
     @Test("codes: each code's count; ranks shared by two codes add up, code 0 (missing) goes last")
