@@ -41,7 +41,7 @@ let package = Package(
         ),
         .target(
             name: "RosterModel",
-            dependencies: ["RosterConcurrency"],
+            dependencies: ["RosterConcurrency", "CMemory"],
             swiftSettings: strictModule
         ),
         .target(
@@ -66,6 +66,7 @@ let package = Package(
             name: "CSQLiteConfig",
             linkerSettings: [.linkedLibrary("sqlite3")]
         ),
+        .systemLibrary(name: "CMemory"),
         .systemLibrary(
             name: "CNCursesW",
             providers: [.apt(["libncursesw5-dev"])]

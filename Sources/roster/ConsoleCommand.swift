@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RosterCore
+import RosterModel
 import RosterTUI
 
 /// `roster console`: the ncurses console over a store.
@@ -34,6 +35,8 @@ struct ConsoleCommand: ParsableCommand {
             Output.error(error.description)
             throw ExitCode(2)
         }
+        // Sorts and filters make and drop buffers of 4 bytes a row at each key: keep them for the next ones.
+        FreedBuffers.keep()
         let store = try storeOptions.open()
         let consoleStore = makeConsoleStore(store, protecting: storeOptions.protectedFiles)
         let catalog = ThemeCatalog.standard(environment: environment)

@@ -4,6 +4,7 @@
 //     swift run -c release console-bench [customers]
 //     swift run -c release console-bench --store PATH --keyfile KEY
 //     … --runs N      (sorts and frequency tables: the median of N runs each, default 5)
+//     … --return-freed  (glibc's own settings for large buffers, not the console's: see FreedBuffers)
 //
 // With --store, the working set is the real store's (unlock, snapshot or rebuild, catalog, filter index, as the
 // console does on a worker), and the bench prints the time from start to the first customers frame and the peak
@@ -24,6 +25,8 @@ func option(_ name: String) -> String? {
 let storePath = option("--store")
 let customers = arguments.count > 1 ? Int(arguments[1]) ?? 1_000_000 : 1_000_000
 let started = ContinuousClock.now
+// As the console does from its start.
+if !arguments.contains("--return-freed") { FreedBuffers.keep() }
 
 /// The peak resident set size of this process so far, in MiB.
 func peakRSS() -> Double {
