@@ -23,13 +23,24 @@ public struct CalendarDate: Equatable, Hashable, Sendable, CustomStringConvertib
     /// Whether the date's year has a 29 February.
     public var isInLeapYear: Bool { FieldType.daysIn(month: 2, year: year) == 29 }
 
-    /// `YYYY-MM-DD`.
+    /// `YYYY-MM-DD`. Written digit by digit: a frequency table of every birth day formats tens of thousands of dates.
     public var description: String {
-        func padded(_ value: Int, _ width: Int) -> String {
-            let digits = String(value)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        // The year is 0...9999, the month and day two digits at most (the initializer checks).
+        String(unsafeUninitializedCapacity: 10) { text in
+            func put(_ value: Int, width: Int, at start: Int) {
+                var value = value
+                for place in (0..<width).reversed() {
+                    text[start + place] = UInt8(ascii: "0") + UInt8(value % 10)
+                    value /= 10
+                }
+            }
+            put(year, width: 4, at: 0)
+            text[4] = UInt8(ascii: "-")
+            put(month, width: 2, at: 5)
+            text[7] = UInt8(ascii: "-")
+            put(day, width: 2, at: 8)
+            return 10
         }
-        return "\(padded(year, 4))-\(padded(month, 2))-\(padded(day, 2))"
     }
 
     /// The date as one integer in calendar order: year, month and day in bits 9..., 5...8 and 0...4, so that the

@@ -101,6 +101,22 @@ struct RowSet: Sendable {
         words.reduce(0) { $0 + $1.nonzeroBitCount }
     }
 
+    /// The number of rows in both sets, without making the intersection.
+    func countInCommon(with other: RowSet) -> Int {
+        precondition(count == other.count, "sets of one working set")
+        return zip(words, other.words).reduce(0) { $0 + ($1.0 & $1.1).nonzeroBitCount }
+    }
+
+    /// The number of rows in none of `sets` (all of one working set of `count` rows).
+    static func countInNone(_ sets: [RowSet], count: Int) -> Int {
+        precondition(sets.allSatisfy { $0.count == count }, "sets of one working set")
+        var inAny = 0
+        for word in 0..<(count + 63) / 64 {
+            inAny += sets.reduce(UInt64(0)) { $0 | $1.words[word] }.nonzeroBitCount
+        }
+        return count - inAny
+    }
+
     /// The rows in the set, ascending.
     func indices() -> [Int32] {
         let total = cardinality

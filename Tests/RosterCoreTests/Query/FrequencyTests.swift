@@ -144,4 +144,57 @@ struct ColumnKeyTests {
         #expect(ColumnKey.field("City").hashValue == ColumnKey.field("city").hashValue)
         #expect(ColumnKey.field("city").displayName == "city")
     }
+
+    @Test("a table of every row, read from the counts kept with the field, is the table of the same rows listed")
+    func keptCountsAgree() throws {
+        // Cities in two spellings (the first row's is shown), one only in the last row; dates over many days and
+        // years, some missing (without a year they would span too far for counts to be kept).
+        let cities = ["Madrid", "MADRID", "Roma", "Sevilla", "roma", "Lyon", "Oslo"]
+        var people = (0..<3_000).map { index in
+            Person(
+                name: index % 11 == 0 ? nil : "N\(index % 37)",
+                birthdate: index % 13 == 0 ? nil : "19\(50 + index % 50)-0\(1 + index % 9)-2\(index % 8)",
+                city: index % 7 == 6 ? nil : cities[index % 6], score: nil, vip: nil)
+        }
+        people.append(Person(name: "Last", birthdate: "2001-01-01", city: "Tromsø", score: nil, vip: nil))
+        let index = FilterIndex(QueryFixtures.workingSet(people))
+        let listed = (0..<Int32(people.count)).map { $0 }
+        func same(_ key: ColumnKey, _ bucket: DateBucket = .day) throws {
+            let whole = try #require(index.frequency(of: key, bucket: bucket))
+            let rows = try #require(index.frequency(of: key, rows: listed, bucket: bucket))
+            #expect(whole.entries == rows.entries, "\(key) by \(bucket)")
+        }
+        try same(.field("city"))
+        try same(.field("name"))
+        for bucket in DateBucket.allCases { try same(.field("birthdate"), bucket) }
+        let city = try #require(index.frequency(of: .field("city")))
+        #expect(city.entries.map(\.value).contains("Tromsø"))
+        #expect(city.entries.first { $0.value.lowercased() == "madrid" }?.value == "Madrid")
+    }
+
+    @Test("consent and channel tables of every row, counted from the sets' bits, are those of the same rows listed")
+    func channelBitsAgree() throws {
+        // 1,001 rows: the last word of each set is partly used.
+        let people = (0..<1_001).map { index in
+            Person(
+                name: nil, birthdate: nil, city: nil, score: nil, vip: nil,
+                email: index % 3 == 0 ? "p\(index)@example.com" : nil,
+                phone: index % 5 == 0 ? "+3460011\(String(format: "%04d", index))" : nil,
+                devices: Int32(index % 4 == 0 ? 1 : 0),
+                consent: Consent(email: index % 2 == 0, sms: index % 7 != 0, push: index % 3 != 1))
+        }
+        let index = FilterIndex(QueryFixtures.workingSet(people))
+        let listed = (0..<Int32(people.count)).map { $0 }
+        for channel in Channel.allCases {
+            let whole = index.consentFrequency(channel)
+            #expect(whole.entries == index.consentFrequency(channel, rows: listed).entries, "\(channel)")
+            #expect(whole.entries.reduce(0) { $0 + $1.count } == people.count)
+        }
+        let consent = try #require(index.frequency(of: .consent))
+        #expect(consent.entries == index.frequency(of: .consent, rows: listed)?.entries)
+        #expect(consent.entries.count > 9)
+        let channels = index.channelFrequency()
+        #expect(channels.entries == index.channelFrequency(rows: listed).entries)
+        #expect(channels.entries.first { $0.value == "(none)" }?.count ?? 0 > 0)
+    }
 }
