@@ -8,27 +8,36 @@
 /// a request over 32 MiB (its highest automatic threshold) with a fresh mapping and unmaps it when freed, so every
 /// sort of every row wrote into memory the kernel had to zero first (and, in a virtual machine, the host to back):
 /// at 10M rows that was 6 ms of a 13 ms sort. Below 32 MiB glibc already keeps freed memory, which is why a 1M sort
-/// never paid it. With these settings buffers up to `mappedFrom` come from the allocator's heaps and stay with the
-/// process once freed (up to `keptOnTop` at the top of a heap), ready for the next sort: the peak grows by about one
-/// buffer (28 MiB at 10M rows), and the resident size no longer falls back after a large operation.
+/// never paid it. With `keep()` buffers up to `mappedFrom` come from the allocator's heaps, and freed memory stays
+/// with the process: all of it in the worker threads' heaps (64 MiB each at most, never trimmed below `keptOnTop`),
+/// up to `keptOnTop` at the top of the main one. `release()` hands it back after one-off work (loading and
+/// preparing a working set, an import), so that only what sorts and filters reuse stays resident.
 ///
-/// For the console, whose buffers come and go at each key, not for the CLI or the server. On other C libraries,
-/// nothing changes.
+/// For the console, whose buffers come and go at each key, not for the CLI or the server. Thresholds above 32 MiB
+/// need glibc 2.35 or later; elsewhere nothing changes.
 package enum FreedBuffers {
-    /// Requests at least this large still get a mapping of their own. Threads' heaps hold at most 64 MiB, so past
-    /// that glibc maps them anyway.
+    /// Requests at least this large still get a mapping of their own (in worker threads, past 64 MiB, anyway).
     package static let mappedFrom = 128 << 20
-    /// How much free memory a heap keeps at its top instead of returning it.
-    package static let keptOnTop = 1 << 30
+    /// How much free memory the main heap keeps at its top: twice `mappedFrom`, glibc's own ratio.
+    package static let keptOnTop = 256 << 20
 
     /// Applies the settings to the whole process; true when the allocator took them.
     @discardableResult
     package static func keep() -> Bool {
         #if canImport(Glibc)
-            // Setting the trim threshold also stops glibc from moving the mapping threshold by itself.
+            // Setting the trim threshold also stops glibc from moving the mapping threshold by itself: without a
+            // mapping threshold of our own (an older glibc refuses one over 32 MiB) it would stay at 128 KiB, and
+            // every buffer past that be mapped afresh. So the second only after the first.
             return mallopt(M_MMAP_THRESHOLD, Int32(mappedFrom)) == 1 && mallopt(M_TRIM_THRESHOLD, Int32(keptOnTop)) == 1
         #else
             return false
+        #endif
+    }
+
+    /// Gives every heap's free memory back to the system (`malloc_trim`).
+    package static func release() {
+        #if canImport(Glibc)
+            _ = malloc_trim(0)
         #endif
     }
 }

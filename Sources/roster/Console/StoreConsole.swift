@@ -47,7 +47,12 @@ final class StoreConsole: ConsoleStore, Sendable {
             let index = FilterIndex(set)
             indexed.withLock { $0 = (set.rowIDs, index) }
             // Fields are folded and parsed on first use; do it now, off the worker, while the first screen shows.
-            DispatchQueue.global(qos: .utility).async { index.prepareAll() }
+            // Then the load's and the preparation's freed buffers go back to the system (the console keeps freed
+            // memory for its sorts: `FreedBuffers`).
+            DispatchQueue.global(qos: .utility).async {
+                index.prepareAll()
+                FreedBuffers.release()
+            }
             return set
         }
     }
