@@ -151,12 +151,17 @@ struct FieldCommand: ParsableCommand {
 
         func run() throws {
             let store = try storeOptions.open()
+            let report: FieldRenameReport
             do {
-                try store.renameField(old, to: new)
+                report = try store.renameField(old, to: new)
             } catch let error as FieldCommandError {
                 throw RosterError.invalidValue(.message(error.description))
             }
             Output.line("Field \(Output.safe(old)) is now \(Output.safe(new.trimmingCharacters(in: .whitespaces))).")
+            if !report.segments.isEmpty {
+                let names = report.segments.map { "@" + Output.safe($0) }.joined(separator: ", ")
+                Output.line("Saved segments that name it, rewritten: \(names).")
+            }
         }
     }
 }

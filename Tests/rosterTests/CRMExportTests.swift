@@ -266,9 +266,12 @@ struct CRMExportTests {
         #expect(try birthdaysToday(roster) == "1")
         let audit = try roster.run("audit")
         #expect(audit.stdout.contains("retype birthdate from text to date"), "\(audit.stdout)")
+        #expect(try roster.run("segment", "save", "vigo", "city = Vigo").status == 0)
         let renamed = try roster.run("field", "rename", "city", "town")
         #expect(renamed.status == 0, "\(renamed.stderr)")
+        #expect(renamed.stdout.contains("rewritten: @vigo"), "\(renamed.stdout)")
         #expect(count(try roster.run("query", "town = Vigo", "--count")) == "1")
+        #expect(count(try roster.run("query", "@vigo", "--count")) == "1")
         _ = _scratch
     }
 

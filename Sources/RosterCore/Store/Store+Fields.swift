@@ -2,6 +2,14 @@ import Foundation
 import GRDB
 import RosterModel
 
+/// What `renameField` changed (or, checking only, would change).
+public struct FieldRenameReport: Equatable, Sendable {
+    /// How many customers have the field.
+    public let customers: Int
+    /// The saved segments whose conditions name it, now written with the new name.
+    public let segments: [String]
+}
+
 /// Why a field command changed nothing.
 public enum FieldCommandError: Error, Equatable, Sendable, CustomStringConvertible {
     case unknownField(String, known: [String])
@@ -14,6 +22,8 @@ public enum FieldCommandError: Error, Equatable, Sendable, CustomStringConvertib
     case conflictingDateOrder(String)
     /// More values would be dropped than when the operator was asked (the store changed in between).
     case changedSinceCheck(String)
+    /// A saved segment that names the field would mean something else under the new name.
+    case segmentWouldChange(segment: String, String)
 
     public var description: String {
         switch self {
@@ -32,6 +42,8 @@ public enum FieldCommandError: Error, Equatable, Sendable, CustomStringConvertib
         case .changedSinceCheck(let name):
             return "the values of field \(name) changed since they were checked: more would be dropped than you were "
                 + "shown; nothing was changed (check again)"
+        case .segmentWouldChange(let segment, let reason):
+            return "the saved segment @\(segment) names this field, and \(reason); nothing was changed"
         case .conflictingDateOrder(let name):
             return "the values of field \(name) are written both day/month and month/day: give the order, dmy or "
                 + "mdy, to convert those written that way; nothing was changed"
@@ -105,10 +117,11 @@ extension Store {
         }
     }
 
-    /// Renames a field on every customer that has it (a change of case only is allowed), and returns how many
-    /// customers have it. Audited. `checkOnly` validates and counts, and changes nothing.
+    /// Renames a field on every customer that has it (a change of case only is allowed), and in the saved segments
+    /// whose conditions name it, and says how many customers have it and which segments changed. Audited.
+    /// `checkOnly` validates and counts, and changes nothing.
     @discardableResult
-    public func renameField(_ rawOld: String, to rawNew: String, checkOnly: Bool = false) throws -> Int {
+    public func renameField(_ rawOld: String, to rawNew: String, checkOnly: Bool = false) throws -> FieldRenameReport {
         try write { db in
             let (oldKey, _, type) = try knownField(db, rawOld)
             let newName = rawNew.trimmed
@@ -117,9 +130,11 @@ extension Store {
                 throw FieldCommandError.badName(rawNew)
             }
             guard newKey == oldKey || fieldType(newKey) == nil else { throw FieldCommandError.nameTaken(newName) }
+            let segments = try renamedSegments(db, oldKey, to: newName)
             var holders: [Customer] = []
             try forEachStoredCustomer(db) { if $0.fields[oldKey] != nil { holders.append($0) } }
-            if checkOnly { return holders.count }
+            let report = FieldRenameReport(customers: holders.count, segments: segments.map(\.name))
+            if checkOnly { return report }
             if newKey != oldKey { try db.execute(sql: "DELETE FROM field WHERE key = ?", arguments: [oldKey]) }
             registerFieldType(oldKey, nil)
             try replaceFieldType(db, key: newKey, name: newName, type: type)
@@ -128,9 +143,32 @@ extension Store {
                 changed.fields[newKey] = changed.fields.removeValue(forKey: oldKey)
                 try updateCustomer(db, old: customer, new: changed)
             }
-            try audit(db, .field, subject: "*", detail: "rename \(oldKey) to \(newKey): \(holders.count) customers")
+            for segment in segments {
+                try Store.segmentRows.save(Array(segment.expression.utf8), named: segment.name, keys: keys, db)
+            }
+            try audit(
+                db, .field, subject: "*",
+                detail: "rename \(oldKey) to \(newKey): \(holders.count) customers, \(segments.count) segments")
             try updateWorkingSetSnapshot(db)
-            return holders.count
+            return report
+        }
+    }
+
+    /// The saved segments whose conditions name field `oldKey`, rewritten to name `newName`. Refused (nothing
+    /// changes) when a segment would come to mean something else.
+    private func renamedSegments(_ db: Database, _ oldKey: String, to newName: String) throws -> [SavedSegment] {
+        guard oldKey != newName.lowercased() else { return [] }
+        let saved = try savedSegments(db)
+        return try saved.all.compactMap { segment in
+            do {
+                return try FilterParser.renamingField(oldKey, to: newName, in: segment.expression, segments: saved)
+                    .map { SavedSegment(name: segment.name, expression: $0) }
+            } catch let error as FilterRenameError {
+                throw FieldCommandError.segmentWouldChange(segment: segment.name, error.message)
+            } catch {
+                // A segment that no longer parses names nothing this rename could follow; it stays as it is.
+                return nil
+            }
         }
     }
 

@@ -50,6 +50,22 @@ struct FilterLexer {
         }
     }
 
+    /// The characters of `text` as the lexer reads them, and each token with the range of those characters it was
+    /// read from (quotes included, spaces around it not): what a rewrite of a query replaces.
+    static func spans(_ text: String) throws(FilterError) -> (
+        characters: [Character], tokens: [(token: FilterToken, range: Range<Int>)]
+    ) {
+        var lexer = FilterLexer(text)
+        var tokens: [(token: FilterToken, range: Range<Int>)] = []
+        while true {
+            lexer.skipSpaces()
+            let start = lexer.index
+            let token = try lexer.next()
+            tokens.append((token, start..<lexer.index))
+            if token.kind == .end { return (lexer.characters, tokens) }
+        }
+    }
+
     private var position: FilterPosition {
         FilterPosition(line: line, column: index - lineStart + 1)
     }

@@ -228,9 +228,11 @@ final class StoreConsole: ConsoleStore, Sendable {
                         + "\(Format.count(report.converted, "value")) converted\(dropped)"
                 )
             case .rename(let old, let new):
-                let count = try store.renameField(old, to: new, checkOnly: !apply)
-                let done = "field \(old) is now \(new) on \(Format.count(count, "customer"))"
-                return (.rename(count: count), apply ? done : nil)
+                let report = try store.renameField(old, to: new, checkOnly: !apply)
+                let segments =
+                    report.segments.isEmpty ? "" : " and in \(Format.count(report.segments.count, "segment"))"
+                let done = "field \(old) is now \(new) on \(Format.count(report.customers, "customer"))\(segments)"
+                return (.rename(count: report.customers), apply ? done : nil)
             }
         }
     }

@@ -40,6 +40,39 @@ struct StoreSegmentsTests {
         #expect(actions == ["segment saved", "segment saved", "segment deleted"])
     }
 
+    @Test("renaming a field rewrites the saved segments that name it, in the same write; checking changes nothing")
+    func fieldRename() throws {
+        let dir = try TemporaryDirectory()
+        let store = try makeStore(dir)
+        #expect(try save(store, "Madrid", "city = madrid") == 2)
+        #expect(try save(store, "not-madrid", "not @madrid and has City") == 1)
+        #expect(try save(store, "everyone", "not has email") == 3)
+        let check = try store.renameField("city", to: "town", checkOnly: true)
+        #expect(check == FieldRenameReport(customers: 3, segments: ["Madrid", "not-madrid"]))
+        #expect(try store.savedSegments().segment(named: "madrid")?.expression == "city = madrid")
+
+        #expect(try store.renameField("city", to: "town") == check)
+        #expect(
+            try store.savedSegments().all.map(\.expression) == [
+                "not has email", "town = madrid", "not @madrid and has town",
+            ])
+        let segment = try Segment(store: store)
+        #expect(try segment.rows(matching: "@not-madrid", context: Segment.context(store: store)).count == 1)
+        let audit = try store.auditEntries().filter { $0.action == .field }.map(\.detail)
+        #expect(audit.last == "rename city to town: 3 customers, 2 segments")
+    }
+
+    @Test("a rename that would change what a segment means is refused, and changes nothing")
+    func fieldRenameRefused() throws {
+        let dir = try TemporaryDirectory()
+        let store = try makeStore(dir)
+        _ = try save(store, "with-city", "has city")
+        let error = #expect(throws: FieldCommandError.self) { try store.renameField("city", to: "sms") }
+        #expect(error?.description.contains("@with-city") == true)
+        #expect(try store.savedSegments().all.map(\.expression) == ["has city"])
+        #expect(try store.fieldSummaries().map(\.name) == ["city"])
+    }
+
     @Test("names are unique ignoring case: saving again needs replacing, which keeps the new spelling")
     func uniqueNames() throws {
         let dir = try TemporaryDirectory()

@@ -1,0 +1,47 @@
+/// Why a saved filter cannot follow a field to its new name.
+package struct FilterRenameError: Error, Equatable, Sendable {
+    package let message: String
+}
+
+extension FilterParser {
+    /// `text` with every condition on the field `oldName` (compared ignoring case) naming `newName` instead, for
+    /// `roster field rename` to keep saved segments working; nil when no condition of `text` names that field.
+    /// Everything else (spaces, values, keywords as written) stays as it was; `@NAME` is left alone, since each saved
+    /// segment is rewritten on its own. `segments` are those `text` may name. Throws the parse error of a `text` that
+    /// does not parse, and `FilterRenameError` when the new name would change what a condition means (`has sms`
+    /// tests the channel, not a field named sms).
+    package static func renamingField(
+        _ oldName: String, to newName: String, in text: String, segments: SavedSegments
+    ) throws -> String? {
+        let oldKey = oldName.lowercased()
+        let newKey = newName.lowercased()
+        guard !FilterText.identifierNames.contains(oldKey) else { return nil }
+        let expression = try parse(text, segments: segments)
+        var positions: [FilterPosition] = []
+        func collect(_ expression: FilterExpression) throws {
+            switch expression {
+            case .comparison(let comparison):
+                if comparison.field.text.lowercased() == oldKey { positions.append(comparison.field.position) }
+            case .has(let name):
+                // `has email`, `has sms` and `has push` test the channels, whatever fields there are.
+                guard name.text.lowercased() == oldKey, Channel(rawValue: oldKey) == nil else { return }
+                if Channel(rawValue: newKey) != nil {
+                    throw FilterRenameError(message: "has \(newName) would test the \(newKey) channel, not the field")
+                }
+                positions.append(name.position)
+            case .not(let inner): try collect(inner)
+            case .and(let left, let right), .or(let left, let right):
+                try collect(left)
+                try collect(right)
+            case .consent, .birthdayToday, .segment: break
+            }
+        }
+        try collect(expression)
+        guard !positions.isEmpty else { return nil }
+        var (characters, tokens) = try FilterLexer.spans(text)
+        let replacement = Array(FilterText.fieldName(newName))
+        let ranges = tokens.filter { token in positions.contains(token.token.position) }.map(\.range)
+        for range in ranges.reversed() { characters.replaceSubrange(range, with: replacement) }
+        return String(characters)
+    }
+}
