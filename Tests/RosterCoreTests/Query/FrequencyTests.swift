@@ -158,6 +158,11 @@ struct ColumnKeyTests {
         }
         people.append(Person(name: "Last", birthdate: "2001-01-01", city: "Tromsø", score: nil, vip: nil))
         let index = FilterIndex(QueryFixtures.workingSet(people))
+        // The tables below take the kept counts only if these exist.
+        for field in ["name", "birthdate", "city"] {
+            let position = try #require(index.columns.firstIndex { $0.key == field })
+            #expect(index.field(at: position).counts != nil, "\(field)")
+        }
         let listed = (0..<Int32(people.count)).map { $0 }
         func same(_ key: ColumnKey, _ bucket: DateBucket = .day) throws {
             let whole = try #require(index.frequency(of: key, bucket: bucket))
@@ -196,5 +201,13 @@ struct ColumnKeyTests {
         let channels = index.channelFrequency()
         #expect(channels.entries == index.channelFrequency(rows: listed).entries)
         #expect(channels.entries.first { $0.value == "(none)" }?.count ?? 0 > 0)
+    }
+
+    @Test("a date is written YYYY-MM-DD, years below 1000 and year 0 with their zeros")
+    func dateText() throws {
+        #expect(try #require(CalendarDate(year: 999, month: 1, day: 2)).description == "0999-01-02")
+        #expect(try #require(CalendarDate(year: 0, month: 2, day: 29)).description == "0000-02-29")
+        #expect(try #require(CalendarDate(year: 9999, month: 12, day: 31)).description == "9999-12-31")
+        #expect(try #require(CalendarDate(year: 2026, month: 12, day: 7)).description == "2026-12-07")
     }
 }
