@@ -41,7 +41,9 @@ let package = Package(
         ),
         .target(
             name: "RosterModel",
-            dependencies: ["RosterConcurrency", "CMemory"],
+            dependencies: [
+                "RosterConcurrency", "CMemory", .product(name: "HeapModule", package: "swift-collections"),
+            ],
             swiftSettings: strictModule
         ),
         .target(

@@ -5,6 +5,7 @@
 //     swift run -c release console-bench --store PATH --keyfile KEY
 //     … --runs N      (sorts and frequency tables: the median of N runs each, default 5)
 //     … --return-freed  (glibc's own settings for large buffers, not the console's: see FreedBuffers)
+//     … --distinct      (also the frequency tables of CRM ids and externalCodes, one entry per customer, once)
 //
 // With --store, the working set is the real store's (unlock, snapshot or rebuild, catalog, filter index, as the
 // console does on a worker), and the bench prints the time from start to the first customers frame and the peak
@@ -202,6 +203,17 @@ func measureSortAndFrequency(_ index: FilterIndex, _ set: WorkingSet) {
     let channels = median(runs) { _ = index.channelFrequency() }
     print(String(format: "  frequency of consent %.1f ms, of channels %.1f ms", consent, channels))
     print(String(format: "  RSS after the sorts and tables %.0f MiB, peak %.0f MiB", currentRSS(), peakRSS()))
+    // A table of every distinct value: one entry per customer. Once only, last: its peak is the figure asked.
+    if arguments.contains("--distinct") {
+        for key in [ColumnKey.crmId, .externalCode] {
+            var entries = 0
+            let time = clock.measure { entries = index.frequency(of: key)?.entries.count ?? 0 }
+            print(
+                String(
+                    format: "  frequency of %@: %.0f ms (%d values); RSS after %.0f MiB, peak %.0f MiB",
+                    key.displayName, milliseconds(time), entries, currentRSS(), peakRSS()))
+        }
+    }
 }
 var workingSet: WorkingSet!
 var state = ConsoleState(width: 120, height: 40, storePath: storePath ?? "/bench/store.roster", region: "eu")

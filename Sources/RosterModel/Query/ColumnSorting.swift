@@ -101,15 +101,7 @@ extension FilterIndex {
     {
         let total = rows?.count ?? count
         let limit = rankedSortLimit ?? max(4096, total / 8)
-        let clearlyTooMany = column.bytes.withUnsafeBufferPointer { bytes in
-            DistinctSample.clearlyMore(than: limit, count: total) { position in
-                let value = column.value(rows.map { Int($0[position]) } ?? position)
-                let start = Int(column.starts[value])
-                let length = Int(column.starts[value + 1]) - start - 1
-                return length > 0 ? FoldedTextColumn.hash(bytes.baseAddress! + start, length) : nil
-            }
-        }
-        guard !clearlyTooMany else { return nil }
+        guard !clearlyMoreDistinct(column, rows, than: limit) else { return nil }
         let halves = total >= twoCoresFrom ? [0..<total / 2, total / 2..<total] : [0..<total]
         let parts = Parallel.map(halves.count) { part -> (groups: TextGroups, ids: [Int32])? in
             var groups = TextGroups(column: column, expected: 1024)
@@ -156,6 +148,19 @@ extension FilterIndex {
             }
         }
         return (ranks, present.isEmpty ? 0 : Int(next) + 1)
+    }
+
+    /// Whether the folded values at `rows` (every row when nil) are clearly more than `limit` distinct ones, by a
+    /// sample (`DistinctSample`), before hashing them all.
+    func clearlyMoreDistinct(_ column: FoldedTextColumn, _ rows: [Int32]?, than limit: Int) -> Bool {
+        column.bytes.withUnsafeBufferPointer { bytes in
+            DistinctSample.clearlyMore(than: limit, count: rows?.count ?? count) { position in
+                let value = column.value(rows.map { Int($0[position]) } ?? position)
+                let start = Int(column.starts[value])
+                let length = Int(column.starts[value + 1]) - start - 1
+                return length > 0 ? FoldedTextColumn.hash(bytes.baseAddress! + start, length) : nil
+            }
+        }
     }
 
     /// Each row's consent as one number ordered as `sorted` documents: per channel 0 absent, 1 refused,

@@ -45,10 +45,17 @@ public final class FilterIndex: Sendable {
         set { tuning.withLock { $0.dictionaryLimit = newValue } }
     }
 
+    /// How many values a frequency table lists at most (`FrequencyTable.maximumEntries`); tests lower it.
+    var frequencyLimit: Int {
+        get { tuning.withLock { $0.frequencyLimit } }
+        set { tuning.withLock { $0.frequencyLimit = newValue } }
+    }
+
     private struct Tuning {
         var twoCoresFrom = RowSet.parallelThreshold
         var rankedSortLimit: Int?
         var dictionaryLimit: Int?
+        var frequencyLimit = FrequencyTable.maximumEntries
     }
 
     private let tuning = Mutex(Tuning())

@@ -70,6 +70,8 @@ public struct FrequencyTable: Sendable {
     struct Group {
         enum Order {
             case missing
+            /// This many values left out past `maximumEntries`, their rows summed: listed last whatever its count.
+            case others(Int)
             case text(String)
             case bytes([UInt8])
             case integer(Int64)
@@ -88,6 +90,12 @@ public struct FrequencyTable: Sendable {
             }
         }
 
+        /// How many values this group sums, if it is the one of values left out.
+        var othersCount: Int? {
+            if case .others(let values) = order { return values }
+            return nil
+        }
+
         /// Value order among groups of the same count; missing last.
         static func precedes(_ left: Group, _ right: Group) -> Bool {
             switch (left.order, right.order) {
@@ -103,13 +111,41 @@ public struct FrequencyTable: Sendable {
         }
     }
 
-    init(_ groups: [Group], total: Int, column: ColumnKey?, bucket: DateBucket?) {
-        let ordered = groups.filter { $0.count > 0 }.sorted { left, right in
-            left.count != right.count ? left.count > right.count : Group.precedes(left, right)
+    /// The most entries a table lists; the values past them (the least frequent, then the last in value order) are
+    /// summed in one last entry, `(N more values)`, with no filter. A column of all-distinct values (CRM ids,
+    /// externalCodes) would otherwise make an entry per customer: at 10M customers 18 s and 3 GB more.
+    public static let maximumEntries = 100_000
+
+    /// The label of the entry that sums `values` values left out.
+    static func othersLabel(_ values: Int) -> String { "(\(values) more values)" }
+
+    init(_ groups: [Group], total: Int, column: ColumnKey?, bucket: DateBucket?, limit: Int = maximumEntries) {
+        func ordered(_ groups: [Group]) -> [Group] {
+            groups.sorted { left, right in
+                left.count != right.count ? left.count > right.count : Group.precedes(left, right)
+            }
+        }
+        // The values, capped; the rows without a value are always listed, in their place by count.
+        var values = ordered(groups.filter { $0.count > 0 && $0.othersCount == nil && !$0.isMissing })
+        // Values already left out by whoever made the groups, and those past the limit here.
+        var others = groups.reduce((values: 0, rows: 0)) { sum, group in
+            (sum.values + (group.othersCount ?? 0), sum.rows + (group.othersCount == nil ? 0 : group.count))
+        }
+        if values.count > limit {
+            others.values += values.count - limit
+            others.rows += values[limit...].reduce(0) { $0 + $1.count }
+            values.removeSubrange(limit...)
+        }
+        var listed = ordered(values + groups.filter { $0.count > 0 && $0.isMissing })
+        if others.values > 0 {
+            listed.append(
+                Group(
+                    order: .others(others.values), value: FrequencyTable.othersLabel(others.values), count: others.rows)
+            )
         }
         self.init(
             column: column, bucket: bucket, total: total,
-            entries: ordered.map { group in
+            entries: listed.map { group in
                 let isMissing = group.isMissing
                 return FrequencyEntry(
                     value: isMissing ? FrequencyEntry.missingLabel : group.value, isMissing: isMissing,
