@@ -9,7 +9,7 @@ extension FilterParser {
     /// Everything else (spaces, values, keywords as written) stays as it was; `@NAME` is left alone, since each saved
     /// segment is rewritten on its own. `segments` are those `text` may name. Throws the parse error of a `text` that
     /// does not parse, and `FilterRenameError` when the new name would change what a condition means (`has sms`
-    /// tests the channel, not a field named sms).
+    /// tests the channel, not a field named sms; `birthday = today` reads the field named birthdate).
     package static func renamingField(
         _ oldName: String, to newName: String, in text: String, segments: SavedSegments
     ) throws -> String? {
@@ -33,7 +33,12 @@ extension FilterParser {
             case .and(let left, let right), .or(let left, let right):
                 try collect(left)
                 try collect(right)
-            case .consent, .birthdayToday, .segment: break
+            case .birthdayToday:
+                // It reads the field by this name, and the language cannot name another one for it.
+                if oldKey == "birthdate", newKey != oldKey {
+                    throw FilterRenameError(message: "birthday = today reads the field named birthdate")
+                }
+            case .consent, .segment: break
             }
         }
         try collect(expression)

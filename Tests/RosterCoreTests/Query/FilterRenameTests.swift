@@ -44,5 +44,8 @@ struct FilterRenameTests {
         #expect(try renamed("has sms and sms = 1", "sms", to: "texts") == "has sms and texts = 1")
         #expect(throws: FilterRenameError.self) { try renamed("has city", to: "push") }
         #expect(try renamed("city = Oslo", to: "push") == "push = Oslo")
+        #expect(throws: FilterRenameError.self) { try renamed("birthday = today", "Birthdate", to: "dob") }
+        #expect(try renamed("birthday = today", "birthdate", to: "BirthDate") == nil)
+        #expect(try renamed("birthday = today and city = x") == "birthday = today and town = x")
     }
 }
