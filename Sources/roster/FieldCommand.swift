@@ -10,7 +10,8 @@ struct FieldCommand: ParsableCommand {
         discussion: """
             A field's type (text, date, number, boolean) is set when it is first written: an import types a new \
             field from a sample of its column. `retype` converts every stored value to another type, `rename` \
-            gives a field another name on every customer. Both are audited (action field).
+            gives a field another name on every customer and in the saved segments that name it. Both are \
+            audited (action field).
             """,
         subcommands: [List.self, Retype.self, Rename.self])
 
@@ -139,7 +140,14 @@ struct FieldCommand: ParsableCommand {
     }
 
     struct Rename: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Give a field another name on every customer.")
+        static let configuration = CommandConfiguration(
+            abstract: "Give a field another name on every customer.",
+            discussion: """
+                The saved segments whose conditions name the field are rewritten to the new name in the same \
+                write. A rename that would change what a segment means is refused and changes nothing: `has \
+                city` renamed to sms would test the SMS channel, and `birthday = today` reads the field named \
+                birthdate.
+                """)
 
         @OptionGroup var storeOptions: StoreOptions
 
@@ -157,7 +165,7 @@ struct FieldCommand: ParsableCommand {
             } catch let error as FieldCommandError {
                 throw RosterError.invalidValue(.message(error.description))
             }
-            Output.line("Field \(Output.safe(old)) is now \(Output.safe(new.trimmingCharacters(in: .whitespaces))).")
+            Output.line("Field \(Output.safe(old)) is now \(Output.safe(report.name)).")
             if !report.segments.isEmpty {
                 let names = report.segments.map { "@" + Output.safe($0) }.joined(separator: ", ")
                 Output.line("Saved segments that name it, rewritten: \(names).")

@@ -4,6 +4,8 @@ import RosterModel
 
 /// What `renameField` changed (or, checking only, would change).
 public struct FieldRenameReport: Equatable, Sendable {
+    /// The new name, as stored.
+    public let name: String
     /// How many customers have the field.
     public let customers: Int
     /// The saved segments whose conditions name it, now written with the new name.
@@ -22,8 +24,8 @@ public enum FieldCommandError: Error, Equatable, Sendable, CustomStringConvertib
     case conflictingDateOrder(String)
     /// More values would be dropped than when the operator was asked (the store changed in between).
     case changedSinceCheck(String)
-    /// A saved segment that names the field would mean something else under the new name.
-    case segmentWouldChange(segment: String, String)
+    /// Saved segments that name the field would mean something else under the new name (or cannot be read).
+    case segmentWouldChange(segments: [String], String)
 
     public var description: String {
         switch self {
@@ -42,8 +44,11 @@ public enum FieldCommandError: Error, Equatable, Sendable, CustomStringConvertib
         case .changedSinceCheck(let name):
             return "the values of field \(name) changed since they were checked: more would be dropped than you were "
                 + "shown; nothing was changed (check again)"
-        case .segmentWouldChange(let segment, let reason):
-            return "the saved segment @\(segment) names this field, and \(reason); nothing was changed"
+        case .segmentWouldChange(let segments, let reason):
+            let names = segments.map { "@" + $0 }.joined(separator: ", ")
+            return
+                "the saved \(segments.count == 1 ? "segment" : "segments") \(names) \(segments.count == 1 ? "names" : "name") "
+                + "this field, and \(reason); nothing was changed"
         case .conflictingDateOrder(let name):
             return "the values of field \(name) are written both day/month and month/day: give the order, dmy or "
                 + "mdy, to convert those written that way; nothing was changed"
@@ -133,7 +138,7 @@ extension Store {
             let segments = try renamedSegments(db, oldKey, to: newName)
             var holders: [Customer] = []
             try forEachStoredCustomer(db) { if $0.fields[oldKey] != nil { holders.append($0) } }
-            let report = FieldRenameReport(customers: holders.count, segments: segments.map(\.name))
+            let report = FieldRenameReport(name: newName, customers: holders.count, segments: segments.map(\.name))
             if checkOnly { return report }
             if newKey != oldKey { try db.execute(sql: "DELETE FROM field WHERE key = ?", arguments: [oldKey]) }
             registerFieldType(oldKey, nil)
@@ -155,21 +160,33 @@ extension Store {
     }
 
     /// The saved segments whose conditions name field `oldKey`, rewritten to name `newName`. Refused (nothing
-    /// changes) when a segment would come to mean something else.
+    /// changes) when a segment would come to mean something else, or cannot be read.
     private func renamedSegments(_ db: Database, _ oldKey: String, to newName: String) throws -> [SavedSegment] {
         guard oldKey != newName.lowercased() else { return [] }
         let saved = try savedSegments(db)
-        return try saved.all.compactMap { segment in
+        var rewritten: [SavedSegment] = []
+        var refused: [(segment: String, reason: String)] = []
+        for segment in saved.all {
             do {
-                return try FilterParser.renamingField(oldKey, to: newName, in: segment.expression, segments: saved)
-                    .map { SavedSegment(name: segment.name, expression: $0) }
+                if let text = try FilterParser.renamingField(
+                    oldKey, to: newName, in: segment.expression, segments: saved)
+                {
+                    rewritten.append(SavedSegment(name: segment.name, expression: text))
+                }
             } catch let error as FilterRenameError {
-                throw FieldCommandError.segmentWouldChange(segment: segment.name, error.message)
+                refused.append((segment.name, error.message))
             } catch {
-                // A segment that no longer parses names nothing this rename could follow; it stays as it is.
-                return nil
+                // Its own text was checked when it was saved, whatever the segments it names: a sealed row changed.
+                refused.append((segment.name, "it cannot be read (\(error))"))
             }
         }
+        if !refused.isEmpty {
+            var said = Set<String>()
+            let reasons = refused.map(\.reason).filter { said.insert($0).inserted }
+            throw FieldCommandError.segmentWouldChange(
+                segments: refused.map(\.segment), reasons.joined(separator: "; "))
+        }
+        return rewritten
     }
 
     /// Replaces a field's registry row (its name and type, with the row's MAC) and the in-memory registry. Field
@@ -182,10 +199,11 @@ extension Store {
     private func knownField(_ db: Database, _ rawName: String) throws -> (key: String, name: String, type: FieldType) {
         try loadFieldTypes(db)
         let key = rawName.trimmed.lowercased()
-        guard let known = fieldType(key) else {
+        // The key as the registry holds it: Swift finds `código` however its accent is encoded, SQLite by bytes.
+        guard let known = fieldType(key), let stored = storedFieldKey(key) else {
             throw FieldCommandError.unknownField(rawName.trimmed, known: fields.map(\.name))
         }
-        return (key, known.name, known.type)
+        return (stored, known.name, known.type)
     }
 
     /// How stored values are read as `type`: a date field's day/month order from the values (or the one given),

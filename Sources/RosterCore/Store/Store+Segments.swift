@@ -63,9 +63,12 @@ extension Store {
             let stored = try savedSegments(db)
             let existing = stored.segment(named: name)
             if let existing, !replacing { throw Self.alreadySaved(existing) }
-            // Another process may have changed the other segments since the check: check the references again.
+            // Another process may have changed the other segments, or renamed a field, since the check: check the
+            // references and the field names again (a field renamed meanwhile would leave the segment naming none).
+            try loadFieldTypes(db)
             do throws(FilterError) {
                 _ = try Filter.parse(expression, segments: stored.with(segment))
+                try FilterParser.checkFieldNames(in: expression, segments: stored) { fieldType($0) != nil }
             } catch {
                 throw RosterError.invalidValue(.filter(error))
             }

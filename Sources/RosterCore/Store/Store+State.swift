@@ -113,6 +113,12 @@ extension Store {
         state.withLock { $0.fieldTypes[key] }
     }
 
+    /// The registry's own spelling of a field key equal to `key` (Swift compares strings by canonical equivalence,
+    /// SQLite by bytes).
+    func storedFieldKey(_ key: String) -> String? {
+        state.withLock { state in state.fieldTypes.index(forKey: key).map { state.fieldTypes.keys[$0] } }
+    }
+
     /// Registers (or, with nil, forgets) one field in memory, in place under the mutex.
     func registerFieldType(_ key: String, _ field: (name: String, type: FieldType)?) {
         state.withLock { state in

@@ -16,7 +16,7 @@ extension FilterParser {
         let oldKey = oldName.lowercased()
         let newKey = newName.lowercased()
         guard !FilterText.identifierNames.contains(oldKey) else { return nil }
-        let expression = try parse(text, segments: segments)
+        let expression = try parseOwnText(text, segments: segments)
         var positions: [FilterPosition] = []
         func collect(_ expression: FilterExpression) throws {
             switch expression {
@@ -48,5 +48,43 @@ extension FilterParser {
         let ranges = tokens.filter { token in positions.contains(token.token.position) }.map(\.range)
         for range in ranges.reversed() { characters.replaceSubrange(range, with: replacement) }
         return String(characters)
+    }
+
+    /// `text` parsed with every `@NAME` of `segments` standing for a plain condition: only the text's own conditions
+    /// matter here, and a segment it names that no longer reads (nested too deep since) must not hide them.
+    private static func parseOwnText(_ text: String, segments: SavedSegments) throws(FilterError) -> FilterExpression {
+        try parse(
+            text, segments: SavedSegments(segments.all.map { SavedSegment(name: $0.name, expression: "has email") }))
+    }
+
+    /// Throws, at its position, the first field `text`'s own conditions name that `isKnown` (given it lower-cased)
+    /// does not know: what must exist for the text to run. `birthday = today` names `birthdate`; identifiers and
+    /// channels are not fields; `@NAME` is left to its segment.
+    package static func checkFieldNames(
+        in text: String, segments: SavedSegments, isKnown: (String) -> Bool
+    ) throws(FilterError) {
+        var names: [FilterExpression.Name] = []
+        func collect(_ expression: FilterExpression) {
+            switch expression {
+            case .comparison(let comparison):
+                if !FilterText.identifierNames.contains(comparison.field.text.lowercased()) {
+                    names.append(comparison.field)
+                }
+            case .has(let name):
+                if Channel(rawValue: name.text.lowercased()) == nil { names.append(name) }
+            case .birthdayToday(let position): names.append(.init(text: "birthdate", position: position))
+            case .not(let inner): collect(inner)
+            case .and(let left, let right), .or(let left, let right):
+                collect(left)
+                collect(right)
+            case .consent, .segment: break
+            }
+        }
+        collect(try parseOwnText(text, segments: segments))
+        for name in names where !isKnown(name.text.lowercased()) {
+            throw FilterError(
+                "unknown field \"\(name.text)\": it was renamed or removed while the segment was checked",
+                at: name.position)
+        }
     }
 }

@@ -41,6 +41,11 @@ struct FilterRenameTests {
         let segments = SavedSegments([SavedSegment(name: "north", expression: "city = Oslo")])
         #expect(try renamed("@north and city = Lugo", segments: segments) == "@north and town = Lugo")
         #expect(try renamed("@north", segments: segments) == nil)
+        // A segment named that no longer reads (nested past the limit since) does not hide the text's own conditions.
+        let deep = SavedSegments([
+            SavedSegment(name: "deep", expression: String(repeating: "not ", count: 120) + "name = Ana")
+        ])
+        #expect(try renamed("city = Madrid or @deep", segments: deep) == "town = Madrid or @deep")
         #expect(try renamed("has sms and sms = 1", "sms", to: "texts") == "has sms and texts = 1")
         #expect(throws: FilterRenameError.self) { try renamed("has city", to: "push") }
         #expect(try renamed("city = Oslo", to: "push") == "push = Oslo")

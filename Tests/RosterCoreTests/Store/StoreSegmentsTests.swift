@@ -48,7 +48,7 @@ struct StoreSegmentsTests {
         #expect(try save(store, "not-madrid", "not @madrid and has City") == 1)
         #expect(try save(store, "everyone", "not has email") == 3)
         let check = try store.renameField("city", to: "town", checkOnly: true)
-        #expect(check == FieldRenameReport(customers: 3, segments: ["Madrid", "not-madrid"]))
+        #expect(check == FieldRenameReport(name: "town", customers: 3, segments: ["Madrid", "not-madrid"]))
         #expect(try store.savedSegments().segment(named: "madrid")?.expression == "city = madrid")
 
         #expect(try store.renameField("city", to: "town") == check)
@@ -62,14 +62,43 @@ struct StoreSegmentsTests {
         #expect(audit.last == "rename city to town: 3 customers, 2 segments")
     }
 
+    @Test("a segment whose field is renamed between its check and its write is refused, not saved naming no field")
+    func renamedWhileSaving() throws {
+        let dir = try TemporaryDirectory()
+        let store = try makeStore(dir)
+        // The check runs outside the write: another process's rename can land in between (here, inside it).
+        let error = #expect(throws: RosterError.self) {
+            try store.saveSegment(named: "late", expression: "city = Madrid", replacing: false) { _, _ in
+                try store.renameField("city", to: "town")
+            }
+        }
+        #expect("\(error.map { $0 } as Any)".contains("unknown field \"city\""))
+        #expect(try store.savedSegments().all.isEmpty)
+    }
+
+    @Test("a field is renamed whatever the encoding of its accents, leaving no empty field behind")
+    func decomposedName() throws {
+        let dir = try TemporaryDirectory()
+        let store = try dir.makeStore()
+        _ = try store.addCustomer(crmId: "C1", fields: [("c\u{F3}digo", "x")])
+        _ = try save(store, "coded", "has c\u{F3}digo")
+        let report = try store.renameField("co\u{301}digo", to: "code")
+        #expect(report.segments == ["coded"])
+        #expect(try store.savedSegments().all.map(\.expression) == ["has code"])
+        // The registry on disk, not only this process's copy of it.
+        let reopened = try Store.open(at: dir.file("store.roster"), key: .keyFile(path: dir.file("store.key")))
+        #expect(try reopened.fieldSummaries().map(\.name) == ["code"])
+    }
+
     @Test("a rename that would change what a segment means is refused, and changes nothing")
     func fieldRenameRefused() throws {
         let dir = try TemporaryDirectory()
         let store = try makeStore(dir)
         _ = try save(store, "with-city", "has city")
+        _ = try save(store, "also", "not has City")
         let error = #expect(throws: FieldCommandError.self) { try store.renameField("city", to: "sms") }
-        #expect(error?.description.contains("@with-city") == true)
-        #expect(try store.savedSegments().all.map(\.expression) == ["has city"])
+        #expect(error?.description.contains("segments @also, @with-city name this field") == true)
+        #expect(try store.savedSegments().all.map(\.expression) == ["not has City", "has city"])
         #expect(try store.fieldSummaries().map(\.name) == ["city"])
     }
 
