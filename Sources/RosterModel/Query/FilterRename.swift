@@ -23,9 +23,10 @@ extension FilterParser {
             case .comparison(let comparison):
                 if comparison.field.text.lowercased() == oldKey { positions.append(comparison.field.position) }
             case .has(let name):
-                // `has email`, `has sms` and `has push` test the channels, whatever fields there are.
-                guard name.text.lowercased() == oldKey, Channel(rawValue: oldKey) == nil else { return }
-                if Channel(rawValue: newKey) != nil {
+                // `has email`, `has sms`, `has push` (and `has phone`, `has crmId`…) are not fields, whatever fields
+                // there are.
+                guard name.text.lowercased() == oldKey, !FilterText.channelNames.contains(oldKey) else { return }
+                if FilterText.channelNames.contains(newKey) {
                     throw FilterRenameError(message: "has \(newName) would test the \(newKey) channel, not the field")
                 }
                 positions.append(name.position)
@@ -71,7 +72,7 @@ extension FilterParser {
                     names.append(comparison.field)
                 }
             case .has(let name):
-                if Channel(rawValue: name.text.lowercased()) == nil { names.append(name) }
+                if !FilterText.channelNames.contains(name.text.lowercased()) { names.append(name) }
             case .birthdayToday(let position): names.append(.init(text: "birthdate", position: position))
             case .not(let inner): collect(inner)
             case .and(let left, let right), .or(let left, let right):

@@ -74,6 +74,10 @@ struct StoreSegmentsTests {
         }
         #expect("\(error.map { $0 } as Any)".contains("unknown field \"city\""))
         #expect(try store.savedSegments().all.isEmpty)
+        // What `has` reads as a channel or an identifier is no field, and needs none.
+        #expect(
+            try save(store, "any", "has email or has sms or has phone or has push or has crmId or has externalCode")
+                == 3)
     }
 
     @Test("a field is renamed whatever the encoding of its accents, leaving no empty field behind")
