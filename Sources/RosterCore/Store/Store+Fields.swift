@@ -177,7 +177,8 @@ extension Store {
                 refused.append((segment.name, error.message))
             } catch {
                 // Its own text was checked when it was saved, whatever the segments it names: a sealed row changed.
-                refused.append((segment.name, "it cannot be read (\(error))"))
+                // The parse error is not repeated: it could quote the segment's values.
+                refused.append((segment.name, "it cannot be read as a filter (roster segment list shows it)"))
             }
         }
         if !refused.isEmpty {

@@ -110,9 +110,10 @@ extension FilterIndex {
 
     // MARK: - Grouping by type
 
-    /// Text grouped by folded value in a hash table per core, merged; `name` is how `=` names the column (nil when it
-    /// cannot), `missing` the condition for rows without a value (`name = ""` when nil); `counts` those kept with a
-    /// dictionary field.
+    /// Text grouped by folded value: a dictionary's codes counted (or their counts kept with the field, `counts`), else
+    /// a hash table per core, merged, else, for clearly more values than a table lists, runs of the column's sort.
+    /// `name` is how `=` names the column (nil when it cannot), `missing` the condition for rows without a value
+    /// (`name = ""` when nil).
     private func textGroups(
         _ column: FoldedTextColumn, raw: TextColumn, name: String?, _ rows: [Int32]?,
         _ isCancelled: @Sendable () -> Bool, missing: String? = nil, counts: ColumnCounts? = nil
