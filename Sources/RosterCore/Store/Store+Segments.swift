@@ -67,8 +67,8 @@ extension Store {
             // references and the field names again (a field renamed meanwhile would leave the segment naming none).
             try loadFieldTypes(db)
             do throws(FilterError) {
-                _ = try Filter.parse(expression, segments: stored.with(segment))
-                try FilterParser.checkFieldNames(in: expression, segments: stored) { fieldType($0) != nil }
+                let filter = try Filter.parse(expression, segments: stored.with(segment))
+                try FilterParser.checkFieldNames(in: filter) { fieldType($0) != nil }
             } catch {
                 throw RosterError.invalidValue(.filter(error))
             }

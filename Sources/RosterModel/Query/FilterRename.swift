@@ -15,34 +15,24 @@ extension FilterParser {
     ) throws -> String? {
         let oldKey = oldName.lowercased()
         let newKey = newName.lowercased()
-        guard !FilterText.identifierNames.contains(oldKey) else { return nil }
-        let expression = try parseOwnText(text, segments: segments)
         var positions: [FilterPosition] = []
-        func collect(_ expression: FilterExpression) throws {
-            switch expression {
-            case .comparison(let comparison):
-                if comparison.field.text.lowercased() == oldKey { positions.append(comparison.field.position) }
-            case .has(let name):
-                // `has email`, `has sms`, `has push` (and `has phone`, `has crmId`…) are not fields, whatever fields
-                // there are.
-                guard name.text.lowercased() == oldKey, !FilterText.channelNames.contains(oldKey) else { return }
+        for use in fieldUses(in: try parseOwnText(text, segments: segments)) {
+            switch use {
+            case .compared(let name):
+                if name.text.lowercased() == oldKey { positions.append(name.position) }
+            case .tested(let name):
+                guard name.text.lowercased() == oldKey else { continue }
                 if FilterText.channelNames.contains(newKey) {
                     throw FilterRenameError(message: "has \(newName) would test the \(newKey) channel, not the field")
                 }
                 positions.append(name.position)
-            case .not(let inner): try collect(inner)
-            case .and(let left, let right), .or(let left, let right):
-                try collect(left)
-                try collect(right)
             case .birthdayToday:
                 // It reads the field by this name, and the language cannot name another one for it.
                 if oldKey == "birthdate", newKey != oldKey {
                     throw FilterRenameError(message: "birthday = today reads the field named birthdate")
                 }
-            case .consent, .segment: break
             }
         }
-        try collect(expression)
         guard !positions.isEmpty else { return nil }
         var (characters, tokens) = try FilterLexer.spans(text)
         let replacement = Array(FilterText.fieldName(newName))
@@ -51,41 +41,51 @@ extension FilterParser {
         return String(characters)
     }
 
+    /// Throws, at its position, the first field `filter`'s own conditions name that `isKnown` (given it lower-cased)
+    /// does not know: what must exist for it to run. `@NAME` is left to its segment.
+    package static func checkFieldNames(in filter: Filter, isKnown: (String) -> Bool) throws(FilterError) {
+        for use in fieldUses(in: filter.expression) {
+            let name: FilterExpression.Name =
+                switch use {
+                case .compared(let name), .tested(let name): name
+                case .birthdayToday(let position): .init(text: "birthdate", position: position)
+                }
+            if !isKnown(name.text.lowercased()) {
+                throw FilterError(
+                    "unknown field \"\(name.text)\": it was renamed or removed while the segment was checked",
+                    at: name.position)
+            }
+        }
+    }
+
+    /// A condition of a filter's own text that reads a field by name.
+    private enum FieldUse {
+        /// `FIELD OP VALUE`, date parts included.
+        case compared(FilterExpression.Name)
+        /// `has FIELD`.
+        case tested(FilterExpression.Name)
+        /// `birthday = today`, which reads the field named birthdate.
+        case birthdayToday(FilterPosition)
+    }
+
+    /// The conditions of `expression`, not of the segments it names, that read a field: identifiers
+    /// (`FIELD = …`) and channels (`has …`) are not fields, whatever fields there are.
+    private static func fieldUses(in expression: FilterExpression) -> [FieldUse] {
+        switch expression {
+        case .comparison(let comparison):
+            FilterText.identifierNames.contains(comparison.field.text.lowercased()) ? [] : [.compared(comparison.field)]
+        case .has(let name): FilterText.channelNames.contains(name.text.lowercased()) ? [] : [.tested(name)]
+        case .birthdayToday(let position): [.birthdayToday(position)]
+        case .not(let inner): fieldUses(in: inner)
+        case .and(let left, let right), .or(let left, let right): fieldUses(in: left) + fieldUses(in: right)
+        case .consent, .segment: []
+        }
+    }
+
     /// `text` parsed with every `@NAME` of `segments` standing for a plain condition: only the text's own conditions
     /// matter here, and a segment it names that no longer reads (nested too deep since) must not hide them.
     private static func parseOwnText(_ text: String, segments: SavedSegments) throws(FilterError) -> FilterExpression {
         try parse(
             text, segments: SavedSegments(segments.all.map { SavedSegment(name: $0.name, expression: "has email") }))
-    }
-
-    /// Throws, at its position, the first field `text`'s own conditions name that `isKnown` (given it lower-cased)
-    /// does not know: what must exist for the text to run. `birthday = today` names `birthdate`; identifiers and
-    /// channels are not fields; `@NAME` is left to its segment.
-    package static func checkFieldNames(
-        in text: String, segments: SavedSegments, isKnown: (String) -> Bool
-    ) throws(FilterError) {
-        var names: [FilterExpression.Name] = []
-        func collect(_ expression: FilterExpression) {
-            switch expression {
-            case .comparison(let comparison):
-                if !FilterText.identifierNames.contains(comparison.field.text.lowercased()) {
-                    names.append(comparison.field)
-                }
-            case .has(let name):
-                if !FilterText.channelNames.contains(name.text.lowercased()) { names.append(name) }
-            case .birthdayToday(let position): names.append(.init(text: "birthdate", position: position))
-            case .not(let inner): collect(inner)
-            case .and(let left, let right), .or(let left, let right):
-                collect(left)
-                collect(right)
-            case .consent, .segment: break
-            }
-        }
-        collect(try parseOwnText(text, segments: segments))
-        for name in names where !isKnown(name.text.lowercased()) {
-            throw FilterError(
-                "unknown field \"\(name.text)\": it was renamed or removed while the segment was checked",
-                at: name.position)
-        }
     }
 }
