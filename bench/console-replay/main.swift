@@ -27,7 +27,8 @@ let storePath = option("--store")
 let customers = arguments.count > 1 ? Int(arguments[1]) ?? 1_000_000 : 1_000_000
 let started = ContinuousClock.now
 // As the console does from its start.
-if !arguments.contains("--return-freed") { FreedBuffers.keep() }
+let keepsFreedBuffers = !arguments.contains("--return-freed")
+if keepsFreedBuffers { FreedBuffers.keep() }
 
 /// The peak resident set size of this process so far, in MiB.
 func peakRSS() -> Double {
@@ -151,7 +152,7 @@ func measureSortAndFrequency(_ index: FilterIndex, _ set: WorkingSet) {
     let runs = Int(option("--runs") ?? "") ?? 5
     let prepare = clock.measure { index.prepareAll() }
     // As the console does after preparing (it keeps freed memory for sorts, not what loading left).
-    if !arguments.contains("--return-freed") { FreedBuffers.release() }
+    if keepsFreedBuffers { FreedBuffers.release() }
     print(
         String(
             format:

@@ -414,7 +414,7 @@ final class BulkLoader: Sendable {
         for (slot, kind) in [BlindIndexKind.identity, .email, .phone].enumerated() {
             try target.write { db in try BulkLoader.insert(lists[slot], into: kind, db) }
             lists[slot] = []
-            FreedMemory.release()
+            FreedBuffers.release()
         }
         startWriteback()  // while the working set is finished
     }

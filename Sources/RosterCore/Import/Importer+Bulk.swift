@@ -92,7 +92,7 @@ extension Importer {
 
         progress?(ImportProgressReport(phase: .indexing, rows: summary.read, bytesRead: 0, totalBytes: nil))
         Trace.mark("bulk: \(state.written) rows sealed and written")
-        FreedMemory.release()  // the threads' freed batches (~20 MB at 1M rows) before settling allocates
+        FreedBuffers.release()  // the threads' freed batches (~20 MB at 1M rows) before settling allocates
         try settle(
             &state, fieldKeys: planner.fieldKeys, lastPlanner: lastPlanner, loader: loader,
             rejectsFile: rejectsFile)
@@ -206,7 +206,7 @@ extension Importer {
         let removedRows = state.removedRows
         let lists = Slots([state.identity, state.emails, state.phones])
         state = BulkState()
-        FreedMemory.release()
+        FreedBuffers.release()
         progress?(ImportProgressReport(phase: .preparing, rows: summary.read, bytesRead: 0, totalBytes: nil))
         let writing = Parallel.Background {
             try loader.writeIndexes(from: lists)
