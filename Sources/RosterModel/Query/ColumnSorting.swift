@@ -166,12 +166,15 @@ extension FilterIndex {
     /// Each row's consent as one number ordered as `sorted` documents: per channel 0 absent, 1 refused,
     /// 2 consented, email weighing most.
     var consentCodes: [UInt8] {
-        (0..<count).map { row in
-            func state(_ channel: RowSet, _ consented: RowSet) -> UInt8 {
-                channel.contains(row) ? (consented.contains(row) ? 2 : 1) : 0
-            }
-            return state(hasEmail, consentEmail) * 9 + state(hasSMS, consentSMS) * 3 + state(hasPush, consentPush)
+        (0..<count).map(consentCode)
+    }
+
+    /// The consent code of one row (`consentCodes`).
+    func consentCode(_ row: Int) -> UInt8 {
+        func state(_ channel: RowSet, _ consented: RowSet) -> UInt8 {
+            channel.contains(row) ? (consented.contains(row) ? 2 : 1) : 0
         }
+        return state(hasEmail, consentEmail) * 9 + state(hasSMS, consentSMS) * 3 + state(hasPush, consentPush)
     }
 }
 
