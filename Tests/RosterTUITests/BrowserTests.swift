@@ -80,9 +80,30 @@ struct BrowserTests {
 
         var state = ConsoleState(width: 80, height: 24, storePath: Fixtures.storePath, region: "eu")
         _ = ConsoleUpdate.apply(
-            .columnsLoaded([.customers: ["name", "crmId"], .devices: ["platform", "nope"]]), to: &state)
+            .columnsLoaded([.customers: ["name", "crmId"], .devices: ["platform", "nope"]], fields: ["name"]),
+            to: &state)
         #expect(state.browser.columns[.customers] == [.field("name"), .crmId])
         #expect(state.browser.columns[.devices] == [.platform])
+    }
+
+    @Test("a later load keeps the columns chosen in the session, unless a field they show is gone (renamed)")
+    func rememberedAfterRename() {
+        var state = ConsoleState(width: 80, height: 24, storePath: Fixtures.storePath, region: "eu")
+        state.browser.columns[.customers] = [.externalCode, .field("city"), .field("name")]
+        state.browser.columns[.devices] = [.platform, .locale]
+        // Another process saved other columns meanwhile: this session's choice stays.
+        _ = ConsoleUpdate.apply(
+            .columnsLoaded(
+                [.customers: ["email"], .devices: ["deviceId"]], fields: ["city", "name"]), to: &state)
+        #expect(state.browser.columns[.customers] == [.externalCode, .field("city"), .field("name")])
+        #expect(state.browser.columns[.devices] == [.platform, .locale])
+        // `roster field rename city town` renamed it in the store and in what the store remembers.
+        _ = ConsoleUpdate.apply(
+            .columnsLoaded(
+                [.customers: ["externalCode", "town", "name"], .devices: ["deviceId"]], fields: ["town", "name"]),
+            to: &state)
+        #expect(state.browser.columns[.customers] == [.externalCode, .field("town"), .field("name")])
+        #expect(state.browser.columns[.devices] == [.platform, .locale])
     }
 
     @Test("columns that do not fit scroll horizontally to keep the cursor's column on screen, at any width")

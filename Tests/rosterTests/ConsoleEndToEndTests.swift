@@ -615,7 +615,7 @@ extension ConsoleEndToEndTests {
 }
 
 extension ConsoleEndToEndTests {
-    @Test("the column choice is remembered for the store: a console opened later shows the same columns")
+    @Test("columns are remembered for the store: renamed live with their field, the same in a console opened later")
     func columnsRemembered() throws {
         guard let tmux = Self.tmux else { return }
         let session = try Session(tmux: tmux, names: ["Ana", "Bea"])
@@ -625,6 +625,10 @@ extension ConsoleEndToEndTests {
         try pane.type("columns city,name")
         try pane.keys("Enter")
         try pane.wait(for: "Madrid")
+        let renamed = try session.roster.run("field", "rename", "city", "town")
+        #expect(renamed.status == 0, "\(renamed.stderr)")
+        let live = try pane.wait(forAll: ["town", "Madrid"])
+        #expect(!live.contains("city"), "\(live)")
         try pane.keys("q")
         #expect(session.exitStatus() == "0")
 
@@ -633,9 +637,9 @@ extension ConsoleEndToEndTests {
             "env -u NO_COLOR LANG=C.UTF-8 TERM=tmux-256color ROSTER_STORE=\(session.scratch.path)/store.roster "
             + "ROSTER_PASSPHRASE='test passphrase 1' \(RosterProcess.executable.path) console; sleep 30"
         try again.run(["new-session", "-d", "-s", "t", "-x", "100", "-y", "30", command])
-        let screen = try again.wait(forAll: ["Customers (2)", "city", "name"])
+        let screen = try again.wait(forAll: ["Customers (2)", "town", "name"])
         let header = screen.split(separator: "\n").dropFirst().first.map(String.init) ?? ""
-        #expect(header.contains("city") && header.contains("name"), "\(screen)")
+        #expect(header.contains("town") && header.contains("name"), "\(screen)")
         #expect(!header.contains("externalCode"), "\(screen)")
         try again.keys("q")
     }

@@ -122,8 +122,9 @@ extension Store {
         }
     }
 
-    /// Renames a field on every customer that has it (a change of case only is allowed), and in the saved segments
-    /// whose conditions name it, and says how many customers have it and which segments changed. Audited.
+    /// Renames a field on every customer that has it (a change of case only is allowed), in the saved segments
+    /// whose conditions name it and in the lists' remembered columns, and says how many customers have it and which
+    /// segments changed. Audited.
     /// `checkOnly` validates and counts, and changes nothing.
     @discardableResult
     public func renameField(_ rawOld: String, to rawNew: String, checkOnly: Bool = false) throws -> FieldRenameReport {
@@ -148,6 +149,7 @@ extension Store {
                 changed.fields[newKey] = changed.fields.removeValue(forKey: oldKey)
                 try updateCustomer(db, old: customer, new: changed)
             }
+            if newKey != oldKey { try renameRememberedColumns(db, oldKey, to: newKey) }
             for segment in segments {
                 try Store.segmentRows.save(Array(segment.expression.utf8), named: segment.name, keys: keys, db)
             }
@@ -188,6 +190,20 @@ extension Store {
                 segments: refused.map(\.segment), reasons.joined(separator: "; "))
         }
         return rewritten
+    }
+
+    /// The lists' remembered columns (`columnsSettingPrefix`) that name field `oldKey`, made to name `newKey`: a
+    /// remembered column of a field no longer in the store shows empty. A setting that is not a list of names is left
+    /// as it is (the console starts from its defaults when it cannot read one).
+    private func renameRememberedColumns(_ db: Database, _ oldKey: String, to newKey: String) throws {
+        for (name, value) in try SealedNames.settings.all(keys: keys, db)
+        where name.hasPrefix(Store.columnsSettingPrefix) {
+            guard let names = (try? JSONSerialization.jsonObject(with: Data(value))) as? [String],
+                names.contains(oldKey)
+            else { continue }
+            let renamed = try JSONSerialization.data(withJSONObject: names.map { $0 == oldKey ? newKey : $0 })
+            try SealedNames.settings.save(Array(renamed), named: name, keys: keys, db)
+        }
     }
 
     /// Replaces a field's registry row (its name and type, with the row's MAC) and the in-memory registry. Field

@@ -12,6 +12,10 @@ import GRDB
 ///
 /// Saved segments (`segment`) are kept the same way (`SealedNames`), with names compared case-insensitively.
 extension Store {
+    /// The settings that remember a list's columns begin with this (`console.columns.customers`): a JSON array of
+    /// column names, a field by its lower-cased key. Renaming a field renames it there too.
+    public static let columnsSettingPrefix = "console.columns."
+
     /// The value of a setting, or nil when none was saved under `name`.
     public func setting(named name: String) throws -> Data? {
         try db.read { try SealedNames.settings.value(named: name, keys: keys, $0) }.map { Data($0) }

@@ -46,11 +46,9 @@ public final class ConsoleRuntime: Sendable {
                     var catalog = CustomerCatalog(workingSet: workingSet)
                     catalog.stamp = stamp
                     catalog.loadedAt = Int64(Date().timeIntervalSince1970)
-                    if self.watch.firstLoad() {
-                        var saved: [ListKind: [String]] = [:]
-                        for kind in ListKind.allCases { saved[kind] = store.savedColumns(kind: kind) }
-                        events.post(.columnsLoaded(saved))
-                    }
+                    var saved: [ListKind: [String]] = [:]
+                    for kind in ListKind.allCases { saved[kind] = store.savedColumns(kind: kind) }
+                    events.post(.columnsLoaded(saved, fields: Set(workingSet.columns.map(\.key))))
                     self.watch.loaded(stamp)
                     events.post(.workingSetLoaded(catalog))
                 } catch {

@@ -14,20 +14,11 @@ final class StoreWatch: Sendable {
         /// The stamp a load under way read before it started: the data it brings, so no news for the poll.
         var inLoad: ChangeStamp?
         var throttle = RefreshThrottle(interval: ConsoleRuntime.refreshInterval)
-        var loads = 0
         /// Which `start` the running timer belongs to: an older timer cancels itself at its next tick.
         var timerGeneration = 0
     }
 
     private let watched = Mutex(Watched())
-
-    /// Whether this is the first load (the remembered columns are read with it).
-    func firstLoad() -> Bool {
-        watched.withLock { watched in
-            watched.loads += 1
-            return watched.loads == 1
-        }
-    }
 
     /// A load read `stamp` before it started: changes up to it are in the loaded set.
     func loaded(_ stamp: ChangeStamp?) {

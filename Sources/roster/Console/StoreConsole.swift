@@ -250,7 +250,7 @@ final class StoreConsole: ConsoleStore, Sendable {
     }
 
     /// The setting that remembers a list's columns.
-    private static func columnsSetting(_ kind: ListKind) -> String { "console.columns." + kind.rawValue }
+    private static func columnsSetting(_ kind: ListKind) -> String { Store.columnsSettingPrefix + kind.rawValue }
 
     func savedColumns(kind: ListKind) -> [String]? {
         guard let data = try? locked({ try store.setting(named: Self.columnsSetting(kind)) }) else { return nil }

@@ -62,6 +62,35 @@ struct StoreSegmentsTests {
         #expect(audit.last == "rename city to town: 3 customers, 2 segments")
     }
 
+    @Test("renaming a field renames it in the lists' remembered columns; other settings and a case change untouched")
+    func fieldRenameColumns() throws {
+        let dir = try TemporaryDirectory()
+        let store = try makeStore(dir)
+        func names(_ list: String) throws -> [String]? {
+            try store.setting(named: Store.columnsSettingPrefix + list).flatMap {
+                try JSONSerialization.jsonObject(with: $0) as? [String]
+            }
+        }
+        func remember(_ list: String, _ names: [String]) throws {
+            try store.setSetting(
+                try JSONSerialization.data(withJSONObject: names), named: Store.columnsSettingPrefix + list)
+        }
+        try remember("customers", ["externalCode", "city", "name"])
+        try remember("email", ["externalCode", "email"])
+        try store.setSetting(Data("not a list".utf8), named: Store.columnsSettingPrefix + "sms")
+        try store.setSetting(Data(#"["city"]"#.utf8), named: "other.city")
+        try store.renameField("city", to: "City")
+        #expect(try names("customers") == ["externalCode", "city", "name"])
+        try store.renameField("city", to: "Town", checkOnly: true)
+        #expect(try names("customers") == ["externalCode", "city", "name"])
+
+        try store.renameField("city", to: "Town")
+        #expect(try names("customers") == ["externalCode", "town", "name"])
+        #expect(try names("email") == ["externalCode", "email"])
+        #expect(try store.setting(named: Store.columnsSettingPrefix + "sms") == Data("not a list".utf8))
+        #expect(try store.setting(named: "other.city") == Data(#"["city"]"#.utf8))
+    }
+
     @Test("a segment whose field is renamed between its check and its write is refused, not saved naming no field")
     func renamedWhileSaving() throws {
         let dir = try TemporaryDirectory()
