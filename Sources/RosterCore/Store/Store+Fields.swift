@@ -141,15 +141,18 @@ extension Store {
             try forEachStoredCustomer(db) { if $0.fields[oldKey] != nil { holders.append($0) } }
             let report = FieldRenameReport(name: newName, customers: holders.count, segments: segments.map(\.name))
             if checkOnly { return report }
-            if newKey != oldKey { try db.execute(sql: "DELETE FROM field WHERE key = ?", arguments: [oldKey]) }
+            // By bytes: a key that only changes how its accents are encoded is equal for Swift but not for SQLite,
+            // and leaving the old row would register the field twice.
+            let keyChanges = !newKey.utf8.elementsEqual(oldKey.utf8)
+            if keyChanges { try db.execute(sql: "DELETE FROM field WHERE key = ?", arguments: [oldKey]) }
             registerFieldType(oldKey, nil)
             try replaceFieldType(db, key: newKey, name: newName, type: type)
-            for customer in holders where newKey != oldKey {
+            for customer in holders where keyChanges {
                 var changed = customer
                 changed.fields[newKey] = changed.fields.removeValue(forKey: oldKey)
                 try updateCustomer(db, old: customer, new: changed)
             }
-            if newKey != oldKey { try renameRememberedColumns(db, oldKey, to: newKey) }
+            if keyChanges { try renameRememberedColumns(db, oldKey, to: newKey) }
             for segment in segments {
                 try Store.segmentRows.save(Array(segment.expression.utf8), named: segment.name, keys: keys, db)
             }

@@ -123,6 +123,20 @@ struct StoreSegmentsTests {
         #expect(try reopened.fieldSummaries().map(\.name) == ["code"])
     }
 
+    @Test("a rename that only changes how the accents are encoded leaves one field, its values and the working set")
+    func normalizationOnlyRename() throws {
+        let dir = try TemporaryDirectory()
+        let store = try dir.makeStore()
+        _ = try store.addCustomer(crmId: "C1", fields: [("ciuda\u{301}d", "Lugo")])
+        try store.renameField("ciuda\u{301}d", to: "ciud\u{E1}d")
+        let reopened = try Store.open(at: dir.file("store.roster"), key: .keyFile(path: dir.file("store.key")))
+        let names = try reopened.fieldSummaries().map(\.name)
+        #expect(names.count == 1 && names.first.map { Array($0.utf8) } == Array("ciud\u{E1}d".utf8))
+        let set = try reopened.loadWorkingSet()
+        #expect(set.columns.count == 1)
+        #expect(try reopened.customer("C1").fields["ciud\u{E1}d"]?.value == "Lugo")
+    }
+
     @Test("a rename that would change what a segment means is refused, and changes nothing")
     func fieldRenameRefused() throws {
         let dir = try TemporaryDirectory()
