@@ -57,7 +57,7 @@ struct CustomerCommand: ParsableCommand {
                 return (String(parts[0]), String(parts[1]))
             }
             let customer = try store.addCustomer(crmId: crmId, email: email, phone: phoneNumber, fields: pairs)
-            try report(customer, store: store, json: output.json, verb: "Added")
+            try report(customer, store: store, json: output.json, verb: "Added", command: "customer add")
             let matches = try store.candidates(crmId)
             if matches.count > 1 {
                 let kinds = matches.map(\.kind).filter { $0 != .crmId }.map(\.rawValue).joined(separator: ", ")
@@ -86,8 +86,7 @@ struct CustomerCommand: ParsableCommand {
                 throw ExitCode.failure
             }
             let customer = try store.customer(id)
-            try store.audit(.reveal, subject: customer.externalCode, detail: "customer show")
-            try report(customer, store: store, json: output.json, verb: nil)
+            try report(customer, store: store, json: output.json, verb: nil, command: "customer show")
         }
     }
 
@@ -120,7 +119,7 @@ struct CustomerCommand: ParsableCommand {
         func run() throws {
             let store = try storeOptions.open()
             let customer = try store.set(id, field: field, value: value, type: type)
-            try report(customer, store: store, json: output.json, verb: "Updated")
+            try report(customer, store: store, json: output.json, verb: "Updated", command: "customer set")
         }
     }
 
@@ -140,7 +139,7 @@ struct CustomerCommand: ParsableCommand {
         func run() throws {
             let store = try storeOptions.open()
             let customer = try store.unset(id, field: field)
-            try report(customer, store: store, json: output.json, verb: "Updated")
+            try report(customer, store: store, json: output.json, verb: "Updated", command: "customer unset")
         }
     }
 
@@ -163,7 +162,7 @@ struct CustomerCommand: ParsableCommand {
         func run() throws {
             let store = try storeOptions.open()
             let customer = try store.setConsent(id, channel: channel, enabled: state == .on)
-            try report(customer, store: store, json: output.json, verb: "Updated")
+            try report(customer, store: store, json: output.json, verb: "Updated", command: "customer consent")
         }
     }
 }
@@ -186,9 +185,11 @@ func parsePhone(countryCode: String?, phone: String) throws -> PhoneNumber {
     }
 }
 
-/// Prints a customer as JSON or as text for a person.
-func report(_ customer: Customer, store: Store, json: Bool, verb: String?) throws {
+/// Prints a customer as JSON or as text for a person: everything held on it, in clear, so the disclosure is audited
+/// (`command` says which one showed it), after a change as after `show`.
+func report(_ customer: Customer, store: Store, json: Bool, verb: String?, command: String) throws {
     let devices = try store.devices(of: customer)
+    try store.audit(.reveal, subject: customer.externalCode, detail: command)
     if json {
         var document = customer.json(devices: devices)
         if case .object(var members) = document {

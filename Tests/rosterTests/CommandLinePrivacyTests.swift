@@ -67,6 +67,24 @@ struct CommandLinePrivacyTests {
         #expect(try roster.run(["audit", "--verify"]).status == 0)
     }
 
+    @Test("a change that prints the customer in clear (set, unset, consent) is audited as a reveal, as show is")
+    func changeDisclosureAudited() throws {
+        let (scratch, roster) = try prepared()
+        defer { withExtendedLifetime(scratch) {} }
+        func reveals() throws -> [String] {
+            let audit = try roster.run(["audit", "--json"])
+            let object = try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [String: Any]
+            let entries = object?["entries"] as? [[String: Any]] ?? []
+            return entries.filter { $0["action"] as? String == "reveal" }.compactMap { $0["detail"] as? String }
+        }
+        let before = try reveals()
+        let set = try roster.run(["customer", "set", "C1", "city", "Lugo"])
+        #expect(set.status == 0 && set.stdout.contains("c1@example.com"), "the change prints the customer")
+        #expect(try roster.run(["customer", "unset", "C1", "city"]).status == 0)
+        #expect(try roster.run(["customer", "consent", "C1", "email", "off"]).status == 0)
+        #expect(try reveals().dropFirst(before.count) == ["customer set", "customer unset", "customer consent"])
+    }
+
     @Test("export customers as CSV and jsonl carries the region; export customer is the access document")
     func export() throws {
         let (scratch, roster) = try prepared()
