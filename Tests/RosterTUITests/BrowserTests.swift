@@ -80,30 +80,51 @@ struct BrowserTests {
 
         var state = ConsoleState(width: 80, height: 24, storePath: Fixtures.storePath, region: "eu")
         _ = ConsoleUpdate.apply(
-            .columnsLoaded([.customers: ["name", "crmId"], .devices: ["platform", "nope"]], fields: ["name"]),
-            to: &state)
+            .columnsLoaded([.customers: ["name", "crmId"], .devices: ["platform", "nope"]]), to: &state)
         #expect(state.browser.columns[.customers] == [.field("name"), .crmId])
         #expect(state.browser.columns[.devices] == [.platform])
     }
 
-    @Test("a later load keeps the columns chosen in the session, unless a field they show is gone (renamed)")
-    func rememberedAfterRename() {
-        var state = ConsoleState(width: 80, height: 24, storePath: Fixtures.storePath, region: "eu")
-        state.browser.columns[.customers] = [.externalCode, .field("city"), .field("name")]
-        state.browser.columns[.devices] = [.platform, .locale]
-        // Another process saved other columns meanwhile: this session's choice stays.
-        _ = ConsoleUpdate.apply(
-            .columnsLoaded(
-                [.customers: ["email"], .devices: ["deviceId"]], fields: ["city", "name"]), to: &state)
-        #expect(state.browser.columns[.customers] == [.externalCode, .field("city"), .field("name")])
-        #expect(state.browser.columns[.devices] == [.platform, .locale])
-        // `roster field rename city town` renamed it in the store and in what the store remembers.
-        _ = ConsoleUpdate.apply(
-            .columnsLoaded(
-                [.customers: ["externalCode", "town", "name"], .devices: ["deviceId"]], fields: ["town", "name"]),
-            to: &state)
-        #expect(state.browser.columns[.customers] == [.externalCode, .field("town"), .field("name")])
-        #expect(state.browser.columns[.devices] == [.platform, .locale])
+    @Test("a field renamed by another process: columns, sort, filter and a frequency table follow it; columns saved")
+    func followsRename() {
+        let (app, store) = Self.console()
+        Self.command(app, "columns externalCode,city,name")
+        Self.press(app, [.character("l"), .character("[")])
+        Self.press(app, [.character("/")] + Fixtures.typing("name ~ \"a\"") + [.enter])
+        Self.press(app, [.character("F")])
+        let renames = [
+            FieldRename(number: 1, from: "city", to: "town", name: "Town"),
+            FieldRename(number: 2, from: "name", to: "city", name: "city"),
+        ]
+        app.send(.fieldsRenamed(renames))
+        app.drain()
+        #expect(app.state.browser.columns[.customers] == [.externalCode, .field("town"), .field("city")])
+        #expect(app.state.browser.sorts[.customers]?.column == .field("town"))
+        #expect(app.state.filters[.customers]?.text == "city ~ \"a\"")
+        #expect(store.savedColumnsByKind[.customers] == ["externalCode", "town", "city"])
+        #expect(app.state.notice?.text == "field renamed: city is now Town, name is now city")
+        guard case .frequency(let pane) = app.state.screens.last else {
+            Issue.record("the frequency table stays open")
+            return
+        }
+        #expect(pane.title == "Town" && pane.column == .field("town"))
+        // Its entries were counted before the rename: the filter applied names the field as it is now.
+        Self.press(app, [.enter])
+        let filter = app.state.filters[.customers]?.text ?? ""
+        let kept = "(city ~ \"a\") and "
+        let condition = filter.dropFirst(kept.count)
+        #expect(filter.hasPrefix(kept) && condition.contains("Town") && !condition.contains("city"), "\(filter)")
+    }
+
+    @Test("renames are followed once: none at the first load (its names are the store's), then only newer ones")
+    func renamesSeenOnce() {
+        let watch = StoreWatch()
+        let first = FieldRename(number: 7, from: "city", to: "town", name: "town")
+        let second = FieldRename(number: 8, from: "town", to: "city", name: "City")
+        #expect(watch.newRenames([first]).isEmpty)
+        #expect(watch.newRenames([first]).isEmpty)
+        #expect(watch.newRenames([first, second]) == [second])
+        #expect(watch.newRenames([first, second]).isEmpty)
     }
 
     @Test("columns that do not fit scroll horizontally to keep the cursor's column on screen, at any width")

@@ -615,32 +615,52 @@ extension ConsoleEndToEndTests {
 }
 
 extension ConsoleEndToEndTests {
-    @Test("columns are remembered for the store: renamed live with their field, the same in a console opened later")
+    @Test("columns are remembered per store; a live rename renames them in each open console, and in the store")
     func columnsRemembered() throws {
         guard let tmux = Self.tmux else { return }
         let session = try Session(tmux: tmux, names: ["Ana", "Bea"])
         let pane = session.pane
         try pane.wait(for: "Customers (2)")
+        func console(_ pane: Pane) throws {
+            let command =
+                "env -u NO_COLOR LANG=C.UTF-8 TERM=tmux-256color ROSTER_STORE=\(session.scratch.path)/store.roster "
+                + "ROSTER_PASSPHRASE='test passphrase 1' \(RosterProcess.executable.path) console; sleep 30"
+            try pane.run(["new-session", "-d", "-s", "t", "-x", "100", "-y", "30", command])
+        }
+        func header(_ screen: String) -> String {
+            screen.split(separator: "\n").dropFirst().first.map(String.init) ?? ""
+        }
+        // A second console chooses other columns; the first sees that write land before choosing its own, so the
+        // store remembers the first's.
+        let other = Pane(tmux: tmux)
+        try console(other)
+        try other.wait(for: "Customers (2)")
+        try other.keys(":")
+        try other.type("columns crmId,email")
+        try other.keys("Enter")
+        try other.wait(for: "CRM-1")
+        try pane.wait(for: "changed ")
         try pane.keys(":")
         try pane.type("columns city,name")
         try pane.keys("Enter")
         try pane.wait(for: "Madrid")
+
         let renamed = try session.roster.run("field", "rename", "city", "town")
         #expect(renamed.status == 0, "\(renamed.stderr)")
-        let live = try pane.wait(forAll: ["town", "Madrid"])
-        #expect(!live.contains("city"), "\(live)")
+        // Each console follows the field under its own choice of columns.
+        let live = header(try pane.wait(forAll: ["town", "Madrid", "field renamed: city is now town"]))
+        #expect(live.contains("name") && !live.contains("city") && !live.contains("crmId"), "\(live)")
+        let untouched = header(try other.wait(forAll: ["CRM-1", "field renamed: city is now town"]))
+        #expect(untouched.contains("crmId") && untouched.contains("email") && !untouched.contains("town"))
+        try other.keys("q")
         try pane.keys("q")
         #expect(session.exitStatus() == "0")
 
         let again = Pane(tmux: tmux)
-        let command =
-            "env -u NO_COLOR LANG=C.UTF-8 TERM=tmux-256color ROSTER_STORE=\(session.scratch.path)/store.roster "
-            + "ROSTER_PASSPHRASE='test passphrase 1' \(RosterProcess.executable.path) console; sleep 30"
-        try again.run(["new-session", "-d", "-s", "t", "-x", "100", "-y", "30", command])
+        try console(again)
         let screen = try again.wait(forAll: ["Customers (2)", "town", "name"])
-        let header = screen.split(separator: "\n").dropFirst().first.map(String.init) ?? ""
-        #expect(header.contains("town") && header.contains("name"), "\(screen)")
-        #expect(!header.contains("externalCode"), "\(screen)")
+        #expect(header(screen).contains("town") && header(screen).contains("name"), "\(screen)")
+        #expect(!header(screen).contains("externalCode") && !header(screen).contains("crmId"), "\(screen)")
         try again.keys("q")
     }
 }

@@ -152,7 +152,10 @@ extension Store {
                 changed.fields[newKey] = changed.fields.removeValue(forKey: oldKey)
                 try updateCustomer(db, old: customer, new: changed)
             }
-            if keyChanges { try renameRememberedColumns(db, oldKey, to: newKey) }
+            if keyChanges {
+                try renameRememberedColumns(db, oldKey, to: newKey)
+                try rememberRename(db, from: oldKey, to: newKey, name: newName)
+            }
             for segment in segments {
                 try Store.segmentRows.save(Array(segment.expression.utf8), named: segment.name, keys: keys, db)
             }
@@ -193,6 +196,31 @@ extension Store {
                 segments: refused.map(\.segment), reasons.joined(separator: "; "))
         }
         return rewritten
+    }
+
+    /// The fields renamed lately, oldest first (at most `keptRenames`): a process that loaded the customers before a
+    /// rename finds there what its names became.
+    public func fieldRenames() throws -> [FieldRename] {
+        try db.read { try Self.fieldRenames($0, keys: keys) }
+    }
+
+    /// How many renames `fieldRenames` keeps: a console more renames behind than this shows the old names empty.
+    static let keptRenames = 64
+
+    /// The setting that keeps them, sealed like every setting (field names can be personal).
+    static let fieldRenamesSetting = "fields.renamed"
+
+    private static func fieldRenames(_ db: Database, keys: KeyRing) throws -> [FieldRename] {
+        guard let value = try SealedNames.settings.value(named: fieldRenamesSetting, keys: keys, db) else { return [] }
+        return (try? JSONDecoder().decode([FieldRename].self, from: Data(value))) ?? []
+    }
+
+    private func rememberRename(_ db: Database, from oldKey: String, to newKey: String, name: String) throws {
+        var renames = try Self.fieldRenames(db, keys: keys)
+        renames.append(FieldRename(number: (renames.last?.number ?? 0) + 1, from: oldKey, to: newKey, name: name))
+        let kept = Array(renames.suffix(Self.keptRenames))
+        try SealedNames.settings.save(
+            Array(try JSONEncoder().encode(kept)), named: Self.fieldRenamesSetting, keys: keys, db)
     }
 
     /// The lists' remembered columns (`columnsSettingPrefix`) that name field `oldKey`, made to name `newKey`: a

@@ -34,10 +34,11 @@ public enum ConsoleEvent: Sendable {
     case frequencyFinished(generation: Int, Result<FrequencyTable, ConsoleFailure>)
     /// What the backend found about the terminal's clipboard (OSC 52).
     case clipboard(supported: Bool, reason: String)
-    /// The columns remembered in the store for each list, read with each load, and the fields of the working set
-    /// loaded: they replace a list's columns at the first load, or when a field a list shows is gone (renamed by
-    /// another process, which renamed it in the remembered columns too).
-    case columnsLoaded([ListKind: [String]], fields: Set<String>)
+    /// The columns remembered in the store for each list (read with the first load).
+    case columnsLoaded([ListKind: [String]])
+    /// Fields renamed (by another process, or by this console's `:field rename`) since the last load, oldest first:
+    /// posted before the working set that has the new names.
+    case fieldsRenamed([FieldRename])
     case exportProgress(written: Int)
     case exportFinished(Result<ExportReport, ConsoleFailure>)
     case segmentsLoaded(Result<[SavedSegment], ConsoleFailure>)

@@ -42,13 +42,18 @@ public final class ConsoleRuntime: Sendable {
                     // The stamp is read first: a change that lands during the load is seen by the next poll.
                     let stamp = store.changeStamp(wait: true)
                     self.watch.loading(stamp)
+                    // Renames before the load: one that lands during it is followed at the next load.
+                    let renames = self.watch.newRenames(store.fieldRenames())
                     let workingSet = try store.loadWorkingSet { events.post(.workingSetProgress($0)) }
                     var catalog = CustomerCatalog(workingSet: workingSet)
                     catalog.stamp = stamp
                     catalog.loadedAt = Int64(Date().timeIntervalSince1970)
-                    var saved: [ListKind: [String]] = [:]
-                    for kind in ListKind.allCases { saved[kind] = store.savedColumns(kind: kind) }
-                    events.post(.columnsLoaded(saved, fields: Set(workingSet.columns.map(\.key))))
+                    if self.watch.firstLoad() {
+                        var saved: [ListKind: [String]] = [:]
+                        for kind in ListKind.allCases { saved[kind] = store.savedColumns(kind: kind) }
+                        events.post(.columnsLoaded(saved))
+                    }
+                    if !renames.isEmpty { events.post(.fieldsRenamed(renames)) }
                     self.watch.loaded(stamp)
                     events.post(.workingSetLoaded(catalog))
                 } catch {

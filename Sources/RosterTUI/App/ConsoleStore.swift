@@ -50,6 +50,8 @@ public protocol ConsoleStore: AnyObject, Sendable {
     func savedColumns(kind: ListKind) -> [String]?
     /// Remembers a list's columns in the store, sealed.
     func saveColumns(kind: ListKind, names: [String])
+    /// The fields renamed lately, oldest first.
+    func fieldRenames() -> [FieldRename]
     /// Records in the audit log that the operator copied a customer's revealed value (`what`: email, phone).
     func recordCopy(rowID: Int64, what: String)
     /// Writes rows of the working set (or devices) to a file through the CLI's output rules, audited.
@@ -70,6 +72,8 @@ extension ConsoleStore {
     /// A store that cannot remember columns starts from the defaults.
     public func savedColumns(kind: ListKind) -> [String]? { nil }
     public func saveColumns(kind: ListKind, names: [String]) {}
+    /// A store that cannot tell renames no field under the console.
+    public func fieldRenames() -> [FieldRename] { [] }
     public func recordCopy(rowID: Int64, what: String) { recordReveal(rowID: rowID) }
     public func filterIndex(for workingSet: WorkingSet) -> FilterIndex { FilterIndex(workingSet) }
     public func export(_ request: ExportRequest, progress: @escaping @Sendable (Int) -> Void) throws -> ExportReport {

@@ -113,10 +113,11 @@ extension ConsoleUpdate {
     /// Enter on a frequency entry: back to the list, filtered by the value (narrowing a filter already there).
     static func filterByFrequency(_ pane: FrequencyScreen, _ state: inout ConsoleState) -> [ConsoleEffect] {
         guard let entries = pane.table?.entries, pane.selected < entries.count else { return [] }
-        guard let condition = entries[pane.selected].filter else {
+        guard var condition = entries[pane.selected].filter else {
             state.notice = .init(text: "this value cannot be written as a filter", isError: true)
             return []
         }
+        for rename in pane.renames { condition = renamed(condition, rename) ?? condition }
         state.screens.removeAll()
         var text = condition
         if let kept = state.filters[pane.kind], kept.mode == .segment {

@@ -213,21 +213,14 @@ public enum ConsoleUpdate {
             return []
         case .columnsSaved:
             return []
-        case .columnsLoaded(let saved, let fields):
-            for (kind, names) in saved {
+        case .columnsLoaded(let saved):
+            for (kind, names) in saved where state.browser.columns[kind] == nil {
                 let columns = names.compactMap { ListColumn.remembered($0, for: kind) }
-                guard !columns.isEmpty, columns != state.browser.columns[kind] else { continue }
-                if let shown = state.browser.columns[kind] {
-                    // Chosen in this session: kept unless a field it shows is gone from the store.
-                    let gone = shown.contains { column in
-                        if case .field(let key) = column { return !fields.contains(key) }
-                        return false
-                    }
-                    guard gone else { continue }
-                }
-                state.browser.columns[kind] = columns
+                if !columns.isEmpty { state.browser.columns[kind] = columns }
             }
             return []
+        case .fieldsRenamed(let renames):
+            return fieldsRenamed(renames, &state)
         case .clipboard(let supported, let reason):
             state.browser.clipboard = (supported, reason)
             return []

@@ -13,6 +13,8 @@ public struct FrequencyScreen: Sendable {
     public var error: String?
     public var selected = 0
     public var top = 0
+    /// Renames of the column since the table was counted, oldest first: its entries' filters name the old field.
+    public var renames: [FieldRename] = []
 
     /// Moves the selection for a list move key, `page` rows a page.
     mutating func move(_ action: ConsoleAction, page: Int) {

@@ -14,11 +14,32 @@ final class StoreWatch: Sendable {
         /// The stamp a load under way read before it started: the data it brings, so no news for the poll.
         var inLoad: ChangeStamp?
         var throttle = RefreshThrottle(interval: ConsoleRuntime.refreshInterval)
+        var loads = 0
         /// Which `start` the running timer belongs to: an older timer cancels itself at its next tick.
         var timerGeneration = 0
+        /// The number of the last field rename the console knows of; nil before the first load.
+        var renamesSeen: Int?
+    }
+
+    /// Of the store's recent field renames, read before a load, those that the console has not followed yet (none at
+    /// the first load, whose names are the store's own).
+    func newRenames(_ renames: [FieldRename]) -> [FieldRename] {
+        watched.withLock { watched in
+            defer { watched.renamesSeen = max(watched.renamesSeen ?? 0, renames.last?.number ?? 0) }
+            guard let seen = watched.renamesSeen else { return [] }
+            return renames.filter { $0.number > seen }
+        }
     }
 
     private let watched = Mutex(Watched())
+
+    /// Whether this is the first load (the remembered columns are read with it).
+    func firstLoad() -> Bool {
+        watched.withLock { watched in
+            watched.loads += 1
+            return watched.loads == 1
+        }
+    }
 
     /// A load read `stamp` before it started: changes up to it are in the loaded set.
     func loaded(_ stamp: ChangeStamp?) {

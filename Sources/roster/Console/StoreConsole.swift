@@ -257,6 +257,10 @@ final class StoreConsole: ConsoleStore, Sendable {
         return (try? JSONSerialization.jsonObject(with: data)) as? [String]
     }
 
+    func fieldRenames() -> [FieldRename] {
+        (try? locked { try store.fieldRenames() }) ?? []
+    }
+
     func saveColumns(kind: ListKind, names: [String]) {
         guard let data = try? JSONSerialization.data(withJSONObject: names) else { return }
         try? locked { try store.setSetting(data, named: Self.columnsSetting(kind)) }

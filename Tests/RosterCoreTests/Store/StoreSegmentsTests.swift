@@ -91,6 +91,24 @@ struct StoreSegmentsTests {
         #expect(try store.setting(named: "other.city") == Data(#"["city"]"#.utf8))
     }
 
+    @Test("the store remembers the last renames, numbered, for consoles loaded before them; a case change is none")
+    func renamesRemembered() throws {
+        let dir = try TemporaryDirectory()
+        let store = try makeStore(dir)
+        #expect(try store.fieldRenames().isEmpty)
+        try store.renameField("city", to: "Town")
+        try store.renameField("town", to: "TOWN")
+        try store.renameField("town", to: "city", checkOnly: true)
+        #expect(try store.fieldRenames() == [FieldRename(number: 1, from: "city", to: "town", name: "Town")])
+        for step in 0..<Store.keptRenames {
+            try store.renameField(step % 2 == 0 ? "town" : "place", to: step % 2 == 0 ? "place" : "town")
+        }
+        let kept = try store.fieldRenames()
+        #expect(kept.count == Store.keptRenames)
+        #expect(kept.map(\.number) == Array(2...(Store.keptRenames + 1)))
+        #expect(kept.last == FieldRename(number: Store.keptRenames + 1, from: "place", to: "town", name: "town"))
+    }
+
     @Test("a segment whose field is renamed between its check and its write is refused, not saved naming no field")
     func renamedWhileSaving() throws {
         let dir = try TemporaryDirectory()
