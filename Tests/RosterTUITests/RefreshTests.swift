@@ -48,6 +48,32 @@ struct RefreshTests {
         #expect(frame.contains("changed " + Format.clock(5_000)))
     }
 
+    @Test("an open customer is read again with each reload: changed values show, an erased one is no longer shown")
+    func reloadRereadsDetail() {
+        var state = Self.loadedStamped()
+        Fixtures.press([.character("j"), .character("j"), .enter], &state)
+        guard case .detail(let opened) = state.screens.last else {
+            Issue.record("Enter opens the customer")
+            return
+        }
+        let shown = Fixtures.customers.first { $0.rowID == opened.rowID }!
+        _ = ConsoleUpdate.apply(
+            .detailLoaded(rowID: opened.rowID, .success(CustomerDetail(customer: shown, devices: []))), to: &state)
+        _ = ConsoleUpdate.apply(.storeChanged, to: &state)
+        let effects = ConsoleUpdate.apply(.workingSetLoaded(Self.changedCatalog(version: 2, at: 5_000)), to: &state)
+        #expect(effects.contains { if case .loadDetail(opened.rowID) = $0 { true } else { false } })
+        var changed = shown
+        changed.fields["city"] = FieldValue(type: .text, value: "Lisboa")
+        _ = ConsoleUpdate.apply(
+            .detailLoaded(rowID: opened.rowID, .success(CustomerDetail(customer: changed, devices: []))), to: &state)
+        guard case .detail(let updated) = state.screens.last else { return }
+        #expect(updated.detail?.customer.fields["city"]?.value == "Lisboa")
+        _ = ConsoleUpdate.apply(
+            .detailLoaded(rowID: opened.rowID, .failure(ConsoleFailure("no customer"))), to: &state)
+        guard case .detail(let gone) = state.screens.last else { return }
+        #expect(gone.detail == nil && gone.error == "no customer")
+    }
+
     @Test("a change while a reload runs asks for one more reload when it ends, not one per change")
     func changesDuringReload() {
         var state = Self.loadedStamped()

@@ -63,6 +63,10 @@ public enum ConsoleUpdate {
                 }
                 scroll(kind, &state)
             }
+            // An open customer is read again: another process may have changed it (or erased it).
+            for case .detail(let detail) in state.screens where detail.detail != nil || detail.error != nil {
+                effects.append(.loadDetail(rowID: detail.rowID))
+            }
             return effects
         case .workingSetFailed(let message):
             state.browser.reloading = false
@@ -92,10 +96,12 @@ public enum ConsoleUpdate {
             return []
         case .detailLoaded(let rowID, let result):
             updateScreens(&state) { screen in
-                guard case .detail(var detail) = screen, detail.rowID == rowID, detail.detail == nil else { return }
+                // A reload's read (live refresh) replaces the one shown: it was made later.
+                guard case .detail(var detail) = screen, detail.rowID == rowID else { return }
                 switch result {
-                case .success(let loaded): detail.detail = loaded
-                case .failure(let failure): detail.error = failure.message
+                case .success(let loaded): (detail.detail, detail.error) = (loaded, nil)
+                // Erased meanwhile, say: what it held is no longer shown.
+                case .failure(let failure): (detail.detail, detail.error) = (nil, failure.message)
                 }
                 screen = .detail(detail)
             }
