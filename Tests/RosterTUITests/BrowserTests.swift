@@ -127,6 +127,36 @@ struct BrowserTests {
         #expect(watch.newRenames([first, second]).isEmpty)
     }
 
+    @Test("a field whose name has a comma or a space is named in quotes by :columns and :freq")
+    func quotedColumnNames() {
+        let customer = Fixtures.customer(1, name: "Ana", fields: ["a b,c": "x", "city": "Lugo"])
+        let set = WorkingSet(customers: [customer], deviceCounts: [:])
+        let parsed = ListColumn.parse("name,\"A B,C\" 'city'", for: .customers, in: set)
+        #expect((try? parsed.get()) == [.field("name"), .field("a b,c"), .field("city")])
+        guard case .failure(let unknown) = ListColumn.parse("name,a b,c", for: .customers, in: set) else {
+            Issue.record("unquoted, the name is three")
+            return
+        }
+        #expect(unknown.message.contains("no column \"a\""))
+        #expect(ColonCommand.parse("freq \"a b,c\"") == .success(.frequency(column: "a b,c", bucket: nil)))
+        var state = ConsoleState(width: 80, height: 24, storePath: Fixtures.storePath, region: "eu")
+        _ = ConsoleUpdate.apply(.workingSetLoaded(CustomerCatalog(workingSet: set)), to: &state)
+        _ = ConsoleUpdate.browserCommand(.frequency(column: "A B,C", bucket: nil), &state)
+        guard case .frequency(let pane) = state.screens.last, pane.column == .field("a b,c") else {
+            Issue.record(":freq takes the one name whole")
+            return
+        }
+        // The list of columns writes it as :columns takes it, and follows a :columns typed while it is open.
+        _ = ConsoleUpdate.browserCommand(.columns(nil), &state)
+        _ = ConsoleUpdate.browserCommand(.columns("name,'a b,c'"), &state)
+        guard case .text(let listed) = state.screens.last else { return }
+        let lines = listed.lines.map { $0.spans.map(\.text).joined() }
+        #expect(lines.contains { $0.hasPrefix("* \"a b,c\"") } && lines.contains("  city  text"), "\(lines)")
+        #expect(
+            ColonCommand.parse("freq \"birth date\" month")
+                == .success(.frequency(column: "birth date", bucket: "month")))
+    }
+
     @Test("columns that do not fit scroll horizontally to keep the cursor's column on screen, at any width")
     func horizontalScroll() {
         let (app, _) = Self.console(40, 10)

@@ -33,20 +33,7 @@ extension ConsoleUpdate {
         let workingSet = state.customers?.workingSet
         switch command {
         case .columns(nil):
-            let shown = Set(ListTable.columns(kind, state))
-            var lines = [
-                StyledLine("Columns of \(kind.title) (* shown); :columns a,b,c sets them, - hides one", .accent),
-                StyledLine(),
-            ]
-            for column in ListColumn.available(kind, in: workingSet) {
-                let mark = shown.contains(column) ? "* " : "  "
-                var line = StyledLine([Span(mark), Span(column.name, .header)])
-                if case .field(let key) = column, let type = workingSet?.column(named: key)?.type {
-                    line.spans.append(Span("  " + type.rawValue, .dim))
-                }
-                lines.append(line)
-            }
-            state.screens.append(.text(TextScreen(title: "Columns · \(kind.title)", lines: lines)))
+            state.screens.append(.text(columnsPane(kind, state)))
             return []
         case .columns(let names?):
             switch ListColumn.parse(names, for: kind, in: workingSet) {
@@ -55,16 +42,24 @@ extension ConsoleUpdate {
                 return []
             case .success(let columns):
                 state.browser.columnCursor[kind] = 0
-                return setColumns(columns, for: kind, &state)
+                let effects = setColumns(columns, for: kind, &state)
+                // The list of columns, if open over the list, marks the new ones.
+                let title = columnsPane(kind, state).title
+                for index in state.screens.indices {
+                    if case .text(let pane) = state.screens[index], pane.title == title {
+                        state.screens[index] = .text(columnsPane(kind, state))
+                    }
+                }
+                return effects
             }
         case .frequency(let name, let bucket):
             var column = ListTable.columns(kind, state)[ListTable.cursor(kind, state)]
             if let name {
-                switch ListColumn.parse(name, for: kind, in: workingSet) {
+                switch ListColumn.named(name, for: kind, in: workingSet) {
                 case .failure(let failure):
                     state.notice = .init(text: failure.message, isError: true)
                     return []
-                case .success(let columns): column = columns[0]
+                case .success(let named): column = named
                 }
             }
             return openFrequency(column, bucket: bucket, &state)
@@ -73,6 +68,25 @@ extension ConsoleUpdate {
         default:
             return []
         }
+    }
+
+    /// `:columns` alone: every column the list can show, those shown marked, each as `:columns` takes it.
+    static func columnsPane(_ kind: ListKind, _ state: ConsoleState) -> TextScreen {
+        let workingSet = state.customers?.workingSet
+        let shown = Set(ListTable.columns(kind, state))
+        var lines = [
+            StyledLine("Columns of \(kind.title) (* shown); :columns a,b,c sets them, - hides one", .accent),
+            StyledLine(),
+        ]
+        for column in ListColumn.available(kind, in: workingSet) {
+            let mark = shown.contains(column) ? "* " : "  "
+            var line = StyledLine([Span(mark), Span(column.typedName, .header)])
+            if case .field(let key) = column, let type = workingSet?.column(named: key)?.type {
+                line.spans.append(Span("  " + type.rawValue, .dim))
+            }
+            lines.append(line)
+        }
+        return TextScreen(title: "Columns · \(kind.title)", lines: lines)
     }
 
     /// `F`: the frequency table of `column` over the rows the list shows, computed in the background.

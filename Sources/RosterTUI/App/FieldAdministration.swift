@@ -155,7 +155,7 @@ extension ConsoleUpdate {
 extension ColonCommand {
     /// The words of a command line, a word in double or single quotes kept whole (`"First Name"`): fields that an
     /// import named after a header have spaces.
-    static func quotedWords(_ text: String) -> [String] {
+    static func quotedWords(_ text: String, separators: Set<Character> = [" "]) -> [String] {
         var words: [String] = []
         var word = ""
         var quote: Character?
@@ -166,7 +166,7 @@ extension ColonCommand {
             } else if character == "\"" || character == "'" {
                 quote = character
                 started = true
-            } else if character == " " {
+            } else if separators.contains(character) {
                 if started || !word.isEmpty { words.append(word) }
                 word = ""
                 started = false

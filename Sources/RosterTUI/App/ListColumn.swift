@@ -48,26 +48,46 @@ public enum ListColumn: Hashable, Sendable {
     }
 
     /// Parses the names of `:columns a,b,c` against what `kind` can show (case-insensitively; spaces or commas
-    /// between names); the error names the unknown one and lists the others.
+    /// between names, a name holding either in quotes); the error names the unknown one and lists the others.
     public static func parse(_ text: String, for kind: ListKind, in workingSet: WorkingSet?) -> Result<
         [ListColumn], ConsoleFailure
     > {
         let available = available(kind, in: workingSet)
         var chosen: [ListColumn] = []
-        let names = text.split { $0 == "," || $0 == " " }.map(String.init)
+        // A field named with a comma or a space is quoted: `:columns name,"a b,c"`.
+        let names = ColonCommand.quotedWords(text, separators: [",", " "]).filter { !$0.isEmpty }
         guard !names.isEmpty else {
             return .failure(ConsoleFailure("usage: :columns NAME,NAME… (:columns lists them)"))
         }
         for name in names {
-            guard let column = available.first(where: { $0.name.lowercased() == name.lowercased() }) else {
-                let shown = TextWidth.truncate(TerminalText.escape(name), to: 40)
-                return .failure(
-                    ConsoleFailure(
-                        "no column \"\(shown)\" in \(kind.title) (:columns lists them)"))
+            switch named(name, in: available, kind) {
+            case .failure(let failure): return .failure(failure)
+            case .success(let column): if !chosen.contains(column) { chosen.append(column) }
             }
-            if !chosen.contains(column) { chosen.append(column) }
         }
         return .success(chosen)
+    }
+
+    /// The one column `name` names (`:freq NAME`), case-insensitively.
+    public static func named(_ name: String, for kind: ListKind, in workingSet: WorkingSet?) -> Result<
+        ListColumn, ConsoleFailure
+    > {
+        named(name, in: available(kind, in: workingSet), kind)
+    }
+
+    private static func named(_ name: String, in available: [ListColumn], _ kind: ListKind) -> Result<
+        ListColumn, ConsoleFailure
+    > {
+        guard let column = available.first(where: { $0.name.lowercased() == name.lowercased() }) else {
+            let shown = TextWidth.truncate(TerminalText.escape(name), to: 40)
+            return .failure(ConsoleFailure("no column \"\(shown)\" in \(kind.title) (:columns lists them)"))
+        }
+        return .success(column)
+    }
+
+    /// The name as `:columns` takes it: in quotes when it holds a comma or a space.
+    public var typedName: String {
+        name.contains(where: { $0 == "," || $0 == " " }) ? "\"" + name + "\"" : name
     }
 
     /// A remembered column name: an identifier or device attribute, else a field (one the store no longer has
