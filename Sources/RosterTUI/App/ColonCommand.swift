@@ -54,7 +54,7 @@ public enum ColonCommand: Equatable, Sendable {
         (":map TARGET=SOURCE", "import mapping step: take TARGET from a header or {A} {B} (m fills it in)"),
         (":preset NAME|none", "import mapping step: hubspot, salesforce, mailchimp, google, outlook (p)"),
         (":date-order dmy|mdy|none  :country CODE|none", "import mapping step: date order (o), default country (c)"),
-        (":columns [NAME,NAME…]", "set the list's columns (any field, \"in quotes\" if it has , or space; alone: list)"),
+        (":columns [NAME,NAME…]", "set the list's columns (any field; \"a name\" in quotes; alone: list them)"),
         (":freq [COLUMN] [month|year]", "frequency table of a column (dates by month or year); Enter filters"),
         (":export FILE [csv|jsonl]", "write the current view, filtered and sorted, to FILE (audited)"),
         (":help", "this help"),
