@@ -275,6 +275,27 @@ extension RosterProcess {
 /// The console's correctness under a real terminal: scripts typed into every prompt, tiny sizes, edits that
 /// stay on their customer, keys that are never lost.
 extension ConsoleEndToEndTests {
+    @Test("an open customer follows another process's edit live, and its erasure is said as such, not as damage")
+    func detailFollowsOtherProcesses() throws {
+        guard let tmux = Self.tmux else { return }
+        let session = try Session(tmux: tmux, names: ["Ana", "Bea"])
+        let pane = session.pane
+        try pane.wait(for: "Customers (2)")
+        try pane.keys("Enter")
+        try pane.wait(forAll: ["CRM-1", "Madrid"])
+        let set = try session.roster.run("customer", "set", "CRM-1", "city", "Lisboa")
+        #expect(set.status == 0, "\(set.stderr)")
+        try pane.wait(forAll: ["CRM-1", "Lisboa"])
+        let erased = try session.roster.run("customer", "erase", "CRM-1", "--yes")
+        #expect(erased.status == 0, "\(erased.stderr)")
+        let screen = try pane.wait(for: "no longer in the store")
+        #expect(!screen.contains("integrity") && !screen.contains("Lisboa"), "\(screen)")
+        try pane.keys("Escape")
+        try pane.wait(for: "Customers (1)")
+        try pane.keys("q")
+        #expect(session.exitStatus() == "0")
+    }
+
     /// A store of `names` (CRM-1, CRM-2 …, each with an email and city Madrid) and a pane running the console on it.
     struct Session {
         let scratch: Scratch

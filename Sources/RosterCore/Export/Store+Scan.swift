@@ -39,6 +39,18 @@ extension Store {
         try db.read { try loadCustomer($0, rowID) }
     }
 
+    /// The customer of a row id that may be gone since it was read (a console's list, loaded before another
+    /// process erased or merged the customer): nil when the store has no such row. A row that is there but does not
+    /// open is still an integrity error.
+    public func customerIfPresent(rowID: Int64) throws -> Customer? {
+        try db.read { db in
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM customer WHERE id = ?", arguments: [rowID]) ?? false else {
+                return nil
+            }
+            return try loadCustomer(db, rowID)
+        }
+    }
+
     /// Every device of the store, in row order.
     public func allDevices() throws -> [Device] {
         try db.read { db in

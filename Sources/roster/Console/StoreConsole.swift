@@ -70,9 +70,18 @@ final class StoreConsole: ConsoleStore, Sendable {
 
     func customerDetail(rowID: Int64) throws -> CustomerDetail {
         try locked {
-            let customer = try store.customer(rowID: rowID)
+            let customer = try current(rowID)
             return CustomerDetail(customer: customer, devices: try store.devices(of: customer))
         }
+    }
+
+    /// The customer of a row of the list, which another process may have erased or merged since it was loaded:
+    /// that is said as such, not as the integrity error a missing row is for an index. Called holding the store.
+    private func current(_ rowID: Int64) throws -> Customer {
+        guard let customer = try store.customerIfPresent(rowID: rowID) else {
+            throw ConsoleFailure("this customer is no longer in the store (erased or merged since the list was loaded)")
+        }
+        return customer
     }
 
     func devices() throws -> [Device] {
@@ -102,7 +111,7 @@ final class StoreConsole: ConsoleStore, Sendable {
 
     func preview(template: String, rowID: Int64) throws -> Template.Rendering {
         let parsed = try parse(template)
-        return parsed.render(try locked { try store.customer(rowID: rowID) })
+        return parsed.render(try locked { try current(rowID) })
     }
 
     func preview(template: String, rows: [Int32], in workingSet: WorkingSet) throws -> SegmentPreview {
@@ -121,7 +130,7 @@ final class StoreConsole: ConsoleStore, Sendable {
 
     func edit(rowID: Int64, _ change: CustomerEdit) throws -> CustomerDetail {
         try locked {
-            let code = try store.customer(rowID: rowID).externalCode
+            let code = try current(rowID).externalCode
             let customer: Customer
             switch change {
             case .setField(let name, let value): customer = try store.set(code, field: name, value: value)
@@ -268,7 +277,7 @@ final class StoreConsole: ConsoleStore, Sendable {
 
     func recordCopy(rowID: Int64, what: String) {
         try? locked {
-            let code = try store.customer(rowID: rowID).externalCode
+            let code = try current(rowID).externalCode
             try store.audit(.reveal, subject: code, detail: "console copy of the revealed \(what)")
         }
     }
@@ -282,18 +291,25 @@ final class StoreConsole: ConsoleStore, Sendable {
             try file.write(Array(buffer.utf8))
             buffer = ""
         }
-        let count = request.rows.count
+        var gone = 0
         if request.format == "csv" { buffer += ExportRequest.csvLine(request.titles) }
         // A thousand rows at a time, holding the store only for those: filters and details go on meanwhile.
-        for start in stride(from: 0, to: count, by: 1000) {
-            let end = min(count, start + 1000)
+        for start in stride(from: 0, to: request.rows.count, by: 1000) {
+            let end = min(request.rows.count, start + 1000)
             if request.format == "csv" {
                 for position in start..<end { buffer += ExportRequest.csvLine(request.cells(position)) }
             } else {
                 try locked {
                     for position in start..<end {
                         if request.view.showsCustomers, let workingSet = request.customers?.workingSet {
-                            let customer = try store.customer(rowID: workingSet.rowIDs[request.rows[position]])
+                            // Erased or merged since the list was loaded: not exported, and not counted.
+                            guard
+                                let customer = try store.customerIfPresent(
+                                    rowID: workingSet.rowIDs[request.rows[position]])
+                            else {
+                                gone += 1
+                                continue
+                            }
                             buffer += customer.json(devices: try store.devices(of: customer)).rendered() + "\n"
                         } else if let device = request.devices?.devices[request.rows[position]] {
                             buffer += device.fullJSON.rendered() + "\n"
@@ -308,6 +324,7 @@ final class StoreConsole: ConsoleStore, Sendable {
         // On the disk before it is recorded, and recorded before it is in place: a failed export is never audited
         // as done.
         try file.sync()
+        let count = request.rows.count - gone
         let what = (request.view.showsCustomers ? "customer" : "device") + (count == 1 ? "" : "s")
         try locked {
             try store.audit(.export, subject: "*", detail: "console \(request.format) export of \(count) \(what)")
