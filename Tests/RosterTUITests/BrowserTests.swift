@@ -96,12 +96,13 @@ struct BrowserTests {
             FieldRename(number: 1, from: "city", to: "town", name: "Town"),
             FieldRename(number: 2, from: "name", to: "city", name: "city"),
         ]
-        app.send(.fieldsRenamed(renames))
+        app.send(.fieldsRenamed(renames, missedSome: false, segments: []))
         app.drain()
         #expect(app.state.browser.columns[.customers] == [.externalCode, .field("town"), .field("city")])
         #expect(app.state.browser.sorts[.customers]?.column == .field("town"))
         #expect(app.state.filters[.customers]?.text == "city ~ \"a\"")
-        #expect(store.savedColumnsByKind[.customers] == ["externalCode", "town", "city"])
+        // What the store remembers was renamed by the rename: saving here would undo another console's later choice.
+        #expect(store.savedColumnsByKind[.customers] == ["externalCode", "city", "name"])
         #expect(app.state.notice?.text == "field renamed: city is now Town, name is now city")
         guard case .frequency(let pane) = app.state.screens.last else {
             Issue.record("the frequency table stays open")
@@ -121,10 +122,31 @@ struct BrowserTests {
         let watch = StoreWatch()
         let first = FieldRename(number: 7, from: "city", to: "town", name: "town")
         let second = FieldRename(number: 8, from: "town", to: "city", name: "City")
-        #expect(watch.newRenames([first]).isEmpty)
-        #expect(watch.newRenames([first]).isEmpty)
-        #expect(watch.newRenames([first, second]) == [second])
-        #expect(watch.newRenames([first, second]).isEmpty)
+        #expect(watch.newRenames([first]).renames.isEmpty)
+        #expect(watch.newRenames([first]).renames.isEmpty)
+        #expect(watch.newRenames([first, second]) == ([second], false))
+        #expect(watch.newRenames([first, second]) == ([], false))
+        // The store no longer keeps number 9: this console cannot know what it renamed.
+        let tenth = FieldRename(number: 10, from: "a", to: "b", name: "b")
+        #expect(watch.newRenames([tenth]) == ([tenth], true))
+    }
+
+    @Test("the status line says each renamed field's first name and last; missed renames are said as such")
+    func renameNotice() {
+        let swap = [("a", "tmp"), ("b", "a"), ("tmp", "b")].enumerated().map {
+            FieldRename(number: $0.offset + 1, from: $0.element.0, to: $0.element.1, name: $0.element.1.uppercased())
+        }
+        #expect(ConsoleUpdate.chains(swap) == "a is now B, b is now A")
+        let chain = (1..<6).map { FieldRename(number: $0, from: "x\($0)", to: "x\($0 + 1)", name: "x\($0 + 1)") }
+        #expect(ConsoleUpdate.chains(chain) == "x1 is now x6")
+        // A filter that names a saved segment is read with the store's segments.
+        let town = FieldRename(number: 1, from: "town", to: "tw2", name: "tw2")
+        let saved = SavedSegments([SavedSegment(name: "tw", expression: "town = Porto")])
+        #expect(ConsoleUpdate.renamed("@tw or town = Porto", town, segments: saved) == "@tw or tw2 = Porto")
+        #expect(ConsoleUpdate.renamed("@tw or town = Porto", town, segments: .none) == nil)
+        var state = ConsoleState(width: 80, height: 24, storePath: Fixtures.storePath, region: "eu")
+        _ = ConsoleUpdate.apply(.fieldsRenamed([], missedSome: true, segments: []), to: &state)
+        #expect(state.notice?.isError == true && state.notice?.text.contains("more times than") == true)
     }
 
     @Test("a field whose name has a comma or a space is named in quotes by :columns and :freq")

@@ -223,6 +223,24 @@ extension Store {
             Array(try JSONEncoder().encode(kept)), named: Self.fieldRenamesSetting, keys: keys, db)
     }
 
+    /// Remembers a list's columns (the setting `columnsSettingPrefix` + `list`, a JSON array of names), in one write:
+    /// a field name the store no longer has, but renamed since, is saved under its name now. A console checks the
+    /// names against customers it loaded before, and a rename can land in between.
+    public func rememberColumns(_ names: [String], list: String) throws {
+        try write { db in
+            try loadFieldTypes(db)
+            let renames = try Self.fieldRenames(db, keys: keys)
+            let followed = names.map { name -> String in
+                guard fieldType(name) == nil else { return name }
+                var current = name
+                for rename in renames where rename.from == current { current = rename.to }
+                return fieldType(current) == nil ? name : current
+            }
+            let value = try JSONSerialization.data(withJSONObject: followed)
+            try SealedNames.settings.save(Array(value), named: Store.columnsSettingPrefix + list, keys: keys, db)
+        }
+    }
+
     /// The lists' remembered columns (`columnsSettingPrefix`) that name field `oldKey`, made to name `newKey`: a
     /// remembered column of a field no longer in the store shows empty. A setting that is not a list of names is left
     /// as it is (the console starts from its defaults when it cannot read one).

@@ -36,9 +36,10 @@ public enum ConsoleEvent: Sendable {
     case clipboard(supported: Bool, reason: String)
     /// The columns remembered in the store for each list (read with the first load).
     case columnsLoaded([ListKind: [String]])
-    /// Fields renamed (by another process, or by this console's `:field rename`) since the last load, oldest first:
+    /// Fields renamed (by another process, or by this console's `:field rename`) since the last load, oldest first,
+    /// whether older ones were missed (no longer kept by the store), and the saved segments (a filter may name them):
     /// posted before the working set that has the new names.
-    case fieldsRenamed([FieldRename])
+    case fieldsRenamed([FieldRename], missedSome: Bool, segments: [SavedSegment])
     case exportProgress(written: Int)
     case exportFinished(Result<ExportReport, ConsoleFailure>)
     case segmentsLoaded(Result<[SavedSegment], ConsoleFailure>)

@@ -42,8 +42,10 @@ public final class ConsoleRuntime: Sendable {
                     // The stamp is read first: a change that lands during the load is seen by the next poll.
                     let stamp = store.changeStamp(wait: true)
                     self.watch.loading(stamp)
-                    // Renames before the load: one that lands during it is followed at the next load.
-                    let renames = self.watch.newRenames(store.fieldRenames())
+                    // Renames before the load: one that lands during it is followed at the next load. The saved
+                    // segments are what a filter naming one needs to be read.
+                    let (renames, missed) = self.watch.newRenames(store.fieldRenames())
+                    let segments = renames.isEmpty ? [] : (try? store.savedSegments()) ?? []
                     let workingSet = try store.loadWorkingSet { events.post(.workingSetProgress($0)) }
                     var catalog = CustomerCatalog(workingSet: workingSet)
                     catalog.stamp = stamp
@@ -53,7 +55,9 @@ public final class ConsoleRuntime: Sendable {
                         for kind in ListKind.allCases { saved[kind] = store.savedColumns(kind: kind) }
                         events.post(.columnsLoaded(saved))
                     }
-                    if !renames.isEmpty { events.post(.fieldsRenamed(renames)) }
+                    if !renames.isEmpty || missed {
+                        events.post(.fieldsRenamed(renames, missedSome: missed, segments: segments))
+                    }
                     self.watch.loaded(stamp)
                     events.post(.workingSetLoaded(catalog))
                 } catch {

@@ -131,7 +131,8 @@ extension ConsoleUpdate {
             state.notice = .init(text: "this value cannot be written as a filter", isError: true)
             return []
         }
-        for rename in pane.renames { condition = renamed(condition, rename) ?? condition }
+        // An entry's condition names no segment.
+        for rename in pane.renames { condition = renamed(condition, rename, segments: .none) ?? condition }
         state.screens.removeAll()
         var text = condition
         if let kept = state.filters[pane.kind], kept.mode == .segment {

@@ -225,8 +225,9 @@ public enum ConsoleUpdate {
                 if !columns.isEmpty { state.browser.columns[kind] = columns }
             }
             return []
-        case .fieldsRenamed(let renames):
-            return fieldsRenamed(renames, &state)
+        case .fieldsRenamed(let renames, let missed, let segments):
+            fieldsRenamed(renames, missedSome: missed, segments: SavedSegments(segments), &state)
+            return []
         case .clipboard(let supported, let reason):
             state.browser.clipboard = (supported, reason)
             return []

@@ -22,12 +22,14 @@ final class StoreWatch: Sendable {
     }
 
     /// Of the store's recent field renames, read before a load, those that the console has not followed yet (none at
-    /// the first load, whose names are the store's own).
-    func newRenames(_ renames: [FieldRename]) -> [FieldRename] {
+    /// the first load, whose names are the store's own), and whether older ones it has not followed are no longer
+    /// kept (more renames than the store keeps since the last load).
+    func newRenames(_ renames: [FieldRename]) -> (renames: [FieldRename], missed: Bool) {
         watched.withLock { watched in
             defer { watched.renamesSeen = max(watched.renamesSeen ?? 0, renames.last?.number ?? 0) }
-            guard let seen = watched.renamesSeen else { return [] }
-            return renames.filter { $0.number > seen }
+            guard let seen = watched.renamesSeen else { return ([], false) }
+            let new = renames.filter { $0.number > seen }
+            return (new, (new.first?.number ?? seen + 1) > seen + 1)
         }
     }
 

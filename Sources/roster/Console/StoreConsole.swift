@@ -271,8 +271,7 @@ final class StoreConsole: ConsoleStore, Sendable {
     }
 
     func saveColumns(kind: ListKind, names: [String]) {
-        guard let data = try? JSONSerialization.data(withJSONObject: names) else { return }
-        try? locked { try store.setSetting(data, named: Self.columnsSetting(kind)) }
+        try? locked { try store.rememberColumns(names, list: kind.rawValue) }
     }
 
     func recordCopy(rowID: Int64, what: String) {

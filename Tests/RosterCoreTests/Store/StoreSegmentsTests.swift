@@ -89,6 +89,10 @@ struct StoreSegmentsTests {
         #expect(try names("email") == ["externalCode", "email"])
         #expect(try store.setting(named: Store.columnsSettingPrefix + "sms") == Data("not a list".utf8))
         #expect(try store.setting(named: "other.city") == Data(#"["city"]"#.utf8))
+
+        // Columns chosen against customers loaded before the rename are remembered under the name now.
+        try store.rememberColumns(["externalCode", "city", "name", "gone"], list: "sms")
+        #expect(try names("sms") == ["externalCode", "town", "name", "gone"])
     }
 
     @Test("the store remembers the last renames, numbered, for consoles loaded before them; a case change is none")
