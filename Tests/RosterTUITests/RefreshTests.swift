@@ -62,16 +62,68 @@ struct RefreshTests {
         _ = ConsoleUpdate.apply(.storeChanged, to: &state)
         let effects = ConsoleUpdate.apply(.workingSetLoaded(Self.changedCatalog(version: 2, at: 5_000)), to: &state)
         #expect(effects.contains { if case .loadDetail(opened.rowID) = $0 { true } else { false } })
+        Fixtures.press([.character("r")], &state)
+        guard case .detail(let revealed) = state.screens.last, revealed.revealed else {
+            Issue.record("r reveals the open customer")
+            return
+        }
         var changed = shown
         changed.fields["city"] = FieldValue(type: .text, value: "Lisboa")
         _ = ConsoleUpdate.apply(
             .detailLoaded(rowID: opened.rowID, .success(CustomerDetail(customer: changed, devices: []))), to: &state)
         guard case .detail(let updated) = state.screens.last else { return }
         #expect(updated.detail?.customer.fields["city"]?.value == "Lisboa")
+        #expect(updated.revealed, "the same email and phone stay revealed")
+        changed.email = "another@example.com"
+        _ = ConsoleUpdate.apply(
+            .detailLoaded(rowID: opened.rowID, .success(CustomerDetail(customer: changed, devices: []))), to: &state)
+        guard case .detail(let masked) = state.screens.last else { return }
+        #expect(!masked.revealed, "a new email is masked again: it was not what was revealed")
         _ = ConsoleUpdate.apply(
             .detailLoaded(rowID: opened.rowID, .failure(ConsoleFailure("no customer"))), to: &state)
         guard case .detail(let gone) = state.screens.last else { return }
         #expect(gone.detail == nil && gone.error == "no customer")
+    }
+
+    @Test("a customer revealed in the list is masked again when a reload brings another email or phone")
+    func reloadMasksChangedContact() {
+        var state = Self.loadedStamped()
+        Fixtures.press([.character("r")], &state)
+        guard let rowID = state.revealedRowID else {
+            Issue.record("r reveals the selected customer")
+            return
+        }
+        func reload(_ customers: [Customer], version: Int64) {
+            var catalog = CustomerCatalog(workingSet: WorkingSet(customers: customers, deviceCounts: [:]))
+            catalog.stamp = Store.ChangeStamp(dataVersion: version, reopens: 0)
+            _ = ConsoleUpdate.apply(.storeChanged, to: &state)
+            _ = ConsoleUpdate.apply(.workingSetLoaded(catalog), to: &state)
+        }
+        var customers = Fixtures.customers
+        customers[customers.count - 1].fields["city"] = FieldValue(type: .text, value: "Lisboa")
+        reload(customers, version: 2)
+        #expect(state.revealedRowID == rowID, "another customer's change, or a field's, keeps it revealed")
+        let index = customers.firstIndex { $0.rowID == rowID }!
+        customers[index].email = "new.address@example.com"
+        reload(customers, version: 3)
+        #expect(state.revealedRowID == nil)
+    }
+
+    @Test("the list of columns open over the list is made again with each reload: a field added elsewhere shows")
+    func reloadRebuildsColumnsPane() {
+        var state = Self.loadedStamped()
+        _ = ConsoleUpdate.browserCommand(.columns(nil), &state)
+        func listed() -> String {
+            guard case .text(let pane) = state.screens.last else { return "" }
+            return pane.lines.map { $0.spans.map(\.text).joined() }.joined(separator: "\n")
+        }
+        #expect(!listed().contains("loyalty"))
+        let customers = Fixtures.customers + [Fixtures.customer(7, name: "Nuevo", fields: ["loyalty": "gold"])]
+        var catalog = CustomerCatalog(workingSet: WorkingSet(customers: customers, deviceCounts: [:]))
+        catalog.stamp = Store.ChangeStamp(dataVersion: 2, reopens: 0)
+        _ = ConsoleUpdate.apply(.storeChanged, to: &state)
+        _ = ConsoleUpdate.apply(.workingSetLoaded(catalog), to: &state)
+        #expect(listed().contains("loyalty"), "\(listed())")
     }
 
     @Test("a change while a reload runs asks for one more reload when it ends, not one per change")

@@ -36,6 +36,13 @@ extension ConsoleUpdate {
 }
 
 extension ConsoleUpdate {
+    /// Whether customer `rowID` has the same email and phone in both loads.
+    static func sameContact(_ rowID: Int64, _ old: CustomerCatalog, _ new: CustomerCatalog) -> Bool {
+        guard let before = old.row(of: rowID), let after = new.row(of: rowID) else { return false }
+        return old.workingSet.emails[before] == new.workingSet.emails[after]
+            && old.workingSet.phones[before] == new.workingSet.phones[after]
+    }
+
     /// The deviceId selected in each device list.
     static func selectedDeviceIDs(_ state: ConsoleState) -> [ListKind: String] {
         guard let devices = state.devices else { return [:] }

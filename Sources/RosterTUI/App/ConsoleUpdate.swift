@@ -47,6 +47,11 @@ public enum ConsoleUpdate {
             if let followed { keep[state.view] = followed }
             state.followRowID = nil
             let sameRows = state.customers?.workingSet.rowIDs == catalog.workingSet.rowIDs
+            // A revealed customer whose email or phone changed elsewhere is masked again: what was revealed (and
+            // audited) is not what would show.
+            if let rowID = state.revealedRowID, let old = state.customers, !sameContact(rowID, old, catalog) {
+                state.revealedRowID = nil
+            }
             var effects = reloaded(catalog, &state)
             state.customers = catalog
             state.customersLoad = .ready
@@ -63,9 +68,21 @@ public enum ConsoleUpdate {
                 }
                 scroll(kind, &state)
             }
-            // An open customer is read again: another process may have changed it (or erased it).
+            // An open customer is read again: another process may have changed it (or erased it). So are the lists
+            // of fields and of columns (a field renamed, added or retyped).
             for case .detail(let detail) in state.screens where detail.detail != nil || detail.error != nil {
                 effects.append(.loadDetail(rowID: detail.rowID))
+            }
+            if state.screens.contains(where: { if case .fields = $0 { true } else { false } }) {
+                effects.append(.loadFields)
+            }
+            for index in state.screens.indices {
+                guard case .text(let pane) = state.screens[index] else { continue }
+                for kind in ListKind.allCases where pane.title == columnsPane(kind, state).title {
+                    var rebuilt = columnsPane(kind, state)
+                    rebuilt.offset = pane.offset
+                    state.screens[index] = .text(rebuilt)
+                }
             }
             return effects
         case .workingSetFailed(let message):
@@ -99,7 +116,13 @@ public enum ConsoleUpdate {
                 // A reload's read (live refresh) replaces the one shown: it was made later.
                 guard case .detail(var detail) = screen, detail.rowID == rowID else { return }
                 switch result {
-                case .success(let loaded): (detail.detail, detail.error) = (loaded, nil)
+                case .success(let loaded):
+                    if let shown = detail.detail?.customer,
+                        shown.email != loaded.customer.email || shown.phone != loaded.customer.phone
+                    {
+                        detail.revealed = false
+                    }
+                    (detail.detail, detail.error) = (loaded, nil)
                 // Erased meanwhile, say: what it held is no longer shown.
                 case .failure(let failure): (detail.detail, detail.error) = (nil, failure.message)
                 }
