@@ -16,6 +16,8 @@ public struct FieldRenameReport: Equatable, Sendable {
 public enum FieldCommandError: Error, Equatable, Sendable, CustomStringConvertible {
     case unknownField(String, known: [String])
     case sameType(String, FieldType)
+    /// A rename to the name the field has, exactly.
+    case sameName(String)
     case nameTaken(String)
     case badName(String)
     /// Every date value reads both as day/month and as month/day.
@@ -33,6 +35,7 @@ public enum FieldCommandError: Error, Equatable, Sendable, CustomStringConvertib
             return "no field named \(name) in this store"
                 + (known.isEmpty ? " (it has no fields yet)" : " (fields: \(known.joined(separator: ", ")))")
         case .sameType(let name, let type): return "field \(name) is already \(type.phrase); nothing was changed"
+        case .sameName(let name): return "the field is already named \(name); nothing was changed"
         case .nameTaken(let name): return "a field named \(name) already exists; nothing was changed"
         case .badName(let name):
             return
@@ -129,9 +132,10 @@ extension Store {
     @discardableResult
     public func renameField(_ rawOld: String, to rawNew: String, checkOnly: Bool = false) throws -> FieldRenameReport {
         try write { db in
-            let (oldKey, _, type) = try knownField(db, rawOld)
+            let (oldKey, oldName, type) = try knownField(db, rawOld)
             let newName = rawNew.trimmed
             let newKey = newName.lowercased()
+            guard !newName.utf8.elementsEqual(oldName.utf8) else { throw FieldCommandError.sameName(newName) }
             guard !newName.isEmpty, !newName.hasControlCharacters, !Store.reservedFieldNames.contains(newKey) else {
                 throw FieldCommandError.badName(rawNew)
             }
@@ -161,7 +165,7 @@ extension Store {
             }
             try audit(
                 db, .field, subject: "*",
-                detail: "rename \(oldKey) to \(newKey): \(holders.count) customers, \(segments.count) segments")
+                detail: "rename \(oldName) to \(newName): \(holders.count) customers, \(segments.count) segments")
             try updateWorkingSetSnapshot(db)
             return report
         }

@@ -101,7 +101,13 @@ struct StoreSegmentsTests {
         let store = try makeStore(dir)
         #expect(try store.fieldRenames().isEmpty)
         try store.renameField("city", to: "Town")
+        #expect(throws: FieldCommandError.sameName("Town")) { try store.renameField("town", to: " Town ") }
         try store.renameField("town", to: "TOWN")
+        let audit = try store.auditEntries().filter { $0.action == .field }.map(\.detail)
+        #expect(
+            audit.suffix(2) == [
+                "rename city to Town: 3 customers, 0 segments", "rename Town to TOWN: 3 customers, 0 segments",
+            ])
         try store.renameField("town", to: "city", checkOnly: true)
         #expect(try store.fieldRenames() == [FieldRename(number: 1, from: "city", to: "town", name: "Town")])
         for step in 0..<Store.keptRenames {
