@@ -318,6 +318,25 @@ struct CorrectnessTests {
     }
 }
 
+@Suite("customer detail")
+struct DetailLayoutTests {
+    @Test("field names are padded by their width on screen: combining accents, wide characters, long names whole")
+    func fieldNamesAligned() {
+        let fields = ["ciuda\u{301}d": "Lugo", "名前": "山田", "a_field_name_longer_than_the_label": "x"]
+        let customer = Fixtures.customer(1, name: nil, fields: fields)
+        let lines = DetailView.lines(DetailScreen(rowID: 1, detail: CustomerDetail(customer: customer, devices: [])))
+        for (name, value) in fields {
+            guard let line = lines.first(where: { $0.spans.first?.text.hasPrefix(name) == true }) else {
+                Issue.record("\(name) is listed")
+                continue
+            }
+            let label = line.spans[0].text
+            #expect(line.spans[1].text == value)
+            #expect(TextWidth.of(label) == max(14, TextWidth.of(name) + 1), "\(name): \(label)")
+        }
+    }
+}
+
 @Suite("console commands")
 struct ConsoleCommandTests {
     @Test(":import KIND ~/file.csv reads the file in the home folder")

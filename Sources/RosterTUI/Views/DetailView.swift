@@ -8,7 +8,10 @@ enum DetailView {
         let customer = detail.customer
         let revealed = screen.revealed
         func row(_ label: String, _ value: String, _ slot: Slot = .body) -> StyledLine {
-            StyledLine([Span(label.padding(toLength: 14, withPad: " ", startingAt: 0), .dim), Span(value, slot)])
+            // Padded by the width the terminal gives it (accents that combine, wide characters); a longer label
+            // is shown whole, then a space.
+            let padding = max(1, 14 - TextWidth.of(label))
+            return StyledLine([Span(label + String(repeating: " ", count: padding), .dim), Span(value, slot)])
         }
         func consent(_ on: Bool) -> Span { Span(on ? "  consent on" : "  consent off", on ? .accent : .dim) }
         let maskedSlot: Slot = revealed ? .accent : .masked
