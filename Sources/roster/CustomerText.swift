@@ -1,13 +1,16 @@
 import Foundation
 import RosterCore
 import RosterModel
+import RosterTUI
 
 /// The text form of `customer show`: values in clear (the operator asked), control characters escaped.
 enum CustomerText {
     static func render(_ customer: Customer, devices: [Device], store: Store) -> String {
         var lines: [String] = []
         func row(_ label: String, _ value: String) {
-            lines.append("  " + label.padding(toLength: 14, withPad: " ", startingAt: 0) + Output.safe(value))
+            // A field's name longer than the labels is shown whole, then a space.
+            let label = Output.safe(label)
+            lines.append("  " + Output.padded(label, to: max(14, TextWidth.of(label) + 1)) + Output.safe(value))
         }
         lines.append("Customer \(customer.externalCode)   (store \(store.path), region \(store.region))")
         row("CRM id", customer.crmId)

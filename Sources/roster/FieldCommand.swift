@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RosterCore
 import RosterModel
+import RosterTUI
 
 struct FieldCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -45,11 +46,11 @@ struct FieldCommand: ParsableCommand {
                 Output.note("The store \(store.path) has no fields yet.")
                 return
             }
-            let width = max(4, fields.map { Output.safe($0.name).count }.max() ?? 0)
-            Output.line("name".padding(toLength: width, withPad: " ", startingAt: 0) + "  type     customers")
+            let width = max(4, fields.map { TextWidth.of(Output.safe($0.name)) }.max() ?? 0)
+            Output.line(Output.padded("name", to: width) + "  type     customers")
             for field in fields {
                 Output.line(
-                    Output.safe(field.name).padding(toLength: width, withPad: " ", startingAt: 0) + "  "
+                    Output.padded(Output.safe(field.name), to: width) + "  "
                         + field.type.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0) + "  \(field.count)")
             }
         }

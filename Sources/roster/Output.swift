@@ -1,6 +1,7 @@
 import Foundation
 import RosterCore
 import RosterModel
+import RosterTUI
 
 /// Where command output goes: results on stdout, messages and errors on stderr.
 ///
@@ -32,4 +33,10 @@ enum Output {
 
     /// A value as it may be printed on a terminal.
     static func safe(_ value: String) -> String { TerminalText.escape(value) }
+
+    /// `text` followed by spaces to `width` columns on a terminal: wide characters take two, combining marks none
+    /// (counting characters or UTF-16 units misaligned a table of accented or CJK names).
+    static func padded(_ text: String, to width: Int) -> String {
+        text + String(repeating: " ", count: max(0, width - TextWidth.of(text)))
+    }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RosterCore
 import RosterModel
+import RosterTUI
 
 struct SegmentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -95,15 +96,15 @@ struct SegmentCommand: ParsableCommand {
                 return
             }
             let names = segments.all.map { "@" + Output.safe($0.name) }
-            let width = max(4, names.map(\.count).max() ?? 0)
+            let width = max(4, names.map(TextWidth.of).max() ?? 0)
             let countTexts = counts.map { (try? $0.get()).map(String.init) ?? "error" }
             let countWidth = max(9, countTexts.map(\.count).max() ?? 0)
             Output.line(
-                "name".padding(toLength: width, withPad: " ", startingAt: 0) + "  "
+                Output.padded("name", to: width) + "  "
                     + "customers".leftPadded(to: countWidth) + "  filter")
             for (offset, saved) in segments.all.enumerated() {
                 Output.line(
-                    names[offset].padding(toLength: width, withPad: " ", startingAt: 0) + "  "
+                    Output.padded(names[offset], to: width) + "  "
                         + countTexts[offset].leftPadded(to: countWidth) + "  " + Output.safe(saved.expression))
                 if case .failure(let error) = counts[offset] { Output.note("  \(error.description)") }
             }

@@ -85,6 +85,24 @@ struct CommandLinePrivacyTests {
         #expect(try reveals().dropFirst(before.count) == ["customer set", "customer unset", "customer consent"])
     }
 
+    @Test("field list and customer show align names by their width on a terminal: combining accents, wide characters")
+    func namesAligned() throws {
+        let (scratch, roster) = try prepared()
+        defer { withExtendedLifetime(scratch) {} }
+        let long = "a_field_name_longer_than_labels"
+        for (field, value) in [("ciuda\u{301}d", "Lugo"), ("名前", "山田"), (long, "x")] {
+            #expect(try roster.run(["customer", "set", "C1", field, value]).status == 0)
+        }
+        let list = try roster.run(["field", "list"]).stdout.split(separator: "\n").map(String.init)
+        // The widest name is the long one (31 columns): every type starts after it and two spaces.
+        let pad = { (name: String, width: Int) in name + String(repeating: " ", count: 31 - width) + "  text" }
+        #expect(list.contains { $0.hasPrefix(pad("ciuda\u{301}d", 6)) }, "\(list)")
+        #expect(list.contains { $0.hasPrefix(pad("名前", 4)) }, "\(list)")
+        let shown = try roster.run(["customer", "show", "C1"]).stdout
+        #expect(shown.contains("  名前" + String(repeating: " ", count: 10) + "山田"), "\(shown)")
+        #expect(shown.contains("  " + long + " x"), "the long name whole\n\(shown)")
+    }
+
     @Test("export customers as CSV and jsonl carries the region; export customer is the access document")
     func export() throws {
         let (scratch, roster) = try prepared()
