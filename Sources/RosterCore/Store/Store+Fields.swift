@@ -208,7 +208,7 @@ extension Store {
         try db.read { try Self.fieldRenames($0, keys: keys) }
     }
 
-    /// How many renames `fieldRenames` keeps: a console more renames behind than this shows the old names empty.
+    /// How many renames `fieldRenames` keeps: a console more renames behind than this cannot follow them, and says so.
     static let keptRenames = 64
 
     /// The setting that keeps them, sealed like every setting (field names can be personal).
