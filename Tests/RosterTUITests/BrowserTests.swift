@@ -139,6 +139,12 @@ struct BrowserTests {
         #expect(ConsoleUpdate.chains(swap) == "a is now B, b is now A")
         let chain = (1..<6).map { FieldRename(number: $0, from: "x\($0)", to: "x\($0 + 1)", name: "x\($0 + 1)") }
         #expect(ConsoleUpdate.chains(chain) == "x1 is now x6")
+        let back = [
+            FieldRename(number: 1, from: "t2", to: "x", name: "x"),
+            FieldRename(number: 2, from: "x", to: "t2", name: "t2"),
+        ]
+        #expect(ConsoleUpdate.chains(back).isEmpty)
+        #expect(ConsoleFailure(ConsoleFailure("gone")).message == "gone")
         // A filter that names a saved segment is read with the store's segments.
         let town = FieldRename(number: 1, from: "town", to: "tw2", name: "tw2")
         let saved = SavedSegments([SavedSegment(name: "tw", expression: "town = Porto")])

@@ -125,6 +125,26 @@ struct UpdateTests {
         #expect(state.prompt == nil && state.history.count == 2)
     }
 
+    @Test("r shows the values only once the reveal is recorded; one that cannot be recorded shows nothing")
+    func revealAfterRecord() {
+        var state = Fixtures.loadedState(width: 120, height: 24)
+        let effects = ConsoleUpdate.apply(.key(.character("r")), to: &state)
+        #expect(effects.contains { if case .recordReveal(rowID: 1) = $0 { return true } else { return false } })
+        #expect(state.revealedRowID == nil, "not before the audit entry is written")
+        #expect(!ConsoleView.render(state).lines.joined().contains("jose.garcia@example.com"))
+        _ = ConsoleUpdate.apply(.revealRecorded(rowID: 1, .failure(ConsoleFailure("gone"))), to: &state)
+        #expect(state.revealedRowID == nil && state.notice?.text == "not revealed: gone")
+        // Recorded after the selection moved on: the customer now selected is not shown in clear.
+        _ = ConsoleUpdate.apply(.key(.character("r")), to: &state)
+        _ = ConsoleUpdate.apply(.key(.character("j")), to: &state)
+        _ = ConsoleUpdate.apply(.revealRecorded(rowID: 1, .success(())), to: &state)
+        #expect(state.revealedRowID == nil)
+        _ = ConsoleUpdate.apply(.key(.character("k")), to: &state)
+        _ = ConsoleUpdate.apply(.revealRecorded(rowID: 1, .success(())), to: &state)
+        #expect(state.revealedRowID == 1)
+        #expect(ConsoleView.render(state).lines[2].contains("jose.garcia@example.com"))
+    }
+
     @Test("r reveals the selected customer (recorded) and a move masks again")
     func reveal() {
         var state = Fixtures.loadedState(width: 120, height: 24)

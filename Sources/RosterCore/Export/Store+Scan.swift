@@ -39,6 +39,16 @@ extension Store {
         try db.read { try loadCustomer($0, rowID) }
     }
 
+    /// Which of `rowIDs` (at most a few thousand) the store still has: a console's list, loaded before another
+    /// process erased or merged some of its customers.
+    public func presentCustomers(_ rowIDs: [Int64]) throws -> Set<Int64> {
+        guard !rowIDs.isEmpty else { return [] }
+        let marks = Array(repeating: "?", count: rowIDs.count).joined(separator: ",")
+        return try db.read { db in
+            Set(try Int64.fetchAll(db, sql: "SELECT id FROM customer WHERE id IN (\(marks))", arguments: .init(rowIDs)))
+        }
+    }
+
     /// The customer of a row id that may be gone since it was read (a console's list, loaded before another
     /// process erased or merged the customer): nil when the store has no such row. A row that is there but does not
     /// open is still an integrity error.

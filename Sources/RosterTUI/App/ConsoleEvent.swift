@@ -34,6 +34,9 @@ public enum ConsoleEvent: Sendable {
     case frequencyFinished(generation: Int, Result<FrequencyTable, ConsoleFailure>)
     /// What the backend found about the terminal's clipboard (OSC 52).
     case clipboard(supported: Bool, reason: String)
+    /// A reveal asked for with `r` is in the audit log (nil), or could not be recorded: only then are the values
+    /// shown.
+    case revealRecorded(rowID: Int64, Result<Void, ConsoleFailure>)
     /// The columns remembered in the store for each list (read with the first load).
     case columnsLoaded([ListKind: [String]])
     /// Fields renamed (by another process, or by this console's `:field rename`) since the last load, oldest first,
@@ -57,9 +60,9 @@ public struct ConsoleFailure: Error, Equatable, Sendable {
 
     public init(_ message: String) { self.message = message }
 
-    /// The message of any error (a `CustomStringConvertible` error's description).
+    /// The message of any error (a `CustomStringConvertible` error's description; a console failure's own message).
     public init(_ error: any Error) {
-        message = String(describing: error)
+        message = (error as? ConsoleFailure)?.message ?? String(describing: error)
     }
 }
 

@@ -111,7 +111,9 @@ public final class ConsoleRuntime: Sendable {
                 events.post(.importFinished(result.failure))
             }
         case .recordReveal(let rowID):
-            run(on: interactive) { store.recordReveal(rowID: rowID) }
+            run(on: interactive) {
+                events.post(.revealRecorded(rowID: rowID, Result { try store.recordReveal(rowID: rowID) }.failure))
+            }
         case .editCustomer(let rowID, let change):
             // On the loading queue: the working set is reloaded after the change, in order.
             run(on: bulk) { [watch] in

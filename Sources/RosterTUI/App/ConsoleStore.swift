@@ -30,8 +30,9 @@ public protocol ConsoleStore: AnyObject, Sendable {
     /// Imports a CSV file (`kind`: email, sms, push, fields, contacts, jsonl), reporting progress.
     func importFile(kind: String, path: String, progress: @escaping @Sendable (ImportProgress) -> Void) throws
         -> ImportReport
-    /// Records in the audit log that the operator revealed a customer's masked values.
-    func recordReveal(rowID: Int64)
+    /// Records in the audit log that the operator revealed a customer's masked values; throws when it cannot (the
+    /// customer is gone, the store is held too long): the console shows them only once this returns.
+    func recordReveal(rowID: Int64) throws
     /// Rectifies a customer (a field, or a channel's consent), audited; returns it as it is now.
     func edit(rowID: Int64, _ change: CustomerEdit) throws -> CustomerDetail
     /// The mapping an import of `draft` would use and its first rows as they would be stored; writes nothing.
@@ -74,7 +75,7 @@ extension ConsoleStore {
     public func saveColumns(kind: ListKind, names: [String]) {}
     /// A store that cannot tell renames no field under the console.
     public func fieldRenames() -> [FieldRename] { [] }
-    public func recordCopy(rowID: Int64, what: String) { recordReveal(rowID: rowID) }
+    public func recordCopy(rowID: Int64, what: String) { try? recordReveal(rowID: rowID) }
     public func filterIndex(for workingSet: WorkingSet) -> FilterIndex { FilterIndex(workingSet) }
     public func export(_ request: ExportRequest, progress: @escaping @Sendable (Int) -> Void) throws -> ExportReport {
         throw ConsoleFailure("this store cannot export from the console")

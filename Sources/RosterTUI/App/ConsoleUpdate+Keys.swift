@@ -240,12 +240,17 @@ extension ConsoleUpdate {
         return []
     }
 
-    /// `r`: shows the selected customer's email and phone in clear (recorded), or masks them again.
+    /// `r`: shows the selected customer's email and phone in clear once the reveal is in the audit log
+    /// (`revealRecorded`), or masks them again at once.
     private static func reveal(_ state: inout ConsoleState) -> [ConsoleEffect] {
         if let last = state.screens.indices.last, case .detail(var detail) = state.screens[last] {
-            detail.revealed.toggle()
-            state.screens[last] = .detail(detail)
-            return detail.revealed ? [.recordReveal(rowID: detail.rowID)] : []
+            guard !detail.revealed else {
+                detail.revealed = false
+                state.screens[last] = .detail(detail)
+                return []
+            }
+            state.notice = .init(text: "revealing (recording it in the audit log)…", isError: false)
+            return [.recordReveal(rowID: detail.rowID)]
         }
         guard let row = state.selectedCustomerRow, let customers = state.customers else {
             state.notice = .init(text: "select a customer to reveal", isError: true)
@@ -256,8 +261,24 @@ extension ConsoleUpdate {
             state.revealedRowID = nil
             return []
         }
-        state.revealedRowID = rowID
-        state.notice = .init(text: "revealed (recorded in the audit log); masked again when you move", isError: false)
+        state.notice = .init(text: "revealing (recording it in the audit log)…", isError: false)
         return [.recordReveal(rowID: rowID)]
+    }
+
+    /// A reveal recorded (or refused): the values show if the customer is still the one selected, or open.
+    static func revealRecorded(rowID: Int64, _ result: Result<Void, ConsoleFailure>, _ state: inout ConsoleState) {
+        if case .failure(let failure) = result {
+            state.notice = .init(text: "not revealed: \(failure.message)", isError: true)
+            return
+        }
+        if let last = state.screens.indices.last, case .detail(var detail) = state.screens[last] {
+            guard detail.rowID == rowID, detail.detail != nil else { return }
+            detail.revealed = true
+            state.screens[last] = .detail(detail)
+        } else {
+            guard let row = state.selectedCustomerRow, state.customers?.workingSet.rowIDs[row] == rowID else { return }
+            state.revealedRowID = rowID
+        }
+        state.notice = .init(text: "revealed (recorded in the audit log); masked again when you move", isError: false)
     }
 }

@@ -35,7 +35,8 @@ extension ConsoleUpdate {
             state.notice = .init(
                 text: "fields were renamed more times than this console can follow: a column, sort or filter may name "
                     + "an old field (:columns and / set them again)", isError: true)
-        } else {
+        } else if !chains(renames).isEmpty {
+            // Renamed there and back again since the last load: nothing to say.
             state.notice = .init(text: "field renamed: " + TerminalText.escape(chains(renames)), isError: false)
         }
     }

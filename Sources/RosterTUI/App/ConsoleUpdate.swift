@@ -248,6 +248,9 @@ public enum ConsoleUpdate {
                 if !columns.isEmpty { state.browser.columns[kind] = columns }
             }
             return []
+        case .revealRecorded(let rowID, let result):
+            revealRecorded(rowID: rowID, result, &state)
+            return []
         case .fieldsRenamed(let renames, let missed, let segments):
             fieldsRenamed(renames, missedSome: missed, segments: SavedSegments(segments), &state)
             return []

@@ -124,8 +124,10 @@ final class StoreConsole: ConsoleStore, Sendable {
         try importFile(ImportDraft(kind: kind, path: path), progress: progress)
     }
 
-    func recordReveal(rowID: Int64) {
-        try? locked { store.recordReveal(rowID: rowID) }
+    func recordReveal(rowID: Int64) throws {
+        try locked {
+            try store.audit(.reveal, subject: try current(rowID).externalCode, detail: "console reveal")
+        }
     }
 
     func edit(rowID: Int64, _ change: CustomerEdit) throws -> CustomerDetail {
@@ -296,7 +298,21 @@ final class StoreConsole: ConsoleStore, Sendable {
         for start in stride(from: 0, to: request.rows.count, by: 1000) {
             let end = min(request.rows.count, start + 1000)
             if request.format == "csv" {
-                for position in start..<end { buffer += ExportRequest.csvLine(request.cells(position)) }
+                // The cells come from the list as loaded: customers erased or merged since are left out.
+                var present: Set<Int64>?
+                if request.view.showsCustomers, let workingSet = request.customers?.workingSet {
+                    let rowIDs = (start..<end).map { workingSet.rowIDs[Int(request.rows[$0])] }
+                    present = try locked { try store.presentCustomers(rowIDs) }
+                }
+                for position in start..<end {
+                    if let present, let workingSet = request.customers?.workingSet,
+                        !present.contains(workingSet.rowIDs[Int(request.rows[position])])
+                    {
+                        gone += 1
+                        continue
+                    }
+                    buffer += ExportRequest.csvLine(request.cells(position))
+                }
             } else {
                 try locked {
                     for position in start..<end {

@@ -67,8 +67,15 @@ enum Fixtures {
 
     /// Sends keys one by one, collecting the effects.
     @discardableResult
+    /// The keys applied in order; a reveal asked for is recorded at once, as a store that could record it would.
     static func press(_ keys: [Key], _ state: inout ConsoleState) -> [ConsoleEffect] {
-        keys.flatMap { ConsoleUpdate.apply(.key($0), to: &state) }
+        keys.flatMap { key in
+            let effects = ConsoleUpdate.apply(.key(key), to: &state)
+            for case .recordReveal(let rowID) in effects {
+                _ = ConsoleUpdate.apply(.revealRecorded(rowID: rowID, .success(())), to: &state)
+            }
+            return effects
+        }
     }
 
     /// The keys that type `text`.
