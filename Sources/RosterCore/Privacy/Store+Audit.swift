@@ -124,12 +124,6 @@ extension Store {
         }
     }
 
-    /// Records that an operator revealed a customer's masked values in the console.
-    public func recordReveal(rowID: Int64) {
-        guard let customer = try? customer(rowID: rowID) else { return }
-        try? audit(.reveal, subject: customer.externalCode, detail: "console reveal")
-    }
-
     /// Every entry, oldest first.
     public func auditEntries() throws -> [AuditEntry] {
         try db.read { try auditEntries($0) }
