@@ -227,6 +227,16 @@ extension Store {
             Array(try JSONEncoder().encode(kept)), named: Self.fieldRenamesSetting, keys: keys, db)
     }
 
+    /// The columns remembered for a list (`rememberColumns`); nil when none are, or the setting is not a list of names.
+    public func rememberedColumns(list: String) throws -> [String]? {
+        try setting(named: Store.columnsSettingPrefix + list).flatMap(Self.columnNames)
+    }
+
+    /// A remembered list of column names, as stored.
+    private static func columnNames(_ value: Data) -> [String]? {
+        (try? JSONSerialization.jsonObject(with: value)) as? [String]
+    }
+
     /// Remembers a list's columns (the setting `columnsSettingPrefix` + `list`, a JSON array of names), in one write:
     /// a field name the store no longer has, but renamed since, is saved under its name now. A console checks the
     /// names against customers it loaded before, and a rename can land in between.
@@ -251,9 +261,7 @@ extension Store {
     private func renameRememberedColumns(_ db: Database, _ oldKey: String, to newKey: String) throws {
         for (name, value) in try SealedNames.settings.all(keys: keys, db)
         where name.hasPrefix(Store.columnsSettingPrefix) {
-            guard let names = (try? JSONSerialization.jsonObject(with: Data(value))) as? [String],
-                names.contains(oldKey)
-            else { continue }
+            guard let names = Self.columnNames(Data(value)), names.contains(oldKey) else { continue }
             let renamed = try JSONSerialization.data(withJSONObject: names.map { $0 == oldKey ? newKey : $0 })
             try SealedNames.settings.save(Array(renamed), named: name, keys: keys, db)
         }

@@ -44,12 +44,7 @@ extension ConsoleUpdate {
                 state.browser.columnCursor[kind] = 0
                 let effects = setColumns(columns, for: kind, &state)
                 // The list of columns, if open over the list, marks the new ones.
-                let title = columnsPane(kind, state).title
-                for index in state.screens.indices {
-                    if case .text(let pane) = state.screens[index], pane.title == title {
-                        state.screens[index] = .text(columnsPane(kind, state))
-                    }
-                }
+                refreshColumnsPanes(&state)
                 return effects
             }
         case .frequency(let name, let bucket):
@@ -70,6 +65,21 @@ extension ConsoleUpdate {
         }
     }
 
+    /// The title of `columnsPane` for `kind`.
+    static func columnsPaneTitle(_ kind: ListKind) -> String { "Columns · \(kind.title)" }
+
+    /// Makes every list of columns open over the lists again (after a `:columns`, or a reload), where it was scrolled.
+    static func refreshColumnsPanes(_ state: inout ConsoleState) {
+        for index in state.screens.indices {
+            guard case .text(let pane) = state.screens[index],
+                let kind = ListKind.allCases.first(where: { columnsPaneTitle($0) == pane.title })
+            else { continue }
+            var rebuilt = columnsPane(kind, state)
+            rebuilt.offset = pane.offset
+            state.screens[index] = .text(rebuilt)
+        }
+    }
+
     /// `:columns` alone: every column the list can show, those shown marked, each as `:columns` takes it.
     static func columnsPane(_ kind: ListKind, _ state: ConsoleState) -> TextScreen {
         let workingSet = state.customers?.workingSet
@@ -86,7 +96,7 @@ extension ConsoleUpdate {
             }
             lines.append(line)
         }
-        return TextScreen(title: "Columns · \(kind.title)", lines: lines)
+        return TextScreen(title: columnsPaneTitle(kind), lines: lines)
     }
 
     /// `F`: the frequency table of `column` over the rows the list shows, computed in the background.

@@ -76,14 +76,7 @@ public enum ConsoleUpdate {
             if state.screens.contains(where: { if case .fields = $0 { true } else { false } }) {
                 effects.append(.loadFields)
             }
-            for index in state.screens.indices {
-                guard case .text(let pane) = state.screens[index] else { continue }
-                for kind in ListKind.allCases where pane.title == columnsPane(kind, state).title {
-                    var rebuilt = columnsPane(kind, state)
-                    rebuilt.offset = pane.offset
-                    state.screens[index] = .text(rebuilt)
-                }
-            }
+            refreshColumnsPanes(&state)
             return effects
         case .workingSetFailed(let message):
             state.browser.reloading = false

@@ -260,12 +260,8 @@ final class StoreConsole: ConsoleStore, Sendable {
         index(for: workingSet)
     }
 
-    /// The setting that remembers a list's columns.
-    private static func columnsSetting(_ kind: ListKind) -> String { Store.columnsSettingPrefix + kind.rawValue }
-
     func savedColumns(kind: ListKind) -> [String]? {
-        guard let data = try? locked({ try store.setting(named: Self.columnsSetting(kind)) }) else { return nil }
-        return (try? JSONSerialization.jsonObject(with: data)) as? [String]
+        (try? locked { try store.rememberedColumns(list: kind.rawValue) }) ?? nil
     }
 
     func fieldRenames() -> [FieldRename] {
